@@ -1,0 +1,377 @@
+// The normalized resource model: one shape per resource type, filled alike by every source
+// (CloudFormation, Terraform plan, live AWS). Checks read only this model, never a source format.
+//
+// Conventions
+// - Property names are camelCase and source-independent; lists are always arrays (never a lone value).
+// - A value that the source cannot know (a parameter without default, `known after apply`, a managed
+//   policy defined elsewhere, a configuration set referenced by name but not defined) is an `Unknown`
+//   marker object. The engine turns a check that reads an Unknown into "not assessed" — never pass/fail.
+// - Sub-objects that sit at their own place in a file (a policy statement, an egress rule) may carry
+//   `line`/`column` so a finding can point at the offending property rather than at the resource.
+
+/** Marker for a value the source cannot determine. `reason` is shown to the user. */
+export interface Unknown {
+  $unknown: string;
+}
+
+export type Maybe<T> = T | Unknown;
+
+export function unknown(reason: string): Unknown {
+  return { $unknown: reason };
+}
+
+export function isUnknown(value: unknown): value is Unknown {
+  return typeof value === 'object' && value !== null && typeof (value as Unknown).$unknown === 'string';
+}
+
+/** Where a resource came from: a place in a file, or a live ARN in an account and region. */
+export interface Provenance {
+  source: 'cloudformation' | 'terraform' | 'aws';
+  /** Path as given on the command line / found by the walk, relative to the working directory, `/` separated. */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** CloudFormation logical id, or Terraform resource address (`module.mail.aws_iam_policy.send`). */
+  logicalId?: string;
+  /** `aws:cdk:path` metadata of CDK-synthesized templates. */
+  cdkPath?: string;
+  arn?: string;
+  account?: string;
+  region?: string;
+}
+
+/** A position inside a file, used by sub-objects (statements, rules) to point at themselves. */
+export interface Located {
+  line?: number;
+  column?: number;
+}
+
+/** An inline suppression found next to the resource (CloudFormation Metadata, Terraform comment). */
+export interface InlineSuppression {
+  check: string;
+  reason: string;
+  line?: number;
+}
+
+export interface Resource<T extends ResourceType = ResourceType> {
+  type: T;
+  /** Stable identity, used in fingerprints: the ARN (live) or `<file>#<logicalId>` (IaC). */
+  id: string;
+  /** Human name (role name, group name, identity, alarm name, …). */
+  name: string;
+  provenance: Provenance;
+  props: PropsOf<T>;
+  suppressions?: InlineSuppression[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM
+
+/** One statement, normalized: every list is an array, keys lower camel; `principal` parsed. */
+export interface PolicyStatement extends Located {
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  action?: Maybe<string>[];
+  notAction?: Maybe<string>[];
+  resource?: Maybe<string>[];
+  notResource?: Maybe<string>[];
+  principal?: Principal;
+  notPrincipal?: Principal;
+  /** operator → condition key → values (always an array of strings; Unknown where unresolved). */
+  condition?: Record<string, Record<string, Maybe<string>[]>>;
+}
+
+/** `Principal` normalized. `"*"` becomes `{ wildcard: true, aws: ["*"] }`. */
+export interface Principal {
+  wildcard: boolean;
+  aws: Maybe<string>[];
+  service: Maybe<string>[];
+  federated: Maybe<string>[];
+  canonicalUser: Maybe<string>[];
+}
+
+export interface PolicyDocument {
+  statements: PolicyStatement[];
+}
+
+/** A policy that applies to a principal: inline, customer managed or AWS managed. */
+export interface AttachedPolicy extends Located {
+  name: string;
+  kind: 'inline' | 'managed' | 'aws-managed';
+  arn?: string;
+  /** Where the document is defined (may be a different resource/file than the principal). */
+  definedAt?: Provenance;
+  /** Unknown when the document is not in the scanned input (e.g. a managed policy ARN). */
+  document: Maybe<PolicyDocument>;
+}
+
+export interface AccessKey {
+  id: string;
+  status: 'Active' | 'Inactive';
+  createdAt: string;
+  lastUsedAt?: string;
+  lastUsedService?: string;
+}
+
+export interface IamRoleProps {
+  roleName: Maybe<string>;
+  trustPolicy: Maybe<PolicyDocument>;
+  /** Every policy that applies: inline, attached managed, and AWS::IAM::Policy / ManagedPolicy pointing at it. */
+  policies: AttachedPolicy[];
+  /** True when it is a service-linked role (`AWSServiceRoleFor*`). */
+  serviceLinked: boolean;
+}
+
+export interface IamUserProps {
+  userName: Maybe<string>;
+  /** Own policies plus those of its groups (group policies apply to the user). */
+  policies: AttachedPolicy[];
+  groups: Maybe<string>[];
+  /** Live only; IaC: empty list (a key created in the template is in `accessKeys` without dates). */
+  accessKeys: AccessKey[];
+}
+
+export interface IamGroupProps {
+  groupName: Maybe<string>;
+  policies: AttachedPolicy[];
+}
+
+/** A policy defined in the input whose attachments are not all inside the input (IaC only). */
+export interface IamPolicyProps {
+  policyName: Maybe<string>;
+  document: Maybe<PolicyDocument>;
+  /** Names/ARNs of principals it attaches to that are not defined in the input. */
+  externalAttachments: Maybe<string>[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// SES
+
+export interface EventDestination extends Located {
+  name: string;
+  enabled: Maybe<boolean>;
+  /** Upper-case SES event types: SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, … */
+  matchingEventTypes: Maybe<string>[];
+  /** Which target kind it writes to: sns, cloudwatch, firehose, eventbridge, pinpoint. */
+  targets: string[];
+  snsTopicArn?: Maybe<string>;
+}
+
+export interface SesConfigurationSetProps {
+  configurationSetName: Maybe<string>;
+  reputationMetricsEnabled: Maybe<boolean>;
+  /** `REQUIRE` or `OPTIONAL` (SES default when unset: OPTIONAL). */
+  tlsPolicy: Maybe<string>;
+  sendingEnabled: Maybe<boolean>;
+  eventDestinations: EventDestination[];
+}
+
+export interface SesNotifications {
+  bounceTopic?: Maybe<string>;
+  complaintTopic?: Maybe<string>;
+  deliveryTopic?: Maybe<string>;
+  forwardingEnabled?: Maybe<boolean>;
+}
+
+export interface SesIdentityPolicy extends Located {
+  name: string;
+  document: Maybe<PolicyDocument>;
+  definedAt?: Provenance;
+}
+
+export interface SesIdentityProps {
+  identity: Maybe<string>;
+  kind: 'domain' | 'email';
+  /** Live: verification status; IaC: true (a declared identity is meant to be verified). */
+  verified: Maybe<boolean>;
+  dkim: {
+    signingEnabled: Maybe<boolean>;
+    /** Live: SUCCESS, PENDING, FAILED, …; IaC: Unknown unless a DKIM resource makes it explicit. */
+    status?: Maybe<string>;
+  };
+  /** For an email identity: the parent domain identity, when it is in the inventory. */
+  parentDomain?: { identity: string; dkimSigningEnabled: Maybe<boolean>; dkimStatus?: Maybe<string> };
+  mailFrom: { domain?: Maybe<string>; status?: Maybe<string> };
+  /** Name of the default configuration set, if any. */
+  configurationSetName?: Maybe<string>;
+  /** The default configuration set, resolved; Unknown when referenced but not defined in the input. */
+  configurationSet?: Maybe<SesConfigurationSetProps>;
+  /** v1 notification topics and feedback forwarding; Unknown where the source cannot express them. */
+  notifications: Maybe<SesNotifications>;
+  /** Sending-authorization policies. */
+  policies: SesIdentityPolicy[];
+}
+
+export interface SesAccountProps {
+  account: string;
+  region: string;
+  productionAccessEnabled: Maybe<boolean>;
+  enforcementStatus: Maybe<string>;
+  sendingEnabled: Maybe<boolean>;
+  max24HourSend: Maybe<number>;
+  sentLast24Hours: Maybe<number>;
+  suppressedReasons: Maybe<string[]>;
+  verifiedIdentityCount: Maybe<number>;
+  /** The region's CloudWatch alarms, linked for the monitoring checks. */
+  alarms: Maybe<CloudWatchAlarmProps[]>;
+}
+
+export interface SnsTopicProps {
+  topicArn: string;
+  exists: boolean;
+  subscriptions: Maybe<{ protocol: string; endpoint: string; confirmed: boolean }[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monitoring
+
+export interface CloudWatchAlarmProps {
+  alarmName: Maybe<string>;
+  namespace: Maybe<string>;
+  metricName: Maybe<string>;
+  /** For metric-math alarms: the metrics it reads (namespace + name). */
+  metrics: { namespace: Maybe<string>; metricName: Maybe<string> }[];
+  threshold: Maybe<number>;
+  comparisonOperator: Maybe<string>;
+  actionsEnabled: Maybe<boolean>;
+  alarmActions: Maybe<string>[];
+}
+
+export interface CloudTrailTrailProps {
+  trailName: Maybe<string>;
+  isMultiRegionTrail: Maybe<boolean>;
+  isLogging: Maybe<boolean>;
+  /** True when management events are recorded (read or write-only counts; `None`/false does not). */
+  includesManagementEvents: Maybe<boolean>;
+}
+
+/** Live: the trails of one account, to say "no trail covers this account". */
+export interface CloudTrailAccountProps {
+  account: string;
+  trails: CloudTrailTrailProps[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network
+
+export interface EgressRule extends Located {
+  /** `-1` for all, otherwise `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number as a string. */
+  protocol: Maybe<string>;
+  fromPort?: Maybe<number>;
+  toPort?: Maybe<number>;
+  cidrIpv4?: Maybe<string>;
+  cidrIpv6?: Maybe<string>;
+  /** Destination that is not a CIDR: another group or a prefix list. */
+  destinationGroup?: Maybe<string>;
+  prefixListId?: Maybe<string>;
+}
+
+export interface SecurityGroupProps {
+  groupName: Maybe<string>;
+  groupId?: Maybe<string>;
+  vpcId?: Maybe<string>;
+  egress: EgressRule[];
+  /** Live: attached to at least one network interface. IaC: true (a declared group is meant to be used). */
+  attached: Maybe<boolean>;
+}
+
+export interface NaclEntry extends Located {
+  ruleNumber: Maybe<number>;
+  egress: boolean;
+  protocol: Maybe<string>;
+  ruleAction: Maybe<'allow' | 'deny'>;
+  cidrBlock?: Maybe<string>;
+  ipv6CidrBlock?: Maybe<string>;
+  fromPort?: Maybe<number>;
+  toPort?: Maybe<number>;
+}
+
+export interface NetworkAclProps {
+  networkAclId?: Maybe<string>;
+  entries: NaclEntry[];
+  isDefault: Maybe<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organizations (live only)
+
+export interface ScpPolicy {
+  id: string;
+  name: string;
+  /** Where it is attached: root, OU or the account itself. */
+  target: string;
+  document: Maybe<PolicyDocument>;
+}
+
+export interface OrgAccountProps {
+  accountId: string;
+  accountName: string;
+  isManagementAccount: boolean;
+  /** SCPs in effect, root → OUs → account. Unknown if the chain could not be read. */
+  scps: Maybe<ScpPolicy[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface PropsByType {
+  'aws.iam.role': IamRoleProps;
+  'aws.iam.user': IamUserProps;
+  'aws.iam.group': IamGroupProps;
+  'aws.iam.policy': IamPolicyProps;
+  'aws.ses.identity': SesIdentityProps;
+  'aws.ses.configuration-set': SesConfigurationSetProps;
+  'aws.ses.account': SesAccountProps;
+  'aws.sns.topic': SnsTopicProps;
+  'aws.cloudwatch.alarm': CloudWatchAlarmProps;
+  'aws.cloudtrail.trail': CloudTrailTrailProps;
+  'aws.cloudtrail.account': CloudTrailAccountProps;
+  'aws.ec2.security-group': SecurityGroupProps;
+  'aws.ec2.network-acl': NetworkAclProps;
+  'aws.organizations.account': OrgAccountProps;
+}
+
+export type ResourceType = keyof PropsByType;
+export type PropsOf<T extends ResourceType> = PropsByType[T];
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  'aws.iam.role',
+  'aws.iam.user',
+  'aws.iam.group',
+  'aws.iam.policy',
+  'aws.ses.identity',
+  'aws.ses.configuration-set',
+  'aws.ses.account',
+  'aws.sns.topic',
+  'aws.cloudwatch.alarm',
+  'aws.cloudtrail.trail',
+  'aws.cloudtrail.account',
+  'aws.ec2.security-group',
+  'aws.ec2.network-acl',
+  'aws.organizations.account',
+];
+
+/** A file that could not be read or parsed: reported, exit 2, the others still scanned. */
+export interface SourceError {
+  file?: string;
+  line?: number;
+  column?: number;
+  account?: string;
+  region?: string;
+  call?: string;
+  message: string;
+}
+
+/** What a source produces for one input file (IaC) or one account (live). */
+export interface SourceResult {
+  resources: Resource[];
+  errors: SourceError[];
+  /** Files recognised and parsed, by kind (for the summary). */
+  files: { file: string; kind: 'cloudformation' | 'terraform-plan' }[];
+}
+
+/** Everything the engine evaluates. */
+export interface Inventory {
+  resources: Resource[];
+  /** Accounts of the Organization (live), for "outside the Organization" tests. Empty for IaC. */
+  organizationAccounts: string[];
+}

@@ -1,0 +1,287 @@
+// The command line (SPEC §4): parses argv, runs the library, writes outputs, returns the exit code.
+// The only module that talks to the terminal. Known errors become one line and exit code 2.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { loadChecks } from '../engine/load.js';
+import { runFixtures } from '../engine/fixtures.js';
+import { SEVERITIES, type Severity } from '../engine/types.js';
+import { ConfigError, PolicyError, SourceError } from '../errors.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { reporters } from '../reporters/index.js';
+import type { Results } from '../results.js';
+import { checksFor, runIac } from '../run.js';
+import { VERSION } from '../version.js';
+
+export interface Io {
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  color: boolean;
+  now?: () => Date;
+}
+
+const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+const FAIL_ON = [...SEVERITIES, 'none'] as const;
+
+const USAGE = `Usage: sesguard <command> [options]
+
+Commands:
+  iac <path...>            CloudFormation (YAML/JSON, CDK cdk.out) and Terraform plan JSON; directories are walked
+  checks                   list the checks (id, severity, sources, title)
+  policies test [dir]      run the fixtures of the built-in checks, or of the checks in dir
+  report <results.json>    re-render saved results (--format, --sarif, --markdown, --json)
+  demo                     the whole pipeline on bundled examples; writes sesguard-report/
+  scan, evaluate, trail, merge   live AWS scan, snapshots and CloudTrail (not in this release yet)
+
+Options:
+  --sarif FILE --json FILE --markdown FILE   write that output (any combination)
+  --format text|json|sarif|markdown          what goes to stdout (default text)
+  --config FILE                              config (default: sesguard.yaml or .sesguard.yaml here)
+  --fail-on critical|high|medium|low|none    lowest severity that fails the run (default high)
+  --min-score N                              fail when the overall score is below N
+  --sarif-anchor FILE                        SARIF location for findings without a file (default: the config file)
+  --quiet                                    print nothing on stdout unless --format asks for it
+  --version, --help
+
+Exit codes: 0 ok; 1 findings at or above --fail-on, or score below --min-score; 2 the result cannot be trusted
+(usage/config error, an input that cannot be parsed).`;
+
+const OPTIONS = {
+  sarif: { type: 'string' },
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+  html: { type: 'string' },
+  format: { type: 'string' },
+  config: { type: 'string' },
+  'fail-on': { type: 'string' },
+  'min-score': { type: 'string' },
+  'sarif-anchor': { type: 'string' },
+  baseline: { type: 'string' },
+  quiet: { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
+
+function parse(argv: string[]): { positionals: string[]; values: Values } {
+  try {
+    const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return { positionals, values: values as Values };
+  } catch (error) {
+    throw new ConfigError(((error as Error).message ?? 'bad arguments').split('\n')[0]);
+  }
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+  }
+  return value as T;
+}
+
+function minScoreOf(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new ConfigError(`--min-score must be a number from 0 to 100 (got "${value}")`);
+  return n;
+}
+
+/** Atomic write: a reader never sees half a file, an interrupted run never leaves one. */
+export function writeAtomic(file: string, content: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, file);
+}
+
+function render(results: Results, format: Format, io: Io, config: Config | null, anchor?: string): string {
+  const sarifAnchor = anchor ?? (config?.file ? path.relative(io.cwd, config.file).split(path.sep).join('/') : 'sesguard.yaml');
+  return reporters[format](results, { color: io.color && format === 'text', sarifAnchor });
+}
+
+function writeOutputs(results: Results, values: Values, io: Io, config: Config | null): void {
+  const targets: [Format, string | undefined][] = [
+    ['sarif', values.sarif],
+    ['json', values.json],
+    ['markdown', values.markdown],
+  ];
+  for (const [format, file] of targets) {
+    if (file) writeAtomic(path.resolve(io.cwd, file), render({ ...results }, format, io, config, values['sarif-anchor']));
+  }
+}
+
+/** 2 when the result cannot be trusted, 1 when it fails the gate, else 0. */
+export function exitCodeFor(results: Results, failOn: Severity | 'none', minScore: number | null): number {
+  if (results.errors.length > 0 || results.incomplete) return 2;
+  const rank = { critical: 0, high: 1, medium: 2, low: 3 };
+  if (failOn !== 'none') {
+    const gate = rank[failOn];
+    const failing = results.findings.some(
+      (f) => !f.suppressed && rank[f.severity] <= gate && (f.baselineState === undefined || f.baselineState === 'new'),
+    );
+    if (failing) return 1;
+  }
+  if (minScore !== null && results.score.overall !== null && results.score.overall < minScore) return 1;
+  return 0;
+}
+
+function printErrors(results: Results, io: Io): void {
+  for (const e of results.errors) {
+    const where = [e.file, e.line, e.line && e.column ? e.column : undefined].filter((x) => x !== undefined).join(':');
+    io.stderr(`sesguard: ${where ? `${where}: ` : ''}${e.message}\n`);
+  }
+  for (const notice of results.notices) io.stderr(`sesguard: note: ${notice}\n`);
+}
+
+function finish(results: Results, values: Values, io: Io, config: Config | null): number {
+  const format = oneOf(values.format, FORMATS, '--format', 'text');
+  const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'high');
+  const minScore = minScoreOf(values['min-score']);
+  writeOutputs(results, values, io, config);
+  if (!values.quiet || values.format) io.stdout(render(results, format, io, config, values['sarif-anchor']));
+  printErrors(results, io);
+  return exitCodeFor(results, failOn, minScore);
+}
+
+function unsupported(values: Values): void {
+  if (values.html) throw new ConfigError('--html is not available in this release yet (see the README roadmap)');
+  if (values.baseline) throw new ConfigError('--baseline is not available in this release yet (see the README roadmap)');
+}
+
+function cmdIac(args: string[], values: Values, io: Io): number {
+  if (args.length === 0) throw new ConfigError('iac needs at least one path (a file or a directory)');
+  unsupported(values);
+  // Validate flags before doing any work.
+  oneOf(values.format, FORMATS, '--format', 'text');
+  oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'high');
+  minScoreOf(values['min-score']);
+  const config = loadConfig(values.config, io.cwd);
+  const results = runIac(args, { config, cwd: io.cwd, now: io.now });
+  return finish(results, values, io, config);
+}
+
+function cmdChecks(values: Values, io: Io): number {
+  const config = loadConfig(values.config, io.cwd);
+  const checks = checksFor(config);
+  if (values.format === 'json') {
+    io.stdout(`${JSON.stringify(checks.map((c) => ({ id: c.id, severity: c.effectiveSeverity, sources: c.sources, title: c.title })), null, 2)}\n`);
+    return 0;
+  }
+  const lines = checks.map((c) => `${c.id.padEnd(14)} ${c.effectiveSeverity.padEnd(8)} ${c.sources.join('').padEnd(4)} ${c.title}`);
+  io.stdout(`${'ID'.padEnd(14)} ${'SEVERITY'.padEnd(8)} SRC  TITLE\n${lines.join('\n')}\n${checks.length} checks\n`);
+  return 0;
+}
+
+function cmdPoliciesTest(args: string[], io: Io): number {
+  const dir = args[0];
+  const checks = dir ? loadChecks({ policyDirs: [path.resolve(io.cwd, dir)], onlyDirs: true }) : loadChecks();
+  const results = runFixtures(checks);
+  let failed = 0;
+  for (const r of results) {
+    if (r.ok) continue;
+    failed++;
+    const why = r.actual.kind === 'not-assessed' || r.actual.kind === 'not-applicable' ? ` (${r.actual.reason ?? ''})` : '';
+    io.stdout(`FAIL ${r.checkId} "${r.caseName}": expected ${r.expected}, got ${r.actual.kind}${why}\n`);
+  }
+  io.stdout(`${checks.length} checks, ${results.length} fixtures: ${results.length - failed} passed, ${failed} failed\n`);
+  return failed > 0 ? 1 : 0;
+}
+
+function cmdReport(args: string[], values: Values, io: Io): number {
+  if (args.length !== 1) throw new ConfigError('report needs exactly one results JSON file');
+  unsupported(values);
+  const file = args[0];
+  let results: Results;
+  try {
+    results = JSON.parse(readFileSync(path.resolve(io.cwd, file), 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SourceError(code ? `cannot read results (${code})` : 'not a valid results JSON file', file);
+  }
+  if (!results || results.schemaVersion !== 1 || !Array.isArray(results.findings)) {
+    throw new SourceError('not a sesguard results file (schemaVersion 1 expected)', file);
+  }
+  return finish(results, values, io, null);
+}
+
+function cmdDemo(values: Values, io: Io): number {
+  const demoDir = path.join(PACKAGE_ROOT, 'fixtures', 'demo');
+  const outDir = path.resolve(io.cwd, 'sesguard-report');
+  const config = loadConfig(path.join(demoDir, 'sesguard.yaml'), io.cwd);
+  const results = runIac([path.relative(io.cwd, path.join(demoDir, 'iac')) || '.'], { config, cwd: io.cwd, now: io.now });
+  writeAtomic(path.join(outDir, 'iac.sarif'), reporters.sarif(results, { sarifAnchor: 'sesguard.yaml' }));
+  writeAtomic(path.join(outDir, 'iac-results.json'), reporters.json(results));
+  writeAtomic(path.join(outDir, 'iac-summary.md'), reporters.markdown(results));
+  if (!values.quiet) {
+    io.stdout(reporters.text(results, { color: io.color }));
+    io.stdout(`\nDemo reports written to ${path.relative(io.cwd, outDir) || outDir}/ (iac.sarif, iac-results.json, iac-summary.md)\n`);
+  }
+  printErrors(results, io);
+  return results.errors.length > 0 ? 2 : 0;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof SourceError || error instanceof PolicyError) {
+    const where = [error.file, error instanceof SourceError ? error.line : undefined].filter((x) => x !== undefined).join(':');
+    return where ? `${where}: ${error.message}` : error.message;
+  }
+  if (error instanceof ConfigError) return error.message;
+  const message = ((error as Error)?.message ?? String(error)).split('\n')[0];
+  return `internal error: ${message} (this is a bug; rerun with SESGUARD_DEBUG=1 for details)`;
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  try {
+    const { positionals, values } = parse(argv);
+    if (values.version) {
+      io.stdout(`sesguard ${VERSION}\n`);
+      return 0;
+    }
+    const [command, ...args] = positionals;
+    if (values.help || !command) {
+      io.stdout(`${USAGE}\n`);
+      return command || values.help ? 0 : 2;
+    }
+    switch (command) {
+      case 'iac':
+        return cmdIac(args, values, io);
+      case 'checks':
+        return cmdChecks(values, io);
+      case 'policies':
+        if (args[0] !== 'test') throw new ConfigError('usage: sesguard policies test [dir]');
+        return cmdPoliciesTest(args.slice(1), io);
+      case 'report':
+        return cmdReport(args, values, io);
+      case 'demo':
+        return cmdDemo(values, io);
+      case 'scan':
+      case 'evaluate':
+      case 'trail':
+      case 'merge':
+        throw new ConfigError(`'${command}' is not available in this release yet (see the README roadmap)`);
+      default:
+        throw new ConfigError(`unknown command '${command}' (see sesguard --help)`);
+    }
+  } catch (error) {
+    io.stderr(`sesguard: ${describeError(error)}\n`);
+    if (process.env.SESGUARD_DEBUG === '1' && error instanceof Error) io.stderr(`${error.stack}\n`);
+    return 2;
+  }
+}
+
+/** Process entry (bin/sesguard.js). */
+export async function main(argv: string[]): Promise<number> {
+  return run(argv, {
+    cwd: process.cwd(),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  });
+}

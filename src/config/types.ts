@@ -1,0 +1,80 @@
+// The configuration (SPEC §7) as loaded from sesguard.yaml, and the effective values checks see.
+import type { Severity } from '../engine/types.js';
+
+export interface Thresholds {
+  maxAccessKeyAgeDays: number;
+  maxAccessKeyIdleDays: number;
+  quotaAlertRatio: number;
+  bounceAlarmMax: number;
+  complaintAlarmMax: number;
+  reconRegions: number;
+  reconWindowMinutes: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  maxAccessKeyAgeDays: 90,
+  maxAccessKeyIdleDays: 90,
+  quotaAlertRatio: 0.8,
+  bounceAlarmMax: 0.05,
+  complaintAlarmMax: 0.001,
+  reconRegions: 3,
+  reconWindowMinutes: 60,
+};
+
+export interface ConfigSuppression {
+  check: string;
+  resource: string;
+  reason: string;
+  expires?: string;
+}
+
+/** The file as written (validated by schemas/config.schema.json). */
+export interface ConfigFile {
+  approvedRegions?: string[];
+  trustedAccounts?: string[];
+  approvedDomainIdentities?: string[];
+  thresholds?: Partial<Thresholds>;
+  checks?: Record<string, { enabled?: boolean; severity?: Severity }>;
+  suppressions?: ConfigSuppression[];
+  policyDirs?: string[];
+}
+
+/** Loaded config with defaults filled and paths resolved. */
+export interface Config {
+  /** The file it came from, or null for defaults. */
+  file: string | null;
+  approvedRegions: string[];
+  approvedRegionsSet: boolean;
+  trustedAccounts: string[];
+  approvedDomainIdentities: string[];
+  thresholds: Thresholds;
+  checks: Record<string, { enabled?: boolean; severity?: Severity }>;
+  suppressions: ConfigSuppression[];
+  /** Absolute paths. */
+  policyDirs: string[];
+}
+
+export function defaultConfig(): Config {
+  return {
+    file: null,
+    approvedRegions: [],
+    approvedRegionsSet: false,
+    trustedAccounts: [],
+    approvedDomainIdentities: [],
+    thresholds: { ...DEFAULT_THRESHOLDS },
+    checks: {},
+    suppressions: [],
+    policyDirs: [],
+  };
+}
+
+/** The `config` variable of CEL expressions. */
+export function celConfig(config: Config): Record<string, unknown> {
+  return {
+    approvedRegions: config.approvedRegions,
+    approvedRegionsSet: config.approvedRegionsSet,
+    trustedAccounts: config.trustedAccounts,
+    approvedDomainIdentities: config.approvedDomainIdentities,
+    thresholds: { ...config.thresholds },
+  };
+}

@@ -1,0 +1,96 @@
+// Loads checks from policy directories: YAML → schema validation (ajv) → CEL compiled once.
+// Any problem is a PolicyError naming the file: a broken custom check must never be silently skipped.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { PolicyError } from '../errors.js';
+import { validateAgainst } from '../schemas.js';
+import { BUILTIN_POLICY_DIR } from '../paths.js';
+import { compile, type Compiled } from './cel.js';
+import type { CheckDefinition, LoadedCheck, Severity } from './types.js';
+
+export interface CompiledCheck extends LoadedCheck {
+  compiled: { applies?: Compiled; assert: Compiled; details?: Compiled };
+}
+
+function yamlFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (error) {
+    throw new PolicyError(`cannot read policy directory: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, dir);
+  }
+  const out: string[] = [];
+  for (const entry of entries.sort()) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...yamlFiles(full));
+    else if (/\.ya?ml$/i.test(entry)) out.push(full);
+  }
+  return out;
+}
+
+function compileField(expression: string, file: string, field: string): Compiled {
+  try {
+    return compile(expression);
+  } catch (error) {
+    const message = ((error as Error).message ?? String(error)).split('\n')[0];
+    throw new PolicyError(`${field}: CEL does not compile: ${message}`, file);
+  }
+}
+
+/** Parses, validates and compiles one check file. */
+export function loadCheckFile(file: string, severityOverride?: Severity): CompiledCheck {
+  let raw: unknown;
+  try {
+    raw = YAML.parse(readFileSync(file, 'utf8'), { maxAliasCount: 50 });
+  } catch (error) {
+    const message = ((error as Error).message ?? String(error)).split('\n')[0];
+    throw new PolicyError(`not valid YAML: ${message}`, file);
+  }
+  const problem = validateAgainst('check.schema.json', raw);
+  if (problem) throw new PolicyError(`fails the check schema: ${problem}`, file);
+  const def = raw as CheckDefinition;
+  const base = path.basename(file).replace(/\.ya?ml$/i, '');
+  if (base !== def.id) throw new PolicyError(`id ${def.id} does not match the file name ${base}`, file);
+  const compiled: CompiledCheck['compiled'] = {
+    assert: compileField(def.assert, file, 'assert'),
+  };
+  if (def.applies) compiled.applies = compileField(def.applies, file, 'applies');
+  if (def.details) compiled.details = compileField(def.details, file, 'details');
+  return {
+    ...def,
+    reads: def.reads ?? [],
+    file,
+    effectiveSeverity: severityOverride ?? def.severity,
+    compiled,
+  };
+}
+
+export interface LoadOptions {
+  /** Extra directories (config `policyDirs`). */
+  policyDirs?: string[];
+  /** Per-check overrides from config. */
+  overrides?: Record<string, { enabled?: boolean; severity?: Severity }>;
+  /** Load only these directories, not the built-in policies (for `policies test DIR`). */
+  onlyDirs?: boolean;
+}
+
+/** All checks, built-in first, sorted by id. Duplicate ids are an error. */
+export function loadChecks(options: LoadOptions = {}): CompiledCheck[] {
+  const dirs = options.onlyDirs ? [...(options.policyDirs ?? [])] : [BUILTIN_POLICY_DIR, ...(options.policyDirs ?? [])];
+  const seen = new Map<string, string>();
+  const checks: CompiledCheck[] = [];
+  for (const dir of dirs) {
+    for (const file of yamlFiles(dir)) {
+      const id = path.basename(file).replace(/\.ya?ml$/i, '');
+      const override = options.overrides?.[id];
+      const check = loadCheckFile(file, override?.severity);
+      const previous = seen.get(check.id);
+      if (previous) throw new PolicyError(`duplicate check id ${check.id} (also in ${previous})`, file);
+      seen.set(check.id, file);
+      if (override?.enabled === false) continue;
+      checks.push(check);
+    }
+  }
+  return checks.sort((a, b) => a.id.localeCompare(b.id));
+}

@@ -1,0 +1,169 @@
+// Turns evaluations into the Results document: findings (with suppressions and fingerprints),
+// not-assessed records, counts, score. Pure: the clock and the run metadata are passed in.
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/types.js';
+import type { Inventory, Resource, SourceError } from '../inventory/types.js';
+import type { CheckSummary, Counts, Results } from '../results.js';
+import { score, type ScoredPair } from '../scoring/score.js';
+import type { CompiledCheck } from './load.js';
+import { decideSuppression } from './suppress.js';
+import type { Evaluation, Finding, NotAssessed, SourceCode } from './types.js';
+
+export const TOOL = {
+  name: 'sesguard' as const,
+  informationUri: 'https://github.com/sesguard/sesguard',
+};
+
+export function helpUri(checkId: string): string {
+  return `${TOOL.informationUri}/blob/main/docs/checks.md#${checkId.toLowerCase()}`;
+}
+
+/** Stable across runs and line moves: check id + resource identity. */
+export function fingerprint(checkId: string, resourceId: string): string {
+  return createHash('sha256').update(`${checkId}\u0000${resourceId}`).digest('hex').slice(0, 32);
+}
+
+export function checkSummary(check: CompiledCheck): CheckSummary {
+  return {
+    id: check.id,
+    title: check.title,
+    severity: check.effectiveSeverity,
+    sources: check.sources as SourceCode[],
+    rationale: check.rationale,
+    remediation: check.remediation,
+    references: check.references,
+    helpUri: helpUri(check.id),
+  };
+}
+
+export interface BuildOptions {
+  kind: string;
+  version: string;
+  config: Config;
+  checks: CompiledCheck[];
+  startedAt: Date;
+  finishedAt: Date;
+  errors: SourceError[];
+  inputs: Results['inputs'];
+  notices?: string[];
+  incomplete?: boolean;
+}
+
+function groupOf(resource: Resource): { group: string; groupKind: 'file' | 'account' } {
+  const p = resource.provenance;
+  if (p.source === 'aws') return { group: p.account ?? '(unknown account)', groupKind: 'account' };
+  return { group: p.file ?? '(unknown file)', groupKind: 'file' };
+}
+
+export function buildResults(inventory: Inventory, evaluations: Evaluation[], options: BuildOptions): Results {
+  const checks = new Map(options.checks.map((c) => [c.id, c]));
+  const resources = new Map(inventory.resources.map((r) => [r.id, r]));
+  const today = options.startedAt.toISOString().slice(0, 10);
+  const findings: Finding[] = [];
+  const notAssessed: NotAssessed[] = [];
+  const pairs: ScoredPair[] = [];
+  const notices = [...(options.notices ?? [])];
+  const expiredSeen = new Set<string>();
+  const counts: Counts = { evaluated: 0, passed: 0, failed: 0, suppressed: 0, notAssessed: 0, notApplicable: 0 };
+
+  for (const evaluation of evaluations) {
+    const check = checks.get(evaluation.checkId);
+    const resource = resources.get(evaluation.resourceId);
+    if (!check || !resource) continue;
+    const { outcome } = evaluation;
+    const severity = check.effectiveSeverity;
+    const where = groupOf(resource);
+    const p = resource.provenance;
+    switch (outcome.kind) {
+      case 'not-applicable':
+        counts.notApplicable++;
+        break;
+      case 'pass':
+        counts.evaluated++;
+        counts.passed++;
+        pairs.push({ checkId: check.id, severity, ...where, outcome: 'pass' });
+        break;
+      case 'not-assessed':
+        counts.notAssessed++;
+        pairs.push({ checkId: check.id, severity, ...where, outcome: 'not-assessed' });
+        notAssessed.push({
+          checkId: check.id,
+          resourceId: resource.id,
+          resourceType: resource.type,
+          ...(p.file ? { file: p.file } : {}),
+          ...(p.line ? { line: p.line } : {}),
+          ...(p.logicalId ? { logicalId: p.logicalId } : {}),
+          ...(p.account ? { account: p.account } : {}),
+          ...(p.region ? { region: p.region } : {}),
+          reason: outcome.reason,
+        });
+        break;
+      case 'fail': {
+        counts.evaluated++;
+        const decision = decideSuppression(check.id, resource, options.config.suppressions, today);
+        if (decision.expired) {
+          const key = `${decision.expired.check}|${decision.expired.resource}`;
+          if (!expiredSeen.has(key)) {
+            expiredSeen.add(key);
+            notices.push(
+              `suppression of ${decision.expired.check} for ${decision.expired.resource} expired on ${decision.expired.expires}: it no longer suppresses (reason was: ${decision.expired.reason})`,
+            );
+          }
+        }
+        if (decision.suppression) counts.suppressed++;
+        else counts.failed++;
+        pairs.push({ checkId: check.id, severity, ...where, outcome: decision.suppression ? 'suppressed' : 'fail' });
+        findings.push({
+          checkId: check.id,
+          severity,
+          title: check.title,
+          message: outcome.message,
+          resource: {
+            type: resource.type,
+            id: resource.id,
+            name: resource.name,
+            ...(p.arn ? { arn: p.arn } : {}),
+            ...(p.account ? { account: p.account } : {}),
+            ...(p.region ? { region: p.region } : {}),
+            ...(p.file ? { file: p.file } : {}),
+            ...(outcome.line ?? p.line ? { line: outcome.line ?? p.line } : {}),
+            ...(outcome.line ? (outcome.column ? { column: outcome.column } : {}) : p.column ? { column: p.column } : {}),
+            ...(p.logicalId ? { logicalId: p.logicalId } : {}),
+            ...(p.cdkPath ? { cdkPath: p.cdkPath } : {}),
+          },
+          evidence: outcome.evidence,
+          suppressed: decision.suppression,
+          fingerprint: fingerprint(check.id, resource.id),
+        });
+        break;
+      }
+    }
+  }
+
+  const order = { critical: 0, high: 1, medium: 2, low: 3 };
+  findings.sort(
+    (a, b) =>
+      order[a.severity] - order[b.severity] ||
+      a.checkId.localeCompare(b.checkId) ||
+      (a.resource.file ?? a.resource.account ?? '').localeCompare(b.resource.file ?? b.resource.account ?? '') ||
+      (a.resource.line ?? 0) - (b.resource.line ?? 0) ||
+      a.resource.id.localeCompare(b.resource.id),
+  );
+
+  return {
+    schemaVersion: 1,
+    tool: { ...TOOL, version: options.version },
+    kind: options.kind,
+    startedAt: options.startedAt.toISOString(),
+    finishedAt: options.finishedAt.toISOString(),
+    score: score(pairs),
+    findings,
+    notAssessed,
+    errors: options.errors,
+    counts,
+    checks: options.checks.map(checkSummary),
+    inputs: options.inputs,
+    notices,
+    incomplete: options.incomplete ?? false,
+  };
+}

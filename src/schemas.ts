@@ -1,0 +1,40 @@
+// JSON Schema validation (ajv) for the typed boundaries: check files and the config file.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { SCHEMA_DIR } from './paths.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const cache = new Map<string, ValidateFunction>();
+
+function validator(name: string): ValidateFunction {
+  let validate = cache.get(name);
+  if (!validate) {
+    const schema = JSON.parse(readFileSync(path.join(SCHEMA_DIR, name), 'utf8'));
+    validate = ajv.compile(schema);
+    cache.set(name, validate);
+  }
+  return validate;
+}
+
+/** One readable line for the first schema error: `/fixtures/pass: must NOT have fewer than 1 items`. */
+function describe(error: ErrorObject): string {
+  const where = error.instancePath || '(top level)';
+  if (error.keyword === 'additionalProperties') {
+    return `${where}: unknown key "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  }
+  if (error.keyword === 'enum') {
+    return `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  }
+  return `${where}: ${error.message ?? 'is invalid'}`;
+}
+
+/** Returns null when valid, otherwise a one-line description of the first problem. */
+export function validateAgainst(schemaFile: string, value: unknown): string | null {
+  const validate = validator(schemaFile);
+  if (validate(value)) return null;
+  const errors = validate.errors ?? [];
+  // additionalProperties errors are the most actionable (typos), so show them first.
+  const first = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
+  return first ? describe(first) : 'is invalid';
+}

@@ -13,6 +13,9 @@ export interface CompiledCheck extends LoadedCheck {
   compiled: { applies?: Compiled; assert: Compiled; details?: Compiled };
 }
 
+/** CloudTrail detections (policies/det/) have their own schema and loader (src/detections/). */
+const DETECTION_DIR = 'det';
+
 function yamlFiles(dir: string): string[] {
   let entries: string[];
   try {
@@ -23,7 +26,9 @@ function yamlFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of entries.sort()) {
     const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) out.push(...yamlFiles(full));
+    if (statSync(full).isDirectory()) {
+      if (entry !== DETECTION_DIR) out.push(...yamlFiles(full));
+    }
     else if (/\.ya?ml$/i.test(entry)) out.push(full);
   }
   return out;

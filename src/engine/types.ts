@@ -83,7 +83,8 @@ export interface Finding {
   title: string;
   message: string;
   resource: {
-    type: ResourceType;
+    /** A resource type, or `aws.iam.principal` for CloudTrail detections (a user, role or access key). */
+    type: ResourceType | 'aws.iam.principal';
     id: string;
     name: string;
     arn?: string;

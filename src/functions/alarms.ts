@@ -1,0 +1,202 @@
+// Monitoring semantics for SESG-MON-*: which SES metric an alarm watches, how an SES reputation
+// alarm is miswired, whether a region's alarms cover a metric, and whether a trail records the account.
+//
+// SES publishes the reputation rates as fractions (0.05 = 5 %), so a threshold of `5` never fires.
+// Unknown values are three-valued as in network.ts: NotAssessedError only when the answer depends on them.
+import { NotAssessedError } from '../errors.js';
+import { isUnknown, type CloudTrailTrailProps, type CloudWatchAlarmProps } from '../inventory/types.js';
+
+export type SesMetricKind = 'bounce' | 'complaint' | 'send';
+
+const SES_NAMESPACE = 'AWS/SES';
+const METRIC_KIND: Record<string, SesMetricKind> = {
+  'Reputation.BounceRate': 'bounce',
+  'Reputation.ComplaintRate': 'complaint',
+  Send: 'send',
+};
+
+/** Thresholds above which a reputation alarm is surely miswired (SESG-MON-004): 10 % and 0.5 %. */
+export const MISWIRED_THRESHOLD: Record<'bounce' | 'complaint', number> = { bounce: 0.1, complaint: 0.005 };
+
+function num(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  return undefined;
+}
+
+function kindOfMetric(namespace: unknown, metricName: unknown): SesMetricKind | null | 'unknown' {
+  if (isUnknown(namespace) || isUnknown(metricName)) {
+    // Only an unknown that could make it an SES metric matters.
+    if (!isUnknown(namespace) && namespace !== SES_NAMESPACE) return null;
+    if (!isUnknown(metricName) && !(String(metricName) in METRIC_KIND)) return null;
+    return 'unknown';
+  }
+  if (namespace !== SES_NAMESPACE) return null;
+  return METRIC_KIND[String(metricName)] ?? null;
+}
+
+function alarmName(alarm: CloudWatchAlarmProps): string {
+  return isUnknown(alarm.alarmName) || alarm.alarmName === undefined ? '(unnamed alarm)' : String(alarm.alarmName);
+}
+
+/** True when the alarm evaluates a metric-math expression over `metrics[]` rather than one metric. */
+export function isMetricMath(alarm: CloudWatchAlarmProps): boolean {
+  return Array.isArray(alarm.metrics) && alarm.metrics.length > 0;
+}
+
+/**
+ * The SES metrics (bounce, complaint, send) an alarm reads, directly or through metric math, in that
+ * order. Throws NotAssessedError when a namespace or metric name that could be an SES metric is unknown.
+ */
+export function sesAlarmKinds(alarm: CloudWatchAlarmProps): SesMetricKind[] {
+  const kinds = new Set<SesMetricKind>();
+  let undecided = false;
+  const sources = [{ namespace: alarm.namespace, metricName: alarm.metricName }, ...(alarm.metrics ?? [])];
+  for (const metric of sources) {
+    const kind = kindOfMetric(metric.namespace, metric.metricName);
+    if (kind === 'unknown') undecided = true;
+    else if (kind) kinds.add(kind);
+  }
+  if (kinds.size === 0 && undecided) {
+    throw new NotAssessedError(`alarm ${alarmName(alarm)}: the metric it watches is not known`);
+  }
+  return (['bounce', 'complaint', 'send'] as const).filter((k) => kinds.has(k));
+}
+
+/** The reputation metric an alarm watches (bounce before complaint), or '' when it watches neither. */
+export function reputationAlarmKind(alarm: CloudWatchAlarmProps): 'bounce' | 'complaint' | '' {
+  const kinds = sesAlarmKinds(alarm);
+  if (kinds.includes('bounce')) return 'bounce';
+  if (kinds.includes('complaint')) return 'complaint';
+  return '';
+}
+
+/** True for operators that fire when the value rises (a rate getting worse). */
+function firesOnRise(operator: string): boolean {
+  return /^GreaterThan/i.test(operator);
+}
+
+/**
+ * What is wrong with an alarm on an SES reputation metric (SESG-MON-004), as sentences; [] when it is
+ * wired right. The threshold test is skipped for metric-math alarms: their expression may scale the
+ * rate (e.g. `m1 * 100`), so the threshold's unit is not known.
+ */
+export function alarmProblems(alarm: CloudWatchAlarmProps): string[] {
+  const kind = reputationAlarmKind(alarm);
+  if (kind === '') return [];
+  const problems: string[] = [];
+  let undecided: string | null = null;
+  if (!isMetricMath(alarm)) {
+    if (isUnknown(alarm.threshold)) undecided ??= `threshold: ${alarm.threshold.$unknown}`;
+    else {
+      const threshold = num(alarm.threshold);
+      const max = MISWIRED_THRESHOLD[kind];
+      if (threshold !== undefined && threshold > max) {
+        problems.push(
+          `threshold ${threshold} is above ${max}: SES reports the ${kind} rate as a fraction (0.05 = 5 %), so it will never fire`,
+        );
+      }
+    }
+  }
+  if (isUnknown(alarm.comparisonOperator)) undecided ??= `comparisonOperator: ${alarm.comparisonOperator.$unknown}`;
+  else if (typeof alarm.comparisonOperator === 'string' && !firesOnRise(alarm.comparisonOperator)) {
+    problems.push(`comparison operator ${alarm.comparisonOperator} does not fire when the rate rises`);
+  }
+  if (isUnknown(alarm.actionsEnabled)) undecided ??= `actionsEnabled: ${alarm.actionsEnabled.$unknown}`;
+  else if (alarm.actionsEnabled === false) problems.push('alarm actions are disabled');
+  if (isUnknown(alarm.alarmActions)) undecided ??= `alarmActions: ${alarm.alarmActions.$unknown}`;
+  else if (!Array.isArray(alarm.alarmActions) || alarm.alarmActions.length === 0) {
+    problems.push('the alarm has no alarm action');
+  }
+  if (problems.length === 0 && undecided !== null) throw new NotAssessedError(`alarm ${alarmName(alarm)}: ${undecided}`);
+  return problems;
+}
+
+/** How a region's alarms cover one SES metric (SESG-MON-001…003). */
+export interface AlarmCoverage {
+  covered: boolean;
+  /** Alarms on the metric that do not count, each with why. */
+  rejected: { alarm: string; reasons: string[] }[];
+}
+
+/**
+ * Whether an enabled alarm with at least one action watches `kind` with threshold ≤ `max` and an
+ * operator that fires on a rise. `max` is ignored for `send` (any volume alarm counts). A metric-math
+ * alarm whose threshold exceeds `max` cannot be judged (unknown scale): with no other covering alarm,
+ * that is not assessed.
+ */
+export function alarmCoverage(alarms: unknown, kind: SesMetricKind, max?: number): AlarmCoverage {
+  if (isUnknown(alarms)) throw new NotAssessedError(`alarms: ${alarms.$unknown}`);
+  const list = Array.isArray(alarms) ? (alarms as CloudWatchAlarmProps[]) : [];
+  const rejected: AlarmCoverage['rejected'] = [];
+  let undecided: string | null = null;
+  for (const alarm of list) {
+    let kinds: SesMetricKind[];
+    try {
+      kinds = sesAlarmKinds(alarm);
+    } catch (error) {
+      undecided ??= (error as Error).message;
+      continue;
+    }
+    if (!kinds.includes(kind)) continue;
+    const reasons: string[] = [];
+    let pending: string | null = null;
+    if (isUnknown(alarm.actionsEnabled)) pending ??= `actionsEnabled: ${alarm.actionsEnabled.$unknown}`;
+    else if (alarm.actionsEnabled !== true) reasons.push('actions disabled');
+    if (isUnknown(alarm.alarmActions)) pending ??= `alarmActions: ${alarm.alarmActions.$unknown}`;
+    else if (!Array.isArray(alarm.alarmActions) || alarm.alarmActions.length === 0) reasons.push('no alarm action');
+    if (isUnknown(alarm.comparisonOperator)) pending ??= `comparisonOperator: ${alarm.comparisonOperator.$unknown}`;
+    else if (typeof alarm.comparisonOperator === 'string' && !firesOnRise(alarm.comparisonOperator)) {
+      reasons.push(`operator ${alarm.comparisonOperator}`);
+    }
+    if (kind !== 'send' && max !== undefined) {
+      if (isUnknown(alarm.threshold)) pending ??= `threshold: ${alarm.threshold.$unknown}`;
+      else {
+        const threshold = num(alarm.threshold);
+        if (threshold === undefined) reasons.push('no threshold');
+        else if (threshold > max) {
+          if (isMetricMath(alarm)) pending ??= `metric-math threshold ${threshold} cannot be compared with ${max}`;
+          else reasons.push(`threshold ${threshold} above ${max}`);
+        }
+      }
+    }
+    if (reasons.length > 0) rejected.push({ alarm: alarmName(alarm), reasons });
+    else if (pending !== null) undecided ??= `alarm ${alarmName(alarm)}: ${pending}`;
+    else return { covered: true, rejected: [] };
+  }
+  if (undecided !== null) throw new NotAssessedError(undecided);
+  return { covered: false, rejected };
+}
+
+/** What keeps a trail from recording the account's management events everywhere; [] when nothing. */
+export function trailGaps(trail: CloudTrailTrailProps): string[] {
+  const gaps: string[] = [];
+  let undecided: string | null = null;
+  const need: [keyof CloudTrailTrailProps, string][] = [
+    ['isMultiRegionTrail', 'not multi-region'],
+    ['isLogging', 'not logging'],
+    ['includesManagementEvents', 'not recording management events'],
+  ];
+  for (const [key, gap] of need) {
+    const value = trail[key];
+    if (isUnknown(value)) undecided ??= `${key}: ${value.$unknown}`;
+    else if (value !== true) gaps.push(gap);
+  }
+  if (gaps.length === 0 && undecided !== null) throw new NotAssessedError(undecided);
+  return gaps;
+}
+
+/** True when some trail is multi-region, logging and recording management events. */
+export function anyTrailCovers(trails: unknown): boolean {
+  if (isUnknown(trails)) throw new NotAssessedError(`trails: ${trails.$unknown}`);
+  let undecided: string | null = null;
+  for (const trail of Array.isArray(trails) ? (trails as CloudTrailTrailProps[]) : []) {
+    try {
+      if (trailGaps(trail).length === 0) return true;
+    } catch (error) {
+      undecided ??= (error as Error).message;
+    }
+  }
+  if (undecided !== null) throw new NotAssessedError(undecided);
+  return false;
+}

@@ -227,9 +227,16 @@ function cmdDemo(values: Values, io: Io): number {
   return results.errors.length > 0 ? 2 : 0;
 }
 
-function describeError(error: unknown): string {
+function shownPath(file: string | undefined, cwd: string): string | undefined {
+  if (!file || !path.isAbsolute(file)) return file;
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') ? rel.split(path.sep).join('/') : file;
+}
+
+function describeError(error: unknown, cwd: string): string {
   if (error instanceof SourceError || error instanceof PolicyError) {
-    const where = [error.file, error instanceof SourceError ? error.line : undefined].filter((x) => x !== undefined).join(':');
+    const file = shownPath(error.file, cwd);
+    const where = [file, error instanceof SourceError ? error.line : undefined].filter((x) => x !== undefined).join(':');
     return where ? `${where}: ${error.message}` : error.message;
   }
   if (error instanceof ConfigError) return error.message;
@@ -270,7 +277,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         throw new ConfigError(`unknown command '${command}' (see sesguard --help)`);
     }
   } catch (error) {
-    io.stderr(`sesguard: ${describeError(error)}\n`);
+    io.stderr(`sesguard: ${describeError(error, io.cwd)}\n`);
     if (process.env.SESGUARD_DEBUG === '1' && error instanceof Error) io.stderr(`${error.stack}\n`);
     return 2;
   }

@@ -50,7 +50,7 @@ export interface Results {
   counts: Counts;
   checks: CheckSummary[];
   /** Inputs looked at: files recognised by kind, files skipped as neither. */
-  inputs: { files: { file: string; kind: string }[]; skipped: string[] };
+  inputs: { files: { file: string; kind: string }[]; skipped: string[]; resourceCount?: number };
   /** Warnings the user must see (expired suppressions, truncated outputs, …). */
   notices: string[];
   /** True when the run was interrupted or could not cover its whole scope. */

@@ -52,6 +52,6 @@ export function runIac(paths: string[], options: IacRunOptions): Results {
     startedAt,
     finishedAt: now(),
     errors: collection.errors,
-    inputs: { files: collection.files, skipped: collection.skipped },
+    inputs: { files: collection.files, skipped: collection.skipped, resourceCount: collection.resources.length },
   });
 }

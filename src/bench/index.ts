@@ -1,0 +1,12 @@
+// `npm run bench`: the benchmarks of SPEC §10, printed as ratios. Run alone on a quiet machine; never in npm test.
+import { benchB1 } from './b1.js';
+
+const only = process.argv.slice(2);
+const wanted = (id: string) => only.length === 0 || only.includes(id);
+
+function print(id: string, title: string, values: Record<string, number | string>): void {
+  process.stdout.write(`\n${id} — ${title}\n`);
+  for (const [k, v] of Object.entries(values)) process.stdout.write(`  ${k.padEnd(34)} ${v}\n`);
+}
+
+if (wanted('B1')) print('B1', 'sesguard iac on a 10,000-resource CloudFormation template', benchB1());

@@ -25,7 +25,7 @@ export function locateConfig(explicit: string | undefined, cwd: string): string 
 export function parseConfig(text: string, file: string, displayName = file): Config {
   let raw: unknown;
   try {
-    const doc = YAML.parseDocument(text, { maxAliasCount: 50, prettyErrors: false });
+    const doc = YAML.parseDocument(text, { prettyErrors: false });
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const line = e.linePos?.[0]?.line;

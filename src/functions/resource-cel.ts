@@ -115,4 +115,18 @@ export const resourceFunctions: CelFunction[] = [
     },
     description: 'part / whole as a double (not assessed when whole ≤ 0, e.g. an unlimited quota reported as -1)',
   },
+  {
+    signature: 'firstLine(dyn): int',
+    handler: (items: unknown) => {
+      // Findings point at the first offending sub-object that knows its place in the file; 0 = none.
+      const list = Array.isArray(items) ? items : [items];
+      for (const item of list) {
+        const line = (item as { line?: unknown } | null)?.line;
+        if (typeof line === 'number' && line > 0) return BigInt(line);
+        if (typeof line === 'bigint' && line > 0n) return line;
+      }
+      return 0n;
+    },
+    description: 'The `line` of the first item (or list of items) that has one; 0 when none does',
+  },
 ];

@@ -460,10 +460,11 @@ export function principalAccount(value: Maybe<string>): AccountOf {
   if (text === '*') return { kind: 'any' };
   if (ACCOUNT_ID.test(text)) return { kind: 'account', account: text };
   if (OWN_ACCOUNT.test(text)) return { kind: 'own' };
-  const arn = PRINCIPAL_ARN.exec(text);
+  // Pseudo parameters hold colons themselves: replace them before splitting the ARN.
+  const arn = PRINCIPAL_ARN.exec(text.replace(/\$\{AWS::Partition\}/g, 'aws').replace(/\$\{AWS::AccountId\}/g, 'SELF'));
   if (arn) {
     if (ACCOUNT_ID.test(arn[1])) return { kind: 'account', account: arn[1] };
-    if (OWN_ACCOUNT.test(arn[1])) return { kind: 'own' };
+    if (arn[1] === 'SELF') return { kind: 'own' };
     return { kind: 'unknown' };
   }
   if (UNIQUE_ID.test(text)) return { kind: 'none' };

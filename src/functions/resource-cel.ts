@@ -129,4 +129,14 @@ export const resourceFunctions: CelFunction[] = [
     },
     description: 'The `line` of the first item (or list of items) that has one; 0 when none does',
   },
+  {
+    signature: 'known(dyn): dyn',
+    handler: (value: unknown) => {
+      // Lets an expression read a value that may be Unknown only on some branches (e.g. the
+      // subscriptions of a topic that exists) and still end as "not assessed" with the source's reason.
+      if (isUnknown(value)) throw new NotAssessedError(value.$unknown);
+      return value;
+    },
+    description: 'The value itself; not assessed (with its reason) when it is an Unknown marker',
+  },
 ];

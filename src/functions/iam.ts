@@ -517,7 +517,7 @@ function outsiders(statement: PolicyStatement, scope: AccountScope): { found: { 
     found.push({ principal: '*', account: '*', reason: 'any principal' });
     return { found, maybe };
   }
-  for (const value of principal.aws) {
+  for (const value of principal.aws ?? []) {
     const account = principalAccount(value);
     if (account.kind === 'unknown') maybe = true;
     else if (account.kind === 'any') found.push({ principal: '*', account: '*', reason: 'any principal' });
@@ -567,7 +567,7 @@ export function analyzePublic(docs: NamedDocument[]): Analysis<PrincipalRisk> {
         account: '*',
         reason: 'any principal without an account, organization or source condition',
       });
-    } else if (statement.principal?.aws.some(isUnknown)) {
+    } else if (statement.principal?.aws?.some(isUnknown)) {
       uncertain.push(`${where(doc, statement)}: principal depends on unresolved values`);
     }
   }
@@ -582,7 +582,7 @@ export function analyzeForeign(docs: NamedDocument[], scope: AccountScope): Anal
     if (statement.effect !== 'Allow' || !statement.principal) continue;
     const base = { policy: doc.name, sid: statement.sid ?? '', line: lineOf(doc, statement) };
     let maybe = false;
-    for (const value of statement.principal.aws) {
+    for (const value of statement.principal.aws ?? []) {
       const account = principalAccount(value);
       if (account.kind === 'unknown') maybe = true;
       // `*` is SESG-SES-001's business.
@@ -591,7 +591,7 @@ export function analyzeForeign(docs: NamedDocument[], scope: AccountScope): Anal
       }
     }
     if (!hasConditionKey(statement, SERVICE_GUARDS)) {
-      for (const value of statement.principal.service) {
+      for (const value of statement.principal.service ?? []) {
         if (isUnknown(value)) maybe = true;
         else items.push({ ...base, principal: value, account: '', reason: 'service principal without aws:SourceAccount or aws:SourceArn' });
       }

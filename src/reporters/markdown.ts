@@ -1,0 +1,218 @@
+// Markdown reporter for `$GITHUB_STEP_SUMMARY` (SPEC §5): score, counts by severity, top findings,
+// not-assessed scope, errors and notices — never more than `maxMarkdownBytes` (GitHub rejects step
+// summaries over 1 MiB), cutting the long sections and saying so rather than failing the job.
+import type { Finding, NotAssessed } from '../engine/types.js';
+import type { Results } from '../results.js';
+import {
+  bySeverity,
+  countBySeverity,
+  errorWhere,
+  formatPercent,
+  formatScore,
+  locationOf,
+  notAssessedScope,
+  resourceLabel,
+  SEVERITY_ORDER,
+  type ReportOptions,
+} from './common.js';
+
+export const DEFAULT_MAX_MARKDOWN_BYTES = 1_000_000;
+/** Rows of the top-findings table; the rest is counted, not listed. */
+export const MAX_FINDING_ROWS = 50;
+const MAX_CELL_CHARS = 300;
+const MAX_REASONS_PER_CHECK = 3;
+
+const TITLES: Record<string, string> = {
+  iac: 'IaC scan',
+  scan: 'AWS scan',
+  evaluate: 'snapshot evaluation',
+  trail: 'CloudTrail detections',
+  demo: 'demo',
+};
+
+/** Plain text in a table cell: one line, no table breaks, no code spans, no HTML, bounded length. */
+export function escapeCell(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  const oneLine = text.replace(/\r?\n|\r/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+  const short = oneLine.length > MAX_CELL_CHARS ? `${oneLine.slice(0, MAX_CELL_CHARS - 1)}…` : oneLine;
+  return short.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
+}
+
+/** Inline text outside tables: same escaping, no length bound beyond what the caller chose. */
+function escapeInline(text: string): string {
+  return text.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
+}
+
+function bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * Accumulates lines under a byte budget. Each section keeps room for its own truncation note, so the
+ * total never exceeds the budget and the reader is always told what was left out.
+ */
+class Budget {
+  private readonly lines: string[] = [];
+  private used = 0;
+  truncated = false;
+
+  constructor(private readonly max: number) {}
+
+  private fits(line: string, reserve: number): boolean {
+    return this.used + bytes(line) + 1 + reserve <= this.max;
+  }
+
+  private push(line: string): void {
+    this.lines.push(line);
+    this.used += bytes(line) + 1;
+  }
+
+  /** Adds a section: its lines in order while they fit, then one note saying how many were left out. */
+  section(lines: readonly string[]): void {
+    const note = (n: number) =>
+      `\n_…${n} more line${n === 1 ? '' : 's'} of this section left out: the summary is limited to ${this.max} bytes. The JSON results hold everything._`;
+    const reserve = bytes(note(lines.length)) + 1;
+    for (let i = 0; i < lines.length; i++) {
+      if (!this.fits(lines[i], reserve)) {
+        this.truncated = true;
+        const text = note(lines.length - i);
+        if (this.fits(text, 0)) this.push(text);
+        return;
+      }
+      this.push(lines[i]);
+    }
+  }
+
+  text(): string {
+    const out = `${this.lines.join('\n')}\n`;
+    if (bytes(out) <= this.max) return out;
+    // Only reachable with a budget smaller than the header: cut on a character boundary.
+    let cut = out.slice(0, this.max);
+    while (bytes(cut) > this.max) cut = cut.slice(0, -1);
+    return cut;
+  }
+}
+
+function header(results: Results): string[] {
+  const open = results.findings.filter((f) => !f.suppressed).length;
+  const status =
+    results.errors.length > 0 || results.incomplete
+      ? '⚠️ **Incomplete**: some inputs could not be read or the scope could not be covered; see Errors.'
+      : open > 0
+        ? `❌ **${open} open finding${open === 1 ? '' : 's'}**`
+        : '✅ **No open findings**';
+  const s = results.score;
+  const worst = s.worst ? ` · worst: \`${s.worst.group.replace(/`/g, "'")}\` ${formatScore(s.worst.score)}` : '';
+  const c = results.counts;
+  const bySev = countBySeverity(results.findings);
+  return [
+    `# sesguard — ${TITLES[results.kind] ?? escapeInline(results.kind)}`,
+    '',
+    status,
+    '',
+    `**Score ${formatScore(s.overall)}** / 100${worst} · coverage ${formatPercent(s.coverage)}`,
+    '',
+    `${c.evaluated} (check, resource) pairs evaluated: ${c.passed} passed, ${c.failed} failed, ${c.suppressed} suppressed; ` +
+      `${c.notAssessed} not assessed, ${c.notApplicable} not applicable. sesguard ${escapeInline(results.tool.version)}, ${results.finishedAt}.`,
+    '',
+    '## Findings by severity',
+    '',
+    '| severity | open | suppressed |',
+    '| --- | ---: | ---: |',
+    ...SEVERITY_ORDER.map((sev) => `| ${sev} | ${bySev[sev].open} | ${bySev[sev].suppressed} |`),
+  ];
+}
+
+function scoreGroups(results: Results): string[] {
+  const groups = [
+    ...Object.entries(results.score.byAccount).map(([g, v]) => ({ g, v, kind: 'account' })),
+    ...Object.entries(results.score.byFile).map(([g, v]) => ({ g, v, kind: 'file' })),
+  ].sort((a, b) => a.v - b.v || a.g.localeCompare(b.g));
+  if (groups.length <= 1) return [];
+  return [
+    '',
+    '## Score by account or file (lowest first)',
+    '',
+    '| account / file | score |',
+    '| --- | ---: |',
+    ...groups.map(({ g, v }) => `| ${escapeCell(g)} | ${formatScore(v)} |`),
+  ];
+}
+
+function findingRow(f: Finding): string {
+  const sev = f.suppressed ? `${f.severity} (suppressed)` : f.severity;
+  return `| ${sev} | ${escapeCell(f.checkId)} | ${escapeCell(resourceLabel(f))} | ${escapeCell(locationOf(f))} | ${escapeCell(f.message)} |`;
+}
+
+function topFindings(results: Results): string[] {
+  const open = results.findings.filter((f) => !f.suppressed).sort(bySeverity);
+  if (results.findings.length === 0) return ['', '## Top findings', '', 'None.'];
+  const rows = open.slice(0, MAX_FINDING_ROWS);
+  const lines = ['', '## Top findings', ''];
+  if (rows.length === 0) lines.push('No open findings.');
+  else lines.push('| severity | check | resource | location | message |', '| --- | --- | --- | --- | --- |', ...rows.map(findingRow));
+  if (open.length > rows.length) lines.push('', `…and ${open.length - rows.length} more open findings.`);
+  const suppressed = results.findings.filter((f) => f.suppressed);
+  if (suppressed.length > 0) lines.push('', `${suppressed.length} suppressed finding${suppressed.length === 1 ? '' : 's'} (listed in the JSON and SARIF outputs).`);
+  return lines;
+}
+
+function notAssessedSection(results: Results): string[] {
+  if (results.notAssessed.length === 0) return [];
+  const byCheck = new Map<string, NotAssessed[]>();
+  for (const n of results.notAssessed) {
+    const list = byCheck.get(n.checkId) ?? [];
+    list.push(n);
+    byCheck.set(n.checkId, list);
+  }
+  const rows = [...byCheck].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+  return [
+    '',
+    '## Not assessed',
+    '',
+    `${results.notAssessed.length} (check, resource) pair${results.notAssessed.length === 1 ? ' was' : 's were'} not assessed: ` +
+      'neither passed nor failed, because the data was not available. Coverage above counts them.',
+    '',
+    '| check | pairs | first reasons |',
+    '| --- | ---: | --- |',
+    ...rows.map(([checkId, entries]) => {
+      const reasons: string[] = [];
+      for (const e of entries) {
+        const text = `${notAssessedScope(e)}: ${e.reason}`;
+        if (!reasons.some((r) => r.endsWith(e.reason))) reasons.push(text);
+        if (reasons.length >= MAX_REASONS_PER_CHECK) break;
+      }
+      return `| ${escapeCell(checkId)} | ${entries.length} | ${reasons.map(escapeCell).join('<br>')} |`;
+    }),
+  ];
+}
+
+function errorsSection(results: Results): string[] {
+  if (results.errors.length === 0) return [];
+  return [
+    '',
+    '## Errors',
+    '',
+    ...results.errors.map((e) => {
+      const where = errorWhere(e);
+      return `- ${where ? `${escapeInline(where)}: ` : ''}${escapeInline(e.message)}`;
+    }),
+  ];
+}
+
+function noticesSection(results: Results): string[] {
+  if (results.notices.length === 0) return [];
+  return ['', '## Notices', '', ...results.notices.map((n) => `- ${escapeInline(n)}`)];
+}
+
+export function renderMarkdown(results: Results, options: ReportOptions = {}): string {
+  const budget = new Budget(options.maxMarkdownBytes ?? DEFAULT_MAX_MARKDOWN_BYTES);
+  budget.section(header(results));
+  // Errors come before the long tables so that a cut never hides why the run cannot be trusted.
+  budget.section(errorsSection(results));
+  budget.section(topFindings(results));
+  budget.section(notAssessedSection(results));
+  budget.section(scoreGroups(results));
+  budget.section(noticesSection(results));
+  return budget.text();
+}

@@ -1,0 +1,101 @@
+// Monitoring resources of a template → aws.cloudwatch.alarm and aws.cloudtrail.trail, with the
+// defaults CloudWatch and CloudTrail apply to properties left out.
+import { type Maybe, type Resource, isUnknown, unknown } from '../../inventory/types.js';
+import type { TemplateContext } from './context.js';
+import { physicalName } from './iam.js';
+import { bool, isObj, list, num, obj, str, strings } from './values.js';
+
+function displayName(value: unknown, fallback: string): string {
+  const name = str(value);
+  return typeof name === 'string' ? name : fallback;
+}
+
+/**
+ * Whether a trail records management events: classic selectors default to including them; advanced
+ * selectors include them only through an `eventCategory = Management` selector; no selectors → all.
+ */
+function includesManagementEvents(properties: Record<string, unknown>): Maybe<boolean> {
+  const advanced = list(properties.AdvancedEventSelectors);
+  if (isUnknown(advanced)) return advanced;
+  if (advanced.length > 0) {
+    let undecided: Maybe<boolean> | undefined;
+    for (const selector of advanced) {
+      const fields = list(obj(selector).FieldSelectors);
+      if (isUnknown(fields)) {
+        undecided ??= fields;
+        continue;
+      }
+      for (const field of fields) {
+        const f = obj(field);
+        if (f.Field !== 'eventCategory') continue;
+        const equals = strings(f.Equals);
+        if (isUnknown(equals)) undecided ??= equals;
+        else if (equals.includes('Management')) return true;
+      }
+    }
+    return undecided ?? false;
+  }
+  const selectors = list(properties.EventSelectors);
+  if (isUnknown(selectors)) return selectors;
+  if (selectors.length === 0) return true;
+  let undecided: Maybe<boolean> | undefined;
+  for (const selector of selectors) {
+    const s = obj(selector);
+    const included = bool(s.IncludeManagementEvents, true);
+    if (isUnknown(included)) undecided ??= included;
+    else if (included && s.ReadWriteType !== 'None') return true;
+  }
+  return undecided ?? false;
+}
+
+export function normalizeMonitoring(context: TemplateContext): Resource[] {
+  const out: Resource[] = [];
+  for (const resource of context.ofType('AWS::CloudWatch::Alarm')) {
+    const p = resource.properties;
+    const metrics = list(p.Metrics);
+    const actions = strings(p.AlarmActions);
+    out.push({
+      type: 'aws.cloudwatch.alarm',
+      id: context.id(resource),
+      name: displayName(p.AlarmName, resource.logicalId),
+      provenance: context.provenance(resource),
+      props: {
+        alarmName: physicalName(p.AlarmName, 'AlarmName'),
+        // A metric-math alarm has no top-level metric: empty text says "none", not "unknown".
+        namespace: str(p.Namespace) ?? '',
+        metricName: str(p.MetricName) ?? '',
+        metrics: isUnknown(metrics)
+          ? [{ namespace: metrics, metricName: metrics }]
+          : metrics
+              .filter((m) => isObj(obj(m).MetricStat))
+              .map((m) => {
+                const metric = obj(obj(obj(m).MetricStat).Metric);
+                return {
+                  namespace: str(metric.Namespace) ?? unknown('metric without Namespace'),
+                  metricName: str(metric.MetricName) ?? unknown('metric without MetricName'),
+                };
+              }),
+        threshold: num(p.Threshold) ?? unknown('Threshold is not set'),
+        comparisonOperator: str(p.ComparisonOperator) ?? unknown('ComparisonOperator is not set'),
+        actionsEnabled: bool(p.ActionsEnabled, true),
+        alarmActions: isUnknown(actions) ? [actions] : actions,
+      },
+    });
+  }
+  for (const resource of context.ofType('AWS::CloudTrail::Trail')) {
+    const p = resource.properties;
+    out.push({
+      type: 'aws.cloudtrail.trail',
+      id: context.id(resource),
+      name: displayName(p.TrailName, resource.logicalId),
+      provenance: context.provenance(resource),
+      props: {
+        trailName: physicalName(p.TrailName, 'TrailName'),
+        isMultiRegionTrail: bool(p.IsMultiRegionTrail, false),
+        isLogging: p.IsLogging === undefined ? unknown('IsLogging is not set') : bool(p.IsLogging, false),
+        includesManagementEvents: includesManagementEvents(p),
+      },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+// SES resources of a template → aws.ses.identity and aws.ses.configuration-set, with configuration sets
+// joined to their event destinations and identities joined to their default configuration set.
+import {
+  type EventDestination,
+  type Maybe,
+  type Resource,
+  type SesConfigurationSetProps,
+  type SesIdentityProps,
+  isUnknown,
+  unknown,
+} from '../../inventory/types.js';
+import type { TemplateContext } from './context.js';
+import type { RawResource } from './parse.js';
+import { bool, list, obj, str } from './values.js';
+
+const CONFIGURATION_SET = 'AWS::SES::ConfigurationSet';
+
+/** Target property of an event destination → the target kind of the model. */
+const TARGETS: [string, string][] = [
+  ['SnsDestination', 'sns'],
+  ['CloudWatchDestination', 'cloudwatch'],
+  ['KinesisFirehoseDestination', 'firehose'],
+  ['EventBridgeDestination', 'eventbridge'],
+];
+
+/** `renderingFailure` (CloudFormation) → `RENDERING_FAILURE` (SES API). */
+function eventType(value: unknown): Maybe<string> {
+  const text = str(value) ?? unknown('empty event type');
+  if (isUnknown(text)) return text;
+  return text.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+function upper(value: Maybe<string>): Maybe<string> {
+  return isUnknown(value) ? value : value.toUpperCase();
+}
+
+function eventDestination(resource: RawResource): EventDestination {
+  const destination = obj(resource.properties.EventDestination);
+  const types = list(destination.MatchingEventTypes);
+  const out: EventDestination = {
+    name: (() => {
+      const name = str(destination.Name);
+      return typeof name === 'string' ? name : resource.logicalId;
+    })(),
+    enabled: bool(destination.Enabled, false),
+    matchingEventTypes: isUnknown(types) ? [types] : types.map(eventType),
+    targets: TARGETS.filter(([property]) => destination[property] !== undefined).map(([, kind]) => kind),
+    line: resource.line,
+    column: resource.column,
+  };
+  if (destination.SnsDestination !== undefined) {
+    out.snsTopicArn = str(obj(destination.SnsDestination).TopicARN) ?? unknown('SNS destination without TopicARN');
+  }
+  return out;
+}
+
+function configurationSetName(resource: RawResource): string {
+  const name = str(resource.properties.Name);
+  return typeof name === 'string' ? name : resource.logicalId;
+}
+
+export function normalizeSes(context: TemplateContext): Resource[] {
+  const out: Resource[] = [];
+  const sets = new Map<string, SesConfigurationSetProps>();
+  for (const resource of context.ofType(CONFIGURATION_SET)) {
+    const p = resource.properties;
+    const tls = str(obj(p.DeliveryOptions).TlsPolicy);
+    const props: SesConfigurationSetProps = {
+      configurationSetName: configurationSetName(resource),
+      reputationMetricsEnabled: bool(obj(p.ReputationOptions).ReputationMetricsEnabled, false),
+      tlsPolicy: tls === undefined ? 'OPTIONAL' : upper(tls),
+      sendingEnabled: bool(obj(p.SendingOptions).SendingEnabled, true),
+      eventDestinations: [],
+    };
+    sets.set(resource.logicalId, props);
+    out.push({
+      type: 'aws.ses.configuration-set',
+      id: context.id(resource),
+      name: configurationSetName(resource),
+      provenance: context.provenance(resource),
+      props,
+    });
+  }
+  for (const resource of context.ofType('AWS::SES::ConfigurationSetEventDestination')) {
+    const set = context.target(resource.properties.ConfigurationSetName, [CONFIGURATION_SET], 'Name');
+    if (set) sets.get(set.logicalId)?.eventDestinations.push(eventDestination(resource));
+  }
+
+  const identities = context.ofType('AWS::SES::EmailIdentity');
+  const domains = new Map<string, RawResource>();
+  for (const resource of identities) {
+    const identity = str(resource.properties.EmailIdentity);
+    if (typeof identity === 'string' && !identity.includes('@')) domains.set(identity.toLowerCase(), resource);
+  }
+  for (const resource of identities) {
+    const p = resource.properties;
+    const identity = str(p.EmailIdentity) ?? unknown('EmailIdentity is not set');
+    const kind = typeof identity === 'string' && identity.includes('@') ? 'email' : 'domain';
+    const props: SesIdentityProps = {
+      identity,
+      kind,
+      verified: true,
+      dkim: { signingEnabled: bool(obj(p.DkimAttributes).SigningEnabled, true) },
+      mailFrom: {},
+      notifications: {},
+      policies: [],
+    };
+    if (kind === 'email' && typeof identity === 'string') {
+      const parent = domains.get(identity.slice(identity.lastIndexOf('@') + 1).toLowerCase());
+      if (parent) {
+        props.parentDomain = {
+          identity: String(parent.properties.EmailIdentity),
+          dkimSigningEnabled: bool(obj(parent.properties.DkimAttributes).SigningEnabled, true),
+        };
+      }
+    }
+    const mailFrom = str(obj(p.MailFromAttributes).MailFromDomain);
+    if (mailFrom !== undefined) props.mailFrom.domain = mailFrom;
+    const setRef = obj(p.ConfigurationSetAttributes).ConfigurationSetName;
+    if (setRef !== undefined && setRef !== null) {
+      const set = context.target(setRef, [CONFIGURATION_SET], 'Name');
+      if (set) {
+        props.configurationSetName = configurationSetName(set);
+        props.configurationSet = sets.get(set.logicalId);
+      } else {
+        const name = str(setRef) ?? unknown('empty configuration set name');
+        props.configurationSetName = name;
+        props.configurationSet = isUnknown(name)
+          ? name
+          : unknown(`configuration set ${name} is not defined in the template`);
+      }
+    }
+    out.push({
+      type: 'aws.ses.identity',
+      id: context.id(resource),
+      name: typeof identity === 'string' ? identity : resource.logicalId,
+      provenance: context.provenance(resource),
+      props,
+    });
+  }
+  return out;
+}
+

@@ -76,7 +76,7 @@ function rule(check: CheckSummary): Sarif.ReportingDescriptor {
     ...(check.helpUri ? { helpUri: check.helpUri } : {}),
     defaultConfiguration: { level: SARIF_LEVEL[check.severity] },
     properties: {
-      tags: ['security', 'aws', 'ses', ...(area ? [area] : [])],
+      tags: [...new Set(['security', 'aws', 'ses', ...(area ? [area] : [])])],
       'security-severity': SECURITY_SEVERITY[check.severity],
       severity: check.severity,
     },

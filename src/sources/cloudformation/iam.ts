@@ -27,7 +27,8 @@ const PRINCIPALS: Record<string, { nameProperty: string; attachField: string }> 
   [GROUP]: { nameProperty: 'GroupName', attachField: 'Groups' },
 };
 
-const AWS_MANAGED_ARN = /^arn:[^:]+:iam::aws:policy\//;
+/** `arn:aws:iam::aws:policy/…`, also with the partition left symbolic (`arn:${AWS::Partition}:…`). */
+const AWS_MANAGED_ARN = /^arn:(?:\$\{AWS::Partition\}|[^:]+):iam::aws:policy\//;
 
 /** A policy document with the position of each statement. */
 export function policyDocument(raw: unknown, context: TemplateContext): Maybe<PolicyDocument> {

@@ -24,6 +24,7 @@ import {
   hasNetworkCondition,
   identityScope,
   principalAccount,
+  staleAccessKeys,
   type NamedDocument,
 } from '../src/functions/iam.js';
 
@@ -381,5 +382,23 @@ describe('sending-authorization policies', () => {
     const docs: NamedDocument[] = [{ name: 'p', line: 0, document: unknown('policy defined elsewhere') }];
     expect(analyzePublic(docs).uncertain).toHaveLength(1);
     expect(analyzeForeign(docs, scope).uncertain).toHaveLength(1);
+  });
+});
+
+describe('staleAccessKeys', () => {
+  const now = '2026-11-23T00:00:00Z';
+  it.each([
+    ['fresh and used', { id: 'A', status: 'Active', createdAt: '2026-10-01T00:00:00Z', lastUsedAt: '2026-11-22T00:00:00Z' }, []],
+    ['old', { id: 'A', status: 'Active', createdAt: '2026-01-01T00:00:00Z', lastUsedAt: '2026-11-22T00:00:00Z' }, ['326 days old']],
+    ['idle', { id: 'A', status: 'Active', createdAt: '2026-10-01T00:00:00Z', lastUsedAt: '2026-10-10T00:00:00Z' }, ['unused for 44 days']],
+    ['never used', { id: 'A', status: 'Active', createdAt: '2026-09-01T00:00:00Z' }, ['83 days old, never used in 83 days']],
+    ['inactive', { id: 'A', status: 'Inactive', createdAt: '2020-01-01T00:00:00Z' }, []],
+    ['exactly at the limit', { id: 'A', status: 'Active', createdAt: '2026-09-04T00:00:00Z', lastUsedAt: '2026-11-22T00:00:00Z' }, []],
+  ])('%s', (_name, key, reasons) => {
+    expect(staleAccessKeys([key], now, 80, 30).items.map((k) => k.reason)).toEqual(reasons);
+  });
+  it('unknown dates and bad reference times are uncertain', () => {
+    expect(staleAccessKeys([{ id: 'A', status: 'Active', createdAt: { $unknown: 'x' } }], now, 90, 90).uncertain).toHaveLength(1);
+    expect(staleAccessKeys([], 'yesterday', 90, 90).uncertain).toHaveLength(1);
   });
 });

@@ -11,6 +11,7 @@ import {
   analyzePublic,
   analyzeSendGrants,
   analyzeTrust,
+  staleAccessKeys,
   type AccountScope,
   type Analysis,
   type NamedDocument,
@@ -102,6 +103,21 @@ function analysis(resource: ResourceLike, scope: Scope, org?: unknown, trusted?:
   });
 }
 
+function numberOf(value: unknown): number {
+  const n = typeof value === 'bigint' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`expected a number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Stale active keys of a user; NotAssessedError when dates or the reference time are missing. */
+function staleKeys(r: unknown, now: unknown, maxAge: unknown, maxIdle: unknown): unknown[] {
+  if (typeof now !== 'string' || now === '') throw new NotAssessedError('no reference time (config.now) to age access keys against');
+  const keys = asResource(r).props?.accessKeys;
+  const { items, uncertain } = staleAccessKeys(Array.isArray(keys) ? keys : [], now, numberOf(maxAge), numberOf(maxIdle));
+  if (items.length === 0 && uncertain.length > 0) throw new NotAssessedError(`not assessed: ${uncertain.join('; ')}`);
+  return items;
+}
+
 function scopeOf(value: unknown): Scope {
   if (typeof value === 'string' && (SCOPES as readonly string[]).includes(value)) return value as Scope;
   throw new Error(`unknown policy scope ${JSON.stringify(value)} (expected one of ${SCOPES.join(', ')})`);
@@ -151,6 +167,12 @@ export const iamFunctions: CelFunction[] = [
     handler: (r: unknown, org: unknown, trusted: unknown) => analysis(asResource(r), 'foreign', org, trusted).items,
     description:
       'Sending-authorization statements allowing an AWS account outside org ∪ trusted ∪ own, or a Service principal without aws:SourceAccount/aws:SourceArn: {policy, sid, line, principal, account, reason}.',
+  },
+  {
+    signature: 'staleAccessKeys(dyn, dyn, dyn, dyn): list',
+    handler: staleKeys,
+    description:
+      'Active access keys of a user (props.accessKeys) older than maxAgeDays or idle longer than maxIdleDays at the reference time now (ISO string): (resource, now, maxAgeDays, maxIdleDays) → {id, ageDays, idleDays, reason}.',
   },
   {
     signature: 'requireKnownPolicies(dyn): bool',

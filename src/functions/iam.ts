@@ -600,3 +600,48 @@ export function analyzeForeign(docs: NamedDocument[], scope: AccountScope): Anal
   }
   return { items, uncertain };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Access keys (SESG-IAM-005, live only)
+
+export interface StaleKey {
+  id: string;
+  ageDays: number;
+  idleDays: number;
+  reason: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Active access keys older than `maxAgeDays` or unused for `maxIdleDays`, measured against `now` (the
+ * scan's reference time, passed in so that evaluation stays clock-free and reproducible). A key never
+ * used is idle since its creation.
+ */
+export function staleAccessKeys(
+  keys: { id: string; status: string; createdAt?: unknown; lastUsedAt?: unknown }[],
+  now: string,
+  maxAgeDays: number,
+  maxIdleDays: number,
+): Analysis<StaleKey> {
+  const reference = Date.parse(now);
+  if (Number.isNaN(reference)) return { items: [], uncertain: [`reference time ${JSON.stringify(now)} is not a date`] };
+  const items: StaleKey[] = [];
+  const uncertain: string[] = [];
+  for (const key of keys) {
+    if (key.status !== 'Active') continue;
+    const created = typeof key.createdAt === 'string' ? Date.parse(key.createdAt) : NaN;
+    const used = typeof key.lastUsedAt === 'string' ? Date.parse(key.lastUsedAt) : created;
+    if (Number.isNaN(created) || Number.isNaN(used)) {
+      uncertain.push(`access key ${key.id}: creation or last-use date unknown`);
+      continue;
+    }
+    const ageDays = Math.floor((reference - created) / DAY_MS);
+    const idleDays = Math.floor((reference - used) / DAY_MS);
+    const reasons: string[] = [];
+    if (ageDays > maxAgeDays) reasons.push(`${ageDays} days old`);
+    if (idleDays > maxIdleDays) reasons.push(key.lastUsedAt ? `unused for ${idleDays} days` : `never used in ${idleDays} days`);
+    if (reasons.length > 0) items.push({ id: key.id, ageDays, idleDays, reason: reasons.join(', ') });
+  }
+  return { items, uncertain };
+}

@@ -5,7 +5,7 @@ import { NotAssessedError } from '../errors.js';
 import { isUnknown } from '../inventory/types.js';
 import { alarmCoverage, alarmProblems, anyTrailCovers, reputationAlarmKind, sesAlarmKinds, trailGaps, type SesMetricKind } from './alarms.js';
 import { naclWorldEgress, worldEgressRules } from './network.js';
-import { dkimProblem, domainIn, feedbackGaps, mailFromProblem } from './ses.js';
+import { dkimProblem, domainIn, feedbackGaps, mailFromProblem, scpDeniesAction, scpDeniesSesOutside } from './ses.js';
 import type { CelFunction } from './types.js';
 
 function toNumber(value: unknown, what: string): number {
@@ -138,5 +138,15 @@ export const resourceFunctions: CelFunction[] = [
       return value;
     },
     description: 'The value itself; not assessed (with its reason) when it is an Unknown marker',
+  },
+  {
+    signature: 'scpDeniesAction(dyn, string): dyn',
+    handler: (scps: unknown, action: unknown) => scpDeniesAction(scps, String(action)),
+    description: 'The first Deny in an SCP chain covering the action: {denies, policy?, target?, sid?, line?}',
+  },
+  {
+    signature: 'scpDeniesSesOutside(dyn, list): dyn',
+    handler: (scps: unknown, regions: unknown) => scpDeniesSesOutside(scps, Array.isArray(regions) ? (regions as string[]) : []),
+    description: 'The first Deny in an SCP chain that blocks SES when aws:RequestedRegion is outside the given regions',
   },
 ];

@@ -1,15 +1,19 @@
 // SES identity semantics for SESG-SES-003/004/006/007: approved domains, bounce/complaint feedback
-// coverage, DKIM (directly or through the parent domain) and custom MAIL FROM.
+// coverage, DKIM (directly or through the parent domain) and custom MAIL FROM; and the SES guardrails
+// an SCP chain provides (SESG-ORG-001/002).
 //
 // Unknown values are three-valued: NotAssessedError only when the answer depends on them.
 import { NotAssessedError } from '../errors.js';
 import {
   isUnknown,
   type EventDestination,
+  type PolicyStatement,
+  type ScpPolicy,
   type SesConfigurationSetProps,
   type SesIdentityProps,
   type SesNotifications,
 } from '../inventory/types.js';
+import { actionStatus, conditionEntries, type Tri as Tri3 } from './iam.js';
 
 /** Domains compare case-insensitively and without a trailing dot. */
 function canonicalDomain(domain: string): string {
@@ -131,4 +135,91 @@ export function mailFromProblem(identity: SesIdentityProps): string {
     return `custom MAIL FROM domain ${domain} is ${String(status)}, not verified`;
   }
   return '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guardrail SCPs (SESG-ORG-001/002): statement semantics come from the IAM module.
+
+/** The SCP statement that provides a guardrail, or `denies: false` when none in the chain does. */
+export interface ScpDenial {
+  denies: boolean;
+  policy?: string;
+  target?: string;
+  sid?: string;
+  line?: number;
+}
+
+function scpList(scps: unknown): ScpPolicy[] {
+  if (isUnknown(scps)) throw new NotAssessedError(`SCP chain: ${scps.$unknown}`);
+  return Array.isArray(scps) ? (scps as ScpPolicy[]) : [];
+}
+
+function firstDeny(
+  scps: unknown,
+  test: (statement: PolicyStatement) => Tri3,
+  what: string,
+): ScpDenial {
+  let undecided: string | null = null;
+  for (const scp of scpList(scps)) {
+    if (isUnknown(scp.document)) {
+      undecided ??= `SCP ${scp.name}: ${scp.document.$unknown}`;
+      continue;
+    }
+    for (const statement of scp.document.statements ?? []) {
+      if (statement.effect !== 'Deny') continue;
+      const verdict = test(statement);
+      if (verdict === 'yes') {
+        return {
+          denies: true,
+          policy: scp.name,
+          target: scp.target,
+          ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
+          ...(statement.line !== undefined ? { line: statement.line } : {}),
+        };
+      }
+      if (verdict === 'maybe') undecided ??= `SCP ${scp.name}: ${what} depends on an unresolved value`;
+    }
+  }
+  if (undecided !== null) throw new NotAssessedError(undecided);
+  return { denies: false };
+}
+
+/**
+ * The first Deny in the SCP chain whose actions cover `action` (SESG-ORG-001). Conditions do not
+ * disqualify it: a deny with an exception for a break-glass role is the usual guardrail.
+ */
+export function scpDeniesAction(scps: unknown, action: string): ScpDenial {
+  return firstDeny(scps, (statement) => actionStatus(statement, action), `whether it denies ${action}`);
+}
+
+const REGION_KEY = 'aws:requestedregion';
+const NEGATED_STRING_OPS = new Set(['stringnotequals', 'stringnotlike', 'stringnotequalsignorecase']);
+
+/**
+ * The first Deny in the SCP chain that covers SES (tested with `ses:SendEmail`) whenever
+ * `aws:RequestedRegion` is not one of a list of regions that are all approved (SESG-ORG-002). A region
+ * pattern with a wildcard counts only when it literally is an approved region, since what it lets
+ * through cannot be enumerated.
+ */
+export function scpDeniesSesOutside(scps: unknown, approvedRegions: readonly string[]): ScpDenial {
+  const approved = new Set(approvedRegions.map((r) => String(r).toLowerCase()));
+  return firstDeny(
+    scps,
+    (statement) => {
+      const covers = actionStatus(statement, 'ses:SendEmail');
+      if (covers === 'no') return 'no';
+      const entries = conditionEntries(statement).filter((e) => e.key === REGION_KEY && NEGATED_STRING_OPS.has(e.op));
+      if (entries.length === 0) return 'no';
+      let verdict: Tri3 = 'no';
+      for (const entry of entries) {
+        if (entry.values.some((v) => isUnknown(v))) verdict = 'maybe';
+        else if (entry.values.length > 0 && entry.values.every((v) => approved.has(String(v).toLowerCase()))) {
+          verdict = covers;
+          break;
+        }
+      }
+      return verdict;
+    },
+    'whether it restricts SES regions',
+  );
 }

@@ -1,7 +1,7 @@
 // Parses a CloudFormation template (YAML with short-form tags, or JSON, which is YAML) once with `yaml`
 // and converts the syntax tree to plain values in one walk, evaluating intrinsics on the way and
 // remembering which tree node each converted map/list came from, so positions are looked up on demand.
-import { Alias, LineCounter, type Node, type Pair, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { type Alias, type Document, LineCounter, type Node, type Pair, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { YAMLError } from 'yaml';
 import { SourceError } from '../../errors.js';
 import { isUnknown, unknown } from '../../inventory/types.js';
@@ -146,6 +146,7 @@ class Converter {
 
   constructor(
     private readonly file: string,
+    private readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
     public scope: Scope,
   ) {}
@@ -169,8 +170,11 @@ class Converter {
     this.aliases++;
     this.firstAlias ??= node.range?.[0];
     // The value is shared, not copied, so the walk itself stays linear; yaml's own limit is applied after.
-    if (!this.anchors.has(node.source)) this.fail(`alias *${node.source} has no anchor before it`, node);
-    return this.anchors.get(node.source);
+    if (this.anchors.has(node.source)) return this.anchors.get(node.source);
+    // An anchor in a part of the template the walk skips (e.g. an unknown top-level key).
+    const target = node.resolve(this.doc);
+    if (!target) this.fail(`alias *${node.source} has no anchor before it`, node);
+    return this.convert(target);
   }
 
   private convertNode(node: Node): unknown {
@@ -257,7 +261,7 @@ export function parseTemplate(file: string, input: string): ParsedTemplate | nul
   if (!looksLikeTemplate(root) || !isMap(root)) return null;
 
   const scope: Scope = { parameters: new Map(), resources: new Set(), mappings: {} };
-  const converter = new Converter(file, lines, scope);
+  const converter = new Converter(file, doc, lines, scope);
   const section = (name: string) => pairOf(root, name);
 
   // Parameters and Mappings hold literals; they are converted first so Resources can use them.

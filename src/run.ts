@@ -38,7 +38,7 @@ export function runIac(paths: string[], options: IacRunOptions): Results {
   // filtering per resource provenance keeps "C" checks off Terraform resources and vice versa.
   const cfn = checksForSources(all, ['C']);
   const tf = checksForSources(all, ['T']);
-  const ctx = { config: celConfig(options.config), org: [] as string[] };
+  const ctx = { config: celConfig(options.config, startedAt), org: [] as string[] };
   const evaluations = [
     ...evaluateAll(cfn, { ...inventory, resources: inventory.resources.filter((r) => r.provenance.source === 'cloudformation') }, ctx),
     ...evaluateAll(tf, { ...inventory, resources: inventory.resources.filter((r) => r.provenance.source === 'terraform') }, ctx),

@@ -68,9 +68,13 @@ export function defaultConfig(): Config {
   };
 }
 
-/** The `config` variable of CEL expressions. */
-export function celConfig(config: Config): Record<string, unknown> {
+/**
+ * The `config` variable of CEL expressions. `now` is the reference time of the data (the scan's or the
+ * snapshot's capture time), so evaluating a saved snapshot later gives the same results.
+ */
+export function celConfig(config: Config, now: Date = new Date(0)): Record<string, unknown> {
   return {
+    now: now.toISOString(),
     approvedRegions: config.approvedRegions,
     approvedRegionsSet: config.approvedRegionsSet,
     trustedAccounts: config.trustedAccounts,

@@ -6,6 +6,9 @@ import { evaluateCheck } from './evaluate.js';
 import type { CompiledCheck } from './load.js';
 import type { FixtureCase, Outcome } from './types.js';
 
+/** Fixtures are evaluated as of this instant, so key-age cases stay true forever. */
+export const FIXTURE_NOW = new Date('2026-01-01T00:00:00Z');
+
 export type Expectation = 'pass' | 'fail' | 'not-applicable' | 'not-assessed';
 
 export interface FixtureResult {
@@ -50,7 +53,7 @@ export function runFixtures(checks: CompiledCheck[]): FixtureResult[] {
       for (const fixture of check.fixtures[key] ?? []) {
         const config = configFor(fixture.config);
         const actual = evaluateCheck(check, fixtureResource(check, fixture), {
-          config: celConfig(config),
+          config: { ...celConfig(config, FIXTURE_NOW), ...(fixture.config?.now ? { now: fixture.config.now } : {}) },
           org: fixture.organizationAccounts ?? [],
         });
         results.push({ checkId: check.id, file: check.file, caseName: fixture.name, expected, actual, ok: actual.kind === expected });

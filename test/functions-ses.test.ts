@@ -2,8 +2,8 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
 import { NotAssessedError } from '../src/errors.js';
-import type { EventDestination, SesIdentityProps } from '../src/inventory/types.js';
-import { dkimProblem, domainIn, feedbackGaps, mailFromProblem } from '../src/functions/ses.js';
+import type { EventDestination, PolicyStatement, ScpPolicy, SesIdentityProps } from '../src/inventory/types.js';
+import { dkimProblem, domainIn, feedbackGaps, mailFromProblem, scpDeniesAction, scpDeniesSesOutside } from '../src/functions/ses.js';
 import { resourceFunctions } from '../src/functions/resource-cel.js';
 
 const U = (reason: string) => ({ $unknown: reason }) as never;
@@ -117,6 +117,50 @@ describe('mailFromProblem (SESG-SES-007)', () => {
   });
 });
 
+describe('SCP guardrails (SESG-ORG-001/002)', () => {
+  const scp = (name: string, ...statements: PolicyStatement[]): ScpPolicy => ({ id: `p-${name}`, name, target: 'r-root', document: { statements } });
+  const full = scp('FullAWSAccess', { effect: 'Allow', action: ['*'], resource: ['*'] });
+  const regionLock = (regions: string[], s: Partial<PolicyStatement> = { action: ['*'] }): PolicyStatement => ({
+    effect: 'Deny',
+    resource: ['*'],
+    condition: { StringNotEquals: { 'aws:RequestedRegion': regions } },
+    ...s,
+  });
+
+  it.each([
+    ['explicit deny', [full, scp('Guard', { effect: 'Deny', action: ['ses:PutAccountDetails'], resource: ['*'], line: 9 })], { denies: true, policy: 'Guard', line: 9 }],
+    ['wildcard deny, case-insensitive', [full, scp('Guard', { effect: 'Deny', action: ['SES:put*'], resource: ['*'] })], { denies: true, policy: 'Guard' }],
+    ['NotAction deny that does not exclude it', [scp('Guard', { effect: 'Deny', notAction: ['iam:*'], resource: ['*'] })], { denies: true }],
+    ['NotAction deny that excludes it', [scp('Guard', { effect: 'Deny', notAction: ['ses:*'], resource: ['*'] })], { denies: false }],
+    ['an Allow is not a guardrail', [full], { denies: false }],
+    ['deny of another action', [scp('Guard', { effect: 'Deny', action: ['ses:SendEmail'], resource: ['*'] })], { denies: false }],
+    ['no SCPs', [], { denies: false }],
+  ])('scpDeniesAction: %s', (_name, scps, expected) => {
+    expect(scpDeniesAction(scps, 'ses:PutAccountDetails')).toMatchObject(expected);
+  });
+
+  it('an unreadable SCP matters only when no other SCP denies', () => {
+    const hidden: ScpPolicy = { id: 'p-h', name: 'Hidden', target: 'ou-1', document: U('DescribePolicy: AccessDenied') };
+    expect(() => scpDeniesAction([full, hidden], 'ses:PutAccountDetails')).toThrow(/DescribePolicy/);
+    expect(scpDeniesAction([hidden, scp('Guard', { effect: 'Deny', action: ['ses:*'], resource: ['*'] })], 'ses:PutAccountDetails').denies).toBe(true);
+  });
+
+  it.each([
+    ['ses:* outside exactly the approved regions', [regionLock(['us-east-1', 'eu-west-1'], { action: ['ses:*'] })], true],
+    ['everything outside a stricter set', [regionLock(['us-east-1'])], true],
+    ['lets through an unapproved region', [regionLock(['us-east-1', 'ap-south-1'])], false],
+    ['region lock exempting SES', [regionLock(['us-east-1'], { notAction: ['ses:*'] })], false],
+    ['a wildcard region pattern', [regionLock(['us-*'], { action: ['*'], condition: { StringNotLike: { 'aws:RequestedRegion': ['us-*'] } } })], false],
+    ['a positive region condition is not a lock', [regionLock(['ap-south-1'], { action: ['ses:*'], condition: { StringEquals: { 'aws:RequestedRegion': ['ap-south-1'] } } })], false],
+  ])('scpDeniesSesOutside: %s', (_name, statements, expected) => {
+    expect(scpDeniesSesOutside([full, scp('RegionLock', ...statements)], ['us-east-1', 'eu-west-1']).denies).toBe(expected);
+  });
+
+  it('an unresolved region value is not assessed', () => {
+    expect(() => scpDeniesSesOutside([scp('RegionLock', regionLock([U('p')]))], ['us-east-1'])).toThrow(NotAssessedError);
+  });
+});
+
 describe('CEL bindings', () => {
   const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
   for (const fn of resourceFunctions) env.registerFunction(fn.signature, fn.handler);
@@ -131,7 +175,25 @@ describe('CEL bindings', () => {
     ['mailFromProblem(resource.props)', identity({ mailFrom: {} }), 'no custom MAIL FROM domain is set'],
     ['domainIn(resource.props.identity, config.approvedDomainIdentities)', identity({ identity: 'EXAMPLE.com' }), true],
     ['domainIn(resource.props.identity, config.approvedDomainIdentities)', identity({ identity: 'other.org' }), false],
+    ['firstLine(resource.props.items)', { items: [{ a: 1 }, { line: 12 }, { line: 30 }] }, 12n],
+    ['firstLine(resource.props.items)', { items: [] }, 0n],
+    ['firstLine(resource.props.item)', { item: { line: 7 } }, 7n],
+    ['known(resource.props.list).size()', { list: [1, 2] }, 2n],
+    [
+      'scpDeniesAction(resource.props.scps, "ses:PutAccountDetails").denies',
+      { scps: [{ id: 'p', name: 'G', target: 'r', document: { statements: [{ effect: 'Deny', action: ['ses:*'], resource: ['*'] }] } }] },
+      true,
+    ],
+    [
+      'scpDeniesSesOutside(resource.props.scps, ["us-east-1"]).denies',
+      { scps: [{ id: 'p', name: 'G', target: 'r', document: { statements: [{ effect: 'Deny', action: ['*'], resource: ['*'], condition: { StringNotEquals: { 'aws:RequestedRegion': ['us-east-1'] } } }] } }] },
+      true,
+    ],
   ])('%s', (expression, props, expected) => {
     expect(run(expression, props)).toEqual(expected);
+  });
+
+  it('known() of an Unknown is not assessed with the source reason', () => {
+    expect(() => run('known(resource.props.subscriptions).size() > 0', { subscriptions: { $unknown: 'ListSubscriptionsByTopic: AccessDenied' } })).toThrow(/AccessDenied/);
   });
 });

@@ -1,0 +1,139 @@
+// What the per-service builders share: the plan's resources by type, their provenance, reference
+// resolution and linking (by configuration references first, by literal names/ids/ARNs second).
+import { isUnknown, unknown, type InlineSuppression, type Maybe, type Provenance, type Resource, type ResourceType, type PropsOf } from '../../inventory/types.js';
+import type { PlanResource, References } from './plan.js';
+import { KNOWN_AFTER_APPLY } from './values.js';
+
+export interface Placed {
+  provenance: Provenance;
+  suppressions: InlineSuppression[];
+  /** Start lines of nested blocks in the `.tf` block (empty when positions come from the plan). */
+  nested: Map<string, number[]>;
+  /** What the `.tf` block writes (attributes, blocks), or undefined when there is no `.tf` source. */
+  written?: Set<string>;
+}
+
+export class Context {
+  private readonly byType = new Map<string, PlanResource[]>();
+
+  constructor(
+    readonly file: string,
+    readonly resources: PlanResource[],
+    readonly refs: References,
+    private readonly placed: Map<string, Placed>,
+  ) {
+    for (const resource of resources) {
+      const list = this.byType.get(resource.type) ?? [];
+      list.push(resource);
+      this.byType.set(resource.type, list);
+    }
+  }
+
+  ofType(...types: string[]): PlanResource[] {
+    return types.flatMap((t) => this.byType.get(t) ?? []);
+  }
+
+  provenance(resource: PlanResource): Provenance {
+    return { ...this.place(resource).provenance };
+  }
+
+  place(resource: PlanResource): Placed {
+    const placed = this.placed.get(resource.address);
+    if (!placed) throw new Error(`no position for ${resource.address}`);
+    return placed;
+  }
+
+  /**
+   * The line of a sub-object defined by another resource, when it sits in the same file as `owner`
+   * (a `Located` line is read relative to the owner's file).
+   */
+  lineIn(owner: PlanResource, part: PlanResource): { line?: number } {
+    const a = this.place(owner).provenance;
+    const b = this.place(part).provenance;
+    return a.file === b.file && b.line !== undefined ? { line: b.line } : {};
+  }
+
+  /** Line of the i-th nested block `name` of a resource, when the `.tf` block has as many as the plan. */
+  nestedLine(resource: PlanResource, name: string, index: number, count: number): { line?: number } {
+    const lines = this.place(resource).nested.get(name);
+    return lines && lines.length === count && lines[index] !== undefined ? { line: lines[index] } : {};
+  }
+
+  /**
+   * An attribute's value, except that a wholly unknown value of an Optional+Computed attribute the
+   * configuration does not set is taken as not set: the provider computes it from nothing the user
+   * wrote (e.g. `egress` of a security group, `managed_policy_arns` of a role). The `.tf` block decides
+   * when present; otherwise the plan's configuration, which is trusted only for plain attributes.
+   */
+  value(resource: PlanResource, attribute: string, kind: 'attribute' | 'block' = 'attribute'): unknown {
+    const raw = resource.values[attribute];
+    if (!isUnknown(raw)) return raw;
+    const written = this.place(resource).written;
+    if (written) return written.has(attribute) ? raw : undefined;
+    if (kind === 'attribute' && this.refs.sets(resource, attribute) === false) return undefined;
+    return raw;
+  }
+
+  /** A normalized resource with the common fields filled. */
+  emit<T extends ResourceType>(type: T, resource: PlanResource, name: Maybe<string> | undefined, props: PropsOf<T>): Resource<T> {
+    const placed = this.place(resource);
+    const out: Resource<T> = {
+      type,
+      id: `${this.file}#${resource.address}`,
+      name: typeof name === 'string' && name !== '' ? name : resource.address,
+      provenance: { ...placed.provenance },
+      props,
+    };
+    if (placed.suppressions.length > 0) out.suppressions = placed.suppressions.map((s) => ({ ...s }));
+    return out;
+  }
+
+  /**
+   * The resources of `types` an attribute links to: those its configuration expression refers to,
+   * plus those whose identifying value equals a literal in it. `outside` lists the literal values that
+   * name nothing in the plan, and an Unknown for values only known after apply that no reference explains.
+   */
+  link(
+    resource: PlanResource,
+    attribute: string,
+    types: readonly string[],
+    matches: (target: PlanResource, value: string) => boolean,
+  ): { targets: PlanResource[]; outside: Maybe<string>[] } {
+    const viaRefs = this.refs.of(resource, attribute).filter((t) => types.includes(t.type));
+    const found = new Map(viaRefs.map((t) => [t.address, t]));
+    const outside: Maybe<string>[] = [];
+    const raw = resource.values[attribute];
+    const items = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+    let unresolved = 0;
+    const candidates = this.ofType(...types);
+    for (const item of items) {
+      if (typeof item === 'string') {
+        const hits = candidates.filter((t) => t !== resource && matches(t, item));
+        if (hits.length > 0) for (const hit of hits) found.set(hit.address, hit);
+        else if (!viaRefs.some((t) => matches(t, item))) outside.push(item);
+      } else if (isUnknown(item) || item === null) {
+        unresolved++;
+      }
+    }
+    const referencedKeys = new Set(viaRefs.map((t) => `${t.modulePath}.${t.localKey}`)).size;
+    if (unresolved > referencedKeys) outside.push(unknown(`${attribute} of ${resource.address} is ${KNOWN_AFTER_APPLY}`));
+    return { targets: [...found.values()], outside };
+  }
+}
+
+/** The last path segment of an ARN resource (`arn:aws:iam::1:role/path/name` → `name`). */
+export function arnName(value: string, kind: string): string | undefined {
+  const m = new RegExp(`^arn:aws[a-z-]*:[a-z0-9-]+:[^:]*:[^:]*:${kind}/(?:.*/)?([^/]+)$`).exec(value);
+  return m ? m[1] : undefined;
+}
+
+/** True when `value` names the target by one of its attributes, or by an ARN of `arnKind` ending in it. */
+export function namedBy(target: PlanResource, value: string, attributes: readonly string[], arnKind?: string): boolean {
+  const fromArn = arnKind ? arnName(value, arnKind) : undefined;
+  for (const attribute of attributes) {
+    const own = target.values[attribute];
+    if (typeof own !== 'string' || own === '') continue;
+    if (own === value || (fromArn !== undefined && own === fromArn)) return true;
+  }
+  return typeof target.values.arn === 'string' && target.values.arn === value;
+}

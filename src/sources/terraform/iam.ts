@@ -1,0 +1,220 @@
+// IAM from a Terraform plan: roles, users and groups with every policy that applies to them (inline
+// blocks, *_policy resources, attachments, managed_policy_arns, group policies for members), and
+// aws_iam_policy resources that attach to no principal of the plan.
+import { normalizePolicyDocument } from '../../inventory/policy-document.js';
+import { isUnknown, unknown, type AttachedPolicy, type Maybe, type Resource } from '../../inventory/types.js';
+import { arnName, namedBy, type Context } from './context.js';
+import type { PlanResource } from './plan.js';
+import { KNOWN_AFTER_APPLY, blocks, field, str, type Values } from './values.js';
+
+const PRINCIPAL_TYPES = { role: 'aws_iam_role', user: 'aws_iam_user', group: 'aws_iam_group' } as const;
+type PrincipalKind = keyof typeof PRINCIPAL_TYPES;
+
+function matchesPrincipal(kind: PrincipalKind) {
+  return (target: PlanResource, value: string): boolean => namedBy(target, value, ['name', 'id'], kind);
+}
+
+/** A customer managed policy ARN names a plan policy by its ARN or its name; AWS managed ones never do. */
+function matchesPolicy(target: PlanResource, value: string): boolean {
+  if (/^arn:aws[a-z-]*:iam::aws:policy\//.test(value)) return false;
+  return namedBy(target, value, ['id'], 'policy') || (arnName(value, 'policy') !== undefined && target.values.name === arnName(value, 'policy'));
+}
+
+function policyName(resource: PlanResource): string {
+  const name = str(resource.values.name);
+  return typeof name === 'string' && name !== '' ? name : resource.address;
+}
+
+interface Grant {
+  /** Plan principals it applies to, by address. */
+  principals: PlanResource[];
+  policy: AttachedPolicy;
+  /** The aws_iam_policy of the plan behind a managed grant. */
+  planPolicy?: PlanResource;
+  outside: Maybe<string>[];
+}
+
+export function buildIam(ctx: Context): Resource[] {
+  const grants: Grant[] = [];
+
+  const managedFrom = (policy: PlanResource): AttachedPolicy => {
+    const arn = str(policy.values.arn);
+    return {
+      name: policyName(policy),
+      kind: 'managed',
+      ...(typeof arn === 'string' ? { arn } : {}),
+      definedAt: ctx.provenance(policy),
+      document: normalizePolicyDocument(policy.values.policy ?? unknown('the policy document is not set')),
+    };
+  };
+  const external = (arn: Maybe<string>): AttachedPolicy => {
+    if (isUnknown(arn)) return { name: '(policy ARN known after apply)', kind: 'managed', document: arn };
+    const awsManaged = /^arn:aws[a-z-]*:iam::aws:policy\//.test(arn);
+    return {
+      name: arnName(arn, 'policy') ?? arn,
+      kind: awsManaged ? 'aws-managed' : 'managed',
+      arn,
+      document: unknown(`${awsManaged ? 'AWS' : 'customer'} managed policy ${arn} is not defined in the plan`),
+    };
+  };
+
+  /** Grants of the policy ARNs in `attribute` (a single ARN or a list) to `principals`. */
+  const grantArns = (source: PlanResource, attribute: string, principals: PlanResource[], outside: Maybe<string>[]): void => {
+    const linked = ctx.link(source, attribute, ['aws_iam_policy'], matchesPolicy);
+    for (const policy of linked.targets) grants.push({ principals, policy: managedFrom(policy), planPolicy: policy, outside });
+    for (const arn of linked.outside) grants.push({ principals, policy: external(arn), outside });
+  };
+  const inline = (source: PlanResource): AttachedPolicy => ({
+    name: policyName(source),
+    kind: 'inline',
+    definedAt: ctx.provenance(source),
+    document: normalizePolicyDocument(source.values.policy ?? unknown('the policy document is not set')),
+  });
+
+  // Separate policy and attachment resources.
+  for (const kind of ['role', 'user', 'group'] as const) {
+    for (const source of ctx.ofType(`aws_iam_${kind}_policy`)) {
+      const to = ctx.link(source, kind, [PRINCIPAL_TYPES[kind]], matchesPrincipal(kind));
+      grants.push({ principals: to.targets, policy: inline(source), outside: to.outside });
+    }
+    for (const source of ctx.ofType(`aws_iam_${kind}_policy_attachment`)) {
+      const to = ctx.link(source, kind, [PRINCIPAL_TYPES[kind]], matchesPrincipal(kind));
+      grantArns(source, 'policy_arn', to.targets, to.outside);
+    }
+  }
+  for (const source of ctx.ofType('aws_iam_policy_attachment')) {
+    const principals: PlanResource[] = [];
+    const outside: Maybe<string>[] = [];
+    for (const [attribute, kind] of [['roles', 'role'], ['users', 'user'], ['groups', 'group']] as const) {
+      const to = ctx.link(source, attribute, [PRINCIPAL_TYPES[kind]], matchesPrincipal(kind));
+      principals.push(...to.targets);
+      outside.push(...to.outside);
+    }
+    grantArns(source, 'policy_arn', principals, outside);
+  }
+  // Roles: inline_policy blocks and managed_policy_arns.
+  for (const role of ctx.ofType('aws_iam_role')) {
+    const inlineBlocks = blocks(ctx.value(role, 'inline_policy', 'block'));
+    inlineBlocks.forEach((b, i) => {
+      const name = str(field(b, 'name'));
+      const policy = field(b, 'policy');
+      // The provider prints an empty inline_policy block for roles that have none.
+      if (!isUnknown(b) && (policy === undefined || policy === null || policy === '') && !name) return;
+      grants.push({
+        principals: [role],
+        policy: {
+          name: typeof name === 'string' && name !== '' ? name : `inline_policy[${i}]`,
+          kind: 'inline',
+          definedAt: ctx.provenance(role),
+          ...ctx.nestedLine(role, 'inline_policy', i, inlineBlocks.length),
+          document: normalizePolicyDocument(policy ?? unknown('the policy document is not set')),
+        },
+        outside: [],
+      });
+    });
+    if (ctx.value(role, 'managed_policy_arns') !== undefined) grantArns(role, 'managed_policy_arns', [role], []);
+  }
+
+  const policiesOf = new Map<string, AttachedPolicy[]>();
+  const attachedInPlan = new Set<string>();
+  const externalOf = new Map<string, Maybe<string>[]>();
+  for (const grant of grants) {
+    for (const principal of grant.principals) {
+      const list = policiesOf.get(principal.address) ?? [];
+      const duplicate = list.some(
+        (p) => p.kind === grant.policy.kind && p.name === grant.policy.name && p.definedAt?.logicalId === grant.policy.definedAt?.logicalId && p.arn === grant.policy.arn,
+      );
+      if (!duplicate) list.push(grant.policy);
+      policiesOf.set(principal.address, list);
+    }
+    if (grant.planPolicy) {
+      if (grant.principals.length > 0) attachedInPlan.add(grant.planPolicy.address);
+      const list = externalOf.get(grant.planPolicy.address) ?? [];
+      list.push(...grant.outside);
+      externalOf.set(grant.planPolicy.address, list);
+    }
+  }
+
+  const out: Resource[] = [];
+  const groupPolicies = (group: PlanResource): AttachedPolicy[] => policiesOf.get(group.address) ?? [];
+
+  for (const role of ctx.ofType('aws_iam_role')) {
+    const roleName = str(role.values.name) ?? unknown(KNOWN_AFTER_APPLY);
+    out.push(
+      ctx.emit('aws.iam.role', role, roleName, {
+        roleName,
+        trustPolicy: normalizePolicyDocument(role.values.assume_role_policy ?? unknown('assume_role_policy is not set')),
+        policies: policiesOf.get(role.address) ?? [],
+        serviceLinked: typeof roleName === 'string' && roleName.startsWith('AWSServiceRoleFor'),
+      }),
+    );
+  }
+
+  // Group membership, from both membership resources.
+  const groupsOfUser = new Map<string, { plan: PlanResource[]; names: Maybe<string>[] }>();
+  const member = (user: PlanResource) => {
+    const entry = groupsOfUser.get(user.address) ?? { plan: [], names: [] };
+    groupsOfUser.set(user.address, entry);
+    return entry;
+  };
+  for (const membership of ctx.ofType('aws_iam_user_group_membership')) {
+    const users = ctx.link(membership, 'user', ['aws_iam_user'], matchesPrincipal('user')).targets;
+    const groups = ctx.link(membership, 'groups', ['aws_iam_group'], matchesPrincipal('group'));
+    for (const user of users) {
+      member(user).plan.push(...groups.targets);
+      member(user).names.push(...groups.outside);
+    }
+  }
+  for (const membership of ctx.ofType('aws_iam_group_membership')) {
+    const users = ctx.link(membership, 'users', ['aws_iam_user'], matchesPrincipal('user')).targets;
+    const groups = ctx.link(membership, 'group', ['aws_iam_group'], matchesPrincipal('group'));
+    for (const user of users) {
+      member(user).plan.push(...groups.targets);
+      member(user).names.push(...groups.outside);
+    }
+  }
+
+  for (const user of ctx.ofType('aws_iam_user')) {
+    const userName = str(user.values.name) ?? unknown(KNOWN_AFTER_APPLY);
+    const membership = groupsOfUser.get(user.address) ?? { plan: [], names: [] };
+    const planGroups = [...new Map(membership.plan.map((g) => [g.address, g])).values()];
+    const policies = [...(policiesOf.get(user.address) ?? [])];
+    for (const group of planGroups) policies.push(...groupPolicies(group));
+    // A group defined elsewhere may grant anything: its policies are unknown, never assumed empty.
+    for (const name of membership.names) {
+      const shown = isUnknown(name) ? '(known after apply)' : name;
+      policies.push({
+        name: `group ${shown}`,
+        kind: 'managed',
+        document: unknown(`the policies of group ${shown} are not defined in the plan`),
+      });
+    }
+    out.push(
+      ctx.emit('aws.iam.user', user, userName, {
+        userName,
+        policies,
+        groups: [...planGroups.map((g) => str(g.values.name) ?? unknown(KNOWN_AFTER_APPLY)), ...membership.names],
+        accessKeys: [],
+      }),
+    );
+  }
+
+  for (const group of ctx.ofType('aws_iam_group')) {
+    const groupName = str(group.values.name) ?? unknown(KNOWN_AFTER_APPLY);
+    out.push(ctx.emit('aws.iam.group', group, groupName, { groupName, policies: groupPolicies(group) }));
+  }
+
+  for (const policy of ctx.ofType('aws_iam_policy')) {
+    if (attachedInPlan.has(policy.address)) continue;
+    const name = str(policy.values.name) ?? unknown(KNOWN_AFTER_APPLY);
+    const values: Values = policy.values;
+    out.push(
+      ctx.emit('aws.iam.policy', policy, name, {
+        policyName: name,
+        document: normalizePolicyDocument(values.policy ?? unknown('the policy document is not set')),
+        externalAttachments: externalOf.get(policy.address) ?? [],
+      }),
+    );
+  }
+  return out;
+}

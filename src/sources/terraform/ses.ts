@@ -1,0 +1,250 @@
+// SES from a Terraform plan: identities (v1 and v2 resources) with DKIM, MAIL FROM, sending-authorization
+// policies, v1 notification topics and their default configuration set; configuration sets with their
+// event destinations. Provider/AWS defaults are applied where an argument is left out.
+import { normalizePolicyDocument } from '../../inventory/policy-document.js';
+import {
+  isUnknown,
+  unknown,
+  type EventDestination,
+  type Maybe,
+  type Resource,
+  type SesConfigurationSetProps,
+  type SesIdentityPolicy,
+  type SesIdentityProps,
+  type SesNotifications,
+  type Unknown,
+} from '../../inventory/types.js';
+import { namedBy, type Context } from './context.js';
+import type { PlanResource } from './plan.js';
+import { KNOWN_AFTER_APPLY, block, bool, field, str, strList, upperSnake, type Values } from './values.js';
+
+/** The attribute that holds the identity's name, by resource type. */
+const IDENTITY_ATTRIBUTE: Record<string, string> = {
+  aws_sesv2_email_identity: 'email_identity',
+  aws_ses_domain_identity: 'domain',
+  aws_ses_email_identity: 'email',
+};
+const IDENTITY_TYPES = Object.keys(IDENTITY_ATTRIBUTE);
+const CONFIGURATION_SET_TYPES = ['aws_sesv2_configuration_set', 'aws_ses_configuration_set'];
+
+function identityName(resource: PlanResource): Maybe<string> {
+  return str(resource.values[IDENTITY_ATTRIBUTE[resource.type]!]) ?? unknown(KNOWN_AFTER_APPLY);
+}
+
+function matchesIdentity(target: PlanResource, value: string): boolean {
+  const name = target.values[IDENTITY_ATTRIBUTE[target.type]!];
+  if (typeof name === 'string' && name.toLowerCase() === value.toLowerCase()) return true;
+  const fromArn = /^arn:aws[a-z-]*:ses:[^:]*:[^:]*:identity\/(.+)$/.exec(value)?.[1];
+  return (fromArn !== undefined && fromArn.toLowerCase() === String(name).toLowerCase()) || target.values.arn === value;
+}
+
+function configurationSetName(resource: PlanResource): Maybe<string> {
+  const attribute = resource.type === 'aws_sesv2_configuration_set' ? 'configuration_set_name' : 'name';
+  return str(resource.values[attribute]) ?? unknown(KNOWN_AFTER_APPLY);
+}
+
+function matchesConfigurationSet(target: PlanResource, value: string): boolean {
+  return namedBy(target, value, [target.type === 'aws_sesv2_configuration_set' ? 'configuration_set_name' : 'name'], 'configuration-set');
+}
+
+/** Which kinds of target an event destination writes to, from the blocks that are set. */
+function targets(destination: Values | Unknown, kinds: [string, string][]): string[] {
+  const out: string[] = [];
+  for (const [attribute, kind] of kinds) if (block(field(destination, attribute)) !== undefined) out.push(kind);
+  return out;
+}
+
+/** Upper-case event types; a wholly unknown list becomes one unknown element (read as "maybe any type"). */
+function eventTypes(value: unknown): Maybe<string>[] {
+  const list = strList(value);
+  if (isUnknown(list)) return [list];
+  return list.map((t) => (typeof t === 'string' ? upperSnake(t) : t));
+}
+
+function eventDestination(ctx: Context, owner: PlanResource, resource: PlanResource): EventDestination {
+  const v = resource.values;
+  if (resource.type === 'aws_sesv2_configuration_set_event_destination') {
+    const d = block(v.event_destination) ?? {};
+    const sns = block(field(d, 'sns_destination'));
+    return {
+      name: String(str(v.event_destination_name) ?? resource.address),
+      ...ctx.lineIn(owner, resource),
+      enabled: bool(field(d, 'enabled'), false),
+      matchingEventTypes: eventTypes(field(d, 'matching_event_types')),
+      targets: targets(d, [
+        ['sns_destination', 'sns'],
+        ['cloud_watch_destination', 'cloudwatch'],
+        ['kinesis_firehose_destination', 'firehose'],
+        ['event_bridge_destination', 'eventbridge'],
+        ['pinpoint_destination', 'pinpoint'],
+      ]),
+      ...(sns !== undefined ? { snsTopicArn: str(field(sns, 'topic_arn')) ?? unknown(KNOWN_AFTER_APPLY) } : {}),
+    };
+  }
+  const sns = block(v.sns_destination);
+  return {
+    name: String(str(v.name) ?? resource.address),
+    ...ctx.lineIn(owner, resource),
+    enabled: bool(v.enabled, false),
+    matchingEventTypes: eventTypes(v.matching_types),
+    targets: targets(v, [
+      ['sns_destination', 'sns'],
+      ['cloudwatch_destination', 'cloudwatch'],
+      ['kinesis_destination', 'firehose'],
+    ]),
+    ...(sns !== undefined ? { snsTopicArn: str(field(sns, 'topic_arn')) ?? unknown(KNOWN_AFTER_APPLY) } : {}),
+  };
+}
+
+function configurationSetProps(ctx: Context, set: PlanResource, destinations: PlanResource[]): SesConfigurationSetProps {
+  const v = set.values;
+  const eventDestinations = destinations.map((d) => eventDestination(ctx, set, d));
+  if (set.type === 'aws_sesv2_configuration_set') {
+    const tls = str(field(block(v.delivery_options), 'tls_policy'));
+    return {
+      configurationSetName: configurationSetName(set),
+      reputationMetricsEnabled: bool(field(block(v.reputation_options), 'reputation_metrics_enabled'), false),
+      tlsPolicy: typeof tls === 'string' ? tls.toUpperCase() : (tls ?? 'OPTIONAL'),
+      sendingEnabled: bool(field(block(v.sending_options), 'sending_enabled'), true),
+      eventDestinations,
+    };
+  }
+  const tls = str(field(block(v.delivery_options), 'tls_policy'));
+  return {
+    configurationSetName: configurationSetName(set),
+    reputationMetricsEnabled: bool(v.reputation_metrics_enabled, false),
+    tlsPolicy: typeof tls === 'string' ? tls.toUpperCase() : (tls ?? 'OPTIONAL'),
+    sendingEnabled: bool(v.sending_enabled, true),
+    eventDestinations,
+  };
+}
+
+export function buildSes(ctx: Context): Resource[] {
+  const out: Resource[] = [];
+
+  // Configuration sets and their event destinations.
+  const destinationsOf = new Map<string, PlanResource[]>();
+  for (const destination of ctx.ofType('aws_sesv2_configuration_set_event_destination', 'aws_ses_event_destination')) {
+    const sets = ctx.link(destination, 'configuration_set_name', CONFIGURATION_SET_TYPES, matchesConfigurationSet).targets;
+    for (const set of sets) destinationsOf.set(set.address, [...(destinationsOf.get(set.address) ?? []), destination]);
+  }
+  const setProps = new Map<string, SesConfigurationSetProps>();
+  for (const set of ctx.ofType(...CONFIGURATION_SET_TYPES)) {
+    const props = configurationSetProps(ctx, set, destinationsOf.get(set.address) ?? []);
+    setProps.set(set.address, props);
+    out.push(ctx.emit('aws.ses.configuration-set', set, props.configurationSetName, props));
+  }
+
+  // Everything that hangs off an identity, linked by reference or by name/ARN.
+  const attached = <T>(types: string[], attribute: (r: PlanResource) => string, make: (r: PlanResource) => T) => {
+    const map = new Map<string, T[]>();
+    for (const resource of ctx.ofType(...types)) {
+      for (const identity of ctx.link(resource, attribute(resource), IDENTITY_TYPES, matchesIdentity).targets) {
+        map.set(identity.address, [...(map.get(identity.address) ?? []), make(resource)]);
+      }
+    }
+    return map;
+  };
+  const dkimOf = attached(['aws_ses_domain_dkim'], () => 'domain', (r) => r);
+  const mailFromOf = attached(
+    ['aws_ses_domain_mail_from', 'aws_sesv2_email_identity_mail_from_attributes'],
+    (r) => (r.type === 'aws_ses_domain_mail_from' ? 'domain' : 'email_identity'),
+    (r) => str(r.values.mail_from_domain) ?? unknown(KNOWN_AFTER_APPLY),
+  );
+  const policiesOf = attached(
+    ['aws_ses_identity_policy', 'aws_sesv2_email_identity_policy'],
+    (r) => (r.type === 'aws_ses_identity_policy' ? 'identity' : 'email_identity'),
+    (r) => r,
+  );
+  const topicsOf = attached(['aws_ses_identity_notification_topic'], () => 'identity', (r) => r);
+
+  const identities = ctx.ofType(...IDENTITY_TYPES);
+  /** DKIM signing of a domain identity of the plan. */
+  const domainSigning = (identity: PlanResource): Maybe<boolean> =>
+    identity.type === 'aws_sesv2_email_identity' ? true : (dkimOf.get(identity.address)?.length ?? 0) > 0;
+  const parentDomainOf = (email: string): PlanResource | undefined => {
+    const labels = email.slice(email.lastIndexOf('@') + 1).toLowerCase().split('.');
+    // An address inherits DKIM from its domain, and a subdomain from its parent domain.
+    for (let i = 0; i < labels.length - 1; i++) {
+      const domain = labels.slice(i).join('.');
+      const hit = identities.find((d) => {
+        const name = d.values[IDENTITY_ATTRIBUTE[d.type]!];
+        return typeof name === 'string' && !name.includes('@') && name.toLowerCase() === domain;
+      });
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+
+  for (const identity of identities) {
+    const name = identityName(identity);
+    const kind: SesIdentityProps['kind'] =
+      identity.type === 'aws_ses_email_identity' || (typeof name === 'string' && name.includes('@')) ? 'email' : 'domain';
+
+    let signingEnabled: Maybe<boolean>;
+    let parentDomain: SesIdentityProps['parentDomain'];
+    if (kind === 'domain') {
+      signingEnabled = domainSigning(identity);
+    } else {
+      // An address identity has no DKIM keys of its own: it signs through its domain identity.
+      const parent = typeof name === 'string' ? parentDomainOf(name) : undefined;
+      if (parent) {
+        signingEnabled = false;
+        parentDomain = { identity: String(identityName(parent)), dkimSigningEnabled: domainSigning(parent) };
+      } else {
+        signingEnabled = unknown('DKIM of an address identity comes from its domain identity, which is not in the plan');
+      }
+    }
+
+    const mailFrom = mailFromOf.get(identity.address)?.[0];
+    const policies: SesIdentityPolicy[] = (policiesOf.get(identity.address) ?? []).map((p) => ({
+      name: String(str(p.type === 'aws_ses_identity_policy' ? p.values.name : p.values.policy_name) ?? p.address),
+      ...ctx.lineIn(identity, p),
+      document: normalizePolicyDocument(p.values.policy ?? unknown('the policy document is not set')),
+      definedAt: ctx.provenance(p),
+    }));
+
+    const notifications: SesNotifications = {};
+    for (const topic of topicsOf.get(identity.address) ?? []) {
+      const type = str(topic.values.notification_type);
+      const arn = str(topic.values.topic_arn) ?? '';
+      if (type === 'Bounce') notifications.bounceTopic = arn;
+      else if (type === 'Complaint') notifications.complaintTopic = arn;
+      else if (type === 'Delivery') notifications.deliveryTopic = arn;
+    }
+
+    const props: SesIdentityProps = {
+      identity: name,
+      kind,
+      verified: true,
+      dkim: { signingEnabled },
+      ...(parentDomain ? { parentDomain } : {}),
+      mailFrom: mailFrom !== undefined ? { domain: mailFrom } : {},
+      notifications,
+      policies,
+    };
+
+    if (identity.type === 'aws_sesv2_email_identity') {
+      const raw = identity.values.configuration_set_name;
+      if (raw !== undefined && raw !== null && raw !== '') {
+        const linked = ctx.link(identity, 'configuration_set_name', CONFIGURATION_SET_TYPES, matchesConfigurationSet);
+        const set = linked.targets[0];
+        if (set) {
+          const resolved = setProps.get(set.address)!;
+          props.configurationSetName = resolved.configurationSetName;
+          props.configurationSet = resolved;
+        } else {
+          const setName = str(raw) ?? unknown(KNOWN_AFTER_APPLY);
+          props.configurationSetName = setName;
+          props.configurationSet = unknown(
+            isUnknown(setName)
+              ? 'the default configuration set is known only after apply'
+              : `configuration set "${setName}" is not defined in the plan`,
+          );
+        }
+      }
+    }
+    out.push(ctx.emit('aws.ses.identity', identity, name, props));
+  }
+  return out;
+}

@@ -73,3 +73,10 @@ describe('unusable templates', () => {
     expect(result?.resources.map((r) => r.provenance.logicalId)).toEqual(['Trail']);
   });
 });
+
+test('an alias bomb behind `Resources: *alias` is an error, not "not a template"', () => {
+  const text = `${BOMB.split('\n').slice(1, 10).join('\n')}\nResources: *i\n`;
+  const error = failure(text);
+  expect(error.message).toMatch(/alias bomb/);
+  expect(error.line).toBe(10);
+});

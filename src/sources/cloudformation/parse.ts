@@ -258,7 +258,12 @@ export function parseTemplate(file: string, input: string): ParsedTemplate | nul
     }
     throw fromYamlError(file, doc.errors[0]);
   }
-  if (!looksLikeTemplate(root) || !isMap(root)) return null;
+  if (!looksLikeTemplate(root) || !isMap(root)) {
+    // `Resources: *bomb` is not recognisable without expanding it; a bomb is an error, not "not a template".
+    const resources = pairOf(root, 'Resources')?.value as Node | undefined;
+    if (isAlias(resources)) checkAliases(file, doc, lines, resources.range?.[0]);
+    return null;
+  }
 
   const scope: Scope = { parameters: new Map(), resources: new Set(), mappings: {} };
   const converter = new Converter(file, doc, lines, scope);

@@ -1,0 +1,91 @@
+// The coverage statement: what the given logs could and could not show. SES send calls are optional
+// data events (never in LookupEvents), SMTP sending is never logged, and a single-region trail cannot
+// show multi-region reconnaissance; a responder must know which "nothing found" means "not visible".
+import type { Coverage, DetectionDefinition, DetectionSupport, TrailThresholds } from './types.js';
+import { iso } from './windows.js';
+
+export interface CoverageInput {
+  stats: {
+    eventCount: number;
+    malformed: number;
+    duplicates: number;
+    first: number;
+    last: number;
+    regions: Set<string>;
+    accounts: Set<string>;
+    dataEvents: boolean;
+    sendEvents: number;
+    awsCallers: Set<string>;
+  };
+  keptCount: number;
+  definitions: DetectionDefinition[];
+  /** Detections enabled by config. */
+  active: Set<string>;
+  thresholds: TrailThresholds;
+  lookup: boolean;
+}
+
+const SMTP_NOTE =
+  'SMTP sending (email-smtp.<region>.amazonaws.com) is never recorded by CloudTrail: abuse of SMTP credentials shows only as their creation (SESG-DET-009) and in SES sending metrics.';
+
+function support(definition: DetectionDefinition, input: CoverageInput): DetectionSupport {
+  const { stats, thresholds, lookup } = input;
+  const id = definition.id;
+  if (!input.active.has(id)) return { id, supported: false, why: 'disabled in the configuration' };
+  if (stats.eventCount === 0) return { id, supported: false, why: 'no CloudTrail events were read' };
+  if (definition.needsDataEvents) {
+    if (lookup) return { id, supported: false, why: 'LookupEvents returns management events only; SES send calls are data events' };
+    if (stats.sendEvents === 0) {
+      return {
+        id,
+        supported: false,
+        why: stats.dataEvents
+          ? 'data events are present but none are SES send calls: the trail does not record SES data events'
+          : 'no data events in these logs: enable SES data events on the trail to see send volume',
+      };
+    }
+    return { id, supported: true, why: `${stats.sendEvents} SES send data events present` };
+  }
+  if (id === 'SESG-DET-001' && stats.regions.size < thresholds.reconRegions) {
+    return {
+      id,
+      supported: false,
+      why: `the logs cover ${stats.regions.size} region(s); reconnaissance across ${thresholds.reconRegions} regions needs a multi-region trail or --regions all`,
+    };
+  }
+  if (id === 'SESG-DET-007' && stats.sendEvents === 0) {
+    return { id, supported: true, why: 'key creation and SES management calls are visible; sends with the key are not (no SES data events)' };
+  }
+  return { id, supported: true, why: `management events ${definition.events.map((g) => g.names.join('/')).join(', ')} are recorded` };
+}
+
+export function buildCoverage(input: CoverageInput): Coverage {
+  const { stats, lookup } = input;
+  const notes: string[] = [SMTP_NOTE];
+  if (lookup) {
+    notes.push('Source is LookupEvents: management events only, 90 days of history; SES send data events are never returned.');
+  }
+  else if (stats.sendEvents === 0) {
+    notes.push('No SES send data events: who sent how much through the SES API cannot be told from these logs (SESG-DET-010 not assessed).');
+  }
+  if (stats.eventCount > 0 && stats.last - stats.first < 24 * 3600_000) {
+    notes.push(`The logs span less than 24 hours (${((stats.last - stats.first) / 3600_000).toFixed(1)} h); the runbook looks at the last 24-48 hours.`);
+  }
+  if (stats.awsCallers.size > 0) {
+    notes.push(`${stats.awsCallers.size} AWS-service caller(s) (e.g. Trusted Advisor) were not treated as reconnaissance.`);
+  }
+  if (stats.duplicates > 0) notes.push(`${stats.duplicates} duplicate event(s) (same eventID, e.g. overlapping trails) were counted once.`);
+  if (stats.malformed > 0) notes.push(`${stats.malformed} record(s) without a name, source or valid time were skipped.`);
+  return {
+    timeSpan: stats.eventCount > 0 && Number.isFinite(stats.first) ? { start: iso(stats.first), end: iso(stats.last) } : null,
+    regions: [...stats.regions].sort(),
+    accounts: [...stats.accounts].sort(),
+    eventCount: stats.eventCount,
+    relevantEventCount: input.keptCount + stats.sendEvents,
+    malformedRecords: stats.malformed,
+    dataEventsPresent: stats.dataEvents,
+    sesSendEventsPresent: stats.sendEvents > 0,
+    detectionsSupported: input.definitions.map((d) => support(d, input)),
+    notes,
+  };
+}

@@ -1,0 +1,82 @@
+// Local CloudTrail inputs: files and folders as AWS delivers them (AWSLogs/<account>/CloudTrail/<region>/
+// <yyyy>/<mm>/<dd>/*.json.gz), or as a responder saved them (.json). Folders are walked recursively;
+// digest files are skipped (they hold hashes, not events); anything unreadable is an error entry.
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { SourceError } from '../../inventory/types.js';
+import { describeFailure } from './read.js';
+
+/** A log to read: its display name and a way to open its bytes. */
+export interface TrailObject {
+  name: string;
+  open(): AsyncIterable<Uint8Array>;
+}
+
+export interface TrailListing {
+  objects: TrailObject[];
+  skipped: string[];
+  errors: SourceError[];
+}
+
+/** CloudTrail log names end in .json.gz (delivered) or .json (saved, or uncompressed copies). */
+export const LOG_NAME = /\.json(\.gz)?$/i;
+
+/** Digest files live under CloudTrail-Digest/ and are named …_CloudTrail-Digest_…json.gz. */
+export function isDigestName(name: string): boolean {
+  return /CloudTrail-Digest/i.test(name) || /-Digest[_.]/i.test(path.basename(name));
+}
+
+function display(cwd: string, full: string): string {
+  const rel = path.relative(cwd, full);
+  return (rel && !rel.startsWith('..') ? rel : full).split(path.sep).join('/');
+}
+
+function fileObject(full: string, name: string): TrailObject {
+  return { name, open: () => createReadStream(full, { highWaterMark: 256 * 1024 }) };
+}
+
+/** Lists the logs under the given paths (files or folders), in a stable order. */
+export function listLocal(paths: string[], cwd: string): TrailListing {
+  const listing: TrailListing = { objects: [], skipped: [], errors: [] };
+  for (const given of paths) {
+    const full = path.resolve(cwd, given);
+    let stats;
+    try {
+      stats = statSync(full);
+    } catch (error) {
+      listing.errors.push({ file: display(cwd, full), message: describeFailure(error) });
+      continue;
+    }
+    if (!stats.isDirectory()) {
+      // A file named on the command line is read whatever its name, except a digest.
+      if (isDigestName(full)) listing.skipped.push(display(cwd, full));
+      else listing.objects.push(fileObject(full, display(cwd, full)));
+      continue;
+    }
+    walk(full, cwd, listing);
+  }
+  return listing;
+}
+
+function walk(dir: string, cwd: string, listing: TrailListing): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    listing.errors.push({ file: display(cwd, dir), message: describeFailure(error) });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      walk(full, cwd, listing);
+    }
+    else if (isDigestName(full) || !LOG_NAME.test(entry.name)) {
+      listing.skipped.push(display(cwd, full));
+    }
+    else {
+      listing.objects.push(fileObject(full, display(cwd, full)));
+    }
+  }
+}

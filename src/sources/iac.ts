@@ -6,6 +6,7 @@ import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } fr
 import path from 'node:path';
 import { SourceError as SourceFailure } from '../errors.js';
 import type { Resource, SourceError } from '../inventory/types.js';
+import { findJsonProblem } from './json-error.js';
 import { readCloudFormation } from './cloudformation/index.js';
 import { isTerraformPlan, readTerraformPlan } from './terraform/index.js';
 
@@ -99,12 +100,10 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line, column: offset - last };
 }
 
-function jsonError(text: string, error: Error): { message: string; line?: number; column?: number } {
-  const message = error.message.split('\n')[0];
-  const at = /position (\d+)/.exec(message);
-  if (!at) return { message };
-  const { line, column } = position(text, Number(at[1]));
-  return { message: message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, ''), line, column };
+function jsonError(text: string): { message: string; line?: number; column?: number } {
+  const problem = findJsonProblem(text);
+  if (!problem) return { message: 'not valid JSON' };
+  return { message: problem.message, ...position(text, problem.offset) };
 }
 
 function fsCallbacks(planFile: string) {
@@ -152,8 +151,9 @@ export function readIacFile(full: string, shown: string): FileOutcome {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (error) {
-      const e = jsonError(text, error as Error);
+    } catch {
+      // V8's message may quote the input (secrets included) and often has no position: describe it ourselves.
+      const e = jsonError(text);
       throw new SourceFailure(`not valid JSON: ${e.message}`, shown, e.line, e.column);
     }
     if (isTerraformPlan(value)) {

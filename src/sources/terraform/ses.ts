@@ -100,12 +100,14 @@ function configurationSetProps(ctx: Context, set: PlanResource, destinations: Pl
   const v = set.values;
   const eventDestinations = destinations.map((d) => eventDestination(ctx, set, d));
   if (set.type === 'aws_sesv2_configuration_set') {
-    const tls = str(field(block(v.delivery_options), 'tls_policy'));
+    // These blocks are Optional+Computed: left out of the configuration, they print as unknown.
+    const options = (name: string) => block(ctx.value(set, name, 'block'));
+    const tls = str(field(options('delivery_options'), 'tls_policy'));
     return {
       configurationSetName: configurationSetName(set),
-      reputationMetricsEnabled: bool(field(block(v.reputation_options), 'reputation_metrics_enabled'), false),
+      reputationMetricsEnabled: bool(field(options('reputation_options'), 'reputation_metrics_enabled'), false),
       tlsPolicy: typeof tls === 'string' ? tls.toUpperCase() : (tls ?? 'OPTIONAL'),
-      sendingEnabled: bool(field(block(v.sending_options), 'sending_enabled'), true),
+      sendingEnabled: bool(field(options('sending_options'), 'sending_enabled'), true),
       eventDestinations,
     };
   }

@@ -130,6 +130,17 @@ export const resourceFunctions: CelFunction[] = [
     description: 'The `line` of the first item (or list of items) that has one; 0 when none does',
   },
   {
+    signature: 'summary(dyn, int): string',
+    handler: (items: unknown, most: bigint | number) => {
+      // Long lists (17 control actions behind `ses:*`) make unreadable messages: name a few, count the rest.
+      const flat = [...new Set((Array.isArray(items) ? items : [items]).flat(Infinity).map(String))];
+      const shown = Number(most);
+      if (flat.length <= shown) return flat.join(', ');
+      return `${flat.slice(0, shown).join(', ')} and ${flat.length - shown} more`;
+    },
+    description: 'Distinct values of a (nested) list joined with commas, at most N named and the rest counted',
+  },
+  {
     signature: 'known(dyn): dyn',
     handler: (value: unknown) => {
       // Lets an expression read a value that may be Unknown only on some branches (e.g. the

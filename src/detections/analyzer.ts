@@ -45,6 +45,8 @@ export interface AnalyzerOptions {
 
 export interface TrailAnalyzer {
   add(record: CloudTrailRecord): void;
+  /** A region that was looked at even if it held no events (LookupEvents): it counts as covered. */
+  noteRegion(region: string): void;
   finish(): TrailReport;
 }
 
@@ -128,6 +130,10 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
   }
 
   return {
+    noteRegion(region) {
+      stats.regions.add(region);
+    },
+
     add(record) {
       stats.eventCount++;
       if (record === null || typeof record !== 'object') {

@@ -1,0 +1,200 @@
+// The library entry of `sesguard trail`: inputs (files, folders, S3 prefixes, or LookupEvents) →
+// records → the streaming analyzer → findings, coverage, timeline and per-input errors. The CLI wraps
+// the result into the Results document; this module does the IO of reading, nothing else.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { DEFAULT_THRESHOLDS } from '../config/types.js';
+import type { Finding, Severity } from '../engine/types.js';
+import type { SourceError } from '../inventory/types.js';
+import { SourceError as SourceFailure } from '../errors.js';
+import { listLocal, type TrailObject } from '../sources/cloudtrail/local.js';
+import { DEFAULT_REGIONS, defaultCloudTrailClient, lookupRegion } from '../sources/cloudtrail/lookup.js';
+import { describeFailure, readRecords } from '../sources/cloudtrail/read.js';
+import { defaultS3Client, isS3Url, listS3 } from '../sources/cloudtrail/s3.js';
+import type { CloudTrailRecord, TrailInputFile } from '../sources/cloudtrail/types.js';
+import { createTrailAnalyzer, type TrailAnalyzer } from './analyzer.js';
+import { SES } from './event.js';
+import { loadDetections } from './load.js';
+import { DETECTORS } from './rules/index.js';
+import type { Coverage, DetectionDefinition, PrincipalTimeline, TrailThresholds } from './types.js';
+
+export interface LookupInput {
+  lookup: {
+    /** Region names, or ['all'] for the regions every commercial account has enabled. */
+    regions: string[];
+    since: Date;
+    until: Date;
+  };
+}
+
+export type TrailInputs = string[] | LookupInput;
+
+export interface TrailRunOptions {
+  /** Config thresholds (reconRegions, reconWindowMinutes); defaults from SPEC §7. */
+  thresholds?: Partial<TrailThresholds>;
+  /** Config `checks:` overrides (enabled, severity) by detection id. */
+  checks?: Record<string, { enabled?: boolean; severity?: Severity }>;
+  /** For files and S3: only events in [since, until] are analysed. */
+  since?: Date;
+  until?: Date;
+  now?: () => Date;
+  /** Base for relative paths and for display names (default: process.cwd()). */
+  cwd?: string;
+  /** Logs read at once (default 4 for local files, 16 for S3). */
+  concurrency?: number;
+  /** One endpoint for all services (LocalStack and emulators). */
+  endpoint?: string;
+  /** Region of the S3 client (the bucket's region is followed on redirect). */
+  region?: string;
+  s3Client?: () => S3Client;
+  cloudTrailClient?: (region: string) => CloudTrailClient;
+  /** LookupEvents rate-limit clock, injected in tests. */
+  sleep?: (ms: number) => Promise<void>;
+  clock?: () => number;
+  /** Detection metadata (default: policies/det/). */
+  definitions?: DetectionDefinition[];
+}
+
+export interface TrailRunResult {
+  findings: Finding[];
+  coverage: Coverage;
+  timeline: PrincipalTimeline[];
+  errors: SourceError[];
+  inputs: { files: TrailInputFile[]; skipped: string[] };
+  /** The detections that ran (enabled ones), for the reporters' rule metadata. */
+  detections: DetectionDefinition[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+function isLookup(inputs: TrailInputs): inputs is LookupInput {
+  return !Array.isArray(inputs);
+}
+
+/** Runs `worker` over the items with at most `limit` in flight; items may arrive lazily. */
+async function pool<T>(items: AsyncIterable<T> | Iterable<T>, limit: number, worker: (item: T) => Promise<void>): Promise<void> {
+  const running = new Set<Promise<void>>();
+  for await (const item of items) {
+    const task: Promise<void> = worker(item).finally(() => running.delete(task));
+    running.add(task);
+    if (running.size >= limit) await Promise.race(running);
+  }
+  await Promise.all(running);
+}
+
+export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {}): Promise<TrailRunResult> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const definitions = options.definitions ?? loadDetections();
+  const thresholds: TrailThresholds = {
+    reconRegions: options.thresholds?.reconRegions ?? DEFAULT_THRESHOLDS.reconRegions,
+    reconWindowMinutes: options.thresholds?.reconWindowMinutes ?? DEFAULT_THRESHOLDS.reconWindowMinutes,
+  };
+  const lookup = isLookup(inputs);
+  const analyzer = createTrailAnalyzer({ thresholds, definitions, overrides: options.checks, lookup });
+  const errors: SourceError[] = [];
+  const files: TrailInputFile[] = [];
+  const skipped: string[] = [];
+  const notes: string[] = [];
+
+  if (lookup) {
+    await readLookup(inputs.lookup, options, analyzer, errors, files, notes);
+  }
+  else {
+    const since = options.since?.getTime() ?? -Infinity;
+    const until = options.until?.getTime() ?? Infinity;
+    let outside = 0;
+    const add = (record: CloudTrailRecord): void => {
+      const time = typeof record?.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
+      if (Number.isFinite(time) && (time < since || time > until)) {
+        outside++;
+        return;
+      }
+      analyzer.add(record);
+    };
+    const read = async (object: TrailObject): Promise<void> => {
+      try {
+        for await (const record of readRecords(object.open(), object.name)) add(record);
+        files.push({ file: object.name, kind: 'cloudtrail' });
+      } catch (error) {
+        errors.push({ file: object.name, message: error instanceof SourceFailure ? error.message : describeFailure(error) });
+      }
+    };
+    const local = inputs.filter((i) => !isS3Url(i));
+    if (local.length > 0) {
+      const listing = listLocal(local, options.cwd ?? process.cwd());
+      errors.push(...listing.errors);
+      skipped.push(...listing.skipped);
+      await pool(listing.objects, options.concurrency ?? 4, read);
+    }
+    const remote = inputs.filter(isS3Url);
+    if (remote.length > 0) {
+      const client = options.s3Client?.() ?? defaultS3Client({ region: options.region, endpoint: options.endpoint });
+      for (const url of remote) {
+        const objects = listS3(client, url, {
+          since: options.since,
+          until: options.until,
+          onSkipped: (name) => skipped.push(name),
+          onError: (error) => errors.push(error),
+        });
+        await pool(objects, options.concurrency ?? 16, read);
+      }
+    }
+    if (outside > 0) notes.push(`${outside} event(s) outside the requested time range were not analysed.`);
+  }
+
+  const report = analyzer.finish();
+  report.coverage.notes.push(...notes);
+  // Stable output whatever order files were read in.
+  files.sort((a, b) => a.file.localeCompare(b.file));
+  skipped.sort();
+  errors.sort((a, b) => (a.file ?? a.region ?? '').localeCompare(b.file ?? b.region ?? ''));
+  const disabled = new Set(Object.entries(options.checks ?? {}).filter(([, o]) => o.enabled === false).map(([id]) => id));
+  return {
+    ...report,
+    errors,
+    inputs: { files, skipped },
+    detections: definitions.filter((d) => !disabled.has(d.id)),
+    startedAt,
+    finishedAt: now().toISOString(),
+  };
+}
+
+async function readLookup(
+  query: LookupInput['lookup'],
+  options: TrailRunOptions,
+  analyzer: TrailAnalyzer,
+  errors: SourceError[],
+  files: TrailInputFile[],
+  notes: string[],
+): Promise<void> {
+  const regions = query.regions.includes('all') ? DEFAULT_REGIONS : [...new Set(query.regions)];
+  if (query.regions.includes('all')) {
+    notes.push(`--regions all: the ${DEFAULT_REGIONS.length} regions enabled by default; opt-in regions must be named.`);
+  }
+  // Every SES event, plus the other events the detections read, asked for by name.
+  const names = new Set<string>();
+  for (const detector of DETECTORS) {
+    for (const group of detector.events) if (group.source !== SES) for (const name of group.names) names.add(name);
+  }
+  await Promise.all(
+    regions.map(async (region) => {
+      const client = options.cloudTrailClient?.(region) ?? defaultCloudTrailClient(region, options.endpoint);
+      const before = errors.length;
+      for await (const record of lookupRegion(client, region, {
+        since: query.since,
+        until: query.until,
+        query: { sources: [SES], names: [...names].sort() },
+        onError: (error) => errors.push(error),
+        sleep: options.sleep,
+        clock: options.clock,
+      })) {
+        analyzer.add(record);
+      }
+      if (errors.slice(before).every((e) => e.region !== region)) {
+        analyzer.noteRegion(region);
+        files.push({ file: `lookup:${region}`, kind: 'cloudtrail-lookup' });
+      }
+    }),
+  );
+}

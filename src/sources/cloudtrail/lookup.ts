@@ -1,0 +1,85 @@
+// LookupEvents (CloudTrail event history, 90 days, management events only) per region, paginated and
+// rate-limited to 2 requests/s per region as the API allows. Rather than paging through every event of
+// an account, it asks for what the detections read: every SES event, and each non-SES event by name.
+// A failing region is one error entry (region + call); the other regions are still read.
+import { CloudTrailClient, LookupEventsCommand, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
+import type { SourceError } from '../../inventory/types.js';
+import type { CloudTrailRecord } from './types.js';
+import { describeFailure } from './read.js';
+
+/** LookupEvents allows 2 requests per second per account and region. */
+export const LOOKUP_INTERVAL_MS = 500;
+
+/** The regions enabled by default in every commercial account (used for `--regions all`). */
+export const DEFAULT_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
+  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1',
+  'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
+];
+
+export interface LookupQuery {
+  /** Event sources whose every event is wanted (ses.amazonaws.com). */
+  sources: string[];
+  /** Further events wanted by name (their sources are noisy: ec2, iam, monitoring). */
+  names: string[];
+}
+
+export interface LookupOptions {
+  since: Date;
+  until: Date;
+  query: LookupQuery;
+  onError(error: SourceError): void;
+  /** Injected in tests; real time otherwise. */
+  sleep?: (ms: number) => Promise<void>;
+  clock?: () => number;
+}
+
+export function defaultCloudTrailClient(region: string, endpoint?: string): CloudTrailClient {
+  return new CloudTrailClient({ region, ...(endpoint ? { endpoint } : {}) });
+}
+
+/** One region's events matching the query. Yields parsed CloudTrailEvent records. */
+export async function* lookupRegion(client: CloudTrailClient, region: string, options: LookupOptions): AsyncGenerator<CloudTrailRecord> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const clock = options.clock ?? Date.now;
+  let nextSlot = 0;
+  const attributes: LookupAttribute[] = [
+    ...options.query.sources.map((value) => ({ AttributeKey: 'EventSource' as const, AttributeValue: value })),
+    ...options.query.names.map((value) => ({ AttributeKey: 'EventName' as const, AttributeValue: value })),
+  ];
+  for (const attribute of attributes) {
+    let token: string | undefined;
+    do {
+      const wait = nextSlot - clock();
+      if (wait > 0) await sleep(wait);
+      nextSlot = Math.max(clock(), nextSlot) + LOOKUP_INTERVAL_MS;
+      let page;
+      try {
+        page = await client.send(
+          new LookupEventsCommand({
+            LookupAttributes: [attribute],
+            StartTime: options.since,
+            EndTime: options.until,
+            MaxResults: 50,
+            NextToken: token,
+          }),
+        );
+      } catch (error) {
+        options.onError({ region, call: 'LookupEvents', message: describeFailure(error) });
+        return;
+      }
+      for (const event of page.Events ?? []) {
+        if (typeof event.CloudTrailEvent !== 'string') continue;
+        let record: CloudTrailRecord;
+        try {
+          record = JSON.parse(event.CloudTrailEvent) as CloudTrailRecord;
+        } catch (error) {
+          options.onError({ region, call: 'LookupEvents', message: `event ${event.EventId ?? '?'}: CloudTrailEvent is not JSON: ${describeFailure(error)}` });
+          continue;
+        }
+        yield record;
+      }
+      token = page.NextToken;
+    } while (token);
+  }
+}

@@ -67,7 +67,7 @@ describe('schema validity', () => {
 
   it('the schema check can fail: a result without a message is rejected', () => {
     const log = sarif(iac);
-    delete (log.runs[0].results as Sarif.Result[])[0].message;
+    delete ((log.runs[0].results as Sarif.Result[])[0] as Partial<Sarif.Result>).message;
     expect(validate(log)).toBe(false);
   });
 });
@@ -177,7 +177,7 @@ describe('GitHub code scanning specifics', () => {
     expect(notAssessed[0].message.text).toBe(
       'SESG-SES-004 not assessed for OrdersIdentity, in templates/mail.yaml:61: configuration set "orders-prod" is referenced by name but not defined in the scanned files',
     );
-    expect(notes.some((n) => n.message.text.includes('expired on 2026-06-30'))).toBe(true);
+    expect(notes.some((n) => (n.message.text ?? '').includes('expired on 2026-06-30'))).toBe(true);
   });
 
   it('a clean run is an executionSuccessful run', () => {
@@ -268,7 +268,7 @@ describe('limits', () => {
     expect(run.results).toHaveLength(MAX_SARIF_RESULTS);
     expect(run.results?.filter((r) => r.properties?.severity === 'critical')).toHaveLength(10);
     const notes = run.invocations?.[0].toolExecutionNotifications ?? [];
-    expect(notes.some((n) => n.message.text.startsWith(`10 of ${MAX_SARIF_RESULTS + 10} results were dropped`))).toBe(true);
+    expect(notes.some((n) => (n.message.text ?? '').startsWith(`10 of ${MAX_SARIF_RESULTS + 10} results were dropped`))).toBe(true);
   });
 
   it('drops evidence first when the gzipped log would exceed 10 MB', () => {
@@ -279,7 +279,7 @@ describe('limits', () => {
     const run = (JSON.parse(text) as Sarif.Log).runs[0];
     expect(run.results).toHaveLength(300);
     expect(run.results?.every((r) => r.properties?.evidence === undefined)).toBe(true);
-    expect(run.invocations?.[0].toolExecutionNotifications?.some((n) => n.message.text.startsWith('Evidence was left out'))).toBe(true);
+    expect(run.invocations?.[0].toolExecutionNotifications?.some((n) => (n.message.text ?? '').startsWith('Evidence was left out'))).toBe(true);
   });
 
   it('keeps evidence when the log is small', () => {

@@ -72,7 +72,7 @@ export function renderText(results: Results, options: ReportOptions = {}): strin
 
   const c = results.counts;
   lines.push(
-    `Checked ${c.evaluated} (check, resource) pairs: ${c.passed} passed, ${c.failed} failed, ${c.suppressed} suppressed, ${c.notAssessed} not assessed, ${c.notApplicable} not applicable.`,
+    `Evaluated ${c.evaluated} (check, resource) pairs: ${c.passed} passed, ${c.failed} failed, ${c.suppressed} suppressed; ${c.notAssessed} not assessed, ${c.notApplicable} not applicable.`,
   );
   const s = results.score;
   const worst = s.worst ? ` (worst: ${clean(s.worst.group)} ${formatScore(s.worst.score)})` : '';

@@ -8,10 +8,12 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
 import type { Finding, Severity } from '../src/engine/types.js';
 import { reporters } from '../src/reporters/index.js';
 import { MAX_SARIF_GZIP_BYTES, MAX_SARIF_RESULTS, pascalCase } from '../src/reporters/sarif.js';
 import type { Results } from '../src/results.js';
+import { runIac } from '../src/run.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const load = (name: string) => JSON.parse(readFileSync(path.join(root, 'fixtures/results', name), 'utf8')) as Results;
@@ -285,5 +287,21 @@ describe('limits', () => {
   it('keeps evidence when the log is small', () => {
     const run = sarif(iac).runs[0];
     expect(run.results?.[0].properties?.evidence).toEqual(iac.findings[0].evidence);
+  });
+});
+
+describe('a real run', () => {
+  it('the demo IaC through the whole pipeline yields valid SARIF, one location per result, markdown within bounds', () => {
+    const config = loadConfig(path.join(root, 'fixtures/demo/sesguard.yaml'), root);
+    const results = runIac(['fixtures/demo/iac'], { config, cwd: root, now: () => new Date('2026-11-23T12:00:00Z') });
+    expect(results.findings.length).toBeGreaterThan(0);
+    const log = sarif(results);
+    expectValid(log);
+    for (const r of log.runs[0].results ?? []) {
+      expect(r.locations).toHaveLength(1);
+      expect(r.locations?.[0].physicalLocation?.region?.startLine).toBeGreaterThanOrEqual(1);
+      expect(r.locations?.[0].physicalLocation?.artifactLocation?.uri).toMatch(/^fixtures\/demo\/iac\//);
+    }
+    expect(JSON.parse(reporters.json(results))).toEqual(JSON.parse(JSON.stringify(results)));
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding, NotAssessed, Severity } from '../src/engine/types.js';
 import { reporters } from '../src/reporters/index.js';
-import { escapeCell, MAX_FINDING_ROWS } from '../src/reporters/markdown.js';
+import { escapeCell, MAX_FINDING_ROWS, MAX_GROUP_ROWS } from '../src/reporters/markdown.js';
 import type { Results } from '../src/results.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -215,6 +215,15 @@ describe('markdown', () => {
     const md = reporters.markdown({ ...iac, errors });
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(1_000_000);
     expect(Buffer.byteLength(md)).toBeGreaterThan(900_000);
+  });
+
+  it(`lists the ${MAX_GROUP_ROWS} lowest-scoring accounts, lowest first, then how many more`, () => {
+    const byAccount = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [String(100000000000 + i), 100 - i]));
+    const md = reporters.markdown({ ...empty, score: { ...empty.score, byAccount, byFile: {} } });
+    const rows = md.split('\n').filter((l) => /^\| 1000000000\d\d \|/.test(l));
+    expect(rows).toHaveLength(MAX_GROUP_ROWS);
+    expect(rows[0]).toBe('| 100000000059 | 41.0 |');
+    expect(md).toContain('…and 10 more, all scoring at least 91.0.');
   });
 
   it('is not cut when it fits', () => {

@@ -19,6 +19,8 @@ import {
 export const DEFAULT_MAX_MARKDOWN_BYTES = 1_000_000;
 /** Rows of the top-findings table; the rest is counted, not listed. */
 export const MAX_FINDING_ROWS = 50;
+/** Rows of the per-account/file score table: an org scan has hundreds of accounts; the lowest matter. */
+export const MAX_GROUP_ROWS = 50;
 const MAX_CELL_CHARS = 300;
 const MAX_REASONS_PER_CHECK = 3;
 
@@ -135,7 +137,8 @@ function scoreGroups(results: Results): string[] {
     '',
     '| account / file | score |',
     '| --- | ---: |',
-    ...groups.map(({ g, v }) => `| ${escapeCell(g)} | ${formatScore(v)} |`),
+    ...groups.slice(0, MAX_GROUP_ROWS).map(({ g, v }) => `| ${escapeCell(g)} | ${formatScore(v)} |`),
+    ...(groups.length > MAX_GROUP_ROWS ? ['', `…and ${groups.length - MAX_GROUP_ROWS} more, all scoring at least ${formatScore(groups[MAX_GROUP_ROWS].v)}.`] : []),
   ];
 }
 

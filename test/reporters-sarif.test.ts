@@ -284,6 +284,37 @@ describe('limits', () => {
     expect(run.invocations?.[0].toolExecutionNotifications?.some((n) => (n.message.text ?? '').startsWith('Evidence was left out'))).toBe(true);
   });
 
+  it('then folds not-assessed notifications into one per check', () => {
+    const notAssessed = Array.from({ length: 300 }, (_, i) => ({
+      checkId: i % 2 ? 'SESG-MON-001' : 'SESG-MON-002',
+      account: '111122223333',
+      region: `r-${i}`,
+      reason: randomBytes(36 * 1024).toString('base64'),
+    }));
+    const text = reporters.sarif({ ...base, findings: [finding(1, 'high')], notAssessed });
+    expect(gzipSync(text).length).toBeLessThanOrEqual(MAX_SARIF_GZIP_BYTES);
+    const run = (JSON.parse(text) as Sarif.Log).runs[0];
+    expect(run.results).toHaveLength(1);
+    const folded = (run.invocations?.[0].toolExecutionNotifications ?? []).filter((n) => n.descriptor?.id);
+    expect(folded.map((n) => n.message.text)).toEqual([
+      'SESG-MON-002 not assessed for 150 resources (details in the JSON results)',
+      'SESG-MON-001 not assessed for 150 resources (details in the JSON results)',
+    ]);
+  });
+
+  it('as a last resort keeps the most severe results that fit, and says so', () => {
+    const findings = Array.from({ length: 300 }, (_, i) => ({ ...finding(i, i < 20 ? 'critical' : 'low'), message: randomBytes(36 * 1024).toString('base64') }));
+    const text = reporters.sarif({ ...base, findings });
+    expect(gzipSync(text).length).toBeLessThanOrEqual(MAX_SARIF_GZIP_BYTES);
+    const run = (JSON.parse(text) as Sarif.Log).runs[0];
+    const kept = run.results?.length ?? 0;
+    expect(kept).toBeGreaterThanOrEqual(20);
+    expect(kept).toBeLessThan(300);
+    expect(run.results?.filter((r) => r.properties?.severity === 'critical')).toHaveLength(20);
+    const notes = run.invocations?.[0].toolExecutionNotifications ?? [];
+    expect(notes.filter((n) => (n.message.text ?? '').startsWith(`Only ${kept} of 300 results fit`))).toHaveLength(1);
+  });
+
   it('keeps evidence when the log is small', () => {
     const run = sarif(iac).runs[0];
     expect(run.results?.[0].properties?.evidence).toEqual(iac.findings[0].evidence);

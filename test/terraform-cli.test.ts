@@ -1,0 +1,73 @@
+// `sesguard iac` on the Terraform fixtures end to end: the bad plan fails the checks it was written
+// for, at the .tf lines (module resources in the module's file); the good plan passes; data known only
+// after apply is not assessed; an unsupported format version is one error line and exit 2.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from './helpers.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DIR = 'fixtures/iac/terraform';
+
+async function iac(args: string[]) {
+  const r = await cli(['iac', ...args, '--format', 'json', '--fail-on', 'none'], ROOT);
+  return { code: r.code, stderr: r.stderr, out: JSON.parse(r.stdout) };
+}
+
+describe('sesguard iac on the bad Terraform plan', async () => {
+  const { code, out } = await iac([`${DIR}/bad/plan.json`]);
+  const findings = out.findings.map((f: any) => [f.checkId, f.resource.logicalId, f.resource.file, f.resource.line]);
+
+  it.each([
+    ['SESG-IAM-001', 'aws_iam_role.sender', `${DIR}/bad/main.tf`, 21],
+    ['SESG-IAM-004', 'aws_iam_role.sender', `${DIR}/bad/main.tf`, 21],
+    ['SESG-SES-001', 'aws_sesv2_email_identity.domain', `${DIR}/bad/main.tf`, 54],
+    ['SESG-SES-002', 'module.mail.aws_sesv2_email_identity.noreply', `${DIR}/bad/modules/mail/main.tf`, 27],
+    ['SESG-SES-004', 'aws_sesv2_email_identity.domain', `${DIR}/bad/main.tf`, 49],
+    ['SESG-SES-009', 'aws_sesv2_configuration_set.main', `${DIR}/bad/main.tf`, 68],
+    ['SESG-NET-001', 'aws_security_group.relay', `${DIR}/bad/main.tf`, 82],
+    ['SESG-MON-004', 'aws_cloudwatch_metric_alarm.bounce', `${DIR}/bad/main.tf`, 95],
+    ['SESG-MON-005', 'aws_cloudtrail.main', `${DIR}/bad/main.tf`, 107],
+    ['SESG-NET-003', 'aws_network_acl.mail', `${DIR}/bad/main.tf`, 116],
+  ])('%s on %s at %s:%i', (checkId, logicalId, file, line) => {
+    expect(findings).toContainEqual([checkId, logicalId, file, line]);
+  });
+
+  it('honours the inline suppression with its reason; no errors', () => {
+    const suppressed = out.findings.filter((f: any) => f.suppressed);
+    expect(suppressed.map((f: any) => [f.checkId, f.resource.logicalId, f.suppressed.reason])).toEqual([
+      ['SESG-SES-003', 'aws_ses_domain_identity.marketing', 'marketing.example.com is approved in SEC-42'],
+    ]);
+    expect(out.errors).toEqual([]);
+    expect(code).toBe(0);
+  });
+});
+
+describe('sesguard iac on other Terraform plans', () => {
+  it('the good plan has no finding', async () => {
+    const { code, out } = await iac([`${DIR}/good/plan.json`, '--config', `${DIR}/good/sesguard.yaml`]);
+    expect(out.findings).toEqual([]);
+    expect(out.errors).toEqual([]);
+    expect(out.inputs.files).toEqual([{ file: `${DIR}/good/plan.json`, kind: 'terraform-plan' }]);
+    expect(code).toBe(0);
+  });
+
+  it('a check whose only data is known after apply is not assessed, never passed or failed', async () => {
+    const { out } = await iac([`${DIR}/unknown/plan.json`]);
+    expect(out.findings).toEqual([]);
+    expect(out.notAssessed.map((n: any) => [n.checkId, n.logicalId, n.reason])).toEqual([
+      ['SESG-NET-001', 'aws_security_group.relay', 'egress rule 1: cidrIpv4: known after apply'],
+    ]);
+  });
+
+  it('format versions: 0.1 and 1.2 are scanned, 2.0 is one error line naming the file and line, exit 2', async () => {
+    const { code, stderr, out } = await iac([`${DIR}/versions`]);
+    expect(out.inputs.files.map((f: any) => f.file)).toEqual([`${DIR}/versions/plan-0.1.json`, `${DIR}/versions/plan-1.2.json`]);
+    expect(out.errors).toEqual([
+      { file: `${DIR}/versions/plan-2.0.json`, line: 2, message: 'unsupported Terraform plan format_version "2.0" (supported 0.x and 1.x)' },
+    ]);
+    expect(stderr.trim().split('\n')).toEqual([
+      `sesguard: ${DIR}/versions/plan-2.0.json:2: unsupported Terraform plan format_version "2.0" (supported 0.x and 1.x)`,
+    ]);
+    expect(code).toBe(2);
+  });
+});

@@ -53,6 +53,9 @@ function support(definition: DetectionDefinition, input: CoverageInput): Detecti
       why: `the logs cover ${stats.regions.size} region(s); reconnaissance across ${thresholds.reconRegions} regions needs a multi-region trail or --regions all`,
     };
   }
+  if (id === 'SESG-DET-001') {
+    return { id, supported: true, why: `the logs cover ${stats.regions.size} regions (${thresholds.reconRegions} needed)` };
+  }
   if (id === 'SESG-DET-007' && stats.sendEvents === 0) {
     return { id, supported: true, why: 'key creation and SES management calls are visible; sends with the key are not (no SES data events)' };
   }
@@ -68,7 +71,8 @@ export function buildCoverage(input: CoverageInput): Coverage {
   else if (stats.sendEvents === 0) {
     notes.push('No SES send data events: who sent how much through the SES API cannot be told from these logs (SESG-DET-010 not assessed).');
   }
-  if (stats.eventCount > 0 && stats.last - stats.first < 24 * 3600_000) {
+  // The runbook pulls the last 24-48 hours; a shorter span may miss the start of a campaign.
+  if (stats.eventCount > 0 && stats.last - stats.first < 23 * 3600_000) {
     notes.push(`The logs span less than 24 hours (${((stats.last - stats.first) / 3600_000).toFixed(1)} h); the runbook looks at the last 24-48 hours.`);
   }
   if (stats.awsCallers.size > 0) {

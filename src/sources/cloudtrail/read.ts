@@ -53,7 +53,7 @@ async function* decompressed(input: AsyncIterable<Uint8Array>): AsyncGenerator<U
  * The records of one log. Files up to WHOLE_PARSE_LIMIT decompressed are parsed in one piece; above it
  * the Records array is scanned element by element, so memory stays at one record plus one chunk.
  */
-export async function* readRecords(input: AsyncIterable<Uint8Array>, name: string): AsyncGenerator<CloudTrailRecord> {
+export async function* readRecords(input: AsyncIterable<Uint8Array>, name: string, wholeParseLimit = WHOLE_PARSE_LIMIT): AsyncGenerator<CloudTrailRecord> {
   const held: Uint8Array[] = [];
   let heldBytes = 0;
   let scanner: RecordsScanner | null = null;
@@ -63,7 +63,7 @@ export async function* readRecords(input: AsyncIterable<Uint8Array>, name: strin
       if (!scanner) {
         held.push(chunk);
         heldBytes += chunk.length;
-        if (heldBytes <= WHOLE_PARSE_LIMIT) continue;
+        if (heldBytes <= wholeParseLimit) continue;
         scanner = new RecordsScanner();
         decoder = new TextDecoder('utf-8');
         for (const part of held) yield* parseEach(scanner.push(decoder.decode(part, { stream: true })), name);

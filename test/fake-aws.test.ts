@@ -2,6 +2,8 @@
 // pagination through the SDK paginators, URL-encoded IAM documents, AssumeRole attribution,
 // throttling retried by the SDK, fault errors with the SDK's error names, timeouts and latency.
 import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   OrganizationsClient,
@@ -449,5 +451,25 @@ describe('fake AWS faults', () => {
     const creds = { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: 'x', sessionToken: out.Credentials!.SessionToken };
     const ids = (await all(paginateListEmailIdentities({ client: new SESv2Client(config(fake, 'ap-southeast-2', creds)) }, {}))).flatMap((p) => p.EmailIdentities ?? []);
     expect(ids).toHaveLength(3);
+  });
+});
+
+describe('scenario JSON Schema', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const schema = JSON.parse(readFileSync(new URL('../src/testing/fake-aws/scenario.schema.json', import.meta.url), 'utf8')) as object;
+  const validate = ajv.compile(schema);
+
+  it.each([
+    ['org-planted.json', scenario],
+    ['generated', generateScenario({ accounts: 5, regions: 2, principalsPerAccount: 4 })],
+  ])('%s validates', (_name, s) => {
+    expect(validate(JSON.parse(JSON.stringify(s))), ajv.errorsText(validate.errors)).toBe(true);
+  });
+
+  it('rejects a scenario with a misspelled field', () => {
+    const broken = JSON.parse(JSON.stringify(scenario)) as Scenario & { accounts: Record<string, unknown>[] };
+    broken.accounts[0].enabledRegion = ['us-east-1'];
+    expect(validate(broken)).toBe(false);
   });
 });

@@ -378,7 +378,17 @@ describe('fake AWS faults', () => {
         { service: 'cloudtrail', operation: 'LookupEvents', error: 'UnknownOperation' },
         { service: 'ec2', operation: 'DescribeSecurityGroups', region: 'eu-west-1', error: 'OptInRequired' },
         { service: 'cloudwatch', error: 'AccessDenied' },
+        { service: 'sns', operation: 'GetTopicAttributes', error: 'AccessDenied' },
+        { service: 'sns', operation: 'ListSubscriptionsByTopic', error: 'Throttling' },
       ],
+    });
+    const sns = new SNSClient(config(fake, 'us-east-1', CALLER, { maxAttempts: 1 }));
+    expect(await errorOf(sns.send(new GetTopicAttributesCommand({ TopicArn: 'arn:aws:sns:us-east-1:111111111111:t' })))).toEqual({
+      name: 'AuthorizationErrorException',
+      status: 403,
+    });
+    expect(await errorOf(all(paginateListSubscriptionsByTopic({ client: sns }, { TopicArn: 'arn:aws:sns:us-east-1:111111111111:t' })))).toMatchObject({
+      name: 'ThrottledException',
     });
     const mail = await memberCreds(fake, MAIL);
     expect(await errorOf(new IAMClient(config(fake, 'us-east-1', mail)).send(new GetAccessKeyLastUsedCommand({ AccessKeyId: 'x' })))).toMatchObject({

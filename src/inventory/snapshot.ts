@@ -1,0 +1,42 @@
+// The inventory snapshot of a live scan (SPEC §3): versioned JSON, validated by schemas/snapshot.schema.json.
+// `sesguard evaluate snapshot.json` re-runs the checks on it and gives the results of the scan that wrote it.
+import type { CallError } from '../sources/aws/types.js';
+import type { Resource } from './types.js';
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+export interface SnapshotAccount {
+  accountId: string;
+  name: string;
+  isManagementAccount: boolean;
+  /** `scanned`; `failed` (could not be entered: the reason says why); `skipped` (interrupted before it was reached). */
+  status: 'scanned' | 'failed' | 'skipped';
+  reason?: string;
+  regions: string[];
+}
+
+export interface Snapshot {
+  schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
+  kind: 'sesguard-snapshot';
+  tool: { name: 'sesguard'; version: string };
+  /** The data's reference time: key ages and quotas are judged as of this instant. */
+  capturedAt: string;
+  finishedAt: string;
+  partition: 'aws' | 'aws-us-gov' | 'aws-cn';
+  scope: {
+    org: boolean;
+    managementAccountId: string | null;
+    callerArn: string | null;
+    /** `K/N` when this snapshot is one shard of the Organization. */
+    shard: string | null;
+    requestedRegions: string[] | 'all';
+    accounts: SnapshotAccount[];
+  };
+  /** Every account id of the Organization (for "outside the Organization" tests), even in a shard. */
+  organizationAccounts: string[];
+  resources: Resource[];
+  callErrors: CallError[];
+  incomplete: boolean;
+  /** API calls made per account-region (benchmarks, capacity planning). */
+  apiCalls: number;
+}

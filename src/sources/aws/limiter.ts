@@ -1,0 +1,65 @@
+// Bounded concurrency for the live scan: a global cap on requests in flight, per-key caps (account × service),
+// and a minimum interval per key (SES v1 GetIdentityNotificationAttributes: 1 call/s).
+
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`concurrency must be a positive integer (got ${size})`);
+  }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/** Spaces calls of one key at least `intervalMs` apart (start to start). */
+export class Interval {
+  private next = 0;
+  private chain: Promise<void> = Promise.resolve();
+  constructor(private readonly intervalMs: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const turn = this.chain.then(async () => {
+      const wait = this.next - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      this.next = Date.now() + this.intervalMs;
+    });
+    this.chain = turn.catch(() => undefined);
+    await turn;
+    return fn();
+  }
+}
+
+/** Keyed semaphores and intervals under one global semaphore. */
+export class Limits {
+  private readonly perKey = new Map<string, Semaphore>();
+  private readonly intervals = new Map<string, Interval>();
+  constructor(
+    private readonly global: Semaphore,
+    private readonly perKeySize: number,
+    private readonly intervalMs: Record<string, number> = {},
+  ) {}
+  run<T>(key: string, service: string, fn: () => Promise<T>): Promise<T> {
+    let keyed = this.perKey.get(key);
+    if (!keyed) {
+      keyed = new Semaphore(this.perKeySize);
+      this.perKey.set(key, keyed);
+    }
+    const spacing = this.intervalMs[service];
+    const inner = () => this.global.run(fn);
+    if (!spacing) return keyed.run(inner);
+    let interval = this.intervals.get(key);
+    if (!interval) {
+      interval = new Interval(spacing);
+      this.intervals.set(key, interval);
+    }
+    const spaced = interval;
+    return keyed.run(() => spaced.run(inner));
+  }
+}

@@ -1,0 +1,310 @@
+// The CloudTrail readers: the streaming Records parser, local files and folders, bad inputs (one error
+// each, naming the file, the rest still analysed), S3 prefixes and LookupEvents against a loopback
+// HTTP server of the test's own (127.0.0.1 only) speaking the real wire protocols.
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTrail } from '../src/detections/run.js';
+import { PACKAGE_ROOT } from '../src/paths.js';
+import { RecordsScanner } from '../src/sources/cloudtrail/parse.js';
+import { readRecords } from '../src/sources/cloudtrail/read.js';
+import { isDigestName } from '../src/sources/cloudtrail/local.js';
+import { parseS3Url } from '../src/sources/cloudtrail/s3.js';
+import { tempDir } from './helpers.js';
+
+const FIXTURES = path.join(PACKAGE_ROOT, 'fixtures', 'cloudtrail');
+const CREDENTIALS = { accessKeyId: 'AKIDLOOPBACKTEST0001', secretAccessKey: 'loopback-test-secret' };
+
+async function* chunks(...parts: (string | Buffer)[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield typeof part === 'string' ? Buffer.from(part) : part;
+}
+
+async function collect(input: AsyncIterable<Uint8Array>, limit?: number): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const record of readRecords(input, 'test.json', limit)) out.push(record);
+  return out;
+}
+
+const TRICKY = JSON.stringify({
+  Other: [{ Records: 'not this one' }],
+  Records: [
+    { eventID: 'a', eventName: 'GetSendQuota', requestParameters: { text: 'brace } and bracket ] and quote \\" inside', list: [[1, 2], { x: [] }] } },
+    { eventID: 'b', eventName: 'Ünïcödé ✓', userAgent: 'escaped \\\\ backslash at end\\\\' },
+  ],
+  Trailing: { Records: [{ eventID: 'nested, not top level' }] },
+});
+
+describe('RecordsScanner', () => {
+  it('yields the same records whatever the chunk boundaries', () => {
+    const expected = JSON.parse(TRICKY).Records;
+    for (let cut = 1; cut < TRICKY.length; cut++) {
+      const scanner = new RecordsScanner();
+      const texts = [...scanner.push(TRICKY.slice(0, cut)), ...scanner.push(TRICKY.slice(cut))];
+      expect(scanner.end()).toBeNull();
+      expect(texts.map((t) => JSON.parse(t))).toEqual(expected);
+    }
+  });
+
+  it.each([
+    ['a truncated file', '{"Records": [{"eventID": "a"}, {"eventID": "b"', 'truncated JSON'],
+    ['a top-level array', '[{"eventID": "a"}]', 'not a JSON object'],
+    ['an object without Records', '{"Events": []}', 'no top-level Records array'],
+    ['an empty file', '   ', 'empty file'],
+  ])('%s', (_name, text, problem) => {
+    const scanner = new RecordsScanner();
+    scanner.push(text);
+    expect(scanner.end()).toContain(problem);
+  });
+});
+
+describe('readRecords', () => {
+  const body = JSON.stringify({ Records: [{ eventID: '1' }, { eventID: '2' }, { eventID: '3' }] });
+
+  it.each([
+    ['plain, parsed whole', () => chunks(body), undefined],
+    ['gzip in small pieces, parsed whole', () => { const gz = gzipSync(body); return chunks(gz.subarray(0, 5), gz.subarray(5, 17), gz.subarray(17)); }, undefined],
+    ['gzip, streamed record by record (above the whole-parse limit)', () => chunks(gzipSync(body)), 10],
+    ['multi-member gzip', () => chunks(Buffer.concat([gzipSync(body.slice(0, 20)), gzipSync(body.slice(20))])), undefined],
+  ])('%s', async (_name, input, limit) => {
+    expect(await collect(input(), limit)).toEqual([{ eventID: '1' }, { eventID: '2' }, { eventID: '3' }]);
+  });
+
+  it('accepts the saved output of `aws cloudtrail lookup-events`', async () => {
+    const saved = JSON.stringify({ Events: [{ EventId: 'x', CloudTrailEvent: JSON.stringify({ eventID: 'x', eventName: 'GetSendQuota' }) }] });
+    expect(await collect(chunks(saved))).toEqual([{ eventID: 'x', eventName: 'GetSendQuota' }]);
+  });
+
+  it.each([
+    ['truncated gzip', () => chunks(gzipSync(body).subarray(0, 30)), undefined, 'truncated gzip'],
+    ['truncated gzip while streaming', () => chunks(gzipSync(body).subarray(0, 30)), 10, 'truncated gzip'],
+    ['not JSON', () => chunks('hello'), undefined, 'not valid JSON'],
+    ['binary junk', () => chunks(Buffer.from([0, 1, 2, 255, 254])), undefined, 'not valid JSON'],
+    ['a digest file', () => chunks(JSON.stringify({ digestStartTime: 'x', logFiles: [] })), undefined, 'digest'],
+  ])('%s is a SourceError naming the file', async (_name, input, limit, message) => {
+    await expect(collect(input(), limit)).rejects.toMatchObject({ name: 'SourceError', file: 'test.json', message: expect.stringContaining(message) });
+  });
+});
+
+describe('digest names', () => {
+  it.each([
+    ['AWSLogs/1/CloudTrail-Digest/us-east-1/2026/11/23/1_CloudTrail-Digest_us-east-1_t_us-east-1_20261123T010000Z.json.gz', true],
+    ['AWSLogs/1/CloudTrail/us-east-1/2026/11/23/1_CloudTrail_us-east-1_20261123T0105Z_abc.json.gz', false],
+  ])('%s → %s', (name, digest) => {
+    expect(isDigestName(name)).toBe(digest);
+  });
+});
+
+describe('bad inputs among good ones', () => {
+  it('gives one error per bad file, skips the digest, and still analyses the rest', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'logs'));
+    symlinkSync(path.join(dir, 'gone.json'), path.join(dir, 'logs', 'dangling.json'));
+    const result = await runTrail([FIXTURES, path.join(dir, 'logs'), path.join(dir, 'missing')], { cwd: dir });
+    const errors = result.errors.map((e) => [path.basename(e.file ?? ''), e.message.split(':')[0]]).sort((a, b) => a[0].localeCompare(b[0]));
+    expect(errors).toEqual([
+      ['dangling.json', 'no such file or directory'],
+      ['missing', 'no such file or directory'],
+      ['not-cloudtrail.json', 'not a CloudTrail log file'],
+      ['truncated.json.gz', 'truncated gzip'],
+    ]);
+    expect(result.inputs.skipped.map((s) => path.basename(s))).toEqual(['111122223333_CloudTrail-Digest_us-east-1_management-events_us-east-1_20261123T030000Z.json.gz']);
+    expect(result.inputs.files.map((f) => path.basename(f.file))).toEqual(['recon-three-regions.json']);
+    // The good file: the leaked key's sweep of 3 regions; Trusted Advisor's is not reconnaissance.
+    expect(result.findings.map((f) => [f.checkId, f.resource.id])).toEqual([['SESG-DET-001', 'arn:aws:iam::111122223333:user/ci-deploy']]);
+    expect(result.findings[0].evidence.eventIds).toEqual(['e0000001-0000-4000-8000-000000000001', 'e0000001-0000-4000-8000-000000000002', 'e0000001-0000-4000-8000-000000000003']);
+  });
+
+  it('a record without a time or name is counted, not analysed', async () => {
+    const dir = tempDir({ 'a.json': JSON.stringify({ Records: [{ eventSource: 'ses.amazonaws.com', eventName: 'GetSendQuota' }, { eventTime: 'yesterday', eventSource: 'ses.amazonaws.com', eventName: 'GetSendQuota' }] }) });
+    const result = await runTrail([dir], { cwd: dir });
+    expect(result.coverage.malformedRecords).toBe(2);
+    expect(result.errors).toEqual([]);
+  });
+});
+
+// ---- loopback AWS ---------------------------------------------------------------------------------
+
+function listen(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
+  return new Promise((resolve) => {
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => handler(req, body, res));
+    });
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+  });
+}
+
+const RECON = (region: string, id: string, minute: number) => ({
+  eventVersion: '1.09',
+  userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ci-deploy', accountId: '111122223333', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' },
+  eventTime: `2026-11-23T02:${String(minute).padStart(2, '0')}:00Z`,
+  eventSource: 'ses.amazonaws.com',
+  eventName: 'GetSendQuota',
+  awsRegion: region,
+  sourceIPAddress: '198.51.100.23',
+  userAgent: 'Boto3/1.34.0',
+  eventID: id,
+  recipientAccountId: '111122223333',
+  managementEvent: true,
+  eventCategory: 'Management',
+});
+
+describe('S3 prefix', () => {
+  const bucket = 'org-trail-logs';
+  const prefix = 'AWSLogs/111122223333/CloudTrail/';
+  const objects: Record<string, Buffer> = {
+    [`${prefix}us-east-1/2026/11/23/1_CloudTrail_us-east-1_20261123T0215Z_a.json.gz`]: gzipSync(JSON.stringify({ Records: [RECON('us-east-1', 's3-1', 10)] })),
+    [`${prefix}eu-west-1/2026/11/23/1_CloudTrail_eu-west-1_20261123T0215Z_b.json.gz`]: gzipSync(JSON.stringify({ Records: [RECON('eu-west-1', 's3-2', 12)] })),
+    [`${prefix}ap-south-1/2026/11/23/1_CloudTrail_ap-south-1_20261123T0215Z_c.json`]: Buffer.from(JSON.stringify({ Records: [RECON('ap-south-1', 's3-3', 14)] })),
+    [`${prefix}sa-east-1/2026/11/23/1_CloudTrail_sa-east-1_20261123T0215Z_denied.json.gz`]: Buffer.from(''),
+    [`${prefix}us-west-2/2026/11/23/1_CloudTrail_us-west-2_20261123T0215Z_cut.json.gz`]: gzipSync(JSON.stringify({ Records: [RECON('us-west-2', 's3-4', 15)] })).subarray(0, 40),
+    [`AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/23/1_CloudTrail-Digest_us-east-1_x.json.gz`]: gzipSync('{}'),
+  };
+  const keys = Object.keys(objects).sort();
+  let server: Server;
+  let url: string;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    ({ server, url } = await listen((req, _body, res) => {
+      const target = new URL(req.url ?? '/', 'http://x');
+      requests.push(`${req.method} ${target.pathname}${target.searchParams.has('list-type') ? '?list' : ''}`);
+      if (target.pathname === `/${bucket}` || target.pathname === `/${bucket}/`) {
+        // Two keys per page, to exercise pagination.
+        const wanted = keys.filter((k) => k.startsWith(target.searchParams.get('prefix') ?? ''));
+        const start = Number(target.searchParams.get('continuation-token') ?? 0);
+        const page = wanted.slice(start, start + 2);
+        const more = start + 2 < wanted.length;
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name>` +
+            `<KeyCount>${page.length}</KeyCount><MaxKeys>2</MaxKeys><IsTruncated>${more}</IsTruncated>` +
+            (more ? `<NextContinuationToken>${start + 2}</NextContinuationToken>` : '') +
+            page.map((k) => `<Contents><Key>${k}</Key><Size>${objects[k].length}</Size></Contents>`).join('') +
+            '</ListBucketResult>',
+        );
+        return;
+      }
+      const key = decodeURIComponent(target.pathname.slice(bucket.length + 2));
+      if (key.includes('denied') || !(key in objects)) {
+        res.writeHead(key in objects ? 403 : 404, { 'content-type': 'application/xml' });
+        res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${key in objects ? 'AccessDenied' : 'NoSuchKey'}</Code><Message>Access Denied</Message></Error>`);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': objects[key].length });
+      res.end(objects[key]);
+    }));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const client = () => new S3Client({ region: 'us-east-1', endpoint: url, forcePathStyle: true, credentials: CREDENTIALS, maxAttempts: 1 });
+
+  it('parses s3:// URLs', () => {
+    expect(parseS3Url('s3://b/AWSLogs/1/')).toEqual({ bucket: 'b', prefix: 'AWSLogs/1/' });
+    expect(parseS3Url('s3://b')).toEqual({ bucket: 'b', prefix: '' });
+    expect(() => parseS3Url('s3:///x')).toThrow(/not an S3 URL/);
+  });
+
+  it('lists every page, streams each object, names the objects that fail', async () => {
+    const result = await runTrail([`s3://${bucket}/AWSLogs/`], { s3Client: client, thresholds: { reconRegions: 3, reconWindowMinutes: 60 } });
+    expect(result.findings.map((f) => [f.checkId, f.evidence.regions])).toEqual([['SESG-DET-001', ['ap-south-1', 'eu-west-1', 'us-east-1']]]);
+    expect(result.errors.map((e) => [e.file, e.message.split(':')[0]])).toEqual([
+      [`s3://${bucket}/${prefix}sa-east-1/2026/11/23/1_CloudTrail_sa-east-1_20261123T0215Z_denied.json.gz`, 'AccessDenied (HTTP 403)'],
+      [`s3://${bucket}/${prefix}us-west-2/2026/11/23/1_CloudTrail_us-west-2_20261123T0215Z_cut.json.gz`, 'truncated gzip'],
+    ]);
+    expect(result.inputs.skipped).toEqual([`s3://${bucket}/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/23/1_CloudTrail-Digest_us-east-1_x.json.gz`]);
+    expect(result.inputs.files).toHaveLength(3);
+    expect(requests.filter((r) => r.endsWith('?list'))).toHaveLength(3);
+    expect(requests.some((r) => r.includes('Digest'))).toBe(false);
+  });
+
+  it('an unlistable prefix is one error naming it', async () => {
+    const result = await runTrail([`s3://other-bucket/AWSLogs/`], { s3Client: client });
+    expect(result.errors).toEqual([{ file: 's3://other-bucket/AWSLogs/', call: 'ListObjectsV2', message: expect.stringMatching(/^NoSuchKey|HTTP 404/) }]);
+  });
+});
+
+describe('LookupEvents', () => {
+  let server: Server;
+  let url: string;
+  let now = 0;
+  const calls: { region: string; attribute: string; at: number; token?: string }[] = [];
+  const events: Record<string, object[]> = {
+    'us-east-1': [RECON('us-east-1', 'lk-1', 10), RECON('us-east-1', 'lk-1b', 11), RECON('us-east-1', 'lk-1c', 12)],
+    'eu-west-1': [RECON('eu-west-1', 'lk-2', 13)],
+    'ap-south-1': [RECON('ap-south-1', 'lk-3', 15)],
+  };
+
+  beforeAll(async () => {
+    ({ server, url } = await listen((req, body, res) => {
+      // The region is in the SigV4 credential scope: Credential=AKID/<date>/<region>/cloudtrail/aws4_request.
+      const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization))?.[1] ?? '?';
+      const input = JSON.parse(body) as { LookupAttributes: { AttributeKey: string; AttributeValue: string }[]; NextToken?: string };
+      const attribute = `${input.LookupAttributes[0].AttributeKey}=${input.LookupAttributes[0].AttributeValue}`;
+      calls.push({ region, attribute, at: now, token: input.NextToken });
+      if (region === 'sa-east-1') {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ __type: 'AccessDeniedException', message: 'User is not authorized to perform: cloudtrail:LookupEvents' }));
+        return;
+      }
+      const all = attribute === 'EventSource=ses.amazonaws.com' ? (events[region] ?? []) : [];
+      // Two events per page, to exercise pagination.
+      const start = Number(input.NextToken ?? 0);
+      const page = all.slice(start, start + 2);
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({
+        Events: page.map((e) => ({ EventId: (e as { eventID: string }).eventID, EventName: 'GetSendQuota', CloudTrailEvent: JSON.stringify(e) })),
+        ...(start + 2 < all.length ? { NextToken: String(start + 2) } : {}),
+      }));
+    }));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('reads each region page by page at 2 requests/s, says management events only, names the failing region', async () => {
+    const result = await runTrail(
+      { lookup: { regions: ['us-east-1', 'eu-west-1', 'ap-south-1', 'sa-east-1'], since: new Date('2026-11-22T00:00:00Z'), until: new Date('2026-11-24T00:00:00Z') } },
+      {
+        cloudTrailClient: (region) => new CloudTrailClient({ region, endpoint: url, credentials: CREDENTIALS, maxAttempts: 1 }),
+        clock: () => now,
+        sleep: async (ms) => {
+          now += ms;
+        },
+      },
+    );
+    expect(result.findings.map((f) => [f.checkId, f.evidence.eventIds])).toEqual([['SESG-DET-001', ['lk-1', 'lk-1b', 'lk-1c', 'lk-2', 'lk-3']]]);
+    expect(result.errors).toEqual([{ region: 'sa-east-1', call: 'LookupEvents', message: expect.stringContaining('AccessDeniedException') }]);
+    expect(result.inputs.files.map((f) => f.file)).toEqual(['lookup:ap-south-1', 'lookup:eu-west-1', 'lookup:us-east-1']);
+    // Every SES event, and the other detections' events by name.
+    const usEast = calls.filter((c) => c.region === 'us-east-1');
+    expect(usEast.map((c) => c.attribute)).toEqual(expect.arrayContaining(['EventSource=ses.amazonaws.com', 'EventName=CreateAccessKey', 'EventName=StopLogging', 'EventName=AuthorizeSecurityGroupEgress']));
+    expect(usEast.filter((c) => c.attribute === 'EventSource=ses.amazonaws.com').map((c) => c.token)).toEqual([undefined, '2']);
+    for (const region of ['us-east-1', 'eu-west-1', 'ap-south-1']) {
+      const times = calls.filter((c) => c.region === region).map((c) => c.at);
+      for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(500);
+    }
+    const c = result.coverage;
+    expect(c.regions).toEqual(['ap-south-1', 'eu-west-1', 'us-east-1']);
+    expect(c.dataEventsPresent).toBe(false);
+    expect(c.detectionsSupported.find((d) => d.id === 'SESG-DET-010')).toMatchObject({ supported: false, why: expect.stringContaining('management events only') });
+    expect(c.notes.join(' ')).toContain('LookupEvents: management events only');
+  });
+});
+
+describe('files written by the generator as AWS delivers them', () => {
+  it('a plain .json and a .json.gz of the same records give the same report', async () => {
+    const records = [RECON('us-east-1', 'g-1', 1), RECON('eu-west-1', 'g-2', 2), RECON('ap-south-1', 'g-3', 3)];
+    const a = tempDir();
+    writeFileSync(path.join(a, 'x.json'), JSON.stringify({ Records: records }));
+    const b = tempDir();
+    writeFileSync(path.join(b, 'x.json.gz'), gzipSync(JSON.stringify({ Records: records })));
+    const [ra, rb] = await Promise.all([runTrail([a], { cwd: a }), runTrail([b], { cwd: b })]);
+    expect(ra.findings).toHaveLength(1);
+    expect(ra.findings).toEqual(rb.findings);
+  });
+});

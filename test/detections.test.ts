@@ -1,8 +1,13 @@
 // SESG-DET-001 … 010 as tables of literal cases: each detection with events that must be reported
 // (and about whom) and benign look-alikes that must not. Runs the pure analyzer, no IO.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTrailAnalyzer } from '../src/detections/analyzer.js';
-import { loadDetections } from '../src/detections/load.js';
+import { DETECTION_DIR, loadDetections } from '../src/detections/load.js';
+import { DETECTORS } from '../src/detections/rules/index.js';
+import { PolicyError } from '../src/errors.js';
+import { tempDir } from './helpers.js';
 import type { TrailThresholds } from '../src/detections/types.js';
 import type { CloudTrailRecord, CloudTrailUserIdentity } from '../src/sources/cloudtrail/types.js';
 
@@ -294,5 +299,51 @@ describe('config overrides', () => {
     const analyzer = createTrailAnalyzer({ thresholds: { reconRegions: 3, reconWindowMinutes: 60 }, definitions, overrides });
     for (const r of records) analyzer.add(r);
     expect(analyzer.finish().findings.map((f) => f.severity)).toEqual(severities);
+  });
+});
+
+describe('detection metadata (policies/det/)', () => {
+  it('one YAML per detector, same ids, SESG-DET-001 … 010', () => {
+    expect(definitions.map((d) => d.id)).toEqual(DETECTORS.map((d) => d.id));
+    expect(definitions.map((d) => d.id)).toEqual(Array.from({ length: 10 }, (_, i) => `SESG-DET-${String(i + 1).padStart(3, '0')}`));
+  });
+
+  it.each(DETECTORS.map((d) => [d.id, d] as const))('%s: the YAML lists exactly the events the code reads', (id, detector) => {
+    const yaml = definitions.find((d) => d.id === id)!;
+    const normalize = (groups: { source: string; names: string[] }[]) => groups.map((g) => `${g.source}:${[...g.names].sort().join(',')}`).sort();
+    expect(normalize(yaml.events)).toEqual(normalize(detector.events));
+  });
+
+  it.each(definitions.map((d) => [d.id, d] as const))('%s: severity as SPEC §8, rationale cites the seeds, https references', (id, d) => {
+    const SPEC: Record<string, string> = {
+      'SESG-DET-001': 'high', 'SESG-DET-002': 'medium', 'SESG-DET-003': 'high', 'SESG-DET-004': 'medium', 'SESG-DET-005': 'medium',
+      'SESG-DET-006': 'medium', 'SESG-DET-007': 'high', 'SESG-DET-008': 'high', 'SESG-DET-009': 'medium', 'SESG-DET-010': 'medium',
+    };
+    expect(d.severity).toBe(SPEC[id]);
+    expect(d.sources).toEqual(['D']);
+    expect(d.rationale).toMatch(/seeds? 00\d/i);
+    expect(d.remediation.console ?? d.remediation.cli).toBeTruthy();
+    expect(d.references.every((r) => r.startsWith('https://docs.aws.amazon.com/'))).toBe(true);
+  });
+
+  it.each([
+    ['not YAML', 'id: [unclosed', /not valid YAML/],
+    ['an unknown key', 'id: SESG-DET-001\ntitle: Recon across regions\nseverity: high\nsources: [D]\nrationale: long enough rationale text here\nremediation: { cli: x }\nreferences: [https://docs.aws.amazon.com/x]\nevents: [{ source: ses.amazonaws.com, names: [GetSendQuota] }]\nlogic: x', /unknown key "logic"/],
+    ['a wrong source letter', 'id: SESG-DET-001\ntitle: Recon across regions\nseverity: high\nsources: [L]\nrationale: long enough rationale text here\nremediation: { cli: x }\nreferences: [https://docs.aws.amazon.com/x]\nevents: [{ source: ses.amazonaws.com, names: [GetSendQuota] }]', /sources/],
+    ['an http reference', 'id: SESG-DET-001\ntitle: Recon across regions\nseverity: high\nsources: [D]\nrationale: long enough rationale text here\nremediation: { cli: x }\nreferences: [http://docs.aws.amazon.com/x]\nevents: [{ source: ses.amazonaws.com, names: [GetSendQuota] }]', /references/],
+  ])('a file with %s is a PolicyError naming it', (_name, text, message) => {
+    const dir = tempDir({ 'SESG-DET-001.yaml': text });
+    expect(() => loadDetections(dir)).toThrow(message);
+    try {
+      loadDetections(dir);
+    } catch (error) {
+      expect(error).toBeInstanceOf(PolicyError);
+      expect((error as PolicyError).file).toBe(path.join(dir, 'SESG-DET-001.yaml'));
+    }
+  });
+
+  it('an id that does not match the file name is a PolicyError', () => {
+    const text = readFileSync(path.join(DETECTION_DIR, 'SESG-DET-001.yaml'), 'utf8');
+    expect(() => loadDetections(tempDir({ 'SESG-DET-099.yaml': text }))).toThrow(/does not match the file name/);
   });
 });

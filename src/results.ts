@@ -50,7 +50,15 @@ export interface Results {
   counts: Counts;
   checks: CheckSummary[];
   /** Inputs looked at: files recognised by kind, files skipped as neither. */
-  inputs: { files: { file: string; kind: string }[]; skipped: string[]; resourceCount?: number };
+  inputs: {
+    files: { file: string; kind: string }[];
+    skipped: string[];
+    resourceCount?: number;
+    /** Live scans: the accounts in scope and what became of them. */
+    accounts?: { accountId: string; name: string; status: 'scanned' | 'failed' | 'skipped'; regions: string[] }[];
+    /** Live scans: API operations made. */
+    apiCalls?: number;
+  };
   /** Warnings the user must see (expired suppressions, truncated outputs, …). */
   notices: string[];
   /** True when the run was interrupted or could not cover its whole scope. */

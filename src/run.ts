@@ -6,6 +6,10 @@ import { loadChecks, type CompiledCheck } from './engine/load.js';
 import { buildResults } from './engine/results.js';
 import type { SourceCode } from './engine/types.js';
 import type { Inventory } from './inventory/types.js';
+import type { Snapshot } from './inventory/snapshot.js';
+import type { NotAssessed } from './engine/types.js';
+import { ConfigError, SourceError } from './errors.js';
+import { validateAgainst } from './schemas.js';
 import type { Results } from './results.js';
 import { collectIac } from './sources/iac.js';
 import { VERSION } from './version.js';
@@ -54,4 +58,119 @@ export function runIac(paths: string[], options: IacRunOptions): Results {
     errors: collection.errors,
     inputs: { files: collection.files, skipped: collection.skipped, resourceCount: collection.resources.length },
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live scan: snapshot → results
+
+/** Checks whose resources a failed listing left out, as not-assessed entries for that account/region. */
+export function scopeNotAssessed(snapshot: Snapshot, checks: CompiledCheck[]): NotAssessed[] {
+  const out: NotAssessed[] = [];
+  for (const e of snapshot.callErrors) {
+    if (e.affects.length === 0) continue;
+    for (const check of checks) {
+      if (!check.resourceTypes.some((t) => e.affects.includes(t))) continue;
+      out.push({ checkId: check.id, account: e.account, ...(e.region !== 'global' ? { region: e.region } : {}), reason: `${e.call}: ${e.error}` });
+    }
+  }
+  for (const account of snapshot.scope.accounts) {
+    if (account.status === 'scanned') continue;
+    for (const check of checks) {
+      out.push({ checkId: check.id, account: account.accountId, reason: account.reason ?? `account ${account.status}` });
+    }
+  }
+  return out;
+}
+
+export interface EvaluateOptions {
+  config: Config;
+  checks?: CompiledCheck[];
+  kind?: string;
+  now?: () => Date;
+}
+
+/** `sesguard evaluate`: the same results as the scan that wrote the snapshot. */
+export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): Results {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const checks = checksForSources(options.checks ?? checksFor(options.config), ['L']);
+  const capturedAt = new Date(snapshot.capturedAt);
+  const inventory: Inventory = { resources: snapshot.resources, organizationAccounts: snapshot.organizationAccounts };
+  const evaluations = evaluateAll(checks, inventory, { config: celConfig(options.config, capturedAt), org: snapshot.organizationAccounts });
+  const notices: string[] = [];
+  if (snapshot.incomplete) notices.push('the scan was interrupted: accounts not reached are listed as not assessed');
+  return buildResults(inventory, evaluations, {
+    kind: options.kind ?? 'scan',
+    version: VERSION,
+    config: options.config,
+    checks,
+    startedAt: capturedAt,
+    finishedAt: snapshot.incomplete ? new Date(snapshot.finishedAt) : new Date(Math.max(startedAt.getTime(), Date.parse(snapshot.finishedAt))),
+    errors: [],
+    inputs: {
+      files: [],
+      skipped: [],
+      resourceCount: snapshot.resources.length,
+      accounts: snapshot.scope.accounts.map((a) => ({ accountId: a.accountId, name: a.name, status: a.status, regions: a.regions })),
+      apiCalls: snapshot.apiCalls,
+    },
+    notices,
+    incomplete: snapshot.incomplete,
+    scopeNotAssessed: scopeNotAssessed(snapshot, checks),
+  });
+}
+
+/** Reads and validates a snapshot file's text. */
+export function parseSnapshot(text: string, file: string): Snapshot {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new SourceError('not valid JSON (expected a sesguard snapshot)', file);
+  }
+  const problem = validateAgainst('snapshot.schema.json', value);
+  if (problem) throw new SourceError(`not a sesguard snapshot: ${problem}`, file);
+  return value as Snapshot;
+}
+
+/** `sesguard merge`: shard results of one Organization scan → one results document. */
+export function mergeResults(parts: Results[]): Results {
+  if (parts.length === 0) throw new ConfigError('merge needs at least one results file');
+  const [first] = parts;
+  const byAccount: Record<string, number> = {};
+  const byFile: Record<string, number> = {};
+  const checks = new Map<string, Results['checks'][number]>();
+  const counts = { evaluated: 0, passed: 0, failed: 0, suppressed: 0, notAssessed: 0, notApplicable: 0 };
+  for (const part of parts) {
+    Object.assign(byAccount, part.score.byAccount);
+    Object.assign(byFile, part.score.byFile);
+    for (const c of part.checks) checks.set(c.id, c);
+    for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += part.counts[k] ?? 0;
+  }
+  const groups = [...Object.entries(byAccount), ...Object.entries(byFile)];
+  const overall = groups.length ? Math.round((groups.reduce((s, [, v]) => s + v, 0) / groups.length) * 10) / 10 : null;
+  const worst = groups.length ? groups.reduce((w, g) => (g[1] < w[1] ? g : w)) : null;
+  const assessed = counts.evaluated;
+  const coverage = assessed + counts.notAssessed === 0 ? 1 : Math.round((assessed / (assessed + counts.notAssessed)) * 10000) / 10000;
+  const order = { critical: 0, high: 1, medium: 2, low: 3 };
+  return {
+    ...first,
+    startedAt: parts.map((p) => p.startedAt).sort()[0],
+    finishedAt: parts.map((p) => p.finishedAt).sort().at(-1) as string,
+    score: { overall, coverage, worst: worst ? { group: worst[0], score: worst[1] } : null, byAccount, byFile },
+    findings: parts.flatMap((p) => p.findings).sort((a, b) => order[a.severity] - order[b.severity] || a.checkId.localeCompare(b.checkId)),
+    notAssessed: parts.flatMap((p) => p.notAssessed),
+    errors: parts.flatMap((p) => p.errors),
+    counts,
+    checks: [...checks.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    inputs: {
+      files: parts.flatMap((p) => p.inputs.files),
+      skipped: parts.flatMap((p) => p.inputs.skipped),
+      resourceCount: parts.reduce((s, p) => s + (p.inputs.resourceCount ?? 0), 0),
+      accounts: parts.flatMap((p) => p.inputs.accounts ?? []),
+      apiCalls: parts.reduce((s, p) => s + (p.inputs.apiCalls ?? 0), 0),
+    },
+    notices: [...new Set(parts.flatMap((p) => p.notices))],
+    incomplete: parts.some((p) => p.incomplete),
+  };
 }

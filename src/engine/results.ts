@@ -47,6 +47,11 @@ export interface BuildOptions {
   inputs: Results['inputs'];
   notices?: string[];
   incomplete?: boolean;
+  /**
+   * Pairs that could not even be formed: a failed listing call or an account that could not be entered
+   * (live scan). Each names a check and an account/region; they count as not assessed for that account.
+   */
+  scopeNotAssessed?: NotAssessed[];
 }
 
 function groupOf(resource: Resource): { group: string; groupKind: 'file' | 'account' } {
@@ -138,6 +143,20 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
         break;
       }
     }
+  }
+
+  for (const entry of options.scopeNotAssessed ?? []) {
+    const check = checks.get(entry.checkId);
+    if (!check) continue;
+    counts.notAssessed++;
+    notAssessed.push(entry);
+    pairs.push({
+      checkId: check.id,
+      severity: check.effectiveSeverity,
+      group: entry.account ?? entry.file ?? '(unknown)',
+      groupKind: entry.account ? 'account' : 'file',
+      outcome: 'not-assessed',
+    });
   }
 
   const order = { critical: 0, high: 1, medium: 2, low: 3 };

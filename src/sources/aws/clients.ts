@@ -10,6 +10,8 @@ export interface ClientFactoryOptions {
   maxAttempts?: number;
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
+  /** Called once per API operation (not per retry): the scan's call count. */
+  onCall?: () => void;
 }
 
 export function clientConfig(options: ClientFactoryOptions, region: string): ClientOptions & Record<string, unknown> {
@@ -40,6 +42,17 @@ export class ClientCache {
     let client = byRegion.get(region) as C | undefined;
     if (!client) {
       client = new ctor(clientConfig(this.options, region));
+      const onCall = this.options.onCall;
+      if (onCall) {
+        const stack = (client as { middlewareStack?: { add: (mw: unknown, opts: unknown) => void } }).middlewareStack;
+        stack?.add(
+          (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+            onCall();
+            return next(args);
+          },
+          { step: 'initialize', name: 'sesguardCallCounter' },
+        );
+      }
       byRegion.set(region, client);
     }
     return client;

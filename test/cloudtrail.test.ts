@@ -1,7 +1,8 @@
 // The CloudTrail readers: the streaming Records parser, local files and folders, bad inputs (one error
 // each, naming the file, the rest still analysed), S3 prefixes and LookupEvents against a loopback
 // HTTP server of the test's own (127.0.0.1 only) speaking the real wire protocols.
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -15,10 +16,19 @@ import { RecordsScanner } from '../src/sources/cloudtrail/parse.js';
 import { readRecords } from '../src/sources/cloudtrail/read.js';
 import { isDigestName } from '../src/sources/cloudtrail/local.js';
 import { parseS3Url } from '../src/sources/cloudtrail/s3.js';
-import { tempDir } from './helpers.js';
 
 const FIXTURES = path.join(PACKAGE_ROOT, 'fixtures', 'cloudtrail');
 const CREDENTIALS = { accessKeyId: 'AKIDLOOPBACKTEST0001', secretAccessKey: 'loopback-test-secret' };
+
+/** A temporary directory holding the given files (local: test/helpers.ts pulls in the whole CLI). */
+function tempDir(files: Record<string, string | Buffer> = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sesguard-trail-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
 
 async function* chunks(...parts: (string | Buffer)[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield typeof part === 'string' ? Buffer.from(part) : part;

@@ -1,17 +1,27 @@
 // SESG-DET-001 … 010 as tables of literal cases: each detection with events that must be reported
 // (and about whom) and benign look-alikes that must not. Runs the pure analyzer, no IO.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTrailAnalyzer } from '../src/detections/analyzer.js';
 import { DETECTION_DIR, loadDetections } from '../src/detections/load.js';
 import { DETECTORS } from '../src/detections/rules/index.js';
 import { PolicyError } from '../src/errors.js';
-import { tempDir } from './helpers.js';
 import type { TrailThresholds } from '../src/detections/types.js';
 import type { CloudTrailRecord, CloudTrailUserIdentity } from '../src/sources/cloudtrail/types.js';
 
 const definitions = loadDetections();
+
+/** A temporary directory holding the given files (local: test/helpers.ts pulls in the whole CLI). */
+function tempDir(files: Record<string, string | Buffer> = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sesguard-trail-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
 const T0 = Date.parse('2026-11-23T02:00:00Z');
 const ACCOUNT = '111122223333';
 

@@ -9,7 +9,7 @@ import type { SourceError } from '../inventory/types.js';
 import { SourceError as SourceFailure } from '../errors.js';
 import { listLocal, type TrailObject } from '../sources/cloudtrail/local.js';
 import { DEFAULT_REGIONS, defaultCloudTrailClient, lookupRegion } from '../sources/cloudtrail/lookup.js';
-import { describeFailure, readRecords } from '../sources/cloudtrail/read.js';
+import { describeFailure, readBufferBatches, readRecordBatches } from '../sources/cloudtrail/read.js';
 import { defaultS3Client, isS3Url, listS3 } from '../sources/cloudtrail/s3.js';
 import type { CloudTrailRecord, TrailInputFile } from '../sources/cloudtrail/types.js';
 import { createTrailAnalyzer, type TrailAnalyzer } from './analyzer.js';
@@ -114,7 +114,9 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
     };
     const read = async (object: TrailObject): Promise<void> => {
       try {
-        for await (const record of readRecords(object.open(), object.name)) add(record);
+        const whole = object.whole ? await object.whole() : null;
+        const batches = whole ? readBufferBatches(whole, object.name) : readRecordBatches(object.open(), object.name);
+        for await (const batch of batches) for (const record of batch) add(record);
         files.push({ file: object.name, kind: 'cloudtrail' });
       } catch (error) {
         errors.push({ file: object.name, message: error instanceof SourceFailure ? error.message : describeFailure(error) });

@@ -2,6 +2,7 @@
 // <yyyy>/<mm>/<dd>/*.json.gz), or as a responder saved them (.json). Folders are walked recursively;
 // digest files are skipped (they hold hashes, not events); anything unreadable is an error entry.
 import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceError } from '../../inventory/types.js';
 import { describeFailure } from './read.js';
@@ -10,7 +11,12 @@ import { describeFailure } from './read.js';
 export interface TrailObject {
   name: string;
   open(): AsyncIterable<Uint8Array>;
+  /** The whole content when it is small enough to read in one piece, else null (then `open`). */
+  whole?(): Promise<Buffer | null>;
 }
+
+/** Files up to this size are read in one call; CloudTrail files are typically well below 1 MiB. */
+export const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
 
 export interface TrailListing {
   objects: TrailObject[];
@@ -32,7 +38,19 @@ function display(cwd: string, full: string): string {
 }
 
 function fileObject(full: string, name: string): TrailObject {
-  return { name, open: () => createReadStream(full, { highWaterMark: 256 * 1024 }) };
+  return {
+    name,
+    open: () => createReadStream(full, { highWaterMark: 256 * 1024 }),
+    async whole() {
+      const handle = await openFile(full, 'r');
+      try {
+        const { size } = await handle.stat();
+        return size <= WHOLE_READ_LIMIT ? await handle.readFile() : null;
+      } finally {
+        await handle.close();
+      }
+    },
+  };
 }
 
 /** Lists the logs under the given paths (files or folders), in a stable order. */

@@ -2,7 +2,8 @@
 // its magic bytes, not the name, and decompressed as a stream. Any failure (truncated gzip, not JSON,
 // not CloudTrail) is a SourceError naming the input; the caller records it and goes on with the rest.
 import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip } from 'node:zlib';
 import { SourceError } from '../../errors.js';
 import { RecordsScanner, WHOLE_PARSE_LIMIT, recordsOf } from './parse.js';
 import type { CloudTrailRecord } from './types.js';
@@ -45,7 +46,7 @@ async function* decompressed(input: AsyncIterable<Uint8Array>): AsyncGenerator<U
   }
   // pipeline destroys both streams on an error in either, so a failing S3 body or a truncated
   // member surfaces here as an exception of the iteration instead of a hang.
-  const gunzip = pipeline(Readable.from(prepend(head, iterator)), createGunzip(), () => undefined);
+  const gunzip = pipeline(Readable.from(prepend(head, iterator)), createGunzip({ chunkSize: 256 * 1024 }), () => undefined);
   for await (const chunk of gunzip) yield chunk as Uint8Array;
 }
 
@@ -54,6 +55,14 @@ async function* decompressed(input: AsyncIterable<Uint8Array>): AsyncGenerator<U
  * the Records array is scanned element by element, so memory stays at one record plus one chunk.
  */
 export async function* readRecords(input: AsyncIterable<Uint8Array>, name: string, wholeParseLimit = WHOLE_PARSE_LIMIT): AsyncGenerator<CloudTrailRecord> {
+  for await (const batch of readRecordBatches(input, name, wholeParseLimit)) yield* batch;
+}
+
+/**
+ * readRecords in batches (a whole file, or the records completed by one chunk): one await per batch
+ * instead of one per record, which is a measurable share of the time on gigabytes of logs.
+ */
+export async function* readRecordBatches(input: AsyncIterable<Uint8Array>, name: string, wholeParseLimit = WHOLE_PARSE_LIMIT): AsyncGenerator<CloudTrailRecord[]> {
   const held: Uint8Array[] = [];
   let heldBytes = 0;
   let scanner: RecordsScanner | null = null;
@@ -66,12 +75,12 @@ export async function* readRecords(input: AsyncIterable<Uint8Array>, name: strin
         if (heldBytes <= wholeParseLimit) continue;
         scanner = new RecordsScanner();
         decoder = new TextDecoder('utf-8');
-        for (const part of held) yield* parseEach(scanner.push(decoder.decode(part, { stream: true })), name);
+        for (const part of held) yield parseEach(scanner.push(decoder.decode(part, { stream: true })), name);
         held.length = 0;
         if (scanner.problem) break;
         continue;
       }
-      yield* parseEach(scanner.push((decoder as TextDecoder).decode(chunk, { stream: true })), name);
+      yield parseEach(scanner.push((decoder as TextDecoder).decode(chunk, { stream: true })), name);
       if (scanner.problem) break;
     }
   } catch (error) {
@@ -79,7 +88,7 @@ export async function* readRecords(input: AsyncIterable<Uint8Array>, name: strin
     throw new SourceError(describeFailure(error), name);
   }
   if (scanner) {
-    yield* parseEach(scanner.push((decoder as TextDecoder).decode()), name);
+    yield parseEach(scanner.push((decoder as TextDecoder).decode()), name);
     const problem = scanner.end();
     if (problem) throw new SourceError(problem, name);
     return;
@@ -94,15 +103,62 @@ export async function* readRecords(input: AsyncIterable<Uint8Array>, name: strin
   held.length = 0;
   const result = recordsOf(value);
   if ('problem' in result) throw new SourceError(result.problem, name);
-  yield* result.records;
+  yield result.records;
 }
 
-function* parseEach(texts: string[], name: string): Generator<CloudTrailRecord> {
-  for (const text of texts) {
+const gunzipAsync = promisify(gunzip);
+/** zlib's default 16 KiB output chunks cost one thread-pool round trip each; a log fits in a few of these. */
+const GUNZIP_CHUNK = 1024 * 1024;
+
+async function* single(buffer: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield buffer;
+}
+
+/**
+ * The records of a log already read into memory (a local file, small compressed). gunzip runs on the
+ * libuv thread pool, so with several files in flight decompression overlaps with parsing; output
+ * above the whole-parse limit falls back to the streaming reader.
+ */
+export async function* readBuffer(buffer: Buffer, name: string, wholeParseLimit = WHOLE_PARSE_LIMIT): AsyncGenerator<CloudTrailRecord> {
+  for await (const batch of readBufferBatches(buffer, name, wholeParseLimit)) yield* batch;
+}
+
+export async function* readBufferBatches(buffer: Buffer, name: string, wholeParseLimit = WHOLE_PARSE_LIMIT): AsyncGenerator<CloudTrailRecord[]> {
+  const gzip = buffer.length >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  if (!gzip && buffer.length > wholeParseLimit) {
+    yield* readRecordBatches(single(buffer), name, wholeParseLimit);
+    return;
+  }
+  let text: Buffer = buffer;
+  if (gzip) {
     try {
-      yield JSON.parse(text) as CloudTrailRecord;
+      text = await gunzipAsync(buffer, { maxOutputLength: wholeParseLimit, chunkSize: GUNZIP_CHUNK });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
+        yield* readRecordBatches(single(buffer), name, wholeParseLimit);
+        return;
+      }
+      throw new SourceError(describeFailure(error), name);
+    }
+  }
+  if (text.length === 0) throw new SourceError('empty file', name);
+  let value: unknown;
+  try {
+    value = JSON.parse(text.toString('utf8'));
+  } catch (error) {
+    throw new SourceError(`not valid JSON: ${describeFailure(error)}`, name);
+  }
+  const result = recordsOf(value);
+  if ('problem' in result) throw new SourceError(result.problem, name);
+  yield result.records;
+}
+
+function parseEach(texts: string[], name: string): CloudTrailRecord[] {
+  return texts.map((text) => {
+    try {
+      return JSON.parse(text) as CloudTrailRecord;
     } catch (error) {
       throw new SourceError(`not valid JSON inside Records: ${describeFailure(error)}`, name);
     }
-  }
+  });
 }

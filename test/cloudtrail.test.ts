@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTrail } from '../src/detections/run.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { RecordsScanner } from '../src/sources/cloudtrail/parse.js';
-import { readRecords } from '../src/sources/cloudtrail/read.js';
+import { readBuffer, readRecords } from '../src/sources/cloudtrail/read.js';
 import { isDigestName } from '../src/sources/cloudtrail/local.js';
 import { parseS3Url } from '../src/sources/cloudtrail/s3.js';
 
@@ -82,6 +82,23 @@ describe('readRecords', () => {
     ['multi-member gzip', () => chunks(Buffer.concat([gzipSync(body.slice(0, 20)), gzipSync(body.slice(20))])), undefined],
   ])('%s', async (_name, input, limit) => {
     expect(await collect(input(), limit)).toEqual([{ eventID: '1' }, { eventID: '2' }, { eventID: '3' }]);
+  });
+
+  it.each([
+    ['gzip, whole', gzipSync(body), undefined],
+    ['gzip, above the limit: falls back to streaming', gzipSync(body), 10],
+    ['plain, above the limit: falls back to streaming', Buffer.from(body), 10],
+  ])('readBuffer: %s', async (_name, buffer, limit) => {
+    const out: unknown[] = [];
+    for await (const record of readBuffer(buffer, 'test.json', limit)) out.push(record);
+    expect(out).toEqual([{ eventID: '1' }, { eventID: '2' }, { eventID: '3' }]);
+  });
+
+  it('readBuffer: truncated gzip is a SourceError naming the file', async () => {
+    const drain = async () => {
+      for await (const _record of readBuffer(gzipSync(body).subarray(0, 30), 'cut.json.gz')) void _record;
+    };
+    await expect(drain()).rejects.toMatchObject({ name: 'SourceError', file: 'cut.json.gz', message: 'truncated gzip: unexpected end of file' });
   });
 
   it('accepts the saved output of `aws cloudtrail lookup-events`', async () => {

@@ -159,3 +159,15 @@ describe('--since / --until', () => {
     expect(result.coverage.notes.join(' ')).toMatch(/outside the requested time range/);
   });
 });
+
+describe('the result handed to the Results wrapper', () => {
+  it('lists the detections that ran as checks, with effective severity and a help link', async () => {
+    const dir = temp();
+    writeDay(dir, { seed: 9, attack: false, noisePerFile: 0 });
+    const result = await runTrail([dir], { cwd: dir, checks: { 'SESG-DET-010': { enabled: false }, 'SESG-DET-003': { severity: 'critical' } } });
+    expect(result.checks.map((c) => c.id)).toEqual(definitions.map((d) => d.id).filter((id) => id !== 'SESG-DET-010'));
+    expect(result.checks.find((c) => c.id === 'SESG-DET-003')).toMatchObject({ severity: 'critical', sources: ['D'], helpUri: expect.stringContaining('docs/runbook.md') });
+    expect(result.coverage.detectionsSupported.find((d) => d.id === 'SESG-DET-010')).toEqual({ id: 'SESG-DET-010', supported: false, why: 'disabled in the configuration' });
+    expect(Date.parse(result.finishedAt)).toBeGreaterThanOrEqual(Date.parse(result.startedAt));
+  });
+});

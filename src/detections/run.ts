@@ -17,6 +17,8 @@ import { SES } from './event.js';
 import { loadDetections } from './load.js';
 import { DETECTORS } from './rules/index.js';
 import type { Coverage, DetectionDefinition, PrincipalTimeline, TrailThresholds } from './types.js';
+import { detectionSummary } from './summary.js';
+import type { CheckSummary } from '../results.js';
 
 export interface LookupInput {
   lookup: {
@@ -61,8 +63,10 @@ export interface TrailRunResult {
   timeline: PrincipalTimeline[];
   errors: SourceError[];
   inputs: { files: TrailInputFile[]; skipped: string[] };
-  /** The detections that ran (enabled ones), for the reporters' rule metadata. */
+  /** The detections that ran (enabled ones). */
   detections: DetectionDefinition[];
+  /** The same as the reporters list them (Results.checks), effective severity applied. */
+  checks: CheckSummary[];
   startedAt: string;
   finishedAt: string;
 }
@@ -152,11 +156,13 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
   skipped.sort();
   errors.sort((a, b) => (a.file ?? a.region ?? '').localeCompare(b.file ?? b.region ?? ''));
   const disabled = new Set(Object.entries(options.checks ?? {}).filter(([, o]) => o.enabled === false).map(([id]) => id));
+  const ran = definitions.filter((d) => !disabled.has(d.id));
   return {
     ...report,
     errors,
     inputs: { files, skipped },
-    detections: definitions.filter((d) => !disabled.has(d.id)),
+    detections: ran,
+    checks: ran.map((d) => detectionSummary(d, options.checks?.[d.id]?.severity)),
     startedAt,
     finishedAt: now().toISOString(),
   };

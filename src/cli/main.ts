@@ -12,7 +12,8 @@ import { ConfigError, PolicyError, SourceError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { reporters } from '../reporters/index.js';
 import type { Results } from '../results.js';
-import { checksFor, runIac } from '../run.js';
+import { checksFor, evaluateSnapshot, mergeResults, parseSnapshot, runIac } from '../run.js';
+import { scanLive, type ScanProgress } from '../sources/aws/scan.js';
 import { VERSION } from '../version.js';
 
 export interface Io {
@@ -21,6 +22,12 @@ export interface Io {
   stderr: (text: string) => void;
   color: boolean;
   now?: () => Date;
+  /** True when stderr is a terminal: progress is shown only then. */
+  stderrIsTty?: boolean;
+  /** Environment for the live scan (AWS SDK reads its own variables as usual). */
+  env?: NodeJS.ProcessEnv;
+  /** Aborts a running scan (Ctrl-C); outputs are still written, marked incomplete. */
+  signal?: AbortSignal;
 }
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
@@ -35,7 +42,10 @@ Commands:
   policies test [dir]      run the fixtures of the built-in checks, or of the checks in dir
   report <results.json>    re-render saved results (--format, --sarif, --markdown, --json)
   demo                     the whole pipeline on bundled examples; writes sesguard-report/
-  scan, evaluate, trail, merge   live AWS scan, snapshots and CloudTrail (not in this release yet)
+  scan                     live AWS: the caller's account, or --org for every active account
+  evaluate <snapshot>      evaluate a saved inventory snapshot (same results as the scan that wrote it)
+  merge <results.json...>  combine shard results into one
+  trail                    CloudTrail detections (not in this release yet)
 
 Options:
   --sarif FILE --json FILE --markdown FILE   write that output (any combination)
@@ -45,6 +55,16 @@ Options:
   --min-score N                              fail when the overall score is below N
   --sarif-anchor FILE                        SARIF location for findings without a file (default: the config file)
   --quiet                                    print nothing on stdout unless --format asks for it
+
+Live scan (scan):
+  --org | --accounts ID,.. | --exclude-accounts ID,..   scope (default: the caller's account)
+  --role-name NAME (default SesguardAudit) --external-id X --profile P
+  --regions R,..|all     default: every SES region the account has enabled
+  --endpoint-url URL     one endpoint for all services (emulators); AWS_ENDPOINT_URL* are honoured too
+  --concurrency N        API requests in flight at most (default 16)
+  --snapshot FILE        also write the inventory snapshot
+  --shard K/N            the K-th of N deterministic slices of the accounts (merge joins them)
+  --no-progress          no progress line (it is shown only when stderr is a terminal)
   --version, --help
 
 Exit codes: 0 ok; 1 findings at or above --fail-on, or score below --min-score; 2 the result cannot be trusted
@@ -63,6 +83,17 @@ const OPTIONS = {
   baseline: { type: 'string' },
   quiet: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
+  org: { type: 'boolean' },
+  accounts: { type: 'string' },
+  'exclude-accounts': { type: 'string' },
+  'role-name': { type: 'string' },
+  'external-id': { type: 'string' },
+  profile: { type: 'string' },
+  regions: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+  concurrency: { type: 'string' },
+  snapshot: { type: 'string' },
+  shard: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -167,6 +198,114 @@ function cmdIac(args: string[], values: Values, io: Io): number {
   return finish(results, values, io, config);
 }
 
+const ACCOUNT_ID = /^[0-9]{12}$/;
+
+function accountList(value: string | undefined, flag: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = ids.find((id) => !ACCOUNT_ID.test(id));
+  if (bad !== undefined || ids.length === 0) throw new ConfigError(`${flag} takes 12-digit account ids separated by commas (got "${bad ?? value}")`);
+  return ids;
+}
+
+function regionList(value: string | undefined): string[] | 'all' | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'all') return 'all';
+  const regions = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = regions.find((r) => !/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/.test(r));
+  if (bad !== undefined || regions.length === 0) throw new ConfigError(`--regions takes region names separated by commas, or all (got "${bad ?? value}")`);
+  return regions;
+}
+
+function shardOf(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^([0-9]+)\/([0-9]+)$/.exec(value);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new ConfigError(`--shard takes K/N with 1 ≤ K ≤ N (got "${value}")`);
+  return { index, count };
+}
+
+function concurrencyOf(value: string | undefined): number {
+  if (value === undefined) return 16;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new ConfigError(`--concurrency must be a whole number from 1 to 256 (got "${value}")`);
+  return n;
+}
+
+function progressLine(io: Io, values: Values): ((p: ScanProgress) => void) | undefined {
+  if (values['no-progress'] || values.quiet || !io.stderrIsTty) return undefined;
+  return (p) => io.stderr(`\rsesguard: accounts ${p.done}/${p.total}, ${p.current}, ${p.errors} call errors\x1b[K`);
+}
+
+async function cmdScan(values: Values, io: Io): Promise<number> {
+  unsupported(values);
+  oneOf(values.format, FORMATS, '--format', 'text');
+  oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'high');
+  minScoreOf(values['min-score']);
+  const config = loadConfig(values.config, io.cwd);
+  const env = io.env ?? process.env;
+  const snapshot = await scanLive({
+    org: Boolean(values.org),
+    accounts: accountList(values.accounts, '--accounts'),
+    excludeAccounts: accountList(values['exclude-accounts'], '--exclude-accounts'),
+    roleName: values['role-name'] ?? 'SesguardAudit',
+    externalId: values['external-id'],
+    profile: values.profile,
+    regions: regionList(values.regions),
+    endpoint: values['endpoint-url'],
+    concurrency: concurrencyOf(values.concurrency),
+    shard: shardOf(values.shard),
+    homeRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    version: VERSION,
+    now: io.now,
+    signal: io.signal,
+    onProgress: progressLine(io, values),
+  });
+  if (progressLine(io, values)) io.stderr('\n');
+  if (values.snapshot) writeAtomic(path.resolve(io.cwd, values.snapshot), `${JSON.stringify(snapshot)}\n`);
+  const results = evaluateSnapshot(snapshot, { config, now: io.now });
+  return finish(results, values, io, config);
+}
+
+function cmdEvaluate(args: string[], values: Values, io: Io): number {
+  if (args.length !== 1) throw new ConfigError('evaluate needs exactly one snapshot file');
+  unsupported(values);
+  oneOf(values.format, FORMATS, '--format', 'text');
+  oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'high');
+  minScoreOf(values['min-score']);
+  const config = loadConfig(values.config, io.cwd);
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(io.cwd, args[0]), 'utf8');
+  } catch (error) {
+    throw new SourceError(`cannot read snapshot (${(error as NodeJS.ErrnoException).code ?? 'error'})`, args[0]);
+  }
+  const results = evaluateSnapshot(parseSnapshot(text, args[0]), { config, kind: 'scan', now: io.now });
+  return finish(results, values, io, config);
+}
+
+function readResults(file: string, io: Io): Results {
+  let results: Results;
+  try {
+    results = JSON.parse(readFileSync(path.resolve(io.cwd, file), 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SourceError(code ? `cannot read results (${code})` : 'not a valid results JSON file', file);
+  }
+  if (!results || results.schemaVersion !== 1 || !Array.isArray(results.findings)) {
+    throw new SourceError('not a sesguard results file (schemaVersion 1 expected)', file);
+  }
+  return results;
+}
+
+function cmdMerge(args: string[], values: Values, io: Io): number {
+  if (args.length === 0) throw new ConfigError('merge needs the results JSON files of the shards');
+  unsupported(values);
+  const merged = mergeResults(args.map((file) => readResults(file, io)));
+  return finish(merged, values, io, null);
+}
+
 function cmdChecks(values: Values, io: Io): number {
   const config = loadConfig(values.config, io.cwd);
   const checks = checksFor(config);
@@ -197,18 +336,7 @@ function cmdPoliciesTest(args: string[], io: Io): number {
 function cmdReport(args: string[], values: Values, io: Io): number {
   if (args.length !== 1) throw new ConfigError('report needs exactly one results JSON file');
   unsupported(values);
-  const file = args[0];
-  let results: Results;
-  try {
-    results = JSON.parse(readFileSync(path.resolve(io.cwd, file), 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SourceError(code ? `cannot read results (${code})` : 'not a valid results JSON file', file);
-  }
-  if (!results || results.schemaVersion !== 1 || !Array.isArray(results.findings)) {
-    throw new SourceError('not a sesguard results file (schemaVersion 1 expected)', file);
-  }
-  return finish(results, values, io, null);
+  return finish(readResults(args[0], io), values, io, null);
 }
 
 function cmdDemo(values: Values, io: Io): number {
@@ -269,9 +397,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'demo':
         return cmdDemo(values, io);
       case 'scan':
+        return await cmdScan(values, io);
       case 'evaluate':
-      case 'trail':
+        return cmdEvaluate(args, values, io);
       case 'merge':
+        return cmdMerge(args, values, io);
+      case 'trail':
         throw new ConfigError(`'${command}' is not available in this release yet (see the README roadmap)`);
       default:
         throw new ConfigError(`unknown command '${command}' (see sesguard --help)`);
@@ -285,10 +416,24 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
 /** Process entry (bin/sesguard.js). */
 export async function main(argv: string[]): Promise<number> {
-  return run(argv, {
-    cwd: process.cwd(),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-  });
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nsesguard: interrupted: writing what was collected, marked incomplete (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await run(argv, {
+      cwd: process.cwd(),
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+      stderrIsTty: Boolean(process.stderr.isTTY),
+      env: process.env,
+      signal: controller.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }

@@ -1,0 +1,60 @@
+// Everything collected for one account, in dependency order: IAM (global); per region CloudWatch alarms
+// (linked into the SES account), SES, EC2; CloudTrail across the regions; SNS topics that SES uses.
+// Also adapts the Organization and region collectors to what the scan orchestrator needs.
+import {
+  collectCloudTrail,
+  collectCloudWatch,
+  collectEc2,
+  collectEnabledRegions,
+  collectIam,
+  collectOrganization as collectOrg,
+  collectSes,
+  collectSnsTopics,
+  sesTopicArns,
+} from './collectors/index.js';
+import type { AccountScope, Collected } from './types.js';
+
+export interface OrganizationResult {
+  /** Active accounts; null when they could not be listed (the scan cannot go on with --org). */
+  accounts: { id: string; name: string }[] | null;
+  managementAccountId: string | null;
+  collected: Collected;
+  error?: string;
+}
+
+export async function collectOrganization(scope: AccountScope, _home: string): Promise<OrganizationResult> {
+  const org = await collectOrg(scope);
+  const listing = org.errors.find((e) => e.call === 'organizations:ListAccounts');
+  return {
+    accounts: listing ? null : org.accounts,
+    managementAccountId: org.managementAccountId ?? null,
+    collected: { resources: org.resources, errors: org.errors },
+    ...(listing ? { error: `${listing.call}: ${listing.error}` } : {}),
+  };
+}
+
+export async function enabledRegions(scope: AccountScope, home: string): Promise<{ regions: string[] | null; error?: string }> {
+  const found = await collectEnabledRegions(scope, home);
+  if (found.regions) return { regions: found.regions };
+  return { regions: null, error: found.errors.map((e) => `${e.call}: ${e.error}`).join('; ') || 'no answer' };
+}
+
+function merge(into: Collected, part: Collected): void {
+  into.resources.push(...part.resources);
+  into.errors.push(...part.errors);
+}
+
+export async function collectAccount(scope: AccountScope, regions: readonly string[], _home: string): Promise<Collected> {
+  const out: Collected = { resources: [], errors: [] };
+  const regional = regions.map(async (region) => {
+    const cloudwatch = await collectCloudWatch(scope, region);
+    const [ses, ec2] = await Promise.all([collectSes(scope, { region, alarms: cloudwatch.alarms }), collectEc2(scope, region)]);
+    return [cloudwatch, ses, ec2] as Collected[];
+  });
+  const [iam, trail, perRegion] = await Promise.all([collectIam(scope), collectCloudTrail(scope, regions), Promise.all(regional)]);
+  merge(out, iam);
+  merge(out, trail);
+  for (const parts of perRegion) for (const part of parts) merge(out, { resources: part.resources, errors: part.errors });
+  merge(out, await collectSnsTopics(scope, sesTopicArns(out.resources)));
+  return out;
+}

@@ -1,0 +1,211 @@
+// The live scan (SPEC §9): the caller's account, or every active account of the Organization; per member an
+// AssumeRole into the audit role; every SES region the account has enabled; every collector; one snapshot.
+// A failure never stops the scan: it becomes a CallError (not assessed downstream) or a failed account.
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { ConfigError } from '../../errors.js';
+import type { Snapshot, SnapshotAccount } from '../../inventory/snapshot.js';
+import { SNAPSHOT_SCHEMA_VERSION } from '../../inventory/snapshot.js';
+import type { Resource } from '../../inventory/types.js';
+import { ClientCache, type ClientFactoryOptions } from './clients.js';
+import { collectAccount, collectOrganization, enabledRegions } from './account.js';
+import { assumedRole, callerCredentials, whoAmI } from './credentials.js';
+import { Limits, Semaphore } from './limiter.js';
+import { partitionOf, regionsToScan } from './regions.js';
+import { describeAwsError, type AccountScope, type CallError } from './types.js';
+
+export interface ScanProgress {
+  done: number;
+  total: number;
+  current: string;
+  errors: number;
+}
+
+export interface ScanOptions {
+  org: boolean;
+  accounts?: string[];
+  excludeAccounts?: string[];
+  roleName: string;
+  externalId?: string;
+  profile?: string;
+  regions?: string[] | 'all';
+  endpoint?: string;
+  /** Requests in flight at most, over the whole scan. */
+  concurrency: number;
+  shard?: { index: number; count: number };
+  /** Home region for global services (IAM, Organizations, STS). */
+  homeRegion?: string;
+  credentials?: AwsCredentialIdentityProvider;
+  version: string;
+  now?: () => Date;
+  signal?: AbortSignal;
+  onProgress?: (progress: ScanProgress) => void;
+  requestTimeoutMs?: number;
+  maxAttempts?: number;
+}
+
+/** Per account × service: at most this many calls in flight (keeps one account from starving the others). */
+const PER_ACCOUNT_SERVICE = 4;
+/** Minimum spacing per account × service; SES v1's 1 call/s is kept by its collector. */
+const INTERVALS: Record<string, number> = {};
+
+/** Deterministic slice K of N: accounts sorted by id, every N-th from K-1. */
+export function shardAccounts<T extends { id: string }>(accounts: T[], shard?: { index: number; count: number }): T[] {
+  if (!shard) return accounts;
+  return [...accounts].sort((a, b) => a.id.localeCompare(b.id)).filter((_, i) => i % shard.count === shard.index - 1);
+}
+
+function abortPromise(signal?: AbortSignal): Promise<'aborted'> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) resolve('aborted');
+    signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+}
+
+export async function scanLive(options: ScanOptions): Promise<Snapshot> {
+  const now = options.now ?? (() => new Date());
+  const capturedAt = now();
+  const home = options.homeRegion ?? 'us-east-1';
+  const partition = partitionOf(home);
+  const base = options.credentials ?? callerCredentials(options.profile);
+  const clientBase: ClientFactoryOptions = {
+    endpoint: options.endpoint,
+    requestTimeoutMs: options.requestTimeoutMs,
+    maxAttempts: options.maxAttempts,
+  };
+  const global = new Semaphore(options.concurrency);
+  const limits = new Limits(global, PER_ACCOUNT_SERVICE, INTERVALS);
+  let apiCalls = 0;
+  const caches: ClientCache[] = [];
+
+  const scopeFor = (accountId: string, credentials: AwsCredentialIdentityProvider): AccountScope => {
+    const cache = new ClientCache({ ...clientBase, credentials, onCall: () => apiCalls++ });
+    caches.push(cache);
+    return {
+      accountId,
+      partition,
+      client: (ctor, region) => cache.get(ctor, region),
+      limit: (service, fn) => limits.run(`${accountId}:${service}`, service, fn),
+      now: capturedAt.toISOString(),
+    };
+  };
+
+  let caller;
+  try {
+    caller = await whoAmI(base, clientBase, home);
+  } catch (error) {
+    throw new ConfigError(`cannot use the AWS credentials (sts:GetCallerIdentity in ${home}): ${describeAwsError(error)}`);
+  }
+
+  const resources: Resource[] = [];
+  const callErrors: CallError[] = [];
+  let accounts: { id: string; name: string }[] = [{ id: caller.account, name: caller.account }];
+  let managementAccountId: string | null = null;
+  let organizationAccounts: string[] = [];
+  const callerScope = scopeFor(caller.account, base);
+
+  if (options.org) {
+    const org = await collectOrganization(callerScope, home);
+    if (!org.accounts) {
+      throw new ConfigError(`cannot list the Organization's accounts from ${caller.account}: ${org.error ?? 'unknown error'}`);
+    }
+    accounts = org.accounts;
+    managementAccountId = org.managementAccountId;
+    organizationAccounts = org.accounts.map((a) => a.id);
+    resources.push(...org.collected.resources);
+    callErrors.push(...org.collected.errors);
+  }
+  if (options.accounts?.length) {
+    const wanted = new Set(options.accounts);
+    const known = new Set(accounts.map((a) => a.id));
+    for (const id of wanted) if (!options.org && !known.has(id)) accounts.push({ id, name: id });
+    accounts = accounts.filter((a) => wanted.has(a.id));
+  }
+  if (options.excludeAccounts?.length) {
+    const excluded = new Set(options.excludeAccounts);
+    accounts = accounts.filter((a) => !excluded.has(a.id));
+  }
+  accounts = shardAccounts(accounts, options.shard);
+  if (options.shard && options.org) {
+    const mine = new Set(accounts.map((a) => a.id));
+    // Organization resources of other shards' accounts are theirs to report.
+    for (let i = resources.length - 1; i >= 0; i--) {
+      if (resources[i].provenance.account && !mine.has(resources[i].provenance.account as string)) resources.splice(i, 1);
+    }
+  }
+
+  const status = new Map<string, SnapshotAccount>(
+    accounts.map((a) => [
+      a.id,
+      { accountId: a.id, name: a.name, isManagementAccount: a.id === (managementAccountId ?? caller.account), status: 'skipped', reason: 'the scan was interrupted before this account', regions: [] },
+    ]),
+  );
+  let done = 0;
+  const report = (current: string) => options.onProgress?.({ done, total: accounts.length, current, errors: callErrors.length });
+  report('starting');
+
+  const scanOne = async (account: { id: string; name: string }): Promise<void> => {
+    const entry = status.get(account.id) as SnapshotAccount;
+    const isCaller = account.id === caller.account;
+    const roleArn = `arn:${partition}:iam::${account.id}:role/${options.roleName}`;
+    const credentials = isCaller
+      ? base
+      : assumedRole({ base, roleArn, externalId: options.externalId, client: clientBase, region: home });
+    try {
+      await credentials();
+    } catch (error) {
+      entry.status = 'failed';
+      entry.reason = `sts:AssumeRole into ${roleArn} failed: ${describeAwsError(error)}`;
+      done++;
+      report(account.id);
+      return;
+    }
+    const scope = isCaller ? callerScope : scopeFor(account.id, credentials);
+    const enabled = await enabledRegions(scope, home);
+    if (!enabled.regions) {
+      entry.status = 'failed';
+      entry.reason = `cannot list the enabled regions: ${enabled.error ?? 'unknown error'}`;
+      done++;
+      report(account.id);
+      return;
+    }
+    const regions = regionsToScan(partition, enabled.regions, options.regions);
+    entry.regions = regions;
+    report(`${account.id} (${regions.length} regions)`);
+    const collected = await collectAccount(scope, regions, home);
+    resources.push(...collected.resources);
+    callErrors.push(...collected.errors);
+    entry.status = 'scanned';
+    delete entry.reason;
+    done++;
+    report(account.id);
+  };
+
+  const all = Promise.all(accounts.map((a) => scanOne(a)));
+  const outcome = await Promise.race([all.then(() => 'done' as const), abortPromise(options.signal)]);
+  for (const cache of caches) cache.destroy();
+  const incomplete = outcome === 'aborted';
+
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    kind: 'sesguard-snapshot',
+    tool: { name: 'sesguard', version: options.version },
+    capturedAt: capturedAt.toISOString(),
+    finishedAt: now().toISOString(),
+    partition,
+    scope: {
+      org: options.org,
+      managementAccountId,
+      callerArn: caller.arn,
+      shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
+      requestedRegions: options.regions ?? 'all',
+      accounts: [...status.values()],
+    },
+    organizationAccounts,
+    // An interrupted account may have pushed part of its resources: keep only finished accounts' data.
+    resources: incomplete ? resources.filter((r) => status.get(r.provenance.account ?? '')?.status !== 'skipped') : resources,
+    callErrors,
+    incomplete,
+    apiCalls,
+  };
+}

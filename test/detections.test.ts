@@ -357,3 +357,13 @@ describe('detection metadata (policies/det/)', () => {
     expect(() => loadDetections(tempDir({ 'SESG-DET-099.yaml': text }))).toThrow(/does not match the file name/);
   });
 });
+
+describe('volume', () => {
+  it('a key polling SES every second for a day does not overflow anything', () => {
+    const poll = Array.from({ length: 86_400 }, (_, i) => rec(i / 60, i % 2 ? 'GetSendQuota' : 'GetAccount', { identity: BACKUP }));
+    const got = findings([createKey(0, 'backup-admin', NEW), ...poll]);
+    expect(got.map((f) => f.checkId)).toEqual(['SESG-DET-007']);
+    expect(got[0].evidence.sesCalls).toBe(86_400);
+    expect((got[0].evidence.events as unknown[]).length).toBe(50);
+  });
+});

@@ -42,11 +42,18 @@ export const detector: Detector = {
       }
       runs.sort((a, b) => a[0].time - b[0].time);
       const campaigns: TrailEvent[][] = [];
+      let lastEnd = -Infinity;
       for (const run of runs) {
         const last = campaigns[campaigns.length - 1];
-        const lastEnd = last ? Math.max(...last.map((e) => e.time)) : -Infinity;
-        if (last && run[0].time - lastEnd <= windowMs) last.push(...run);
-        else campaigns.push([...run]);
+        const runEnd = run[run.length - 1].time;
+        if (last && run[0].time - lastEnd <= windowMs) {
+          for (const e of run) last.push(e);
+          lastEnd = Math.max(lastEnd, runEnd);
+        }
+        else {
+          campaigns.push([...run]);
+          lastEnd = runEnd;
+        }
       }
       for (const campaign of campaigns) {
         campaign.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));

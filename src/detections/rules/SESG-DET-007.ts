@@ -32,8 +32,17 @@ export const detector: Detector = {
       const sends = use.sends.filter((b) => b.last >= creation.time && b.first <= until);
       if (calls.length === 0 && sends.length === 0) continue;
       const sendCount = sends.reduce((n, b) => n + b.count, 0);
-      const firstUse = Math.min(...calls.map((e) => e.time), ...sends.map((b) => Math.max(b.first, creation.time)));
-      const lastUse = Math.max(...calls.map((e) => e.time), ...sends.map((b) => Math.min(b.last, until)));
+      // Reductions, not Math.min(...spread): a busy key can have more calls than arguments fit.
+      let firstUse = Infinity;
+      let lastUse = -Infinity;
+      for (const e of calls) {
+        firstUse = Math.min(firstUse, e.time);
+        lastUse = Math.max(lastUse, e.time);
+      }
+      for (const b of sends) {
+        firstUse = Math.min(firstUse, Math.max(b.first, creation.time));
+        lastUse = Math.max(lastUse, Math.min(b.last, until));
+      }
       const sendSamples = sends.flatMap((b) => b.samples);
       const used = [...(calls.length > 0 ? [tally(calls.map((e) => e.name))] : []), ...(sendCount > 0 ? [`${sendCount} send calls`] : [])];
       const owner = created.userName ? `user ${created.userName}` : 'a user';

@@ -47,7 +47,7 @@ export const detector: Detector = {
       for (const run of runs) {
         const buckets = run.flatMap((w) => w.buckets);
         const total = run.reduce((n, w) => n + w.count, 0);
-        const peak = Math.max(...run.map((w) => w.count));
+        const peak = run.reduce((m, w) => Math.max(m, w.count), 0);
         const samples = buckets.flatMap((b) => b.samples).sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
         const regions = distinct(buckets.flatMap((b) => [...b.regions])).sort();
         const principal = series[0].principal;
@@ -57,7 +57,7 @@ export const detector: Detector = {
           account: series[0].account,
           region: regions.length === 1 ? regions[0] : undefined,
           windowStart: run[0].start,
-          windowEnd: Math.max(...buckets.map((b) => b.last)),
+          windowEnd: buckets.reduce((m, b) => Math.max(m, b.last), run[0].start),
           message:
             `${shortPrincipal(actor)} made ${total} SES send calls in ${run.length * 5} minutes (peak ${peak} in 5 minutes) ` +
             `against a threshold of ${threshold} (${baseline > 0 ? `10 × its median of ${baseline}` : 'no sending baseline in these logs'}) ` +

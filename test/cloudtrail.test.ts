@@ -251,6 +251,14 @@ describe('S3 prefix', () => {
     expect(requests.some((r) => r.includes('Digest'))).toBe(false);
   });
 
+  it('does not fetch objects in day folders outside --since/--until', async () => {
+    requests.length = 0;
+    const result = await runTrail([`s3://${bucket}/${prefix}`], { s3Client: client, since: new Date('2026-12-10T00:00:00Z'), until: new Date('2026-12-11T00:00:00Z') });
+    expect(requests.filter((r) => r.startsWith('GET') && !r.endsWith('?list'))).toEqual([]);
+    expect(result.inputs.files).toEqual([]);
+    expect(result.errors).toEqual([]);
+  });
+
   it('an unlistable prefix is one error naming it', async () => {
     const result = await runTrail([`s3://other-bucket/AWSLogs/`], { s3Client: client });
     expect(result.errors).toEqual([{ file: 's3://other-bucket/AWSLogs/', call: 'ListObjectsV2', message: expect.stringMatching(/^NoSuchKey|HTTP 404/) }]);

@@ -108,7 +108,12 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
     const since = options.since?.getTime() ?? -Infinity;
     const until = options.until?.getTime() ?? Infinity;
     let outside = 0;
+    const ranged = options.since !== undefined || options.until !== undefined;
     const add = (record: CloudTrailRecord): void => {
+      if (!ranged) {
+        analyzer.add(record);
+        return;
+      }
       const time = typeof record?.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
       if (Number.isFinite(time) && (time < since || time > until)) {
         outside++;

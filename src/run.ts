@@ -99,6 +99,11 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
   const evaluations = evaluateAll(checks, inventory, { config: celConfig(options.config, capturedAt), org: snapshot.organizationAccounts });
   const notices: string[] = [];
   if (snapshot.incomplete) notices.push('the scan was interrupted: accounts not reached are listed as not assessed');
+  for (const account of snapshot.scope.accounts) {
+    if (account.status === 'failed') notices.push(`account ${account.accountId} (${account.name}) not assessed: ${account.reason ?? 'failed'}`);
+  }
+  const failedCalls = snapshot.callErrors.length;
+  if (failedCalls > 0) notices.push(`${failedCalls} API call(s) failed; the checks that needed them are not assessed (see notAssessed)`);
   return buildResults(inventory, evaluations, {
     kind: options.kind ?? 'scan',
     version: VERSION,

@@ -76,6 +76,15 @@ describe('a realistic day: attack plus benign look-alikes', async () => {
     expect(finding.evidence.sendCalls).toBe(2250);
   });
 
+  it('shows what else the leaked key did next to the reconnaissance', () => {
+    const finding = result.findings.find((f) => f.checkId === 'SESG-DET-001')!;
+    const related = finding.evidence.related as { relation: string; events: { eventName: string }[] }[];
+    const others = related.find((r) => r.relation === 'other requests with AKIAIOSFODNN7EXAMPLE')!;
+    expect(new Set(others.events.map((e) => e.eventName))).toEqual(
+      new Set(['PutAccountDetails', 'CreateUser', 'PutUserPolicy', 'CreateAccessKey', 'VerifyEmailIdentity', 'AuthorizeSecurityGroupEgress', 'DeleteConfigurationSetEventDestination', 'UpdateAccountSendingEnabled', 'StopLogging']),
+    );
+  });
+
   it('states coverage: regions, span, data events, every detection supported', () => {
     const c = result.coverage;
     expect(c.accounts).toEqual([ACCOUNT]);

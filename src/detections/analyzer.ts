@@ -190,13 +190,20 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
       }
       kept.sort(byTime);
       const context = makeContext(kept, [...sends.values()], options.thresholds);
+      const byKey = new Map<string, TrailEvent[]>();
+      for (const event of kept) {
+        if (!event.accessKey) continue;
+        const list = byKey.get(event.accessKey);
+        if (list) list.push(event);
+        else byKey.set(event.accessKey, [event]);
+      }
       const findings: Finding[] = [];
       const usedBy = new Map<string, Set<string>>();
       for (const detector of active) {
         const definition = definitions.get(detector.id) as DetectionDefinition;
         const severity = options.overrides?.[detector.id]?.severity ?? definition.severity;
         for (const hit of detector.detect(context)) {
-          findings.push(toFinding(hit, definition, severity, context));
+          findings.push(toFinding(hit, definition, severity, context, byKey));
           for (const event of hit.events) {
             const set = usedBy.get(event.id) ?? new Set<string>();
             set.add(detector.id);
@@ -283,7 +290,7 @@ function resourceName(subject: string): string {
   return short.includes('/') ? short.slice(short.indexOf('/') + 1) : short;
 }
 
-function toFinding(hit: Hit, definition: DetectionDefinition, severity: Severity, context: DetectContext): Finding {
+function toFinding(hit: Hit, definition: DetectionDefinition, severity: Severity, context: DetectContext, byKey: Map<string, TrailEvent[]>): Finding {
   const events = hit.events;
   const principals = distinct(events.map((e) => e.principal)).sort();
   const accessKeys = distinct(events.map((e) => e.accessKey)).sort();
@@ -292,6 +299,12 @@ function toFinding(hit: Hit, definition: DetectionDefinition, severity: Severity
   if (!related.some((r) => r.relation === 'key creation')) {
     const creations = accessKeys.map((k) => context.keyCreation(k)).filter((e): e is TrailEvent => e !== undefined);
     if (creations.length > 0) related.unshift({ relation: 'key creation', events: creations });
+  }
+  // What else each key did (among the events that matter): the rest of the attacker's path.
+  const inFinding = new Set(related.flatMap((r) => r.events).concat(events).map((e) => e.id));
+  for (const key of accessKeys) {
+    const others = (byKey.get(key) ?? []).filter((e) => !inFinding.has(e.id));
+    if (others.length > 0) related.push({ relation: `other requests with ${key}`, events: others });
   }
   const evidence: Record<string, unknown> = {
     windowStart: iso(hit.windowStart),

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `sesguard` command: hands argv to the compiled CLI.
-import { main } from '../dist/cli/main.js';
+// The AWS SDK warns on every run under Node 20 that its 2027 releases will need Node 22; the lockfile pins the
+// SDK, so that warning is noise on stderr here (and would break "one line per error"). Set it yourself to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { main } = await import('../dist/cli/main.js');
 
 process.exitCode = await main(process.argv.slice(2));

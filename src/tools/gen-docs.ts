@@ -4,7 +4,16 @@ import path from 'node:path';
 import { loadChecks } from '../engine/load.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { renderChecksDoc } from './checks-doc.js';
+import { iamDocs } from './iam-docs.js';
+import { mkdirSync } from 'node:fs';
 
 const target = path.join(PACKAGE_ROOT, 'docs', 'checks.md');
 writeFileSync(target, renderChecksDoc(loadChecks()));
 process.stdout.write(`wrote ${path.relative(process.cwd(), target)}\n`);
+
+const iamDir = path.join(PACKAGE_ROOT, 'docs', 'iam');
+mkdirSync(iamDir, { recursive: true });
+for (const [name, content] of Object.entries(iamDocs())) {
+  writeFileSync(path.join(iamDir, name), content);
+  process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(iamDir, name))}\n`);
+}

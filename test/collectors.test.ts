@@ -14,7 +14,33 @@ import {
 } from '../src/sources/aws/collectors/index.js';
 import type { Resource } from '../src/inventory/types.js';
 import { startFakeAws, type FakeAws } from '../src/testing/fake-aws/index.js';
-import { DEV, MAIL, MGMT, SEC, byName, plantedScenario, scopeFor } from './collectors-helpers.js';
+import { readFileSync } from 'node:fs';
+import { staticScope } from '../src/sources/aws/collectors/static-scope.js';
+import type { Scenario } from '../src/testing/fake-aws/index.js';
+
+const MGMT = '111111111111';
+const SEC = '222222222222';
+const MAIL = '333333333333';
+const DEV = '444444444444';
+
+function plantedScenario(): Scenario {
+  return JSON.parse(readFileSync(new URL('../fixtures/scenarios/org-planted.json', import.meta.url), 'utf8')) as Scenario;
+}
+
+/** The management account signs with a plain key; members with `ASIA<account>…` keys, as after AssumeRole. */
+function scopeFor(fake: FakeAws, account: string) {
+  const credentials =
+    account === MGMT
+      ? { accessKeyId: 'AKIAFAKECALLER000001', secretAccessKey: 'caller-secret' }
+      : { accessKeyId: `ASIA${account}TEST`, secretAccessKey: 'member-secret', sessionToken: 'token' };
+  return staticScope({ endpoint: fake.endpoint, accountId: account, credentials, now: '2026-12-01T00:00:00Z' });
+}
+
+function byName<T extends Resource>(resources: readonly Resource[], type: T['type'], name: string): T {
+  const found = resources.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`no ${type} named ${name} in ${resources.map((r) => `${r.type}:${r.name}`).join(', ')}`);
+  return found as T;
+}
 
 const FULL_ACCESS = { statements: [{ effect: 'Allow', action: ['*'], resource: ['*'] }] };
 const DENY_LEAVE = { statements: [{ effect: 'Deny', action: ['organizations:LeaveOrganization'], resource: ['*'] }] };

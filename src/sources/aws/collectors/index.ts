@@ -7,4 +7,5 @@ export { collectSnsTopics, sesTopicArns } from './sns.js';
 export { collectEc2 } from './ec2.js';
 export { collectCloudWatch, type CloudWatchCollected } from './cloudwatch.js';
 export { collectCloudTrail } from './cloudtrail.js';
+export { staticScope, type StaticScope, type StaticScopeOptions } from './static-scope.js';
 export { READ_CALLS, type ReadCall } from './read-calls.js';

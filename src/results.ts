@@ -2,6 +2,7 @@
 // and the single value every reporter renders.
 import type { SourceError } from './inventory/types.js';
 import type { Finding, NotAssessed, Severity, SourceCode } from './engine/types.js';
+import type { Coverage, PrincipalTimeline } from './detections/types.js';
 
 export interface Score {
   /** Mean over groups (files or accounts); null when nothing could be assessed. */
@@ -63,4 +64,6 @@ export interface Results {
   notices: string[];
   /** True when the run was interrupted or could not cover its whole scope. */
   incomplete: boolean;
+  /** CloudTrail runs: what the logs could show, and a per-principal timeline. */
+  trail?: { coverage: Coverage; timeline: PrincipalTimeline[] };
 }

@@ -10,6 +10,9 @@ import type { Snapshot } from './inventory/snapshot.js';
 import type { NotAssessed } from './engine/types.js';
 import { ConfigError, SourceError } from './errors.js';
 import { validateAgainst } from './schemas.js';
+import { decideSuppression } from './engine/suppress.js';
+import type { TrailRunResult } from './detections/run.js';
+import type { Resource } from './inventory/types.js';
 import type { Results } from './results.js';
 import { collectIac } from './sources/iac.js';
 import { VERSION } from './version.js';
@@ -177,5 +180,61 @@ export function mergeResults(parts: Results[]): Results {
     },
     notices: [...new Set(parts.flatMap((p) => p.notices))],
     incomplete: parts.some((p) => p.incomplete),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CloudTrail: detections → results
+
+/**
+ * Wraps a trail run into the results document. Detections have no passing pairs, so there is no posture
+ * score (overall null); config suppressions apply to findings by principal ARN or access key.
+ */
+export function trailResults(run: TrailRunResult, config: Config): Results {
+  const today = run.startedAt.slice(0, 10);
+  const notices = [...run.coverage.notes];
+  const expired = new Set<string>();
+  let suppressed = 0;
+  const findings = run.findings.map((finding) => {
+    const subject: Resource = {
+      type: 'aws.iam.user',
+      id: finding.resource.id,
+      name: finding.resource.name,
+      provenance: { source: 'aws', ...(finding.resource.arn ? { arn: finding.resource.arn } : {}), ...(finding.resource.account ? { account: finding.resource.account } : {}) },
+      props: {} as never,
+    };
+    const decision = decideSuppression(finding.checkId, subject, config.suppressions, today);
+    if (decision.expired && !expired.has(decision.expired.check + decision.expired.resource)) {
+      expired.add(decision.expired.check + decision.expired.resource);
+      notices.push(`suppression of ${decision.expired.check} for ${decision.expired.resource} expired on ${decision.expired.expires}: it no longer suppresses`);
+    }
+    if (decision.suppression) suppressed++;
+    return { ...finding, suppressed: decision.suppression };
+  });
+  return {
+    schemaVersion: 1,
+    tool: { name: 'sesguard', version: VERSION, informationUri: 'https://github.com/sesguard/sesguard' },
+    kind: 'trail',
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    score: { overall: null, coverage: 1, worst: null, byAccount: {}, byFile: {} },
+    findings,
+    notAssessed: run.coverage.detectionsSupported
+      .filter((d) => !d.supported)
+      .map((d) => ({ checkId: d.id, reason: d.why })),
+    errors: run.errors,
+    counts: {
+      evaluated: findings.length,
+      passed: 0,
+      failed: findings.length - suppressed,
+      suppressed,
+      notAssessed: run.coverage.detectionsSupported.filter((d) => !d.supported).length,
+      notApplicable: 0,
+    },
+    checks: run.checks,
+    inputs: { files: run.inputs.files.map((f) => ({ file: f.file, kind: f.kind })), skipped: run.inputs.skipped },
+    notices,
+    incomplete: false,
+    trail: { coverage: run.coverage, timeline: run.timeline },
   };
 }

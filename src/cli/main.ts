@@ -12,7 +12,8 @@ import { ConfigError, PolicyError, SourceError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { reporters } from '../reporters/index.js';
 import type { Results } from '../results.js';
-import { checksFor, evaluateSnapshot, mergeResults, parseSnapshot, runIac } from '../run.js';
+import { checksFor, evaluateSnapshot, mergeResults, parseSnapshot, runIac, trailResults } from '../run.js';
+import { runTrail, DEFAULT_REGIONS } from '../detections/index.js';
 import { scanLive, type ScanProgress } from '../sources/aws/scan.js';
 import { VERSION } from '../version.js';
 
@@ -45,7 +46,8 @@ Commands:
   scan                     live AWS: the caller's account, or --org for every active account
   evaluate <snapshot>      evaluate a saved inventory snapshot (same results as the scan that wrote it)
   merge <results.json...>  combine shard results into one
-  trail                    CloudTrail detections (not in this release yet)
+  trail <path|s3://...>    CloudTrail detections over log files (.json, .json.gz, folders, S3 prefixes),
+                           or --lookup for LookupEvents over --regions and --since/--until
 
 Options:
   --sarif FILE --json FILE --markdown FILE   write that output (any combination)
@@ -65,6 +67,10 @@ Live scan (scan):
   --snapshot FILE        also write the inventory snapshot
   --shard K/N            the K-th of N deterministic slices of the accounts (merge joins them)
   --no-progress          no progress line (it is shown only when stderr is a terminal)
+
+CloudTrail (trail):
+  --since T --until T    ISO time, date, or back from now: 30m, 48h, 7d (lookup default: the last 48 h)
+  --lookup               LookupEvents (management events only) in --regions instead of log files
   --version, --help
 
 Exit codes: 0 ok; 1 findings at or above --fail-on, or score below --min-score; 2 the result cannot be trusted
@@ -94,6 +100,9 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   snapshot: { type: 'string' },
   shard: { type: 'string' },
+  lookup: { type: 'boolean' },
+  since: { type: 'string' },
+  until: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
@@ -163,12 +172,12 @@ export function exitCodeFor(results: Results, failOn: Severity | 'none', minScor
   return 0;
 }
 
-function printErrors(results: Results, io: Io): void {
+function printErrors(results: Results, io: Io, noticesShown = false): void {
   for (const e of results.errors) {
     const where = [e.file, e.line, e.line && e.column ? e.column : undefined].filter((x) => x !== undefined).join(':');
     io.stderr(`sesguard: ${where ? `${where}: ` : ''}${e.message}\n`);
   }
-  for (const notice of results.notices) io.stderr(`sesguard: note: ${notice}\n`);
+  if (!noticesShown) for (const notice of results.notices) io.stderr(`sesguard: note: ${notice}\n`);
 }
 
 function finish(results: Results, values: Values, io: Io, config: Config | null): number {
@@ -176,8 +185,10 @@ function finish(results: Results, values: Values, io: Io, config: Config | null)
   const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'high');
   const minScore = minScoreOf(values['min-score']);
   writeOutputs(results, values, io, config);
-  if (!values.quiet || values.format) io.stdout(render(results, format, io, config, values['sarif-anchor']));
-  printErrors(results, io);
+  const printed = !values.quiet || Boolean(values.format);
+  if (printed) io.stdout(render(results, format, io, config, values['sarif-anchor']));
+  // The text summary already lists the notices; other formats and --quiet get them on stderr.
+  printErrors(results, io, printed && format === 'text');
   return exitCodeFor(results, failOn, minScore);
 }
 
@@ -266,6 +277,59 @@ async function cmdScan(values: Values, io: Io): Promise<number> {
   if (values.snapshot) writeAtomic(path.resolve(io.cwd, values.snapshot), `${JSON.stringify(snapshot)}\n`);
   const results = evaluateSnapshot(snapshot, { config, now: io.now });
   return finish(results, values, io, config);
+}
+
+/** `2026-11-23T10:00:00Z`, `2026-11-23`, or relative to now: `30m`, `48h`, `7d`. */
+export function timeOf(value: string | undefined, flag: string, now: Date): Date | undefined {
+  if (value === undefined) return undefined;
+  const relative = /^([0-9]+)([mhd])$/.exec(value);
+  if (relative) {
+    const ms = Number(relative[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
+    return new Date(now.getTime() - ms);
+  }
+  const t = Date.parse(value);
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}/.test(value) || Number.isNaN(t)) {
+    throw new ConfigError(`${flag} takes an ISO time (2026-11-23T10:00:00Z), a date, or a duration back from now (30m, 48h, 7d); got "${value}"`);
+  }
+  return new Date(t);
+}
+
+async function cmdTrail(args: string[], values: Values, io: Io): Promise<number> {
+  unsupported(values);
+  oneOf(values.format, FORMATS, '--format', 'text');
+  oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'high');
+  const config = loadConfig(values.config, io.cwd);
+  const now = (io.now ?? (() => new Date()))();
+  const since = timeOf(values.since, '--since', now);
+  const until = timeOf(values.until, '--until', now);
+  if (since && until && since > until) throw new ConfigError('--since is after --until');
+  let inputs: Parameters<typeof runTrail>[0];
+  if (values.lookup) {
+    if (args.length > 0) throw new ConfigError('--lookup reads CloudTrail LookupEvents: give no paths with it');
+    const regions = regionList(values.regions);
+    inputs = {
+      lookup: {
+        regions: !regions || regions === 'all' ? [...DEFAULT_REGIONS] : regions,
+        since: since ?? new Date(now.getTime() - 48 * 3_600_000),
+        until: until ?? now,
+      },
+    };
+  } else {
+    if (args.length === 0) throw new ConfigError('trail needs CloudTrail log files, folders or s3:// prefixes, or --lookup');
+    inputs = args;
+  }
+  const env = io.env ?? process.env;
+  const run = await runTrail(inputs, {
+    thresholds: { reconRegions: config.thresholds.reconRegions, reconWindowMinutes: config.thresholds.reconWindowMinutes },
+    checks: config.checks,
+    since,
+    until,
+    now: () => now,
+    cwd: io.cwd,
+    endpoint: values['endpoint-url'],
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+  });
+  return finish(trailResults(run, config), values, io, config);
 }
 
 function cmdEvaluate(args: string[], values: Values, io: Io): number {
@@ -403,7 +467,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'merge':
         return cmdMerge(args, values, io);
       case 'trail':
-        throw new ConfigError(`'${command}' is not available in this release yet (see the README roadmap)`);
+        return await cmdTrail(args, values, io);
       default:
         throw new ConfigError(`unknown command '${command}' (see sesguard --help)`);
     }

@@ -2,9 +2,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { SCHEMA_DIR } from './paths.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
+// ajv-formats is CommonJS: its default export arrives as the module object or the function, by loader.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
+addFormats(ajv);
 const cache = new Map<string, ValidateFunction>();
 
 function validator(name: string): ValidateFunction {

@@ -1,6 +1,7 @@
 // The command line (SPEC §4): parses argv, runs the library, writes outputs, returns the exit code.
 // The only module that talks to the terminal. Known errors become one line and exit code 2.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config/load.js';
@@ -14,6 +15,7 @@ import { reporters } from '../reporters/index.js';
 import type { Results } from '../results.js';
 import { checksFor, evaluateSnapshot, mergeResults, parseSnapshot, runIac, trailResults } from '../run.js';
 import { runTrail, DEFAULT_REGIONS } from '../detections/index.js';
+import { writeDay } from '../detections/generate.js';
 import { scanLive, type ScanProgress } from '../sources/aws/scan.js';
 import { VERSION } from '../version.js';
 
@@ -403,20 +405,67 @@ function cmdReport(args: string[], values: Values, io: Io): number {
   return finish(readResults(args[0], io), values, io, null);
 }
 
-function cmdDemo(values: Values, io: Io): number {
+function oneLineSummary(title: string, results: Results): string {
+  const open = results.findings.filter((f) => !f.suppressed);
+  const bySeverity = (['critical', 'high', 'medium', 'low'] as const)
+    .map((sev) => [sev, open.filter((f) => f.severity === sev).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([sev, n]) => `${n} ${sev}`)
+    .join(', ');
+  const score = results.score.overall === null ? '' : `, score ${results.score.overall} (worst ${results.score.worst?.group}: ${results.score.worst?.score})`;
+  return `${title}: ${open.length} open findings${bySeverity ? ` (${bySeverity})` : ''}${score}, coverage ${(results.score.coverage * 100).toFixed(1)} %`;
+}
+
+function writeReportSet(outDir: string, base: string, results: Results): string[] {
+  const files: [string, string][] = [
+    [`${base}.sarif`, reporters.sarif(results, { sarifAnchor: 'sesguard.yaml' })],
+    [`${base}-results.json`, reporters.json(results)],
+    [`${base}-summary.md`, reporters.markdown(results)],
+  ];
+  for (const [name, content] of files) writeAtomic(path.join(outDir, name), content);
+  return files.map(([name]) => name);
+}
+
+/**
+ * `sesguard demo` (what `npm start` runs): the three pipelines on bundled data, no AWS credentials needed —
+ * the IaC gate on example templates and a plan, a live-scan report from a synthetic Organization snapshot,
+ * and the CloudTrail runbook on a generated day of logs holding an attack.
+ */
+async function cmdDemo(values: Values, io: Io): Promise<number> {
   const demoDir = path.join(PACKAGE_ROOT, 'fixtures', 'demo');
   const outDir = path.resolve(io.cwd, 'sesguard-report');
   const config = loadConfig(path.join(demoDir, 'sesguard.yaml'), io.cwd);
-  const results = runIac([path.relative(io.cwd, path.join(demoDir, 'iac')) || '.'], { config, cwd: io.cwd, now: io.now });
-  writeAtomic(path.join(outDir, 'iac.sarif'), reporters.sarif(results, { sarifAnchor: 'sesguard.yaml' }));
-  writeAtomic(path.join(outDir, 'iac-results.json'), reporters.json(results));
-  writeAtomic(path.join(outDir, 'iac-summary.md'), reporters.markdown(results));
-  if (!values.quiet) {
-    io.stdout(reporters.text(results, { color: io.color }));
-    io.stdout(`\nDemo reports written to ${path.relative(io.cwd, outDir) || outDir}/ (iac.sarif, iac-results.json, iac-summary.md)\n`);
+  const shown = path.relative(io.cwd, outDir) || outDir;
+
+  const iac = runIac([path.relative(io.cwd, path.join(demoDir, 'iac')) || '.'], { config, cwd: io.cwd, now: io.now });
+  const iacFiles = writeReportSet(outDir, 'iac', iac);
+
+  const snapshotFile = path.join(demoDir, 'org-snapshot.json');
+  const org = evaluateSnapshot(parseSnapshot(readFileSync(snapshotFile, 'utf8'), snapshotFile), { config, now: io.now });
+  const orgFiles = writeReportSet(outDir, 'org-scan', org);
+
+  const logs = mkdtempSync(path.join(os.tmpdir(), 'sesguard-demo-logs-'));
+  let trail: Results;
+  try {
+    writeDay(logs, {});
+    const now = (io.now ?? (() => new Date()))();
+    trail = trailResults(await runTrail([logs], { cwd: logs, now: () => now }), config);
+  } finally {
+    rmSync(logs, { recursive: true, force: true });
   }
-  printErrors(results, io);
-  return results.errors.length > 0 ? 2 : 0;
+  const trailFiles = writeReportSet(outDir, 'trail', trail);
+
+  if (!values.quiet) {
+    io.stdout(reporters.text(iac, { color: io.color }));
+    io.stdout('\n');
+    io.stdout(`${oneLineSummary('IaC gate (fixtures/demo/iac)', iac)}\n`);
+    io.stdout(`${oneLineSummary('Organization scan (fixtures/demo/org-snapshot.json, 4 accounts)', org)}\n`);
+    io.stdout(`${oneLineSummary('CloudTrail runbook (a generated day with an attack)', trail)}\n`);
+    io.stdout(`\nReports written to ${shown}/: ${[...iacFiles, ...orgFiles, ...trailFiles].join(', ')}\n`);
+    io.stdout('Try: sesguard evaluate fixtures/demo/org-snapshot.json    sesguard iac <your templates>    sesguard checks\n');
+  }
+  printErrors(iac, io, false);
+  return iac.errors.length + org.errors.length + trail.errors.length > 0 ? 2 : 0;
 }
 
 function shownPath(file: string | undefined, cwd: string): string | undefined {
@@ -459,7 +508,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'report':
         return cmdReport(args, values, io);
       case 'demo':
-        return cmdDemo(values, io);
+        return await cmdDemo(values, io);
       case 'scan':
         return await cmdScan(values, io);
       case 'evaluate':

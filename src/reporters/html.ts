@@ -396,7 +396,7 @@ function findingBody(f: Finding, index: number, check: CheckSummary | undefined,
       : `<p>Rationale and remediation: see <a href="#check-${esc(check.id)}">${esc(check.id)}</a> under Checks.</p>`;
   const baseline = f.baselineState ? `<span class="badge baseline-${f.baselineState}">${f.baselineState}</span>` : '';
   const id = `finding-${index}`;
-  return `<tbody class="finding sev-${f.severity} ${status}" id="${id}" data-severity="${f.severity}" data-area="${esc(area)}" data-status="${status}"${
+  return `<tbody class="finding sev-${f.severity} status-${status}" id="${id}" data-severity="${f.severity}" data-area="${esc(area)}" data-status="${status}"${
     f.baselineState ? ` data-baseline="${f.baselineState}"` : ''
   } data-check="${esc(f.checkId)}">
 <tr class="summary">

@@ -102,8 +102,8 @@ td.score.band-bad { color: var(--high); font-weight: 700; } td.score.band-poor {
 tbody.finding { border-top: 1px solid var(--line); }
 tbody.finding tr.summary { cursor: pointer; }
 tbody.finding tr.summary:hover { background: #f2f6fb; }
-tbody.finding.suppressed tr.summary { color: var(--muted); }
-tbody.finding.suppressed .message { text-decoration: none; }
+tbody.finding.status-suppressed tr.summary { color: var(--muted); }
+tbody.finding.status-suppressed .message { text-decoration: none; }
 tbody.finding .title { font-weight: 600; }
 tbody.finding .res { font-weight: 600; word-break: break-all; }
 tbody.finding .loc { word-break: break-all; }
@@ -150,7 +150,7 @@ footer { padding: 10px 28px 30px; border-top: 1px solid var(--line); }
   tbody.finding, tbody.finding.filtered-out { display: table-row-group !important; }
   tr.detail { display: table-row !important; }
   tr.summary { break-inside: avoid-page; break-after: avoid-page; }
-  tbody.finding.suppressed tr.summary { color: #444; }
+  tbody.finding.status-suppressed tr.summary { color: #444; }
   pre.code { max-height: none; overflow: visible; background: #fff; border-color: #999; }
   .card, .controls, thead th, tr.detail td, .heat-table thead th { background: #fff !important; }
   .scroll { overflow: visible; }

@@ -110,7 +110,7 @@ const CASES: Case[] = [
     fault: denied('sesv2', 'ListEmailIdentities'),
     collect: collectMail,
     unknowns: [`${ACCOUNT} verifiedIdentityCount ← ses:ListEmailIdentities failed: AccessDeniedException`],
-    errors: [{ call: 'ses:ListEmailIdentities', region: REGION, error: 'AccessDeniedException', affects: ['aws.ses.identity'] }],
+    errors: [{ call: 'ses:ListEmailIdentities', region: REGION, error: 'AccessDeniedException', affects: ['aws.ses.identity', 'aws.sns.topic'] }],
     // Without identities, their notification topics are not known either.
     missing: ['aws.ses.identity', 'aws.sns.topic'],
   },
@@ -135,6 +135,7 @@ const CASES: Case[] = [
     fault: denied('ses', 'GetIdentityNotificationAttributes'),
     collect: collectMail,
     unknowns: IDENTITIES.map((i) => `${ID(i)} notifications ← ses:GetIdentityNotificationAttributes failed: AccessDenied`),
+    errors: [{ call: 'ses:GetIdentityNotificationAttributes', region: REGION, error: 'AccessDenied', affects: ['aws.sns.topic'] }],
     // The topics SES notifies were only known from the notification attributes.
     missing: ['aws.sns.topic'],
   },

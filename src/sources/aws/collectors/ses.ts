@@ -143,7 +143,7 @@ export async function collectSes(scope: AccountScope, options: SesRegionOptions)
   const present = details.filter((d) => d.detail.ok || !isNotFound(d.detail.error));
 
   const identities = await mapAll(present, async ({ info, detail, policies }) =>
-    identityProps(info, detail, policies, notifications.get(info.IdentityName) ?? unknown(`ses:GetIdentityNotificationAttributes did not return ${info.IdentityName}`), configurationSetOf),
+    identityProps(info, detail, policies, notifications.byIdentity.get(info.IdentityName) ?? unknown(`ses:GetIdentityNotificationAttributes did not return ${info.IdentityName}`), configurationSetOf),
   );
   linkParentDomains(identities);
 
@@ -162,8 +162,13 @@ export async function collectSes(scope: AccountScope, options: SesRegionOptions)
   } else {
     errors.push(callError(scope, region, 'ses:ListConfigurationSets', listedSets.error, ['aws.ses.configuration-set']));
   }
+  // The SNS collector finds notification topics through the identities: when those cannot be read, the
+  // topics SES writes feedback to cannot all be known either (SESG-SES-005 is then not assessed here).
   if (!listedIdentities.ok) {
-    errors.push(callError(scope, region, 'ses:ListEmailIdentities', listedIdentities.error, ['aws.ses.identity']));
+    errors.push(callError(scope, region, 'ses:ListEmailIdentities', listedIdentities.error, ['aws.ses.identity', 'aws.sns.topic']));
+  }
+  if (notifications.error !== undefined) {
+    errors.push(callError(scope, region, 'ses:GetIdentityNotificationAttributes', notifications.error, ['aws.sns.topic']));
   }
 
   const accountId = arn(scope, 'ses', region, 'account');
@@ -293,9 +298,15 @@ function linkParentDomains(identities: SesIdentityProps[]): void {
  * `intervalMs` apart (SES allows one GetIdentityNotificationAttributes call per second). A failed batch makes
  * the notifications of its identities Unknown; the other batches still count.
  */
-async function collectNotifications(scope: AccountScope, region: string, names: string[], intervalMs: number): Promise<Map<string, Maybe<SesNotifications>>> {
+async function collectNotifications(
+  scope: AccountScope,
+  region: string,
+  names: string[],
+  intervalMs: number,
+): Promise<{ byIdentity: Map<string, Maybe<SesNotifications>>; error?: unknown }> {
   const out = new Map<string, Maybe<SesNotifications>>();
-  if (names.length === 0) return out;
+  let firstError: unknown;
+  if (names.length === 0) return { byIdentity: out };
   const v1 = clientOf(scope, SESClient, region);
   let lastStart: number | undefined;
   for (let i = 0; i < names.length; i += NOTIFICATION_BATCH) {
@@ -308,6 +319,7 @@ async function collectNotifications(scope: AccountScope, region: string, names: 
     const result = await attempt(scope, V1, 'ses:GetIdentityNotificationAttributes', () =>
       v1.send(new GetIdentityNotificationAttributesCommand({ Identities: batch })),
     );
+    if (!result.ok) firstError ??= result.error;
     for (const name of batch) {
       if (!result.ok) {
         out.set(name, failed(result));
@@ -322,5 +334,5 @@ async function collectNotifications(scope: AccountScope, region: string, names: 
       out.set(name, n);
     }
   }
-  return out;
+  return { byIdentity: out, error: firstError };
 }

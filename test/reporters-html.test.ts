@@ -48,7 +48,7 @@ function trailResults(): Results {
     suppressed: null,
     fingerprint: 'det3',
   };
-  return {
+  const results: Results & { trail: unknown } = {
     ...scan,
     kind: 'trail',
     findings: [finding],
@@ -71,7 +71,8 @@ function trailResults(): Results {
         { principal: 'brief-shape', events: [{ time: '2026-11-23T03:05:00Z', eventName: 'ListIdentities', region: 'ap-south-1' }] },
       ],
     },
-  } as Results;
+  };
+  return results;
 }
 
 describe('HTML report without a browser', () => {

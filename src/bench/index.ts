@@ -1,5 +1,6 @@
 // `npm run bench`: the benchmarks of SPEC §10, printed as ratios. Run alone on a quiet machine; never in npm test.
 import { benchB1 } from './b1.js';
+import { benchB2 } from './b2.js';
 
 const only = process.argv.slice(2);
 const wanted = (id: string) => only.length === 0 || only.includes(id);
@@ -10,3 +11,4 @@ function print(id: string, title: string, values: Record<string, number | string
 }
 
 if (wanted('B1')) print('B1', 'sesguard iac on a 10,000-resource CloudFormation template', benchB1());
+if (wanted('B2')) print('B2', 'sesguard evaluate on a synthetic snapshot of 1,000 accounts × 17 regions', benchB2());

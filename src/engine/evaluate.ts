@@ -95,11 +95,29 @@ function reasonOf(error: unknown): string {
   return `check could not be evaluated: ${message}`;
 }
 
+// Several checks read the same paths of the same resource: scan each (props, path) once per run.
+const readCache = new WeakMap<object, Map<string, Unknown | null>>();
+
+function unknownAtCached(props: unknown, dotted: string): Unknown | null {
+  if (!props || typeof props !== 'object') return unknownAt(props, dotted);
+  let perProps = readCache.get(props);
+  if (!perProps) {
+    perProps = new Map();
+    readCache.set(props, perProps);
+  }
+  let hit = perProps.get(dotted);
+  if (hit === undefined) {
+    hit = unknownAt(props, dotted);
+    perProps.set(dotted, hit);
+  }
+  return hit;
+}
+
 /** One (check, resource) pair. */
 export function evaluateCheck(check: CompiledCheck, resource: Resource, ctx: EvalContext): Outcome {
   if (!check.resourceTypes.includes(resource.type)) return { kind: 'not-applicable' };
   for (const read of check.reads) {
-    const missing = unknownAt(resource.props, read);
+    const missing = unknownAtCached(resource.props, read);
     if (missing) return { kind: 'not-assessed', reason: `${read}: ${missing.$unknown}` };
   }
   const vars = { resource, config: ctx.config, org: ctx.org };

@@ -60,8 +60,30 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-function accountScope(resource: ResourceLike, org: unknown, trusted: unknown): AccountScope {
-  return { own: resource.provenance?.account, allowed: new Set([...stringList(org), ...stringList(trusted)]) };
+// `org` can hold thousands of account ids and is the same list for every resource of a run: build its set
+// (and the cache key naming it) once per (org, trusted) pair of list objects, not once per call.
+const allowedCache = new WeakMap<object, WeakMap<object, { allowed: Set<string>; key: string }>>();
+let allowedSerial = 0;
+
+function allowedAccounts(org: unknown, trusted: unknown): { allowed: Set<string>; key: string } {
+  const build = () => ({ allowed: new Set([...stringList(org), ...stringList(trusted)]), key: `accounts#${++allowedSerial}` });
+  if (!org || typeof org !== 'object' || !trusted || typeof trusted !== 'object') return build();
+  let inner = allowedCache.get(org);
+  if (!inner) {
+    inner = new WeakMap();
+    allowedCache.set(org, inner);
+  }
+  let hit = inner.get(trusted);
+  if (!hit) {
+    hit = build();
+    inner.set(trusted, hit);
+  }
+  return hit;
+}
+
+function accountScope(resource: ResourceLike, org: unknown, trusted: unknown): AccountScope & { key: string } {
+  const { allowed, key } = allowedAccounts(org, trusted);
+  return { own: resource.provenance?.account, allowed, key };
 }
 
 // Checks call the same analysis from assert and details: cache it per resource object.
@@ -86,7 +108,7 @@ const SCOPES: readonly Scope[] = ['send', 'control', 'public', 'trust', 'foreign
 
 function analysis(resource: ResourceLike, scope: Scope, org?: unknown, trusted?: unknown): Analysis<unknown> {
   const accounts = scope === 'trust' || scope === 'foreign' ? accountScope(resource, org, trusted) : undefined;
-  const key = accounts ? `${scope}|${[...accounts.allowed].sort().join(',')}` : scope;
+  const key = accounts ? `${scope}|${accounts.key}` : scope;
   return cached<unknown>(resource, key, (): Analysis<unknown> => {
     switch (scope) {
       case 'send':

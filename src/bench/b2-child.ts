@@ -1,0 +1,27 @@
+// B2's measured process: read and validate a snapshot, evaluate it, report time and peak RSS as JSON.
+import { readFileSync } from 'node:fs';
+import { defaultConfig, celConfig } from '../config/types.js';
+import { evaluateAll } from '../engine/evaluate.js';
+import { checksFor, checksForSources, parseSnapshot } from '../run.js';
+
+const started = performance.now();
+const file = process.argv[2];
+const snapshot = parseSnapshot(readFileSync(file, 'utf8'), file);
+const config = defaultConfig();
+const checks = checksForSources(checksFor(config), ['L']);
+const t0 = performance.now();
+const evaluations = evaluateAll(
+  checks,
+  { resources: snapshot.resources, organizationAccounts: snapshot.organizationAccounts },
+  { config: celConfig(config, new Date(snapshot.capturedAt)), org: snapshot.organizationAccounts },
+);
+const evaluateMs = performance.now() - t0;
+process.stdout.write(
+  JSON.stringify({
+    resources: snapshot.resources.length,
+    pairs: evaluations.length,
+    evaluateMs,
+    totalMs: performance.now() - started,
+    maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import type { Coverage, PrincipalTimeline } from '../src/detections/types.js';
 import type { Finding } from '../src/engine/types.js';
 import { areaOf, CONTENT_SECURITY_POLICY, escapeHtml, html, INLINE_REMEDIATION_LIMIT, trailOf } from '../src/reporters/html.js';
 import type { Results } from '../src/results.js';
@@ -48,7 +49,40 @@ function trailResults(): Results {
     suppressed: null,
     fingerprint: 'det3',
   };
-  const results: Results & { trail: unknown } = {
+  const coverage: Coverage = {
+    timeSpan: { start: '2026-11-23T02:00:00Z', end: '2026-11-23T04:00:00Z' },
+    regions: ['us-east-1', 'eu-west-1'],
+    accounts: ['111122223333'],
+    eventCount: 1234,
+    relevantEventCount: 3,
+    malformedRecords: 0,
+    dataEventsPresent: false,
+    sesSendEventsPresent: false,
+    detectionsSupported: [{ id: 'SESG-DET-001', supported: false, why: 'needs SES data events, which the logs do not hold' }],
+    notes: ['management events only'],
+  };
+  const ci: PrincipalTimeline = {
+    principal: 'arn:aws:iam::111122223333:user/ci',
+    principalType: 'IAMUser',
+    byAws: false,
+    accounts: ['111122223333'],
+    accessKeys: ['AKIAEXAMPLE'],
+    sourceIps: ['203.0.113.7'],
+    userAgents: ['aws-cli/2'],
+    regions: ['us-east-1', 'eu-west-1'],
+    firstSeen: '2026-11-23T03:00:01Z',
+    lastSeen: '2026-11-23T03:02:00Z',
+    eventCount: 2,
+    entries: [
+      { time: '2026-11-23T03:00:01Z', eventId: 'e1', eventName: 'GetSendQuota', eventSource: 'ses.amazonaws.com', region: 'us-east-1', sourceIp: '203.0.113.7', findings: ['SESG-DET-003'] },
+      { time: '2026-11-23T03:02:00Z', eventId: 'e2', eventName: '<script>x</script>', eventSource: 'ses.amazonaws.com', region: 'eu-west-1', sourceIp: '203.0.113.7', errorCode: 'AccessDenied', findings: [] },
+    ],
+    truncated: false,
+    sends: [],
+  };
+  // The minimal shape (`events` instead of `entries`), as results of other versions may carry it.
+  const minimal = { principal: 'brief-shape', events: [{ time: '2026-11-23T03:05:00Z', eventName: 'ListIdentities', region: 'ap-south-1' }] } as unknown as PrincipalTimeline;
+  const results: Results = {
     ...scan,
     kind: 'trail',
     findings: [finding],
@@ -57,20 +91,7 @@ function trailResults(): Results {
     incomplete: false,
     checks: [],
     score: { overall: null, coverage: 1, worst: null, byAccount: {}, byFile: {} },
-    trail: {
-      coverage: { timeSpan: { start: '2026-11-23T02:00:00Z', end: '2026-11-23T04:00:00Z' }, eventCount: 1234, regions: ['us-east-1'], dataEventsPresent: false },
-      timeline: [
-        {
-          principal: 'arn:aws:iam::111122223333:user/ci',
-          principalType: 'IAMUser',
-          entries: [
-            { time: '2026-11-23T03:00:01Z', eventId: 'e1', eventName: 'GetSendQuota', eventSource: 'ses.amazonaws.com', region: 'us-east-1', sourceIp: '203.0.113.7', findings: ['SESG-DET-003'] },
-            { time: '2026-11-23T03:02:00Z', eventId: 'e2', eventName: '<script>x</script>', region: 'eu-west-1', sourceIp: '203.0.113.7', findings: [] },
-          ],
-        },
-        { principal: 'brief-shape', events: [{ time: '2026-11-23T03:05:00Z', eventName: 'ListIdentities', region: 'ap-south-1' }] },
-      ],
-    },
+    trail: { coverage, timeline: [ci, minimal] },
   };
   return results;
 }

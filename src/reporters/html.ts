@@ -70,8 +70,8 @@ function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// CloudTrail timeline: `results.trail` is added by `sesguard trail`; accepted here by shape, so that results
-// written by other versions (or without a timeline) still render.
+// CloudTrail timeline: `results.trail` is written by `sesguard trail` (src/detections/types.ts). It is read
+// here by shape, not trusted by type: a results file from another version (or edited by hand) still renders.
 
 interface TimelineEvent {
   time: string;
@@ -135,7 +135,7 @@ function toEvent(value: unknown): TimelineEvent | undefined {
 
 /** The trail block of the results, if it has one this reporter can read. */
 export function trailOf(results: Results): TrailView | undefined {
-  const trail = (results as Results & { trail?: unknown }).trail;
+  const trail: unknown = results.trail;
   if (!isRecord(trail)) return undefined;
   const timeline: TimelineView[] = [];
   for (const t of Array.isArray(trail.timeline) ? trail.timeline : []) {

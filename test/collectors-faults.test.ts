@@ -398,3 +398,26 @@ describe('throttling', () => {
     }
   }, 30_000);
 });
+
+describe('timeout', () => {
+  it('a call that never answers becomes an Unknown after the request timeout', async () => {
+    const fake = await startFakeAws(scenario, { faults: [{ service: 'sesv2', operation: 'GetAccount', account: MAIL, error: 'Timeout' }] });
+    try {
+      const scope = staticScope({
+        endpoint: fake.endpoint,
+        accountId: MAIL,
+        credentials: { accessKeyId: `ASIA${MAIL}TEST`, secretAccessKey: 's', sessionToken: 't' },
+        maxAttempts: 1,
+        requestTimeoutMs: 300,
+      });
+      const out = await collectSes(scope, { region: REGION, alarms: [], notificationIntervalMs: 0 });
+      const account = out.resources.find((r) => r.type === 'aws.ses.account')!;
+      expect(account.props).toMatchObject({ productionAccessEnabled: { $unknown: expect.stringMatching(/^ses:GetAccount failed: TimeoutError/) } });
+      // The identities of the region are still collected.
+      expect(out.resources.filter((r) => r.type === 'aws.ses.identity')).toHaveLength(4);
+      scope.destroy();
+    } finally {
+      await fake.close();
+    }
+  }, 20_000);
+});

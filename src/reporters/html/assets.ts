@@ -38,7 +38,8 @@ header.top .status.pass { color: #bff0c9; }
 nav.toc { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 2px 16px; padding: 8px 28px; background: var(--panel); border-bottom: 1px solid var(--line); }
 nav.toc a { text-decoration: none; font-weight: 600; }
 main { padding: 8px 28px 24px; max-width: 1400px; }
-section { margin: 22px 0 30px; }
+section { margin: 22px 0 30px; scroll-margin-top: 48px; }
+.check, .principal, tbody.finding { scroll-margin-top: 48px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
 .posture-grid { display: grid; grid-template-columns: minmax(260px, 360px) 1fr; gap: 16px; }
 @media (max-width: 800px) { .posture-grid { grid-template-columns: 1fr; } }

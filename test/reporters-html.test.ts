@@ -367,6 +367,28 @@ describe.skipIf(!hasChromium)(`HTML report in Chromium (${CHROMIUM})`, { timeout
     }
   });
 
+  it('without JavaScript every finding is shown expanded', async () => {
+    const { chromium } = await import('playwright-core');
+    const noJsProfile = mkdtempSync(path.join(os.tmpdir(), 'sesguard-chromium-nojs-'));
+    const noJs = await chromium.launchPersistentContext(noJsProfile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      javaScriptEnabled: false,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const file = path.join(dir, 'nojs.html');
+      writeFileSync(file, html(iac));
+      const page = await noJs.newPage();
+      await page.goto(pathToFileURL(file).href);
+      expect(await page.locator('tr.detail:visible').count()).toBe(iac.findings.length);
+      expect(await page.locator('pre.evidence:visible').count()).toBe(iac.findings.length);
+    } finally {
+      await noJs.close();
+      rmSync(noJsProfile, { recursive: true, force: true });
+    }
+  });
+
   it('trail results: a per-principal timeline', async () => {
     const { page, url, requests } = await open('trail.html', trailResults());
     try {

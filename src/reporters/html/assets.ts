@@ -132,8 +132,8 @@ table.timeline tr.failed-call td { color: var(--high); }
 .check { border-top: 1px solid var(--line); margin-top: 10px; }
 footer { padding: 10px 28px 30px; border-top: 1px solid var(--line); }
 @media screen {
-  tr.detail { display: none; }
-  tbody.finding.open tr.detail { display: table-row; }
+  .js tr.detail { display: none; }
+  .js tbody.finding.open tr.detail { display: table-row; }
   tbody.finding.filtered-out { display: none; }
 }
 @media print {
@@ -169,6 +169,8 @@ export const CLIENT_SCRIPT = `
 (function () {
   'use strict';
   var doc = document;
+  // Details start collapsed only when this script runs: without scripts every finding stays expanded.
+  doc.documentElement.classList.add('js');
   var table = doc.querySelector('.finding-table');
   var cellButtons = doc.querySelectorAll('.heat button.cell');
   var rows = Array.prototype.slice.call(doc.querySelectorAll('tbody.finding'));

@@ -632,10 +632,10 @@ function scopeSection(results: Results): string {
   return `<section id="scope" class="scope"><h2>Scope</h2>${parts.join('\n')}</section>`;
 }
 
-function nav(results: Results): string {
+function nav(results: Results, options: HtmlReportOptions): string {
   const links: [string, string, boolean][] = [
     ['posture', 'Posture', true],
-    ['trend', 'Trend', results.findings.some((f) => f.baselineState !== undefined)],
+    ['trend', 'Trend', options.baselineFixed !== undefined || results.findings.some((f) => f.baselineState !== undefined)],
     ['heatmap', 'Heatmap', true],
     ['findings', 'Findings', true],
     ['not-assessed', 'Not assessed', results.notAssessed.length > 0],
@@ -669,7 +669,7 @@ ${STYLESHEET}
 </head>
 <body>
 ${header(results)}
-${nav(results)}
+${nav(results, options)}
 <main>
 ${postureSection(results)}
 ${trendSection(results, options)}

@@ -127,6 +127,7 @@ ul.scopes { margin: 2px 0 8px; padding-left: 18px; color: var(--muted); }
 .notices li { margin: 2px 0; }
 table.plain { border-collapse: collapse; margin: 6px 0 10px; }
 table.plain th, table.plain td { border-bottom: 1px solid var(--line); padding: 3px 10px 3px 0; text-align: left; vertical-align: top; }
+table.plain th.num, table.plain td.num { text-align: right; padding-left: 14px; }
 table.timeline tr.failed-call td { color: var(--high); }
 .status-failed { color: var(--high); font-weight: 600; }
 .check { border-top: 1px solid var(--line); margin-top: 10px; }

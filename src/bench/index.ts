@@ -1,6 +1,7 @@
 // `npm run bench`: the benchmarks of SPEC §10, printed as ratios. Run alone on a quiet machine; never in npm test.
 import { benchB1 } from './b1.js';
 import { benchB2 } from './b2.js';
+import { benchB3 } from './b3.js';
 
 const only = process.argv.slice(2);
 const wanted = (id: string) => only.length === 0 || only.includes(id);
@@ -12,3 +13,4 @@ function print(id: string, title: string, values: Record<string, number | string
 
 if (wanted('B1')) print('B1', 'sesguard iac on a 10,000-resource CloudFormation template', benchB1());
 if (wanted('B2')) print('B2', 'sesguard evaluate on a synthetic snapshot of 1,000 accounts × 17 regions', benchB2());
+if (wanted('B3')) print('B3', 'sesguard scan --org against the fake AWS (30 ms latency, 1 % throttling)', await benchB3());

@@ -22,8 +22,12 @@ export interface OrganizationResult {
   error?: string;
 }
 
-export async function collectOrganization(scope: AccountScope, _home: string): Promise<OrganizationResult> {
-  const org = await collectOrg(scope);
+export async function collectOrganization(
+  scope: AccountScope,
+  _home: string,
+  onAccounts?: (accounts: { id: string; name: string }[]) => void,
+): Promise<OrganizationResult> {
+  const org = await collectOrg(scope, onAccounts);
   const listing = org.errors.find((e) => e.call === 'organizations:ListAccounts');
   return {
     accounts: listing ? null : org.accounts,

@@ -104,16 +104,26 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
   let organizationAccounts: string[] = [];
   const callerScope = scopeFor(caller.account, base);
 
+  // The Organization walk (SCP chains) is slow and rate-limited: enter accounts as soon as they are listed,
+  // and collect the chains alongside.
+  let orgDone: Promise<void> = Promise.resolve();
   if (options.org) {
-    const org = await collectOrganization(callerScope, home);
-    if (!org.accounts) {
-      throw new ConfigError(`cannot list the Organization's accounts from ${caller.account}: ${org.error ?? 'unknown error'}`);
+    let listed!: (accounts: { id: string; name: string }[] | null) => void;
+    const accountsKnown = new Promise<{ id: string; name: string }[] | null>((resolve) => (listed = resolve));
+    const orgWalk = collectOrganization(callerScope, home, (found) => listed(found));
+    orgWalk.then((org) => listed(org.accounts), () => listed(null));
+    const found = await accountsKnown;
+    if (!found) {
+      const org = await orgWalk.catch(() => null);
+      throw new ConfigError(`cannot list the Organization's accounts from ${caller.account}: ${org?.error ?? 'unknown error'}`);
     }
-    accounts = org.accounts;
-    managementAccountId = org.managementAccountId;
-    organizationAccounts = org.accounts.map((a) => a.id);
-    resources.push(...org.collected.resources);
-    callErrors.push(...org.collected.errors);
+    accounts = found;
+    organizationAccounts = found.map((a) => a.id);
+    orgDone = orgWalk.then((org) => {
+      managementAccountId = org.managementAccountId;
+      resources.push(...org.collected.resources);
+      callErrors.push(...org.collected.errors);
+    });
   }
   if (options.accounts?.length) {
     const wanted = new Set(options.accounts);
@@ -126,13 +136,6 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
     accounts = accounts.filter((a) => !excluded.has(a.id));
   }
   accounts = shardAccounts(accounts, options.shard);
-  if (options.shard && options.org) {
-    const mine = new Set(accounts.map((a) => a.id));
-    // Organization resources of other shards' accounts are theirs to report.
-    for (let i = resources.length - 1; i >= 0; i--) {
-      if (resources[i].provenance.account && !mine.has(resources[i].provenance.account as string)) resources.splice(i, 1);
-    }
-  }
 
   const status = new Map<string, SnapshotAccount>(
     accounts.map((a) => [
@@ -181,10 +184,13 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
     report(account.id);
   };
 
-  const all = Promise.all(accounts.map((a) => scanOne(a)));
+  const all = Promise.all([...accounts.map((a) => scanOne(a)), orgDone]);
   const outcome = await Promise.race([all.then(() => 'done' as const), abortPromise(options.signal)]);
   for (const cache of caches) cache.destroy();
   const incomplete = outcome === 'aborted';
+  const mine = new Set(accounts.map((a) => a.id));
+  const management = managementAccountId ?? caller.account;
+  for (const entry of status.values()) entry.isManagementAccount = entry.accountId === management;
 
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -203,7 +209,12 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
     },
     organizationAccounts,
     // An interrupted account may have pushed part of its resources: keep only finished accounts' data.
-    resources: incomplete ? resources.filter((r) => status.get(r.provenance.account ?? '')?.status !== 'skipped') : resources,
+    // Organization resources of other shards' accounts are theirs to report.
+    resources: resources.filter((r) => {
+      const account = r.provenance.account ?? '';
+      if (!mine.has(account)) return false;
+      return !incomplete || status.get(account)?.status !== 'skipped';
+    }),
     callErrors,
     incomplete,
     apiCalls,

@@ -38,7 +38,14 @@ function managementFromArn(accountArn: string | undefined): string | undefined {
   return /^arn:[^:]+:organizations::(\d{12}):account\//.exec(accountArn ?? '')?.[1];
 }
 
-export async function collectOrganization(scope: AccountScope): Promise<OrganizationCollected> {
+/**
+ * `onAccounts` is called as soon as the active accounts are known, before the SCP chains are walked, so the
+ * scan can start entering accounts while the (rate-limited) Organizations walk goes on.
+ */
+export async function collectOrganization(
+  scope: AccountScope,
+  onAccounts?: (accounts: OrganizationAccount[]) => void,
+): Promise<OrganizationCollected> {
   const client = clientOf(scope, OrganizationsClient, homeRegion(scope.partition));
   const errors: CallError[] = [];
 
@@ -56,6 +63,8 @@ export async function collectOrganization(scope: AccountScope): Promise<Organiza
   const active = accountsResult.value
     .flatMap((page) => page.Accounts ?? [])
     .filter((a): a is Account & { Id: string } => !!a.Id && (a.State ?? a.Status) === 'ACTIVE');
+
+  onAccounts?.(active.map((a) => ({ id: a.Id, name: a.Name ?? a.Id })));
 
   let managementAccountId = orgResult.ok ? orgResult.value.Organization?.MasterAccountId : undefined;
   if (!orgResult.ok) {

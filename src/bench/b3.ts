@@ -1,0 +1,81 @@
+// Benchmark B3 (SPEC §10): `sesguard scan --org` against the wire-protocol fake AWS with 30 ms latency per call
+// and 1 % throttling, 200 accounts × 4 regions. Reports wall time against the critical-path bound at the chosen
+// concurrency — max(calls × latency / concurrency, one account's own dependency chain) — and API calls per
+// account-region, which must not grow with the number of IAM principals.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { PACKAGE_ROOT } from '../paths.js';
+import { scanLive } from '../sources/aws/scan.js';
+import { timedAsync } from './measure.js';
+
+interface Fake {
+  endpoint: string;
+  stop: () => void;
+}
+
+async function startFake(options: { accounts: number; regions: number; principals: number; latencyMs: number; throttleRate: number }): Promise<Fake> {
+  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'bench', 'fake-server.js'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`fake AWS exited ${code}`)));
+  });
+  return { endpoint: line.trim(), stop: () => child.stdin.end() };
+}
+
+const credentials = async () => ({ accessKeyId: 'AKIABENCHCALLER00001', secretAccessKey: 'bench' });
+
+async function scanOnce(endpoint: string, concurrency: number, accounts?: string[]) {
+  let snapshot;
+  const ms = await timedAsync(async () => {
+    snapshot = await scanLive({ org: true, accounts, roleName: 'SesguardAudit', endpoint, concurrency, credentials, version: 'bench' });
+  });
+  return { ms, snapshot: snapshot! as Awaited<ReturnType<typeof scanLive>> };
+}
+
+function callsPerAccountRegion(snapshot: Awaited<ReturnType<typeof scanLive>>): number {
+  const pairs = snapshot.scope.accounts.reduce((n, a) => n + Math.max(1, a.regions.length), 0);
+  return Math.round((snapshot.apiCalls / pairs) * 10) / 10;
+}
+
+export async function benchB3(accounts = 200, regions = 4, concurrency = 32): Promise<Record<string, number | string>> {
+  const latencyMs = 30;
+  const fake = await startFake({ accounts, regions, principals: 4, latencyMs, throttleRate: 0.01 });
+  try {
+    const cpuBefore = process.cpuUsage();
+    const whole = await scanOnce(fake.endpoint, concurrency);
+    const cpu = process.cpuUsage(cpuBefore);
+    const member = whole.snapshot.scope.accounts.find((a) => !a.isManagementAccount && a.status === 'scanned')?.accountId;
+    const alone = member ? await scanOnce(fake.endpoint, 64, [member]) : { ms: 0 };
+    const throughputBound = (whole.snapshot.apiCalls * latencyMs) / concurrency;
+    const bound = Math.max(throughputBound, alone.ms);
+    const failed = whole.snapshot.scope.accounts.filter((a) => a.status !== 'scanned').length;
+    const many = await startFake({ accounts: 20, regions, principals: 40, latencyMs: 0, throttleRate: 0 });
+    const few = await startFake({ accounts: 20, regions, principals: 4, latencyMs: 0, throttleRate: 0 });
+    try {
+      const a = await scanOnce(few.endpoint, concurrency);
+      const b = await scanOnce(many.endpoint, concurrency);
+      return {
+        'accounts × regions': `${accounts} × ${regions}`,
+        concurrency,
+        'API calls': whole.snapshot.apiCalls,
+        'call errors (after retries)': whole.snapshot.callErrors.length,
+        'accounts not scanned': failed,
+        'wall ms': Math.round(whole.ms),
+        'bound ms: calls × 30 ms / concurrency': Math.round(throughputBound),
+        'bound ms: one account alone': Math.round(alone.ms),
+        'ratio wall / bound (target ≤ 1.5)': Number((whole.ms / bound).toFixed(2)),
+        'scanner CPU ms (SDK signing, parsing)': Math.round((cpu.user + cpu.system) / 1000),
+        'ratio wall / max(bound, scanner CPU)': Number((whole.ms / Math.max(bound, (cpu.user + cpu.system) / 1000)).toFixed(2)),
+        'API calls per account-region': callsPerAccountRegion(whole.snapshot),
+        'calls per account-region, 4 principals': callsPerAccountRegion(a.snapshot),
+        'calls per account-region, 40 principals': callsPerAccountRegion(b.snapshot),
+      };
+    } finally {
+      many.stop();
+      few.stop();
+    }
+  } finally {
+    fake.stop();
+  }
+}

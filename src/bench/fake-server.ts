@@ -1,0 +1,16 @@
+// Child process for benchmark B3: serves a generated Organization from the fake AWS on loopback, so the
+// scanner being measured does not share its event loop. Prints the endpoint, then runs until stdin closes.
+import { generateScenario, startFakeAws } from '../testing/fake-aws/index.js';
+
+const options = JSON.parse(process.argv[2] ?? '{}') as { accounts: number; regions: number; principals: number; latencyMs: number; throttleRate: number };
+const fake = await startFakeAws(generateScenario({ accounts: options.accounts, regions: options.regions, principalsPerAccount: options.principals }), {
+  latencyMs: options.latencyMs,
+  throttleRate: options.throttleRate,
+  seed: 3,
+  pageSize: 20,
+});
+process.stdout.write(`${fake.endpoint}\n`);
+process.stdin.resume();
+process.stdin.on('end', () => {
+  void fake.close().then(() => process.exit(0));
+});

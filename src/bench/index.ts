@@ -2,6 +2,7 @@
 import { benchB1 } from './b1.js';
 import { benchB2 } from './b2.js';
 import { benchB3 } from './b3.js';
+import { benchB4 } from './b4.js';
 
 const only = process.argv.slice(2);
 const wanted = (id: string) => only.length === 0 || only.includes(id);
@@ -14,3 +15,4 @@ function print(id: string, title: string, values: Record<string, number | string
 if (wanted('B1')) print('B1', 'sesguard iac on a 10,000-resource CloudFormation template', benchB1());
 if (wanted('B2')) print('B2', 'sesguard evaluate on a synthetic snapshot of 1,000 accounts × 17 regions', benchB2());
 if (wanted('B3')) print('B3', 'sesguard scan --org against the fake AWS (30 ms latency, 1 % throttling)', await benchB3());
+if (wanted('B4')) print('B4', 'sesguard trail on gzipped CloudTrail logs', benchB4());

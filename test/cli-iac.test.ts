@@ -193,3 +193,22 @@ describe('other commands', () => {
     expect(JSON.parse(r.stdout).runs[0].results.length).toBeGreaterThan(0);
   });
 });
+
+describe('HTML output', () => {
+  it('--html writes one self-contained report', async () => {
+    const dir = tempDir({ 'bad.yaml': BAD_CFN });
+    const r = await cli(['iac', 'bad.yaml', '--html', 'out/report.html', '--quiet', '--fail-on', 'none'], dir);
+    expect(r.code).toBe(0);
+    const page = readFileSync(path.join(dir, 'out/report.html'), 'utf8');
+    expect(page).toMatch(/^<!DOCTYPE html>/i);
+    expect(page).toContain('SESG-NET-001');
+    expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/i);
+  });
+  it('report re-renders saved results as HTML', async () => {
+    const dir = tempDir({ 'bad.yaml': BAD_CFN });
+    await cli(['iac', 'bad.yaml', '--json', 'r.json', '--quiet', '--fail-on', 'none'], dir);
+    const r = await cli(['report', 'r.json', '--html', 'r.html', '--quiet', '--fail-on', 'none'], dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'r.html'), 'utf8')).toContain('SESG-NET-001');
+  });
+});

@@ -33,7 +33,7 @@ export interface Io {
   signal?: AbortSignal;
 }
 
-const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
 
@@ -52,8 +52,8 @@ Commands:
                            or --lookup for LookupEvents over --regions and --since/--until
 
 Options:
-  --sarif FILE --json FILE --markdown FILE   write that output (any combination)
-  --format text|json|sarif|markdown          what goes to stdout (default text)
+  --sarif FILE --json FILE --markdown FILE --html FILE   write that output (any combination)
+  --format text|json|sarif|markdown|html     what goes to stdout (default text)
   --config FILE                              config (default: sesguard.yaml or .sesguard.yaml here)
   --fail-on critical|high|medium|low|none    lowest severity that fails the run (default high)
   --min-score N                              fail when the overall score is below N
@@ -153,6 +153,7 @@ function writeOutputs(results: Results, values: Values, io: Io, config: Config |
     ['sarif', values.sarif],
     ['json', values.json],
     ['markdown', values.markdown],
+    ['html', values.html],
   ];
   for (const [format, file] of targets) {
     if (file) writeAtomic(path.resolve(io.cwd, file), render({ ...results }, format, io, config, values['sarif-anchor']));
@@ -195,7 +196,6 @@ function finish(results: Results, values: Values, io: Io, config: Config | null)
 }
 
 function unsupported(values: Values): void {
-  if (values.html) throw new ConfigError('--html is not available in this release yet (see the README roadmap)');
   if (values.baseline) throw new ConfigError('--baseline is not available in this release yet (see the README roadmap)');
 }
 
@@ -421,6 +421,7 @@ function writeReportSet(outDir: string, base: string, results: Results): string[
     [`${base}.sarif`, reporters.sarif(results, { sarifAnchor: 'sesguard.yaml' })],
     [`${base}-results.json`, reporters.json(results)],
     [`${base}-summary.md`, reporters.markdown(results)],
+    [`${base}-report.html`, reporters.html(results)],
   ];
   for (const [name, content] of files) writeAtomic(path.join(outDir, name), content);
   return files.map(([name]) => name);

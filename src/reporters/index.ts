@@ -5,9 +5,11 @@ import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
+import { html, type HtmlReportOptions } from './html.js';
 
 export type { ReportOptions } from './common.js';
-export type ReportFormat = 'text' | 'json' | 'sarif' | 'markdown';
+export type ReportFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'html';
+export type { HtmlReportOptions } from './html.js';
 export type Reporter = (results: Results, options?: ReportOptions) => string;
 
 export const reporters: Record<ReportFormat, Reporter> = {
@@ -15,4 +17,5 @@ export const reporters: Record<ReportFormat, Reporter> = {
   json: (results) => renderJson(results),
   sarif: renderSarif,
   markdown: renderMarkdown,
+  html: (results, options) => html(results, options as HtmlReportOptions | undefined),
 };

@@ -94,8 +94,6 @@ export interface EvaluateOptions {
 
 /** `sesguard evaluate`: the same results as the scan that wrote the snapshot. */
 export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): Results {
-  const now = options.now ?? (() => new Date());
-  const startedAt = now();
   const checks = checksForSources(options.checks ?? checksFor(options.config), ['L']);
   const capturedAt = new Date(snapshot.capturedAt);
   const inventory: Inventory = { resources: snapshot.resources, organizationAccounts: snapshot.organizationAccounts };
@@ -113,7 +111,8 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
     config: options.config,
     checks,
     startedAt: capturedAt,
-    finishedAt: snapshot.incomplete ? new Date(snapshot.finishedAt) : new Date(Math.max(startedAt.getTime(), Date.parse(snapshot.finishedAt))),
+    // The results describe the data: the scan's own times, whenever the snapshot is evaluated.
+    finishedAt: new Date(snapshot.finishedAt),
     errors: [],
     inputs: {
       files: [],

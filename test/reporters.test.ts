@@ -38,8 +38,8 @@ function finding(i: number, severity: Severity, message = `message ${i}`): Findi
 
 describe('every format renders both fixtures', () => {
   const formats = Object.keys(reporters) as (keyof typeof reporters)[];
-  it('has exactly the four formats', () => {
-    expect(formats.sort()).toEqual(['json', 'markdown', 'sarif', 'text']);
+  it('has exactly the five formats', () => {
+    expect(formats.sort()).toEqual(['html', 'json', 'markdown', 'sarif', 'text']);
   });
   it.each(formats.flatMap((format) => [[format, 'iac', iac] as const, [format, 'scan', scan] as const]))(
     '%s of %s results names every open finding',

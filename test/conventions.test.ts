@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadChecks } from '../src/engine/load.js';
 import { BUILTIN_POLICY_DIR, PACKAGE_ROOT } from '../src/paths.js';
 import { renderChecksDoc } from '../src/tools/checks-doc.js';
+import { loadDetections } from '../src/detections/load.js';
 
 const checks = loadChecks();
 const AREAS: Record<string, string> = { IAM: 'iam', SES: 'ses', ACC: 'acc', MON: 'mon', NET: 'net', ORG: 'org' };
@@ -30,6 +31,6 @@ describe('check conventions', () => {
   });
   it('docs/checks.md is fresh (run `npm run docs`)', () => {
     const onDisk = readFileSync(path.join(PACKAGE_ROOT, 'docs', 'checks.md'), 'utf8');
-    expect(onDisk).toBe(renderChecksDoc(checks));
+    expect(onDisk).toBe(renderChecksDoc(checks, loadDetections()));
   });
 });

@@ -14,7 +14,7 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { reporters } from '../reporters/index.js';
 import type { Results } from '../results.js';
 import { checksFor, evaluateSnapshot, mergeResults, parseSnapshot, runIac, trailResults } from '../run.js';
-import { runTrail, DEFAULT_REGIONS } from '../detections/index.js';
+import { runTrail, DEFAULT_REGIONS, loadDetections } from '../detections/index.js';
 import { writeDay } from '../detections/generate.js';
 import { scanLive, type ScanProgress } from '../sources/aws/scan.js';
 import { VERSION } from '../version.js';
@@ -374,13 +374,18 @@ function cmdMerge(args: string[], values: Values, io: Io): number {
 
 function cmdChecks(values: Values, io: Io): number {
   const config = loadConfig(values.config, io.cwd);
-  const checks = checksFor(config);
+  const rows = [
+    ...checksFor(config).map((c) => ({ id: c.id, severity: c.effectiveSeverity, sources: c.sources, title: c.title })),
+    ...loadDetections()
+      .filter((d) => config.checks[d.id]?.enabled !== false)
+      .map((d) => ({ id: d.id, severity: config.checks[d.id]?.severity ?? d.severity, sources: d.sources as string[], title: d.title })),
+  ].sort((a, b) => a.id.localeCompare(b.id));
   if (values.format === 'json') {
-    io.stdout(`${JSON.stringify(checks.map((c) => ({ id: c.id, severity: c.effectiveSeverity, sources: c.sources, title: c.title })), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;
   }
-  const lines = checks.map((c) => `${c.id.padEnd(14)} ${c.effectiveSeverity.padEnd(8)} ${c.sources.join('').padEnd(4)} ${c.title}`);
-  io.stdout(`${'ID'.padEnd(14)} ${'SEVERITY'.padEnd(8)} SRC  TITLE\n${lines.join('\n')}\n${checks.length} checks\n`);
+  const lines = rows.map((c) => `${c.id.padEnd(14)} ${c.severity.padEnd(8)} ${c.sources.join('').padEnd(4)} ${c.title}`);
+  io.stdout(`${'ID'.padEnd(14)} ${'SEVERITY'.padEnd(8)} SRC  TITLE\n${lines.join('\n')}\n${rows.length} checks (L live scan, C CloudFormation, T Terraform plan, D CloudTrail)\n`);
   return 0;
 }
 

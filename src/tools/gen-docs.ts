@@ -2,13 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadChecks } from '../engine/load.js';
+import { loadDetections } from '../detections/load.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { renderChecksDoc } from './checks-doc.js';
 import { iamDocs } from './iam-docs.js';
 import { mkdirSync } from 'node:fs';
 
 const target = path.join(PACKAGE_ROOT, 'docs', 'checks.md');
-writeFileSync(target, renderChecksDoc(loadChecks()));
+writeFileSync(target, renderChecksDoc(loadChecks(), loadDetections()));
 process.stdout.write(`wrote ${path.relative(process.cwd(), target)}\n`);
 
 const iamDir = path.join(PACKAGE_ROOT, 'docs', 'iam');

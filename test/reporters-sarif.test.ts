@@ -324,14 +324,15 @@ describe('limits', () => {
 describe('a real run', () => {
   it('the demo IaC through the whole pipeline yields valid SARIF, one location per result, markdown within bounds', () => {
     const config = loadConfig(path.join(root, 'fixtures/demo/sesguard.yaml'), root);
-    const results = runIac(['fixtures/demo/iac'], { config, cwd: root, now: () => new Date('2026-11-23T12:00:00Z') });
+    const inputs = ['cloudformation/bad-mail-stack.yaml', 'cdk/cdk.out', 'terraform/bad'].map((p) => `fixtures/iac/${p}`);
+    const results = runIac(inputs, { config, cwd: root, now: () => new Date('2026-11-23T12:00:00Z') });
     expect(results.findings.length).toBeGreaterThan(0);
     const log = sarif(results);
     expectValid(log);
     for (const r of log.runs[0].results ?? []) {
       expect(r.locations).toHaveLength(1);
       expect(r.locations?.[0].physicalLocation?.region?.startLine).toBeGreaterThanOrEqual(1);
-      expect(r.locations?.[0].physicalLocation?.artifactLocation?.uri).toMatch(/^fixtures\/demo\/iac\//);
+      expect(r.locations?.[0].physicalLocation?.artifactLocation?.uri).toMatch(/^fixtures\/iac\//);
     }
     expect(JSON.parse(reporters.json(results))).toEqual(JSON.parse(JSON.stringify(results)));
   });

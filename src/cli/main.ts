@@ -443,7 +443,12 @@ async function cmdDemo(values: Values, io: Io): Promise<number> {
   const config = loadConfig(path.join(demoDir, 'sesguard.yaml'), io.cwd);
   const shown = path.relative(io.cwd, outDir) || outDir;
 
-  const iac = runIac([path.relative(io.cwd, path.join(demoDir, 'iac')) || '.'], { config, cwd: io.cwd, now: io.now });
+  // The IaC examples are the test fixtures themselves: a misconfigured and a hardened stack, CDK output and a
+  // Terraform plan with its sources.
+  const iacInputs = ['cloudformation/bad-mail-stack.yaml', 'cloudformation/good-mail-stack.yaml', 'cdk/cdk.out', 'terraform/bad'].map(
+    (p) => path.relative(io.cwd, path.join(PACKAGE_ROOT, 'fixtures', 'iac', p)) || '.',
+  );
+  const iac = runIac(iacInputs, { config, cwd: io.cwd, now: io.now });
   const iacFiles = writeReportSet(outDir, 'iac', iac);
 
   const snapshotFile = path.join(demoDir, 'org-snapshot.json');
@@ -464,7 +469,7 @@ async function cmdDemo(values: Values, io: Io): Promise<number> {
   if (!values.quiet) {
     io.stdout(reporters.text(iac, { color: io.color }));
     io.stdout('\n');
-    io.stdout(`${oneLineSummary('IaC gate (fixtures/demo/iac)', iac)}\n`);
+    io.stdout(`${oneLineSummary('IaC gate (fixtures/iac: CloudFormation, CDK, Terraform)', iac)}\n`);
     io.stdout(`${oneLineSummary('Organization scan (fixtures/demo/org-snapshot.json, 4 accounts)', org)}\n`);
     io.stdout(`${oneLineSummary('CloudTrail runbook (a generated day with an attack)', trail)}\n`);
     io.stdout(`\nReports written to ${shown}/: ${[...iacFiles, ...orgFiles, ...trailFiles].join(', ')}\n`);

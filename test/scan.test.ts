@@ -199,6 +199,19 @@ describe('shards', () => {
   });
 });
 
+describe('endpoint from the environment', () => {
+  it('AWS_ENDPOINT_URL is honoured as the SDK does, without --endpoint-url', async () => {
+    process.env.AWS_ENDPOINT_URL = fake.endpoint;
+    try {
+      const r = await cli(['scan', '--accounts', '111111111111', '--format', 'json', '--fail-on', 'none'], tempDir());
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).inputs.accounts).toEqual([expect.objectContaining({ accountId: '111111111111', status: 'scanned' })]);
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL;
+    }
+  });
+});
+
 describe('scan bad input', () => {
   it.each([
     [['--shard', '3/2'], /--shard takes K\/N/],

@@ -212,3 +212,42 @@ describe('HTML output', () => {
     expect(readFileSync(path.join(dir, 'r.html'), 'utf8')).toContain('SESG-NET-001');
   });
 });
+
+describe('--baseline', () => {
+  const NEW_ROLE = `  Sender:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }
+      Policies:
+        - PolicyName: send
+          PolicyDocument:
+            Statement:
+              - { Effect: Allow, Action: "ses:*", Resource: "*" }
+`;
+  it('only new findings fail; old ones are unchanged even when their lines move; SARIF carries baselineState', async () => {
+    const dir = tempDir({ 'stack.yaml': BAD_CFN });
+    await cli(['iac', 'stack.yaml', '--json', 'base.json', '--quiet', '--fail-on', 'none'], dir);
+    // Same medium finding, moved down by a comment block: unchanged, so a medium gate passes.
+    writeFileSync(path.join(dir, 'stack.yaml'), BAD_CFN.replace('Resources:\n', 'Resources:\n  # moved\n  # down\n'));
+    const same = await cli(['iac', 'stack.yaml', '--baseline', 'base.json', '--format', 'sarif', '--fail-on', 'medium'], dir);
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.stdout).runs[0].results.map((r: { baselineState: string }) => r.baselineState)).toEqual(['unchanged']);
+    // A new high finding fails the gate.
+    writeFileSync(path.join(dir, 'stack.yaml'), `${BAD_CFN}${NEW_ROLE}`);
+    const more = await cli(['iac', 'stack.yaml', '--baseline', 'base.json', '--format', 'json', '--fail-on', 'high'], dir);
+    expect(more.code).toBe(1);
+    const results = JSON.parse(more.stdout);
+    const states = Object.fromEntries(results.findings.map((f: { checkId: string; baselineState: string }) => [f.checkId, f.baselineState]));
+    expect(states['SESG-NET-001']).toBe('unchanged');
+    expect(states['SESG-IAM-001']).toBe('new');
+    expect(more.stderr).toMatch(/baseline base\.json: \d+ new, 1 unchanged, 0 fixed/);
+  });
+  it('a baseline that is not a results file: exit 2 naming it', async () => {
+    const dir = tempDir({ 'stack.yaml': BAD_CFN, 'base.json': '{"hello": 1}' });
+    const r = await cli(['iac', 'stack.yaml', '--baseline', 'base.json', '--quiet'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^sesguard: base\.json/);
+  });
+});

@@ -11,7 +11,8 @@ import { runFixtures } from '../engine/fixtures.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { ConfigError, PolicyError, SourceError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { reporters } from '../reporters/index.js';
+import { reporters, type ReportOptions } from '../reporters/index.js';
+import { applyBaseline, readBaseline } from '../engine/baseline.js';
 import type { Results } from '../results.js';
 import { checksFor, evaluateSnapshot, mergeResults, parseSnapshot, runIac, trailResults } from '../run.js';
 import { runTrail, DEFAULT_REGIONS, loadDetections } from '../detections/index.js';
@@ -58,6 +59,7 @@ Options:
   --fail-on critical|high|medium|low|none    lowest severity that fails the run (default high)
   --min-score N                              fail when the overall score is below N
   --sarif-anchor FILE                        SARIF location for findings without a file (default: the config file)
+  --baseline FILE                            a previous results JSON: findings are new or unchanged, only new ones fail
   --quiet                                    print nothing on stdout unless --format asks for it
 
 Live scan (scan):
@@ -143,12 +145,12 @@ export function writeAtomic(file: string, content: string): void {
   renameSync(tmp, file);
 }
 
-function render(results: Results, format: Format, io: Io, config: Config | null, anchor?: string): string {
+function render(results: Results, format: Format, io: Io, config: Config | null, anchor?: string, baselineFixed?: number): string {
   const sarifAnchor = anchor ?? (config?.file ? path.relative(io.cwd, config.file).split(path.sep).join('/') : 'sesguard.yaml');
-  return reporters[format](results, { color: io.color && format === 'text', sarifAnchor });
+  return reporters[format](results, { color: io.color && format === 'text', sarifAnchor, ...(baselineFixed !== undefined ? { baselineFixed } : {}) } as ReportOptions);
 }
 
-function writeOutputs(results: Results, values: Values, io: Io, config: Config | null): void {
+function writeOutputs(results: Results, values: Values, io: Io, config: Config | null, baselineFixed?: number): void {
   const targets: [Format, string | undefined][] = [
     ['sarif', values.sarif],
     ['json', values.json],
@@ -156,7 +158,7 @@ function writeOutputs(results: Results, values: Values, io: Io, config: Config |
     ['html', values.html],
   ];
   for (const [format, file] of targets) {
-    if (file) writeAtomic(path.resolve(io.cwd, file), render({ ...results }, format, io, config, values['sarif-anchor']));
+    if (file) writeAtomic(path.resolve(io.cwd, file), render(results, format, io, config, values['sarif-anchor'], baselineFixed));
   }
 }
 
@@ -183,20 +185,36 @@ function printErrors(results: Results, io: Io, noticesShown = false): void {
   if (!noticesShown) for (const notice of results.notices) io.stderr(`sesguard: note: ${notice}\n`);
 }
 
-function finish(results: Results, values: Values, io: Io, config: Config | null): number {
+function finish(current: Results, values: Values, io: Io, config: Config | null): number {
   const format = oneOf(values.format, FORMATS, '--format', 'text');
   const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'high');
   const minScore = minScoreOf(values['min-score']);
-  writeOutputs(results, values, io, config);
+  const { results, fixed } = withBaseline(current, values, io);
+  writeOutputs(results, values, io, config, fixed);
   const printed = !values.quiet || Boolean(values.format);
-  if (printed) io.stdout(render(results, format, io, config, values['sarif-anchor']));
+  if (printed) io.stdout(render(results, format, io, config, values['sarif-anchor'], fixed));
   // The text summary already lists the notices; other formats and --quiet get them on stderr.
   printErrors(results, io, printed && format === 'text');
   return exitCodeFor(results, failOn, minScore);
 }
 
-function unsupported(values: Values): void {
-  if (values.baseline) throw new ConfigError('--baseline is not available in this release yet (see the README roadmap)');
+function unsupported(_values: Values): void {
+  // Every option is available; kept as the one place to refuse an option a command cannot honour.
+}
+
+/** `--baseline FILE`: marks findings new / unchanged; only new ones fail the run. */
+function withBaseline(results: Results, values: Values, io: Io): { results: Results; fixed?: number } {
+  if (!values.baseline) return { results };
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(io.cwd, values.baseline), 'utf8');
+  } catch (error) {
+    throw new SourceError(`cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? 'error'})`, values.baseline);
+  }
+  const comparison = applyBaseline(results, readBaseline(text, values.baseline), { file: values.baseline });
+  const { summary } = comparison;
+  const notice = `baseline ${values.baseline}: ${summary.new} new, ${summary.unchanged} unchanged, ${summary.fixed} fixed finding(s); only new ones fail the run`;
+  return { results: { ...comparison.results, notices: [...comparison.results.notices, notice] }, fixed: summary.fixed };
 }
 
 function cmdIac(args: string[], values: Values, io: Io): number {

@@ -243,6 +243,8 @@ describe('--baseline', () => {
     expect(states['SESG-NET-001']).toBe('unchanged');
     expect(states['SESG-IAM-001']).toBe('new');
     expect(more.stderr).toMatch(/baseline base\.json: \d+ new, 1 unchanged, 0 fixed/);
+    const md = await cli(['iac', 'stack.yaml', '--baseline', 'base.json', '--format', 'markdown', '--fail-on', 'none'], dir);
+    expect(md.stdout).toMatch(/## Trend against the baseline\n\n\| new \| unchanged \| fixed \|\n[^\n]+\n\| [1-9]\d* \| 1 \| 0 \|/);
   });
   it('a baseline that is not a results file: exit 2 naming it', async () => {
     const dir = tempDir({ 'stack.yaml': BAD_CFN, 'base.json': '{"hello": 1}' });

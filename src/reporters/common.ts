@@ -13,6 +13,8 @@ export interface ReportOptions {
   sarifAnchor?: string;
   /** Upper bound of the Markdown summary in bytes (GitHub step summaries accept 1 MiB). Default 1,000,000. */
   maxMarkdownBytes?: number;
+  /** With --baseline: how many baseline findings are gone in this run (the trend's "fixed"). */
+  baselineFixed?: number;
 }
 
 /** Most severe first; open before suppressed; otherwise the input order (Array.prototype.sort is stable). */

@@ -208,9 +208,27 @@ function noticesSection(results: Results): string[] {
   return ['', '## Notices', '', ...results.notices.map((n) => `- ${escapeInline(n)}`)];
 }
 
+/** The trend against a baseline, when the findings carry baselineState. */
+function trendSection(results: Results, fixed: number | undefined): string[] {
+  const open = results.findings.filter((f) => !f.suppressed);
+  if (!open.some((f) => f.baselineState)) return [];
+  const fresh = open.filter((f) => f.baselineState === 'new').length;
+  return [
+    '',
+    '## Trend against the baseline',
+    '',
+    '| new | unchanged | fixed |',
+    '| ---: | ---: | ---: |',
+    `| ${fresh} | ${open.length - fresh} | ${fixed ?? '—'} |`,
+    '',
+    fresh > 0 ? `Only the ${fresh} new finding${fresh === 1 ? '' : 's'} can fail the run.` : 'No new findings since the baseline.',
+  ];
+}
+
 export function renderMarkdown(results: Results, options: ReportOptions = {}): string {
   const budget = new Budget(options.maxMarkdownBytes ?? DEFAULT_MAX_MARKDOWN_BYTES);
   budget.section(header(results));
+  budget.section(trendSection(results, options.baselineFixed));
   // Errors come before the long tables so that a cut never hides why the run cannot be trusted.
   budget.section(errorsSection(results));
   budget.section(topFindings(results));

@@ -1,7 +1,7 @@
 // The GitHub Action entry (src/action) under a simulated runner: INPUT_* variables, temporary files for
 // GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, a workspace holding the IaC fixtures. Checks outputs, the summary,
 // exit codes, and that hostile inputs stay data: never run by a shell, never forging outputs or commands.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../src/action/index.js';
@@ -145,16 +145,48 @@ describe('action: iac mode on the fixtures', () => {
   });
 });
 
+describe('action: merge mode joins scan shards and gates on the whole', () => {
+  it('two shard results → one SARIF, outputs over both', async () => {
+    const shard = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'fixtures/results/scan-results.json'), 'utf8'));
+    const accounts = Object.keys(shard.score.byAccount);
+    expect(accounts.length).toBeGreaterThan(1);
+    // Split the fixture by account, as two matrix jobs would have written it.
+    // (The fixture records an account it could not enter; these two shards entered theirs.)
+    const part = (keep: string[]) => ({
+      ...shard,
+      errors: [],
+      incomplete: false,
+      findings: shard.findings.filter((f: { resource: { account?: string } }) => keep.includes(f.resource.account ?? '')),
+      score: { ...shard.score, byAccount: Object.fromEntries(Object.entries(shard.score.byAccount).filter(([a]) => keep.includes(a))) },
+    });
+    const r = runner({ mode: 'merge', paths: 'shards/1.json\nshards/2.json', 'fail-on': 'none' });
+    const [first, ...rest] = accounts;
+    for (const [name, keep] of [['1', [first]], ['2', rest]] as const) {
+      const file = path.join(r.workspace, 'shards', `${name}.json`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(part(keep)));
+    }
+    const { code, outputs } = await act(r);
+    expect(code).toBe(0);
+    const inAccounts = shard.findings.filter((f: { suppressed: unknown; resource: { account?: string } }) => !f.suppressed && accounts.includes(f.resource.account ?? ''));
+    expect(outputs.findings).toBe(String(inAccounts.length));
+    const merged = JSON.parse(readFileSync(outputs['json-file'], 'utf8'));
+    expect(Object.keys(merged.score.byAccount).sort()).toEqual([...accounts].sort());
+  });
+});
+
 describe('action: bad inputs end the step with exit 2 and one clear message', () => {
   const cases: { name: string; inputs: Record<string, string>; message: RegExp }[] = [
     { name: 'no mode', inputs: { paths: 'infra' }, message: /input mode is required/ },
-    { name: 'an unknown mode', inputs: { mode: 'audit' }, message: /input mode must be one of iac, scan, trail \(got "audit"\)/ },
+    { name: 'an unknown mode', inputs: { mode: 'audit' }, message: /input mode must be one of iac, scan, trail, merge \(got "audit"\)/ },
     { name: 'iac without paths', inputs: { mode: 'iac' }, message: /mode iac needs paths/ },
     { name: 'scan with paths', inputs: { mode: 'scan', paths: 'infra' }, message: /leave paths empty/ },
     { name: 'org in iac mode', inputs: { mode: 'iac', paths: 'infra', org: 'true' }, message: /apply to mode scan only/ },
     { name: 'a boolean that is not one', inputs: { mode: 'scan', org: 'yes' }, message: /input org must be true or false/ },
     { name: 'a bad fail-on', inputs: { mode: 'iac', paths: 'infra', 'fail-on': 'severe' }, message: /input fail-on must be one of/ },
     { name: 'trail with neither paths nor lookup', inputs: { mode: 'trail' }, message: /mode trail needs paths/ },
+    { name: 'merge without paths', inputs: { mode: 'merge' }, message: /mode merge needs paths/ },
+    { name: 'shard outside scan', inputs: { mode: 'merge', paths: 'a.json', shard: '1/2' }, message: /apply to mode scan only/ },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -234,6 +266,16 @@ describe('action: argv for each mode', () => {
       name: 'scan of the Organization',
       env: { INPUT_MODE: 'scan', INPUT_ORG: 'true', 'INPUT_ROLE-NAME': 'Audit', INPUT_REGIONS: 'eu-west-1,us-east-1', INPUT_FAIL_ON: 'critical' },
       argv: ['scan', '--org', '--role-name', 'Audit', '--regions', 'eu-west-1,us-east-1', '--fail-on', 'critical', '--sarif', 'sesguard.sarif', '--json', 'r.json', '--no-progress'],
+    },
+    {
+      name: 'one shard of an Organization scan',
+      env: { INPUT_MODE: 'scan', INPUT_ORG: 'true', INPUT_SHARD: '2/4', INPUT_EXTERNAL_ID: 'x-1', 'INPUT_FAIL-ON': 'none', INPUT_UPLOAD_SUMMARY: 'false' },
+      argv: ['scan', '--org', '--external-id', 'x-1', '--shard', '2/4', '--fail-on', 'none', '--sarif', 'sesguard.sarif', '--json', 'r.json', '--no-progress'],
+    },
+    {
+      name: 'merge of shard results',
+      env: { INPUT_MODE: 'merge', INPUT_PATHS: 'shards/1.json\nshards/2.json', INPUT_BASELINE: 'previous.json' },
+      argv: ['merge', '--fail-on', 'high', '--baseline', 'previous.json', '--sarif', 'sesguard.sarif', '--json', 'r.json', '--no-progress', '--', 'shards/1.json', 'shards/2.json'],
     },
     {
       name: 'trail lookup',

@@ -3,19 +3,22 @@
 // argv element, so nothing a workflow passes in is ever parsed by a shell.
 import { ConfigError } from '../errors.js';
 
-export const MODES = ['iac', 'scan', 'trail'] as const;
+/** iac, scan and trail run a check; merge joins the results JSON of `scan` shards (a CI matrix) and gates on them. */
+export const MODES = ['iac', 'scan', 'trail', 'merge'] as const;
 export type Mode = (typeof MODES)[number];
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
 
 export interface ActionInputs {
   mode: Mode;
-  /** One path per line (iac: templates, cdk.out, plan JSON; trail: log files, folders, s3:// prefixes). */
+  /** One path per line (iac: templates, cdk.out, plan JSON; trail: log files, folders, s3:// prefixes; merge: shard results). */
   paths: string[];
   org: boolean;
   accounts?: string;
   roleName?: string;
   externalId?: string;
   regions?: string;
+  /** scan: `K/N`, the K-th of N deterministic slices of the accounts. */
+  shard?: string;
   config?: string;
   failOn: (typeof FAIL_ON)[number];
   minScore?: string;
@@ -77,6 +80,7 @@ export function readInputs(env: Env): ActionInputs {
     roleName: input(env, 'role-name'),
     externalId: input(env, 'external-id'),
     regions: input(env, 'regions'),
+    shard: input(env, 'shard'),
     config: input(env, 'config'),
     failOn: oneOf(env, 'fail-on', FAIL_ON, 'high'),
     minScore: input(env, 'min-score'),
@@ -91,16 +95,17 @@ export function readInputs(env: Env): ActionInputs {
     since: input(env, 'since'),
     until: input(env, 'until'),
   };
-  const scanOnly = (['org', 'accounts', 'roleName', 'externalId'] as const).filter((k) => (k === 'org' ? inputs.org : inputs[k] !== undefined));
+  const scanOnly = (['org', 'accounts', 'roleName', 'externalId', 'shard'] as const).filter((k) => (k === 'org' ? inputs.org : inputs[k] !== undefined));
   if (mode !== 'scan' && scanOnly.length > 0) {
-    throw new ConfigError(`inputs org, accounts, role-name and external-id apply to mode scan only (mode is ${mode})`);
+    throw new ConfigError(`inputs org, accounts, role-name, external-id and shard apply to mode scan only (mode is ${mode})`);
   }
   if (mode === 'iac' && paths.length === 0) throw new ConfigError('mode iac needs paths: templates, cdk.out folders or Terraform plan JSON, one per line');
   if (mode === 'scan' && paths.length > 0) throw new ConfigError('mode scan reads AWS, not files: leave paths empty');
   if (mode === 'trail' && inputs.lookup && paths.length > 0) throw new ConfigError('mode trail: give paths (log files) or lookup: true, not both');
   if (mode === 'trail' && !inputs.lookup && paths.length === 0) throw new ConfigError('mode trail needs paths (log files, folders, s3:// prefixes) or lookup: true');
   if (mode !== 'trail' && (inputs.lookup || inputs.since || inputs.until)) throw new ConfigError('inputs lookup, since and until apply to mode trail only');
-  if (mode === 'iac' && inputs.regions) throw new ConfigError('input regions does not apply to mode iac');
+  if (mode === 'merge' && paths.length === 0) throw new ConfigError('mode merge needs paths: the results JSON files of the shards, one per line');
+  if ((mode === 'iac' || mode === 'merge') && inputs.regions) throw new ConfigError(`input regions does not apply to mode ${mode}`);
   return inputs;
 }
 
@@ -118,6 +123,7 @@ export function buildArgv(inputs: ActionInputs, jsonFile: string): string[] {
   opt('--role-name', inputs.roleName);
   opt('--external-id', inputs.externalId);
   opt('--regions', inputs.regions);
+  opt('--shard', inputs.shard);
   if (inputs.lookup) argv.push('--lookup');
   opt('--since', inputs.since);
   opt('--until', inputs.until);

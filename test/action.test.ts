@@ -152,7 +152,7 @@ describe('action: merge mode joins scan shards and gates on the whole', () => {
     expect(accounts.length).toBeGreaterThan(1);
     // Split the fixture by account, as two matrix jobs would have written it.
     // (The fixture records an account it could not enter; these two shards entered theirs.)
-    const part = (keep: string[]) => ({
+    const part = (keep: readonly string[]) => ({
       ...shard,
       errors: [],
       incomplete: false,

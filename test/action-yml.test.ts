@@ -133,3 +133,75 @@ describe('action.yml steps under bash, as the runner runs them', () => {
     expect(missing.stderr).toMatch(/npm: (command )?not found/);
   });
 });
+
+describe('docs/workflows', () => {
+  interface Job {
+    permissions?: Record<string, string>;
+    needs?: string | string[];
+    strategy?: { matrix: Record<string, unknown[]> };
+    steps: (Step & { with?: Record<string, unknown>; if?: string })[];
+  }
+  interface Workflow {
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    jobs: Record<string, Job>;
+  }
+  const read = (name: string) => YAML.parse(readFileSync(path.join(ROOT, 'docs', 'workflows', name), 'utf8')) as Workflow;
+  const files = ['org-scan.yml', 'pr-iac-gate.yml'];
+
+  for (const file of files) {
+    describe(file, () => {
+      const wf = read(file);
+      it('grants nothing at the top and least privilege per job; no expression inside run:', () => {
+        expect(wf.permissions).toEqual({});
+        for (const [name, job] of Object.entries(wf.jobs)) {
+          expect(job.permissions, name).toBeDefined();
+          for (const value of Object.values(job.permissions ?? {})) expect(['read', 'write']).toContain(value);
+          for (const step of job.steps) if (step.run) expect(step.run, `${name}: ${step.name}`).not.toContain('${{');
+        }
+      });
+      it('passes the sesguard action only inputs it has', () => {
+        const uses = Object.values(wf.jobs).flatMap((j) => j.steps).filter((s) => s.uses?.startsWith('sesguard/sesguard@'));
+        expect(uses.length).toBeGreaterThan(0);
+        for (const step of uses) for (const key of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs), key).toContain(key);
+      });
+      it('uploads SARIF with its own category, whatever the gate decided', () => {
+        const upload = Object.values(wf.jobs).flatMap((j) => j.steps).find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
+        expect(upload?.with?.category).toBe(file === 'org-scan.yml' ? 'sesguard-org-scan' : 'sesguard-iac');
+        expect(upload?.if).toMatch(/always\(\)/);
+      });
+    });
+  }
+
+  it('org-scan: OIDC in the scan jobs, a shard matrix joined by a merge job that gates', () => {
+    const wf = read('org-scan.yml');
+    expect(Object.keys(wf.on)).toContain('schedule');
+    const scan = wf.jobs.scan;
+    expect(scan.permissions).toMatchObject({ 'id-token': 'write' });
+    expect(scan.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with).toHaveProperty('role-to-assume');
+    const shards = scan.strategy?.matrix.shard as number[];
+    const step = scan.steps.find((s) => s.uses?.startsWith('sesguard/sesguard@'));
+    expect(step?.with).toMatchObject({ mode: 'scan', org: true, shard: '${{ matrix.shard }}/4', 'fail-on': 'none' });
+    expect(shards).toEqual([1, 2, 3, 4]);
+    const merge = wf.jobs.merge;
+    expect(merge.needs).toBe('scan');
+    expect(merge.permissions).toMatchObject({ 'security-events': 'write' });
+    expect(merge.permissions).not.toHaveProperty('id-token');
+    const gate = merge.steps.find((s) => s.uses?.startsWith('sesguard/sesguard@'));
+    expect(gate?.with).toMatchObject({ mode: 'merge', 'fail-on': 'high' });
+    expect(String(gate?.with?.paths).trim().split('\n')).toHaveLength(shards.length);
+    expect(gate?.with?.baseline).toBeTruthy();
+  });
+
+  it('pr-iac-gate: on pull requests, iac mode with a baseline from the default branch, fail on new high', () => {
+    const wf = read('pr-iac-gate.yml');
+    expect(Object.keys(wf.on)).toContain('pull_request');
+    const steps = wf.jobs.iac.steps;
+    expect(steps.some((s) => /cdk synth/.test(s.run ?? '')) && steps.some((s) => /terraform show -json/.test(s.run ?? ''))).toBe(true);
+    const gate = steps.find((s) => s.uses?.startsWith('sesguard/sesguard@'));
+    expect(gate?.with).toMatchObject({ mode: 'iac', 'fail-on': 'high' });
+    expect(gate?.with?.baseline).toMatch(/steps\.baseline\.outputs\.file/);
+    const keep = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(keep?.if).toMatch(/github\.event_name == 'push'/);
+  });
+});

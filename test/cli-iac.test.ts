@@ -253,3 +253,20 @@ describe('--baseline', () => {
     expect(r.stderr).toMatch(/^sesguard: base\.json/);
   });
 });
+
+describe('--evidence and verify-bundle', () => {
+  it('writes a bundle whose manifest hashes every file; verify-bundle catches a changed file', async () => {
+    const dir = tempDir({ 'bad.yaml': BAD_CFN, 'sesguard.yaml': 'approvedRegions: [us-east-1]\n' });
+    const r = await cli(['iac', 'bad.yaml', '--evidence', 'bundle', '--quiet', '--fail-on', 'none'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/evidence bundle written to bundle \(5 files; manifest sha256 [0-9a-f]{64}\)/);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'bundle', 'manifest.json'), 'utf8'));
+    expect(manifest.files.map((f: { name: string }) => f.name).sort()).toEqual(['report.html', 'results.json', 'results.sarif', 'sesguard.yaml', 'summary.md']);
+    expect(manifest.command).toEqual(['sesguard', 'iac', 'bad.yaml', '--evidence', 'bundle', '--quiet', '--fail-on', 'none']);
+    expect((await cli(['verify-bundle', 'bundle'], dir)).code).toBe(0);
+    writeFileSync(path.join(dir, 'bundle', 'summary.md'), 'edited');
+    const bad = await cli(['verify-bundle', 'bundle'], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/changed: summary\.md/);
+  });
+});

@@ -101,6 +101,14 @@ describe('scan --org on the planted Organization', () => {
     expect(JSON.parse(r.stdout).score).toEqual(run.results.score);
   });
 
+  it('--evidence bundles the snapshot with the reports, and redacts the external id', async () => {
+    const r = await scanCli(['--evidence', 'bundle']);
+    const manifest = JSON.parse(readFileSync(path.join(r.dir, 'bundle', 'manifest.json'), 'utf8'));
+    expect(manifest.files.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['snapshot.json', 'results.json', 'report.html']));
+    expect(JSON.stringify(manifest.command)).not.toContain('sesguard-ext-1');
+    expect((await cli(['verify-bundle', 'bundle'], r.dir)).code).toBe(0);
+  });
+
   it('reports API calls per account-region', () => {
     expect(run.results.inputs.apiCalls).toBeGreaterThan(0);
   });

@@ -13,6 +13,7 @@ import { ConfigError, PolicyError, SourceError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { reporters, type ReportOptions } from '../reporters/index.js';
 import { applyBaseline, readBaseline } from '../engine/baseline.js';
+import { verifyEvidenceBundle, writeEvidenceBundle, type BundleFile } from '../evidence/bundle.js';
 import type { Results } from '../results.js';
 import { checksFor, evaluateSnapshot, mergeResults, parseSnapshot, runIac, trailResults } from '../run.js';
 import { runTrail, DEFAULT_REGIONS, loadDetections } from '../detections/index.js';
@@ -32,6 +33,8 @@ export interface Io {
   env?: NodeJS.ProcessEnv;
   /** Aborts a running scan (Ctrl-C); outputs are still written, marked incomplete. */
   signal?: AbortSignal;
+  /** The command line, for the evidence bundle's manifest (set by run()). */
+  argv?: string[];
 }
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'html'] as const;
@@ -49,6 +52,7 @@ Commands:
   scan                     live AWS: the caller's account, or --org for every active account
   evaluate <snapshot>      evaluate a saved inventory snapshot (same results as the scan that wrote it)
   merge <results.json...>  combine shard results into one
+  verify-bundle <dir>      check an evidence bundle against its manifest (--manifest-sha256 X to pin it)
   trail <path|s3://...>    CloudTrail detections over log files (.json, .json.gz, folders, S3 prefixes),
                            or --lookup for LookupEvents over --regions and --since/--until
 
@@ -60,6 +64,8 @@ Options:
   --min-score N                              fail when the overall score is below N
   --sarif-anchor FILE                        SARIF location for findings without a file (default: the config file)
   --baseline FILE                            a previous results JSON: findings are new or unchanged, only new ones fail
+  --evidence DIR                             also write an evidence bundle: results, SARIF, HTML, Markdown, snapshot,
+                                             config and a manifest with the SHA-256 of every file
   --quiet                                    print nothing on stdout unless --format asks for it
 
 Live scan (scan):
@@ -105,6 +111,8 @@ const OPTIONS = {
   snapshot: { type: 'string' },
   shard: { type: 'string' },
   lookup: { type: 'boolean' },
+  evidence: { type: 'string' },
+  'manifest-sha256': { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -185,12 +193,33 @@ function printErrors(results: Results, io: Io, noticesShown = false): void {
   if (!noticesShown) for (const notice of results.notices) io.stderr(`sesguard: note: ${notice}\n`);
 }
 
-function finish(current: Results, values: Values, io: Io, config: Config | null): number {
+/** `--evidence DIR`: every output plus the raw inputs, hashed in a manifest (see docs/report.md). */
+function writeEvidence(results: Results, values: Values, io: Io, config: Config | null, fixed: number | undefined, extra: BundleFile[]): void {
+  if (!values.evidence) return;
+  const files: BundleFile[] = [
+    { name: 'results.json', content: render(results, 'json', io, config, values['sarif-anchor'], fixed) },
+    { name: 'results.sarif', content: render(results, 'sarif', io, config, values['sarif-anchor'], fixed) },
+    { name: 'report.html', content: render(results, 'html', io, config, values['sarif-anchor'], fixed) },
+    { name: 'summary.md', content: render(results, 'markdown', io, config, values['sarif-anchor'], fixed) },
+    ...extra,
+  ];
+  if (config?.file) files.push({ name: 'sesguard.yaml', content: readFileSync(config.file) });
+  const written = writeEvidenceBundle(path.resolve(io.cwd, values.evidence), files, {
+    version: VERSION,
+    command: ['sesguard', ...(io.argv ?? [])],
+    startedAt: results.startedAt,
+    finishedAt: results.finishedAt,
+  });
+  io.stderr(`sesguard: evidence bundle written to ${values.evidence} (${written.manifest.files.length} files; manifest sha256 ${written.manifestSha256})\n`);
+}
+
+function finish(current: Results, values: Values, io: Io, config: Config | null, evidenceExtra: BundleFile[] = []): number {
   const format = oneOf(values.format, FORMATS, '--format', 'text');
   const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'high');
   const minScore = minScoreOf(values['min-score']);
   const { results, fixed } = withBaseline(current, values, io);
   writeOutputs(results, values, io, config, fixed);
+  writeEvidence(results, values, io, config, fixed, evidenceExtra);
   const printed = !values.quiet || Boolean(values.format);
   if (printed) io.stdout(render(results, format, io, config, values['sarif-anchor'], fixed));
   // The text summary already lists the notices; other formats and --quiet get them on stderr.
@@ -294,9 +323,10 @@ async function cmdScan(values: Values, io: Io): Promise<number> {
     onProgress: progressLine(io, values),
   });
   if (progressLine(io, values)) io.stderr('\n');
-  if (values.snapshot) writeAtomic(path.resolve(io.cwd, values.snapshot), `${JSON.stringify(snapshot)}\n`);
+  const snapshotText = `${JSON.stringify(snapshot)}\n`;
+  if (values.snapshot) writeAtomic(path.resolve(io.cwd, values.snapshot), snapshotText);
   const results = evaluateSnapshot(snapshot, { config, now: io.now });
-  return finish(results, values, io, config);
+  return finish(results, values, io, config, [{ name: 'snapshot.json', content: snapshotText }]);
 }
 
 /** `2026-11-23T10:00:00Z`, `2026-11-23`, or relative to now: `30m`, `48h`, `7d`. */
@@ -366,7 +396,7 @@ function cmdEvaluate(args: string[], values: Values, io: Io): number {
     throw new SourceError(`cannot read snapshot (${(error as NodeJS.ErrnoException).code ?? 'error'})`, args[0]);
   }
   const results = evaluateSnapshot(parseSnapshot(text, args[0]), { config, kind: 'scan', now: io.now });
-  return finish(results, values, io, config);
+  return finish(results, values, io, config, [{ name: 'snapshot.json', content: text }]);
 }
 
 function readResults(file: string, io: Io): Results {
@@ -388,6 +418,17 @@ function cmdMerge(args: string[], values: Values, io: Io): number {
   unsupported(values);
   const merged = mergeResults(args.map((file) => readResults(file, io)));
   return finish(merged, values, io, null);
+}
+
+function cmdVerifyBundle(args: string[], values: Values, io: Io): number {
+  if (args.length !== 1) throw new ConfigError('verify-bundle needs exactly one evidence bundle directory');
+  const result = verifyEvidenceBundle(path.resolve(io.cwd, args[0]), values['manifest-sha256'] ? { manifestSha256: values['manifest-sha256'] } : {});
+  if (result.ok) {
+    io.stdout(`${args[0]}: evidence bundle intact (every file matches manifest.json)\n`);
+    return 0;
+  }
+  for (const problem of result.problems) io.stdout(`${args[0]}: ${problem}\n`);
+  return 1;
 }
 
 function cmdChecks(values: Values, io: Io): number {
@@ -514,7 +555,8 @@ function describeError(error: unknown, cwd: string): string {
   return `internal error: ${message} (this is a bug; rerun with SESGUARD_DEBUG=1 for details)`;
 }
 
-export async function run(argv: string[], io: Io): Promise<number> {
+export async function run(argv: string[], ioIn: Io): Promise<number> {
+  const io: Io = { ...ioIn, argv };
   try {
     const { positionals, values } = parse(argv);
     if (values.version) {
@@ -544,6 +586,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return cmdEvaluate(args, values, io);
       case 'merge':
         return cmdMerge(args, values, io);
+      case 'verify-bundle':
+        return cmdVerifyBundle(args, values, io);
       case 'trail':
         return await cmdTrail(args, values, io);
       default:

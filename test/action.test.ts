@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runAction } from '../src/action/index.js';
 import { boundSummary, formatOutput, STEP_SUMMARY_LIMIT } from '../src/action/github.js';
 import { buildArgv, readInputs } from '../src/action/inputs.js';
+import { verifyEvidenceBundle } from '../src/evidence/index.js';
 import { tempDir } from './helpers.js';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'iac', 'cloudformation');
@@ -142,6 +143,51 @@ describe('action: iac mode on the fixtures', () => {
     expect(outputs['exit-code']).toBe('2');
     const written = existsSync(path.join(r.workspace, 'stale.json')) ? readFileSync(path.join(r.workspace, 'stale.json'), 'utf8') : '';
     expect(written).not.toContain('infra/plan.json');
+  });
+});
+
+describe('action: baseline and evidence', () => {
+  it('against its own earlier results nothing is new: the gate passes, SARIF says unchanged', async () => {
+    const first = runner({ mode: 'iac', paths: 'infra/bad-mail-stack.yaml', 'json-file': 'base.json' });
+    expect((await act(first)).code).toBe(1);
+    const again = { ...first, env: { ...first.env, INPUT_BASELINE: 'base.json', INPUT_JSON_FILE: 'now.json' } };
+    writeFileSync(again.outputFile, '');
+    writeFileSync(again.summaryFile, '');
+    const { code, outputs, summary } = await act(again);
+    expect(code).toBe(0);
+    expect(Number(outputs.findings)).toBeGreaterThan(0);
+    expect(outputs['new-findings']).toBe('0');
+    const sarif = JSON.parse(readFileSync(path.join(first.workspace, 'sesguard.sarif'), 'utf8'));
+    expect(new Set(sarif.runs[0].results.map((x: { baselineState?: string }) => x.baselineState))).toEqual(new Set(['unchanged']));
+    expect(summary).toMatch(/Trend against the baseline[\s\S]*\| 0 \| \d+ \| 0 \|/);
+  });
+
+  it('against a cleaner baseline every open finding is new and the gate fails', async () => {
+    const r = runner({ mode: 'iac', paths: 'infra/good-mail-stack.yaml', 'json-file': 'base.json' });
+    expect((await act(r)).code).toBe(0);
+    // The same file name now holds the bad stack: its findings are new against the clean baseline.
+    writeFileSync(path.join(r.workspace, 'infra/good-mail-stack.yaml'), readFileSync(path.join(r.workspace, 'infra/bad-mail-stack.yaml')));
+    writeFileSync(r.outputFile, '');
+    const { code, outputs } = await act({ ...r, env: { ...r.env, INPUT_BASELINE: 'base.json', INPUT_JSON_FILE: 'now.json' } });
+    expect(code).toBe(1);
+    expect(outputs['new-findings']).toBe(outputs.findings);
+    expect(Number(outputs.findings)).toBeGreaterThan(0);
+  });
+
+  it('a baseline that is not a results JSON: exit 2', async () => {
+    const r = runner({ mode: 'iac', paths: 'infra/good-mail-stack.yaml', baseline: 'infra/bad-mail-stack.yaml' });
+    const { code, stderr } = await act(r);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/infra\/bad-mail-stack\.yaml: baseline is not valid JSON/);
+  });
+
+  it('evidence-dir writes a bundle that verifies', async () => {
+    const r = runner({ mode: 'iac', paths: 'infra/bad-mail-stack.yaml', 'evidence-dir': 'evidence' });
+    await act(r);
+    const dir = path.join(r.workspace, 'evidence');
+    expect(verifyEvidenceBundle(dir)).toEqual({ ok: true, problems: [] });
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.command).toEqual(expect.arrayContaining(['iac', '--evidence', 'evidence']));
   });
 });
 

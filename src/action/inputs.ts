@@ -28,6 +28,8 @@ export interface ActionInputs {
   jsonFile?: string;
   markdownFile?: string;
   htmlFile?: string;
+  /** Also write an evidence bundle (every output, hashed in manifest.json) into this directory. */
+  evidenceDir?: string;
   sarifAnchor?: string;
   uploadSummary: boolean;
   /** trail: LookupEvents instead of log files, between since and until. */
@@ -89,6 +91,7 @@ export function readInputs(env: Env): ActionInputs {
     jsonFile: input(env, 'json-file'),
     markdownFile: input(env, 'markdown-file'),
     htmlFile: input(env, 'html-file'),
+    evidenceDir: input(env, 'evidence-dir'),
     sarifAnchor: input(env, 'sarif-anchor'),
     uploadSummary: booleanInput(env, 'upload-summary', true),
     lookup: booleanInput(env, 'lookup', false),
@@ -134,6 +137,7 @@ export function buildArgv(inputs: ActionInputs, jsonFile: string): string[] {
   argv.push('--sarif', inputs.sarifFile, '--json', jsonFile);
   opt('--markdown', inputs.markdownFile);
   opt('--html', inputs.htmlFile);
+  opt('--evidence', inputs.evidenceDir);
   opt('--sarif-anchor', inputs.sarifAnchor);
   argv.push('--no-progress');
   if (inputs.paths.length > 0) argv.push('--', ...inputs.paths);

@@ -3,10 +3,10 @@
 // 2 the result cannot be trusted). The exit code is the CLI's: with a baseline, only new findings at or above
 // fail-on fail the step.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { run as runCli, type Io } from '../cli/main.js';
 import { applyBaseline, readBaseline } from '../engine/baseline.js';
 import { ConfigError } from '../errors.js';
@@ -121,7 +121,18 @@ export async function runAction(env: Env, io: ActionIo): Promise<number> {
   }
 }
 
-const invoked = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+/** True when node was started on this file (the action), not when a test or the library imports it. */
+function startedDirectly(): boolean {
+  if (process.argv[1] === undefined) return false;
+  try {
+    // The loader resolves symlinks in the entry's URL; argv[1] is as typed.
+    return realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1]);
+  } catch {
+    return false;
+  }
+}
+
+const invoked = startedDirectly();
 if (invoked) {
   // See bin/sesguard.js: the SDK's Node-version notice is noise on a runner.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

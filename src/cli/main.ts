@@ -532,7 +532,7 @@ async function cmdDemo(values: Values, io: Io): Promise<number> {
     io.stdout(`${oneLineSummary('Organization scan (fixtures/demo/org-snapshot.json, 4 accounts)', org)}\n`);
     io.stdout(`${oneLineSummary('CloudTrail runbook (a generated day with an attack)', trail)}\n`);
     io.stdout(`\nReports written to ${shown}/: ${[...iacFiles, ...orgFiles, ...trailFiles].join(', ')}\n`);
-    io.stdout('Try: sesguard evaluate fixtures/demo/org-snapshot.json    sesguard iac <your templates>    sesguard checks\n');
+    io.stdout('Try: npx sesguard iac <your templates>    npx sesguard evaluate fixtures/demo/org-snapshot.json --html org.html    npx sesguard checks\n');
   }
   printErrors(iac, io, false);
   return iac.errors.length + org.errors.length + trail.errors.length > 0 ? 2 : 0;

@@ -100,14 +100,23 @@ export function normalizeSes(context: TemplateContext): Resource[] {
       identity,
       kind,
       verified: true,
-      dkim: { signingEnabled: bool(obj(p.DkimAttributes).SigningEnabled, true) },
+      // An address identity signs with its domain's Easy DKIM: its own setting is not what decides.
+      dkim: {
+        signingEnabled:
+          kind === 'email'
+            ? unknown('DKIM of an address identity comes from its domain identity, which is not in this template')
+            : bool(obj(p.DkimAttributes).SigningEnabled, true),
+      },
       mailFrom: {},
       notifications: {},
       policies: [],
     };
     if (kind === 'email' && typeof identity === 'string') {
-      const parent = domains.get(identity.slice(identity.lastIndexOf('@') + 1).toLowerCase());
+      // The address's domain, or the nearest parent domain identity (sub.example.com → example.com).
+      const labels = identity.slice(identity.lastIndexOf('@') + 1).toLowerCase().split('.');
+      const parent = labels.map((_, i) => domains.get(labels.slice(i).join('.'))).find((d) => d !== undefined);
       if (parent) {
+        props.dkim.signingEnabled = false;
         props.parentDomain = {
           identity: String(parent.properties.EmailIdentity),
           dkimSigningEnabled: bool(obj(parent.properties.DkimAttributes).SigningEnabled, true),

@@ -69,6 +69,15 @@ export function runIac(paths: string[], options: IacRunOptions): Results {
 /** Checks whose resources a failed listing left out, as not-assessed entries for that account/region. */
 export function scopeNotAssessed(snapshot: Snapshot, checks: CompiledCheck[]): NotAssessed[] {
   const out: NotAssessed[] = [];
+  if (!snapshot.scope.org) {
+    // Without --org there are no Organization account resources: say so instead of leaving the checks out.
+    const orgChecks = checks.filter((c) => c.resourceTypes.includes('aws.organizations.account'));
+    for (const account of snapshot.scope.accounts.filter((a) => a.status === 'scanned')) {
+      for (const check of orgChecks) {
+        out.push({ checkId: check.id, account: account.accountId, reason: 'the Organization was not read: scan with --org from the management account' });
+      }
+    }
+  }
   for (const e of snapshot.callErrors) {
     if (e.affects.length === 0) continue;
     for (const check of checks) {
@@ -103,9 +112,11 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
   for (const account of snapshot.scope.accounts) {
     if (account.status === 'failed') notices.push(`account ${account.accountId} (${account.name}) not assessed: ${account.reason ?? 'failed'}`);
   }
-  const failedCalls = snapshot.callErrors.length;
-  if (failedCalls > 0) notices.push(`${failedCalls} API call(s) failed; the checks that needed them are not assessed (see notAssessed)`);
-  return buildResults(inventory, evaluations, {
+  notices.push(...(snapshot.notices ?? []));
+  if (!snapshot.scope.org) {
+    notices.push('the Organization was not read (no --org): its SCP checks are not assessed, and "outside" accounts are those not in trustedAccounts');
+  }
+  const results = buildResults(inventory, evaluations, {
     kind: options.kind ?? 'scan',
     version: VERSION,
     config: options.config,
@@ -125,6 +136,11 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
     incomplete: snapshot.incomplete,
     scopeNotAssessed: scopeNotAssessed(snapshot, checks),
   });
+  const byFailedCalls = results.notAssessed.filter((n) => / failed: /.test(n.reason)).length;
+  if (byFailedCalls > 0) {
+    results.notices.push(`${byFailedCalls} (check, resource) pair(s) not assessed because AWS calls failed (reasons in notAssessed)`);
+  }
+  return results;
 }
 
 /** Reads and validates a snapshot file's text. */

@@ -207,6 +207,26 @@ describe('shards', () => {
   });
 });
 
+describe('scope', () => {
+  it('--regions with a region some accounts have not enabled: their trail check is not assessed, not failed', async () => {
+    const { results } = await scanCli(['--regions', 'af-south-1', '--fail-on', 'none']);
+    expect(results.findings.filter((f) => f.checkId === 'SESG-MON-005' && f.resource.account !== '333333333333')).toEqual([]);
+    expect(results.notAssessed.filter((n) => n.checkId === 'SESG-MON-005').map((n) => n.account).sort()).toEqual(['111111111111', '222222222222', '444444444444']);
+  });
+  it('--accounts naming no account of the Organization: exit 2', async () => {
+    const r = await cli(['scan', '--org', '--endpoint-url', fake.endpoint, '--external-id', 'sesguard-ext-1', '--accounts', '999999999999'], tempDir());
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('sesguard: none of --accounts (999999999999) is an active account of the Organization');
+  });
+  it('without --org the SCP checks are not assessed, and say why', async () => {
+    const r = await cli(['scan', '--endpoint-url', fake.endpoint, '--format', 'json', '--fail-on', 'none'], tempDir());
+    const results: Results = JSON.parse(r.stdout);
+    const org = results.notAssessed.filter((n) => n.checkId.startsWith('SESG-ORG-'));
+    expect(org.map((n) => n.checkId).sort()).toEqual(['SESG-ORG-001', 'SESG-ORG-002']);
+    expect(org[0].reason).toMatch(/scan with --org/);
+  });
+});
+
 describe('endpoint from the environment', () => {
   it('AWS_ENDPOINT_URL is honoured as the SDK does, without --endpoint-url', async () => {
     process.env.AWS_ENDPOINT_URL = fake.endpoint;
@@ -224,7 +244,8 @@ describe('scan bad input', () => {
   it.each([
     [['--shard', '3/2'], /--shard takes K\/N/],
     [['--accounts', '12345'], /--accounts takes 12-digit account ids/],
-    [['--regions', 'mars-1'], /--regions takes region names/],
+    [['--regions', 'mars-1'], /--regions takes SES region names/],
+    [['--regions', 'us-east-1,xx-fake-9'], /--regions takes SES region names .*xx-fake-9/],
     [['--concurrency', '0'], /--concurrency must be a whole number/],
   ])('%j: exit 2 with one line', async (argv, message) => {
     const r = await cli(['scan', '--endpoint-url', fake.endpoint, ...argv], tempDir());

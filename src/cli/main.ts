@@ -19,6 +19,7 @@ import { checksFor, evaluateSnapshot, mergeResults, parseSnapshot, runIac, trail
 import { runTrail, DEFAULT_REGIONS, loadDetections } from '../detections/index.js';
 import { writeDay } from '../detections/generate.js';
 import { scanLive, type ScanProgress } from '../sources/aws/scan.js';
+import { SES_REGIONS } from '../sources/aws/regions.js';
 import { VERSION } from '../version.js';
 
 export interface Io {
@@ -272,8 +273,11 @@ function regionList(value: string | undefined): string[] | 'all' | undefined {
   if (value === undefined) return undefined;
   if (value === 'all') return 'all';
   const regions = value.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = regions.find((r) => !/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/.test(r));
-  if (bad !== undefined || regions.length === 0) throw new ConfigError(`--regions takes region names separated by commas, or all (got "${bad ?? value}")`);
+  const known = new Set(Object.values(SES_REGIONS).flat());
+  const bad = regions.find((r) => !known.has(r));
+  if (bad !== undefined || regions.length === 0) {
+    throw new ConfigError(`--regions takes SES region names separated by commas, or all (got "${bad ?? value}"; SES regions: ${[...known].join(', ')})`);
+  }
   return regions;
 }
 

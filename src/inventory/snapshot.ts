@@ -39,4 +39,6 @@ export interface Snapshot {
   incomplete: boolean;
   /** API calls made per account-region (benchmarks, capacity planning). */
   apiCalls: number;
+  /** Things the user must hear about the scope (an --accounts id that is not in the Organization, …). */
+  notices?: string[];
 }

@@ -139,7 +139,13 @@ export function readIacFile(full: string, shown: string): FileOutcome {
     throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
   }
   if (size > MAX_PLAN_BYTES) throw new SourceFailure(`file is too large (${size} bytes; limit ${MAX_PLAN_BYTES})`, shown);
-  if (size > 0 && looksBinary(full)) throw new SourceFailure('not a text file (binary content)', shown);
+  let binary: boolean;
+  try {
+    binary = size > 0 && looksBinary(full);
+  } catch (error) {
+    throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
+  }
+  if (binary) throw new SourceFailure('not a text file (binary content)', shown);
   let text: string;
   try {
     text = readFileSync(full, 'utf8');

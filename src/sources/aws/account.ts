@@ -50,6 +50,19 @@ function merge(into: Collected, part: Collected): void {
 
 export async function collectAccount(scope: AccountScope, regions: readonly string[], _home: string): Promise<Collected> {
   const out: Collected = { resources: [], errors: [] };
+  if (regions.length === 0) {
+    // Nothing regional to look at (e.g. --regions names only regions this account has not enabled): the
+    // account-wide trail verdict would rest on no region at all, so it is not assessed rather than failed.
+    out.errors.push({
+      account: scope.accountId,
+      region: 'global',
+      call: 'sesguard:regions',
+      error: 'no requested SES region is enabled in this account',
+      affects: ['aws.cloudtrail.account'],
+    });
+    merge(out, await collectIam(scope));
+    return out;
+  }
   const regional = regions.map(async (region) => {
     const cloudwatch = await collectCloudWatch(scope, region);
     const [ses, ec2] = await Promise.all([collectSes(scope, { region, alarms: cloudwatch.alarms }), collectEc2(scope, region)]);

@@ -22,7 +22,7 @@ export function clientConfig(options: ClientFactoryOptions, region: string): Cli
     maxAttempts: options.maxAttempts ?? 8,
     retryMode: 'adaptive',
     requestHandler: {
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      requestTimeout: options.requestTimeoutMs ?? 10_000,
       connectionTimeout: options.connectionTimeoutMs ?? 5_000,
       throwOnRequestTimeout: true,
     },

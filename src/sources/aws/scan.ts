@@ -99,6 +99,7 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
 
   const resources: Resource[] = [];
   const callErrors: CallError[] = [];
+  const notices: string[] = [];
   let accounts: { id: string; name: string }[] = [{ id: caller.account, name: caller.account }];
   let managementAccountId: string | null = null;
   let organizationAccounts: string[] = [];
@@ -128,7 +129,12 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
   if (options.accounts?.length) {
     const wanted = new Set(options.accounts);
     const known = new Set(accounts.map((a) => a.id));
-    for (const id of wanted) if (!options.org && !known.has(id)) accounts.push({ id, name: id });
+    const missing = [...wanted].filter((id) => !known.has(id));
+    if (options.org && missing.length === wanted.size) {
+      throw new ConfigError(`none of --accounts (${missing.join(', ')}) is an active account of the Organization`);
+    }
+    if (options.org) for (const id of missing) notices.push(`--accounts ${id} is not an active account of the Organization: not scanned`);
+    for (const id of missing) if (!options.org) accounts.push({ id, name: id });
     accounts = accounts.filter((a) => wanted.has(a.id));
   }
   if (options.excludeAccounts?.length) {
@@ -136,6 +142,7 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
     accounts = accounts.filter((a) => !excluded.has(a.id));
   }
   accounts = shardAccounts(accounts, options.shard);
+  if (accounts.length === 0 && !options.shard) throw new ConfigError('no account left in scope after --accounts / --exclude-accounts');
 
   const status = new Map<string, SnapshotAccount>(
     accounts.map((a) => [
@@ -218,5 +225,6 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
     callErrors,
     incomplete,
     apiCalls,
+    ...(notices.length ? { notices } : {}),
   };
 }

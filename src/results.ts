@@ -59,6 +59,8 @@ export interface Results {
     accounts?: { accountId: string; name: string; status: 'scanned' | 'failed' | 'skipped'; regions: string[] }[];
     /** Live scans: API operations made. */
     apiCalls?: number;
+    /** Live scans run with --shard: `K/N`. */
+    shard?: string;
   };
   /** Warnings the user must see (expired suppressions, truncated outputs, …). */
   notices: string[];

@@ -131,6 +131,7 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
       resourceCount: snapshot.resources.length,
       accounts: snapshot.scope.accounts.map((a) => ({ accountId: a.accountId, name: a.name, status: a.status, regions: a.regions })),
       apiCalls: snapshot.apiCalls,
+      ...(snapshot.scope.shard ? { shard: snapshot.scope.shard } : {}),
     },
     notices,
     incomplete: snapshot.incomplete,
@@ -157,8 +158,32 @@ export function parseSnapshot(text: string, file: string): Snapshot {
 }
 
 /** `sesguard merge`: shard results of one Organization scan → one results document. */
-export function mergeResults(parts: Results[]): Results {
+/** Refuses merges that would double-count or mix runs; notes shards that are missing. */
+function checkMergeable(parts: Results[], names: string[]): string[] {
+  const kinds = new Set(parts.map((p) => (p.kind === 'evaluate' ? 'scan' : p.kind)));
+  if (kinds.size > 1) throw new ConfigError(`merge joins results of one kind of run (got ${[...kinds].join(' and ')})`);
+  const owner = new Map<string, string>();
+  parts.forEach((part, i) => {
+    const groups = [...(part.inputs.accounts ?? []).map((a) => a.accountId), ...part.inputs.files.map((f) => f.file)];
+    for (const group of groups) {
+      const previous = owner.get(group);
+      if (previous !== undefined) throw new ConfigError(`${group} is in both ${previous} and ${names[i]}: each shard must be merged once`);
+      owner.set(group, names[i]);
+    }
+  });
+  const shards = parts.map((p) => p.inputs.shard).filter((s): s is string => Boolean(s));
+  if (shards.length === 0) return [];
+  const counts = new Set(shards.map((s) => s.split('/')[1]));
+  if (counts.size > 1 || shards.length !== parts.length) throw new ConfigError(`merge joins shards of one --shard K/N split (got ${shards.join(', ')})`);
+  const n = Number([...counts][0]);
+  const present = new Set(shards.map((s) => Number(s.split('/')[0])));
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((k) => !present.has(k));
+  return missing.length ? [`shards ${missing.map((k) => `${k}/${n}`).join(', ')} are missing from this merge: their accounts are not covered`] : [];
+}
+
+export function mergeResults(parts: Results[], names: string[] = parts.map((_, i) => `part ${i + 1}`)): Results {
   if (parts.length === 0) throw new ConfigError('merge needs at least one results file');
+  const missingShards = checkMergeable(parts, names);
   const [first] = parts;
   const byAccount: Record<string, number> = {};
   const byFile: Record<string, number> = {};
@@ -193,8 +218,8 @@ export function mergeResults(parts: Results[]): Results {
       accounts: parts.flatMap((p) => p.inputs.accounts ?? []),
       apiCalls: parts.reduce((s, p) => s + (p.inputs.apiCalls ?? 0), 0),
     },
-    notices: [...new Set(parts.flatMap((p) => p.notices))],
-    incomplete: parts.some((p) => p.incomplete),
+    notices: [...new Set([...parts.flatMap((p) => p.notices), ...missingShards])],
+    incomplete: parts.some((p) => p.incomplete) || missingShards.length > 0,
   };
 }
 

@@ -203,7 +203,14 @@ describe('shards', () => {
     expect(s1.inputs.accounts?.length).toBe(2);
     expect(m.findings.map((f) => f.fingerprint).sort()).toEqual(whole.findings.map((f) => f.fingerprint).sort());
     expect(m.score.byAccount).toEqual(whole.score.byAccount);
-    expect(mergeResults([s1]).score.byAccount).toEqual(s1.score.byAccount);
+    expect(m.incomplete).toBe(false);
+    const lonely = mergeResults([s1], ['s1.json']);
+    expect(lonely.score.byAccount).toEqual(s1.score.byAccount);
+    expect(lonely.incomplete).toBe(true);
+    expect(lonely.notices).toContain('shards 2/2 are missing from this merge: their accounts are not covered');
+    const twice = await cli(['merge', 's1.json', 's1.json', '--quiet'], dir);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/is in both s1\.json and s1\.json/);
   });
 });
 

@@ -420,7 +420,7 @@ function readResults(file: string, io: Io): Results {
 function cmdMerge(args: string[], values: Values, io: Io): number {
   if (args.length === 0) throw new ConfigError('merge needs the results JSON files of the shards');
   unsupported(values);
-  const merged = mergeResults(args.map((file) => readResults(file, io)));
+  const merged = mergeResults(args.map((file) => readResults(file, io)), args);
   return finish(merged, values, io, null);
 }
 

@@ -38,7 +38,10 @@ export function validateAgainst(schemaFile: string, value: unknown): string | nu
   const validate = validator(schemaFile);
   if (validate(value)) return null;
   const errors = validate.errors ?? [];
-  // additionalProperties errors are the most actionable (typos), so show them first.
-  const first = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
-  return first ? describe(first) : 'is invalid';
+  // additionalProperties errors are the most actionable (typos), so they come first; up to three are shown
+  // so a new check file does not take one run per mistake.
+  const ordered = [...errors.filter((e) => e.keyword === 'additionalProperties'), ...errors.filter((e) => e.keyword !== 'additionalProperties')];
+  const shown = [...new Set(ordered.map(describe))];
+  if (shown.length === 0) return 'is invalid';
+  return shown.length > 3 ? `${shown.slice(0, 3).join('; ')}; and ${shown.length - 3} more` : shown.join('; ');
 }

@@ -176,7 +176,7 @@ describe('config', () => {
   it.each([
     ['an unknown key', 'approvedRegion: [us-east-1]\n', /unknown key "approvedRegion"/],
     ['a suppression without a reason', 'suppressions:\n  - { check: SESG-NET-001, resource: "x" }\n', /reason/],
-    ['malformed YAML', 'approvedRegions: [us-east-1\n', /not valid YAML/],
+    ['malformed YAML', 'thresholds:\n  bounceAlarmMax: 0.05\napprovedRegions: [us-east-1\n', /^sesguard\.yaml:\d+: not valid YAML/],
     ['a bad account id', 'trustedAccounts: ["12345"]\n', /trustedAccounts\/0/],
   ])('rejects %s in one line naming the file', (_name, text, message) => {
     expect(() => parseConfig(text, '/x/sesguard.yaml', 'sesguard.yaml')).toThrow(ConfigError);
@@ -187,5 +187,18 @@ describe('config', () => {
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain('\n');
     }
+  });
+});
+
+describe('checks that do not list what they read', () => {
+  it('treat any Unknown in the resource as not assessed (safe default for custom checks)', () => {
+    const check = loadCheckFile(writeCheck({ reads: undefined, applies: undefined, assert: 'resource.props.groupName == "x"' }));
+    const outcome = evaluateCheck(check, sg({ groupName: 'x', egress: [{ cidrIpv4: { $unknown: 'known after apply' } }] }), ctx);
+    expect(outcome).toEqual({ kind: 'not-assessed', reason: '*: known after apply' });
+    expect(evaluateCheck(check, sg({ groupName: 'x', egress: [] }), ctx).kind).toBe('pass');
+  });
+  it('schema errors: up to three at once', () => {
+    const file = writeCheck({ severity: 'urgent', colour: 'red', sources: ['Q'] });
+    expect(() => loadCheckFile(file)).toThrow(/unknown key "colour"; .*severity.*; /);
   });
 });

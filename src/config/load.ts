@@ -25,11 +25,14 @@ export function locateConfig(explicit: string | undefined, cwd: string): string 
 export function parseConfig(text: string, file: string, displayName = file): Config {
   let raw: unknown;
   try {
-    const doc = YAML.parseDocument(text, { prettyErrors: false });
+    const doc = YAML.parseDocument(text);
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const line = e.linePos?.[0]?.line;
-      throw new ConfigError(`${displayName}${line ? `:${line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`);
+      // yaml appends "at line L, column C:" and a code excerpt: the position is already in front, the excerpt
+      // could show a secret.
+      const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new ConfigError(`${displayName}${line ? `:${line}` : ''}: not valid YAML: ${message}`);
     }
     raw = doc.toJS({ maxAliasCount: 50 }) ?? {};
   } catch (error) {

@@ -25,6 +25,7 @@ function findUnknown(value: unknown, depth = 0): Unknown | null {
 
 /** The Unknown a dotted `reads` path runs into, following arrays element-wise. */
 export function unknownAt(props: unknown, dotted: string): Unknown | null {
+  if (dotted === '*') return findUnknown(props);
   let frontier: unknown[] = [props];
   for (const segment of dotted.split('.')) {
     const next: unknown[] = [];

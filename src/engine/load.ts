@@ -64,7 +64,9 @@ export function loadCheckFile(file: string, severityOverride?: Severity): Compil
   if (def.details) compiled.details = compileField(def.details, file, 'details');
   return {
     ...def,
-    reads: def.reads ?? [],
+    // A check that does not say what it reads is treated as reading everything: any Unknown in the
+    // resource makes it not assessed. Safe for custom checks; built-in ones list their paths.
+    reads: def.reads ?? ['*'],
     file,
     effectiveSeverity: severityOverride ?? def.severity,
     compiled,

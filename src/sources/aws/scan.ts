@@ -94,7 +94,8 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
   try {
     caller = await whoAmI(base, clientBase, home);
   } catch (error) {
-    throw new ConfigError(`cannot use the AWS credentials (sts:GetCallerIdentity in ${home}): ${describeAwsError(error)}`);
+    const profile = options.profile ? ` of profile ${options.profile}` : '';
+    throw new ConfigError(`cannot use the AWS credentials${profile} (sts:GetCallerIdentity in ${home}): ${describeAwsError(error)}`);
   }
 
   const resources: Resource[] = [];

@@ -227,8 +227,10 @@ export function mergeResults(parts: Results[], names: string[] = parts.map((_, i
 // CloudTrail: detections → results
 
 /**
- * Wraps a trail run into the results document. Detections have no passing pairs, so there is no posture
- * score (overall null); config suppressions apply to findings by principal ARN or access key.
+ * Wraps a trail run into the results document; config suppressions apply to findings by principal ARN
+ * or access key. A (detection, subject) pair with a finding is a failed pair; an enabled detection the
+ * logs support that found nothing is one passed pair (it ran and saw nothing); an enabled detection the
+ * logs cannot support is one not-assessed pair. Disabled detections are none of these.
  */
 export function trailResults(run: TrailRunResult, config: Config): Results {
   const today = run.startedAt.slice(0, 10);
@@ -251,24 +253,31 @@ export function trailResults(run: TrailRunResult, config: Config): Results {
     if (decision.suppression) suppressed++;
     return { ...finding, suppressed: decision.suppression };
   });
+  const enabled = new Set(run.detections.map((d) => d.id));
+  const support = run.coverage.detectionsSupported.filter((d) => enabled.has(d.id));
+  const unsupported = support.filter((d) => !d.supported);
+  const withFindings = new Set(findings.map((f) => f.checkId));
+  const passed = support.filter((d) => d.supported && !withFindings.has(d.id)).length;
+  // Coverage of a trail run: the share of enabled detections these logs let work (1 when none is enabled).
+  const coverage = support.length === 0 ? 1 : Math.round(((support.length - unsupported.length) / support.length) * 10000) / 10000;
   return {
     schemaVersion: 1,
     tool: { name: 'sesguard', version: VERSION, informationUri: 'https://github.com/sesguard/sesguard' },
     kind: 'trail',
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    score: { overall: null, coverage: 1, worst: null, byAccount: {}, byFile: {} },
+    // No posture score: detections report what happened in a time span, not the state of resources,
+    // so there is nothing to weigh into a 0-100 score (overall and worst stay null).
+    score: { overall: null, coverage, worst: null, byAccount: {}, byFile: {} },
     findings,
-    notAssessed: run.coverage.detectionsSupported
-      .filter((d) => !d.supported)
-      .map((d) => ({ checkId: d.id, reason: d.why })),
+    notAssessed: unsupported.map((d) => ({ checkId: d.id, reason: d.why })),
     errors: run.errors,
     counts: {
-      evaluated: findings.length,
-      passed: 0,
+      evaluated: findings.length + passed,
+      passed,
       failed: findings.length - suppressed,
       suppressed,
-      notAssessed: run.coverage.detectionsSupported.filter((d) => !d.supported).length,
+      notAssessed: unsupported.length,
       notApplicable: 0,
     },
     checks: run.checks,

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -13,7 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTrail } from '../src/detections/run.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { RecordsScanner } from '../src/sources/cloudtrail/parse.js';
-import { readBuffer, readRecords } from '../src/sources/cloudtrail/read.js';
+import { lineColumn, readBuffer, readRecords } from '../src/sources/cloudtrail/read.js';
+import { renderText } from '../src/reporters/text.js';
+import { trailResults } from '../src/run.js';
+import { defaultConfig } from '../src/config/types.js';
 import { isDigestName } from '../src/sources/cloudtrail/local.js';
 import { parseS3Url } from '../src/sources/cloudtrail/s3.js';
 
@@ -110,10 +114,96 @@ describe('readRecords', () => {
     ['truncated gzip', () => chunks(gzipSync(body).subarray(0, 30)), undefined, 'truncated gzip'],
     ['truncated gzip while streaming', () => chunks(gzipSync(body).subarray(0, 30)), 10, 'truncated gzip'],
     ['not JSON', () => chunks('hello'), undefined, 'not valid JSON'],
-    ['binary junk', () => chunks(Buffer.from([0, 1, 2, 255, 254])), undefined, 'not valid JSON'],
+    ['binary junk', () => chunks(Buffer.from([0, 1, 2, 255, 254])), undefined, 'not a CloudTrail log (binary content)'],
+    ['binary junk while streaming', () => chunks(Buffer.from([0, 1, 2, 255, 254, 0, 0, 0, 0, 0, 0, 0, 0])), 10, 'not a CloudTrail log (binary content)'],
     ['a digest file', () => chunks(JSON.stringify({ digestStartTime: 'x', logFiles: [] })), undefined, 'digest'],
   ])('%s is a SourceError naming the file', async (_name, input, limit, message) => {
     await expect(collect(input(), limit)).rejects.toMatchObject({ name: 'SourceError', file: 'test.json', message: expect.stringContaining(message) });
+  });
+});
+
+describe('error messages never quote the input (SPEC §11)', () => {
+  const KEY = 'AKIAZ7Q3XN5R2LKW8M4P';
+  const SECRET = 'Zq8vN3xR7tL2mK9pW4yB6hD1sF5gJ0cA/e+uYoTi';
+  const leak = `{"Records": [{"accessKeyId": "${KEY}", "secretAccessKey": "${SECRET}"}, oops]}`;
+  const leakLines = `{\n  "Records": [\n    {"accessKeyId": "${KEY}",\n     "secretAccessKey": "${SECRET}" "x": 1}\n  ]\n}`;
+  /** Random bytes that do not start like gzip, so they reach the JSON reader. */
+  const junk = Buffer.concat([Buffer.from([0x00, 0x9b]), randomBytes(4096), Buffer.from(SECRET)]);
+
+  /** One line, no control character, and no 5-character piece of either secret. */
+  function expectSafe(message: string): void {
+    expect(message).not.toMatch(/[\n\r]/);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\ufffd]/);
+    expect(message).not.toContain('AKIA');
+    for (const secret of [KEY, SECRET]) {
+      for (let i = 0; i + 5 <= secret.length; i++) expect(message).not.toContain(secret.slice(i, i + 5));
+    }
+  }
+
+  async function errorOf(input: AsyncIterable<Uint8Array> | Buffer, name: string, limit?: number): Promise<{ file?: string; message: string }> {
+    try {
+      if (Buffer.isBuffer(input)) for await (const _record of readBuffer(input, name, limit)) void _record;
+      else for await (const _record of readRecords(input, name, limit)) void _record;
+    } catch (error) {
+      return error as { file?: string; message: string };
+    }
+    throw new Error('expected an error');
+  }
+
+  it('the safety check itself catches a quoted secret and a control character', () => {
+    expect(() => expectSafe(`Unexpected token 'o', ..."${SECRET.slice(0, 8)}"`)).toThrow();
+    expect(() => expectSafe('binary \u0007 here')).toThrow();
+  });
+
+  it('counts lines and columns from 1', () => {
+    expect(lineColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
+    expect(lineColumn('abc', 0)).toEqual({ line: 1, column: 1 });
+  });
+
+  it.each([
+    ['malformed JSON, parsed whole', () => chunks(leak), 'leak.json', undefined, `not valid JSON at line 1, column ${leak.indexOf('oops') + 1}: expected a value, found character "o"`],
+    ['malformed JSON over several lines', () => chunks(leakLines), 'leak.json', undefined, /^not valid JSON at line 4, column \d+: expected ',' or '\}', found character "\\""$/],
+    ['malformed JSON in gzip', () => chunks(gzipSync(leak)), 'leak.json.gz', undefined, /^not valid JSON at line 1, column \d+: /],
+    ['malformed record while streaming', () => chunks(leakLines.slice(0, 20), leakLines.slice(20)), 'big.json', 10, /^not valid JSON inside Records at line 4, column \d+: expected ',' or '\}'/],
+    ['random bytes named .json.gz', () => chunks(junk), 'junk.json.gz', undefined, 'not gzip data, and not a CloudTrail log (binary content)'],
+    ['random bytes named .json', () => chunks(junk), 'junk.json', undefined, 'not a CloudTrail log (binary content)'],
+    ['JSON with a NUL byte after a secret', () => chunks(Buffer.concat([Buffer.from(`{"Records": ["${SECRET}`), Buffer.from([0, 1, 2])])), 'nul.json', undefined, 'not a CloudTrail log (binary content)'],
+    ['random bytes while streaming', () => chunks(junk), 'junk.json.gz', 10, 'not a CloudTrail log (binary content)'],
+    ['gzip magic then junk', () => chunks(Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from(SECRET), randomBytes(64)])), 'bad.json.gz', undefined, /^(corrupt|truncated) gzip: /],
+    ['saved lookup-events with a broken CloudTrailEvent', () => chunks(JSON.stringify({ Events: [{ CloudTrailEvent: `{"secret": "${SECRET}", oops}` }] })), 'saved.json', undefined, 'not a CloudTrail log file: the CloudTrailEvent of Events[0] is not valid JSON'],
+  ])('%s: named, positioned, nothing quoted', async (_name, input, name, limit, expected) => {
+    const error = await errorOf(input(), name, limit);
+    expect(error.file).toBe(name);
+    if (typeof expected === 'string') expect(error.message).toBe(expected);
+    else expect(error.message).toMatch(expected);
+    expectSafe(error.message);
+  });
+
+  it('readBuffer (local files read whole) says the same without quoting', async () => {
+    for (const [buffer, name, expected] of [
+      [Buffer.from(leak), 'leak.json', /^not valid JSON at line 1, column \d+: /],
+      [gzipSync(leakLines), 'leak.json.gz', /^not valid JSON at line 4, /],
+      [junk, 'junk.json.gz', /^not gzip data, and not a CloudTrail log \(binary content\)$/],
+      [gzipSync(junk), 'junk.json.gz', /binary content/],
+    ] as const) {
+      const error = await errorOf(buffer, name);
+      expect(error.file).toBe(name);
+      expect(error.message).toMatch(expected);
+      expectSafe(error.message);
+    }
+  });
+
+  it('through `sesguard trail`: each bad file is one error line naming it, and the printed report holds no secret', async () => {
+    const dir = tempDir({ 'leak.json': leak, 'lines.json': leakLines, 'junk.json.gz': junk, 'leak2.json.gz': gzipSync(leak) });
+    const run = await runTrail([dir], { cwd: dir });
+    expect(run.errors.map((e) => e.file).sort()).toEqual(['junk.json.gz', 'leak.json', 'leak2.json.gz', 'lines.json']);
+    for (const e of run.errors) expectSafe(e.message);
+    const text = renderText(trailResults(run, defaultConfig()));
+    expect(text).toContain('leak.json: not valid JSON at line 1, column');
+    expect(text).toContain('junk.json.gz: not gzip data');
+    expect(text).not.toContain('AKIA');
+    expect(text).not.toContain(SECRET.slice(0, 5));
   });
 });
 

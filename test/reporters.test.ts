@@ -236,3 +236,129 @@ describe('markdown', () => {
     expect(md).toContain('## Top findings\n\nNone.');
   });
 });
+
+// ---- CloudTrail runs: the coverage statement comes first (docs/runbook.md §3) ---------------------
+
+function trailRun(overrides: Partial<NonNullable<Results['trail']>['coverage']> = {}): Results {
+  const ids = Array.from({ length: 10 }, (_, i) => `SESG-DET-${String(i + 1).padStart(3, '0')}`);
+  const unsupported: Record<string, string> = {
+    'SESG-DET-001': 'the logs cover 1 region(s); reconnaissance across 3 regions needs a multi-region trail or --regions all',
+    'SESG-DET-010': 'no data events in these logs: enable SES data events on the trail to see send volume',
+    'SESG-DET-006': 'disabled in the configuration',
+  };
+  return {
+    ...empty,
+    kind: 'trail',
+    score: { overall: null, coverage: 0.8889, worst: null, byAccount: {}, byFile: {} },
+    counts: { evaluated: 7, passed: 7, failed: 0, suppressed: 0, notAssessed: 2, notApplicable: 0 },
+    notAssessed: ['SESG-DET-001', 'SESG-DET-010'].map((checkId) => ({ checkId, reason: unsupported[checkId] })),
+    notices: ['SMTP sending (email-smtp.<region>.amazonaws.com) is never recorded by CloudTrail'],
+    trail: {
+      timeline: [],
+      coverage: {
+        timeSpan: { start: '2026-11-23T00:00:00.000Z', end: '2026-11-23T23:55:00.000Z' },
+        regions: ['eu-west-1'],
+        accounts: ['111122223333', '444455556666'],
+        eventCount: 5120,
+        relevantEventCount: 37,
+        malformedRecords: 0,
+        dataEventsPresent: false,
+        sesSendEventsPresent: false,
+        detectionsSupported: ids.map((id) => ({ id, supported: !(id in unsupported), why: unsupported[id] ?? `management events of ${id} are recorded` })),
+        notes: [],
+        ...overrides,
+      },
+    },
+  };
+}
+
+describe('trail coverage statement', () => {
+  it('text: starts with what the logs could show, one line per unsupported detection, supported ones counted', () => {
+    const out = reporters.text(trailRun());
+    const lines = out.split('\n');
+    expect(lines[0]).toBe('What these logs could show');
+    const block = lines.slice(0, lines.indexOf(''));
+    expect(block).toEqual([
+      'What these logs could show',
+      '  Time span:        2026-11-23T00:00:00.000Z to 2026-11-23T23:55:00.000Z',
+      '  Regions:          1: eu-west-1',
+      '  Accounts:         2: 111122223333, 444455556666',
+      '  Events:           5120 read, 37 relevant to the detections',
+      '  Data events:      none in these logs',
+      '  SES send events:  none (SES API send calls are data events; SMTP sending is never logged)',
+      '  Detections:       7 of 9 enabled detections could work on these logs (1 disabled in the configuration)',
+      '  Not supported:    SESG-DET-001: the logs cover 1 region(s); reconnaissance across 3 regions needs a multi-region trail or --regions all',
+      '  Not supported:    SESG-DET-006: disabled in the configuration',
+      '  Not supported:    SESG-DET-010: no data events in these logs: enable SES data events on the trail to see send volume',
+    ]);
+    // Supported detections are a count, not a list.
+    expect(out).not.toContain('SESG-DET-002');
+    expect(out.indexOf('What these logs could show')).toBeLessThan(out.indexOf('No open findings'));
+  });
+
+  it('text: says when data and send events are present and when nothing was read', () => {
+    const present = reporters.text(trailRun({ dataEventsPresent: true, sesSendEventsPresent: true }));
+    expect(present).toContain('  Data events:      present\n  SES send events:  present\n');
+    const none = reporters.text(trailRun({ timeSpan: null, regions: [], accounts: [], eventCount: 0, relevantEventCount: 0, malformedRecords: 3 }));
+    expect(none).toContain('  Time span:        none (no events read)\n  Regions:          none\n  Accounts:         none\n  Events:           0 read, 0 relevant to the detections, 3 malformed record(s) skipped\n');
+  });
+
+  it('text: many accounts are counted past the first twenty; control characters from the logs are removed', () => {
+    const accounts = Array.from({ length: 25 }, (_, i) => String(100000000000 + i));
+    const out = reporters.text(trailRun({ accounts, regions: ['eu-west-1\u001b[2J'] }));
+    expect(out).toContain(`  Accounts:         25: ${accounts.slice(0, 20).join(', ')} and 5 more\n`);
+    expect(out).toContain('  Regions:          1: eu-west-1[2J\n');
+    // eslint-disable-next-line no-control-regex -- asserting their absence
+    expect(out).not.toMatch(/\u001b/);
+  });
+
+  it('text and markdown: no statement without trail data', () => {
+    expect(reporters.text(empty)).not.toContain('What these logs could show');
+    expect(reporters.text(iac)).not.toContain('What these logs could show');
+    expect(reporters.markdown(empty)).not.toContain('What these logs could show');
+    expect(reporters.markdown(scan)).not.toContain('What these logs could show');
+  });
+
+  it('markdown: a section before the findings and notices, with a row per unsupported detection', () => {
+    const md = reporters.markdown(trailRun());
+    const at = md.indexOf('## What these logs could show');
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(md.indexOf('## Top findings'));
+    expect(at).toBeLessThan(md.indexOf('## Notices'));
+    const section = md.slice(at, md.indexOf('## Top findings'));
+    for (const line of [
+      '- **Time span:** 2026-11-23T00:00:00.000Z to 2026-11-23T23:55:00.000Z',
+      '- **Regions:** 1: eu-west-1',
+      '- **Accounts:** 2: 111122223333, 444455556666',
+      '- **Events:** 5120 read, 37 relevant to the detections',
+      '- **Data events:** none in these logs',
+      '- **SES send events:** none (SES API send calls are data events; SMTP sending is never logged)',
+      '- **Detections:** 7 of 9 enabled detections could work on these logs (1 disabled in the configuration)',
+      '| SESG-DET-001 | the logs cover 1 region(s); reconnaissance across 3 regions needs a multi-region trail or --regions all |',
+      '| SESG-DET-006 | disabled in the configuration |',
+      '| SESG-DET-010 | no data events in these logs: enable SES data events on the trail to see send volume |',
+    ]) {
+      expect(section.split('\n')).toContain(line);
+    }
+    expect(section).not.toContain('SESG-DET-002');
+  });
+
+  it('markdown: all supported → no table; hostile region names cannot break out', () => {
+    const all = trailRun({
+      regions: ['eu-west-1 | <script>'],
+      detectionsSupported: Array.from({ length: 10 }, (_, i) => ({ id: `SESG-DET-${String(i + 1).padStart(3, '0')}`, supported: true, why: 'ok' })),
+    });
+    const md = reporters.markdown(all);
+    expect(md).toContain('- **Detections:** 10 of 10 enabled detections could work on these logs');
+    expect(md).not.toContain('| not supported | why |');
+    expect(md).toContain('- **Regions:** 1: eu-west-1 \\| \\<script\\>');
+  });
+
+  it.each([100_000, 2_000, 700])('markdown: the statement stays within maxMarkdownBytes = %i', (max) => {
+    const accounts = Array.from({ length: 5_000 }, (_, i) => String(100000000000 + i));
+    const errors = Array.from({ length: 2_000 }, (_, i) => ({ file: `logs/${i}.json.gz`, message: 'truncated gzip: unexpected end of file' }));
+    const md = reporters.markdown({ ...trailRun({ accounts }), errors }, { maxMarkdownBytes: max });
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(max);
+    if (max >= 2_000) expect(md).toContain('## What these logs could show');
+  });
+});

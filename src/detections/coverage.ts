@@ -25,13 +25,16 @@ export interface CoverageInput {
   lookup: boolean;
 }
 
+/** The reason given for a detection switched off by the config's `checks:` (not a gap of the logs). */
+export const DISABLED_WHY = 'disabled in the configuration';
+
 const SMTP_NOTE =
   'SMTP sending (email-smtp.<region>.amazonaws.com) is never recorded by CloudTrail: abuse of SMTP credentials shows only as their creation (SESG-DET-009) and in SES sending metrics.';
 
 function support(definition: DetectionDefinition, input: CoverageInput): DetectionSupport {
   const { stats, thresholds, lookup } = input;
   const id = definition.id;
-  if (!input.active.has(id)) return { id, supported: false, why: 'disabled in the configuration' };
+  if (!input.active.has(id)) return { id, supported: false, why: DISABLED_WHY };
   if (stats.eventCount === 0) return { id, supported: false, why: 'no CloudTrail events were read' };
   if (definition.needsDataEvents) {
     if (lookup) return { id, supported: false, why: 'LookupEvents returns management events only; SES send calls are data events' };
@@ -91,5 +94,45 @@ export function buildCoverage(input: CoverageInput): Coverage {
     sesSendEventsPresent: stats.sendEvents > 0,
     detectionsSupported: input.definitions.map((d) => support(d, input)),
     notes,
+  };
+}
+
+/** The coverage statement as the reporters print it, in plain text (each reporter escapes it). */
+export interface CoverageStatement {
+  /** Label and value, in order: time span, regions, accounts, events, data events, SES send events. */
+  facts: [string, string][];
+  /** E.g. "8 of 10 enabled detections could work on these logs". */
+  summary: string;
+  /** Every detection that could not work, with its reason (disabled ones included). */
+  unsupported: { id: string; why: string }[];
+}
+
+/** At most this many regions or accounts are named; the rest are counted. */
+export const MAX_LISTED = 20;
+
+function listed(values: string[]): string {
+  if (values.length === 0) return 'none';
+  const shown = values.slice(0, MAX_LISTED).join(', ');
+  return values.length > MAX_LISTED ? `${values.length}: ${shown} and ${values.length - MAX_LISTED} more` : `${values.length}: ${shown}`;
+}
+
+export function coverageStatement(coverage: Coverage): CoverageStatement {
+  const enabled = coverage.detectionsSupported.filter((d) => d.why !== DISABLED_WHY);
+  const disabled = coverage.detectionsSupported.length - enabled.length;
+  const supported = enabled.filter((d) => d.supported).length;
+  const events = `${coverage.eventCount} read, ${coverage.relevantEventCount} relevant to the detections` +
+    (coverage.malformedRecords > 0 ? `, ${coverage.malformedRecords} malformed record(s) skipped` : '');
+  return {
+    facts: [
+      ['Time span', coverage.timeSpan ? `${coverage.timeSpan.start} to ${coverage.timeSpan.end}` : 'none (no events read)'],
+      ['Regions', listed(coverage.regions)],
+      ['Accounts', listed(coverage.accounts)],
+      ['Events', events],
+      ['Data events', coverage.dataEventsPresent ? 'present' : 'none in these logs'],
+      ['SES send events', coverage.sesSendEventsPresent ? 'present' : 'none (SES API send calls are data events; SMTP sending is never logged)'],
+    ],
+    summary: `${supported} of ${enabled.length} enabled detection${enabled.length === 1 ? '' : 's'} could work on these logs` +
+      (disabled > 0 ? ` (${disabled} disabled in the configuration)` : ''),
+    unsupported: coverage.detectionsSupported.filter((d) => !d.supported).map((d) => ({ id: d.id, why: d.why })),
   };
 }

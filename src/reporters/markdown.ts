@@ -1,6 +1,8 @@
 // Markdown reporter for `$GITHUB_STEP_SUMMARY` (SPEC §5): score, counts by severity, top findings,
 // not-assessed scope, errors and notices — never more than `maxMarkdownBytes` (GitHub rejects step
 // summaries over 1 MiB), cutting the long sections and saying so rather than failing the job.
+// A CloudTrail run shows what the logs could show right after the header (docs/runbook.md §3).
+import { coverageStatement } from '../detections/coverage.js';
 import type { Finding, NotAssessed } from '../engine/types.js';
 import type { Results } from '../results.js';
 import {
@@ -125,6 +127,24 @@ function header(results: Results): string[] {
   ];
 }
 
+/** What the logs of a CloudTrail run could show: facts, then every detection that could not work and why. */
+function trailCoverageSection(results: Results): string[] {
+  if (!results.trail) return [];
+  const statement = coverageStatement(results.trail.coverage);
+  return [
+    '',
+    '## What these logs could show',
+    '',
+    ...statement.facts.map(([label, value]) => `- **${label}:** ${escapeInline(value)}`),
+    `- **Detections:** ${escapeInline(statement.summary)}`,
+    ...(statement.unsupported.length > 0
+      ? ['', '| not supported | why |', '| --- | --- |', ...statement.unsupported.map((d) => `| ${escapeCell(d.id)} | ${escapeCell(d.why)} |`)]
+      : []),
+    '',
+    'A detection without findings means "nothing happened" only when these logs support it.',
+  ];
+}
+
 function scoreGroups(results: Results): string[] {
   const groups = [
     ...Object.entries(results.score.byAccount).map(([g, v]) => ({ g, v, kind: 'account' })),
@@ -228,6 +248,7 @@ function trendSection(results: Results, fixed: number | undefined): string[] {
 export function renderMarkdown(results: Results, options: ReportOptions = {}): string {
   const budget = new Budget(options.maxMarkdownBytes ?? DEFAULT_MAX_MARKDOWN_BYTES);
   budget.section(header(results));
+  budget.section(trailCoverageSection(results));
   budget.section(trendSection(results, options.baselineFixed));
   // Errors come before the long tables so that a cut never hides why the run cannot be trusted.
   budget.section(errorsSection(results));

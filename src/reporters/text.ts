@@ -1,5 +1,7 @@
 // Text reporter: the default stdout of every command. One line per finding, grouped by file (IaC) or
 // account (live), then counts, score, coverage, not-assessed and errors. ANSI colour only when asked.
+// A CloudTrail run starts with what the logs could show (docs/runbook.md §3), before any finding.
+import { coverageStatement } from '../detections/coverage.js';
 import type { Finding, Severity } from '../engine/types.js';
 import type { Results } from '../results.js';
 import { countBySeverity, errorWhere, formatPercent, formatScore, groupOf, locationOf, SEVERITY_ORDER, SEVERITY_RANK, type ReportOptions } from './common.js';
@@ -30,9 +32,24 @@ function clean(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '').replace(/\n/g, ' ');
 }
 
+/** The coverage statement of a CloudTrail run: "nothing found" only means something for supported detections. */
+function trailCoverage(results: Results, paint: (style: string, text: string) => string): string[] {
+  if (!results.trail) return [];
+  const statement = coverageStatement(results.trail.coverage);
+  const width = Math.max(...[...statement.facts.map(([label]) => label), 'Detections', 'Not supported'].map((label) => label.length + 1)) + 2;
+  const lines = [paint(ANSI.bold, 'What these logs could show')];
+  for (const [label, value] of statement.facts) lines.push(`  ${`${label}:`.padEnd(width)}${clean(value)}`);
+  lines.push(`  ${'Detections:'.padEnd(width)}${clean(statement.summary)}`);
+  for (const d of statement.unsupported) {
+    lines.push(paint(ANSI.yellow, `  ${'Not supported:'.padEnd(width)}${clean(d.id)}: ${clean(d.why)}`));
+  }
+  lines.push('');
+  return lines;
+}
+
 export function renderText(results: Results, options: ReportOptions = {}): string {
   const paint = (style: string, text: string) => (options.color ? `${style}${text}${ANSI.reset}` : text);
-  const lines: string[] = [];
+  const lines: string[] = [...trailCoverage(results, paint)];
 
   const groups = new Map<string, Finding[]>();
   for (const f of results.findings) {

@@ -5,7 +5,7 @@
 import { CloudTrailClient, LookupEventsCommand, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
 import type { SourceError } from '../../inventory/types.js';
 import type { CloudTrailRecord } from './types.js';
-import { describeFailure } from './read.js';
+import { describeFailure, jsonProblemMessage } from './read.js';
 
 /** LookupEvents allows 2 requests per second per account and region. */
 export const LOOKUP_INTERVAL_MS = 500;
@@ -73,8 +73,9 @@ export async function* lookupRegion(client: CloudTrailClient, region: string, op
         let record: CloudTrailRecord;
         try {
           record = JSON.parse(event.CloudTrailEvent) as CloudTrailRecord;
-        } catch (error) {
-          options.onError({ region, call: 'LookupEvents', message: `event ${event.EventId ?? '?'}: CloudTrailEvent is not JSON: ${describeFailure(error)}` });
+        } catch {
+          // Positioned, never quoted: the event may hold request parameters that are secrets.
+          options.onError({ region, call: 'LookupEvents', message: `event ${event.EventId ?? '?'}: ${jsonProblemMessage(event.CloudTrailEvent, 'CloudTrailEvent is not valid JSON')}` });
           continue;
         }
         yield record;

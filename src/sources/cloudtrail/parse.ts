@@ -20,7 +20,12 @@ export function recordsOf(value: unknown): { records: CloudTrailRecord[] } | { p
     for (const event of object.Events) {
       const raw = isObject(event) ? (event as Record<string, unknown>).CloudTrailEvent : undefined;
       if (typeof raw !== 'string') return { problem: 'not a CloudTrail log file: Events without CloudTrailEvent' };
-      records.push(JSON.parse(raw) as CloudTrailRecord);
+      try {
+        records.push(JSON.parse(raw) as CloudTrailRecord);
+      } catch {
+        // V8's message would quote the event; say which one instead.
+        return { problem: `not a CloudTrail log file: the CloudTrailEvent of Events[${records.length}] is not valid JSON` };
+      }
     }
     return { records };
   }
@@ -59,6 +64,11 @@ export class RecordsScanner {
   /** Text of the last string seen at depth 1 (a key candidate) and whether a colon followed it. */
   private lastKey: string | null = null;
   private afterColon = false;
+  /** Newlines in the text already dropped, and the characters after the last of them (for positions). */
+  private droppedLines = 0;
+  private droppedColumn = 0;
+  /** Where in `buffer` each record returned by the last push starts. */
+  private starts: number[] = [];
   sawRecords = false;
   /** Set when the text cannot be a CloudTrail file; scanning stops. */
   problem: string | null = null;
@@ -68,13 +78,39 @@ export class RecordsScanner {
     if (this.problem) return [];
     // Drop what is already consumed, keeping the start of an unfinished record.
     const keepFrom = this.recordStart >= 0 ? this.recordStart : this.position;
+    this.starts = [];
     if (keepFrom > 0) {
+      this.countDropped(keepFrom);
       this.buffer = this.buffer.slice(keepFrom);
       this.position -= keepFrom;
       if (this.recordStart >= 0) this.recordStart -= keepFrom;
     }
     this.buffer += chunk;
     return this.scan();
+  }
+
+  /**
+   * Line and column (1-based) in the whole input of `offset` within the k-th record returned by the
+   * last push, for error messages that point at a position instead of quoting the text.
+   */
+  locate(k: number, offset: number): { line: number; column: number } {
+    const at = (this.starts[k] ?? 0) + offset;
+    let line = this.droppedLines + 1;
+    let lineStart = -1;
+    for (let nl = this.buffer.indexOf('\n'); nl >= 0 && nl < at; nl = this.buffer.indexOf('\n', nl + 1)) {
+      line++;
+      lineStart = nl;
+    }
+    return { line, column: lineStart >= 0 ? at - lineStart : this.droppedColumn + at + 1 };
+  }
+
+  private countDropped(length: number): void {
+    let last = -1;
+    for (let nl = this.buffer.indexOf('\n'); nl >= 0 && nl < length; nl = this.buffer.indexOf('\n', nl + 1)) {
+      this.droppedLines++;
+      last = nl;
+    }
+    this.droppedColumn = last >= 0 ? length - last - 1 : this.droppedColumn + length;
   }
 
   /** Called at the end of input: a problem description, or null when the text was complete. */
@@ -99,7 +135,10 @@ export class RecordsScanner {
           continue;
         }
         if (code !== OPEN_BRACE) {
-          this.problem = 'not a CloudTrail log file: the top level is not a JSON object';
+          // Never quote what was found: a control character or an undecodable byte means binary data.
+          this.problem = code < 32 || code === 0x7f || code === 0xfffd
+            ? 'not a CloudTrail log (binary content)'
+            : 'not a CloudTrail log file: the top level is not a JSON object';
           return out;
         }
         this.started = true;
@@ -135,6 +174,7 @@ export class RecordsScanner {
         }
         if (code === CLOSE_BRACE && this.depth === 2 && this.recordStart >= 0) {
           out.push(text.slice(this.recordStart, i + 1));
+          this.starts.push(this.recordStart);
           this.recordStart = -1;
         }
         else if (code === CLOSE_BRACKET && this.depth === 1 && this.recordsDepth === 2) {

@@ -5,23 +5,83 @@ import { Readable, pipeline } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip } from 'node:zlib';
 import { SourceError } from '../../errors.js';
+import { findJsonProblem } from '../json-error.js';
 import { RecordsScanner, WHOLE_PARSE_LIMIT, recordsOf } from './parse.js';
 import type { CloudTrailRecord } from './types.js';
 
-/** One line, no stack: what the user sees next to the file name. */
+/** One line, no stack: what the user sees next to the file name. Never quotes the input (SPEC §11). */
 export function describeFailure(error: unknown): string {
+  // V8's JSON.parse messages quote the text around the problem, which may be a secret: never pass them on.
+  if (error instanceof SyntaxError) return 'not valid JSON';
   const e = error as NodeJS.ErrnoException & { name?: string; $metadata?: { httpStatusCode?: number } };
   if (e?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e?.message ?? '')) {
     return 'truncated gzip: unexpected end of file';
   }
-  if (e?.code === 'Z_DATA_ERROR') return `corrupt gzip: ${e.message}`;
+  if (e?.code === 'Z_DATA_ERROR') return `corrupt gzip: ${printable(e.message)}`;
   if (e?.code === 'ENOENT') return 'no such file or directory';
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return `cannot read: permission denied (${e.code})`;
   if (e?.code === 'EISDIR') return 'is a directory';
   const status = e?.$metadata?.httpStatusCode;
-  const message = String(e?.message ?? error).split('\n')[0];
+  // eslint-disable-next-line no-control-regex -- one line without control characters, whatever the error held
+  const message = String(e?.message ?? error).split('\n')[0].replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
   if (status !== undefined) return `${e.name ?? 'Error'} (HTTP ${status}): ${message}`;
   return e?.code ? `${e.code}: ${message}` : message;
+}
+
+/** Characters outside printable ASCII written as \uXXXX: a message is one line with no control characters. */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Line and column (1-based) of a character offset in `text`. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * True when bytes cannot be a JSON text: a NUL or other C0 control byte outside the JSON whitespace,
+ * or bytes that are not UTF-8. Random data and other compressed formats fail on the first few bytes.
+ */
+export function isBinary(bytes: Uint8Array): boolean {
+  for (const byte of bytes.subarray(0, 64 * 1024)) {
+    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return true;
+    if (byte === 0x7f) return true;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The message for binary input: a `.gz` name that is not gzip says so. */
+export function binaryMessage(name: string): string {
+  return /\.gz$/i.test(name) ? 'not gzip data, and not a CloudTrail log (binary content)' : 'not a CloudTrail log (binary content)';
+}
+
+/**
+ * Why a JSON text that JSON.parse refused is invalid, by position, quoting at most one character
+ * (escaped): `not valid JSON at line L, column C: <problem>`. `base` shifts the position when the
+ * text is a part of a larger file.
+ */
+export function jsonProblemMessage(text: string, what = 'not valid JSON', base?: (offset: number) => { line: number; column: number }): string {
+  const problem = findJsonProblem(text);
+  if (!problem) return what;
+  const { line, column } = base ? base(problem.offset) : lineColumn(text, problem.offset);
+  return `${what} at line ${line}, column ${column}: ${printable(problem.message)}`;
+}
+
+/** The message for a whole log that JSON.parse refused. */
+function invalidLog(bytes: Uint8Array, name: string): string {
+  if (isBinary(bytes)) return binaryMessage(name);
+  return jsonProblemMessage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
 }
 
 async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -75,12 +135,12 @@ export async function* readRecordBatches(input: AsyncIterable<Uint8Array>, name:
         if (heldBytes <= wholeParseLimit) continue;
         scanner = new RecordsScanner();
         decoder = new TextDecoder('utf-8');
-        for (const part of held) yield parseEach(scanner.push(decoder.decode(part, { stream: true })), name);
+        for (const part of held) yield parseEach(scanner.push(decoder.decode(part, { stream: true })), name, scanner);
         held.length = 0;
         if (scanner.problem) break;
         continue;
       }
-      yield parseEach(scanner.push((decoder as TextDecoder).decode(chunk, { stream: true })), name);
+      yield parseEach(scanner.push((decoder as TextDecoder).decode(chunk, { stream: true })), name, scanner);
       if (scanner.problem) break;
     }
   } catch (error) {
@@ -88,19 +148,20 @@ export async function* readRecordBatches(input: AsyncIterable<Uint8Array>, name:
     throw new SourceError(describeFailure(error), name);
   }
   if (scanner) {
-    yield parseEach(scanner.push((decoder as TextDecoder).decode()), name);
+    yield parseEach(scanner.push((decoder as TextDecoder).decode()), name, scanner);
     const problem = scanner.end();
     if (problem) throw new SourceError(problem, name);
     return;
   }
   if (heldBytes === 0) throw new SourceError('empty file', name);
   let value: unknown;
-  try {
-    value = JSON.parse(Buffer.concat(held).toString('utf8'));
-  } catch (error) {
-    throw new SourceError(`not valid JSON: ${describeFailure(error)}`, name);
-  }
+  const whole = Buffer.concat(held);
   held.length = 0;
+  try {
+    value = JSON.parse(whole.toString('utf8'));
+  } catch {
+    throw new SourceError(invalidLog(whole, name), name);
+  }
   const result = recordsOf(value);
   if ('problem' in result) throw new SourceError(result.problem, name);
   yield result.records;
@@ -145,20 +206,20 @@ export async function* readBufferBatches(buffer: Buffer, name: string, wholePars
   let value: unknown;
   try {
     value = JSON.parse(text.toString('utf8'));
-  } catch (error) {
-    throw new SourceError(`not valid JSON: ${describeFailure(error)}`, name);
+  } catch {
+    throw new SourceError(invalidLog(text, name), name);
   }
   const result = recordsOf(value);
   if ('problem' in result) throw new SourceError(result.problem, name);
   yield result.records;
 }
 
-function parseEach(texts: string[], name: string): CloudTrailRecord[] {
-  return texts.map((text) => {
+function parseEach(texts: string[], name: string, scanner: RecordsScanner): CloudTrailRecord[] {
+  return texts.map((text, k) => {
     try {
       return JSON.parse(text) as CloudTrailRecord;
-    } catch (error) {
-      throw new SourceError(`not valid JSON inside Records: ${describeFailure(error)}`, name);
+    } catch {
+      throw new SourceError(jsonProblemMessage(text, 'not valid JSON inside Records', (offset) => scanner.locate(k, offset)), name);
     }
   });
 }

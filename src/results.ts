@@ -7,7 +7,10 @@ import type { Coverage, PrincipalTimeline } from './detections/types.js';
 export interface Score {
   /** Mean over groups (files or accounts); null when nothing could be assessed. */
   overall: number | null;
-  /** assessed / (assessed + not assessed) over all (check, resource) pairs; 1 when there were none. */
+  /**
+   * assessed / (assessed + not assessed) over all (check, resource) pairs; 1 when there were none. For trail
+   * runs: supported / enabled detections (what the logs could show).
+   */
   coverage: number;
   /** The lowest-scoring group, shown beside the mean. */
   worst: { group: string; score: number } | null;

@@ -362,3 +362,14 @@ describe('trail coverage statement', () => {
     if (max >= 2_000) expect(md).toContain('## What these logs could show');
   });
 });
+
+describe('text: a run with errors and no findings is not presented as clean', () => {
+  it.each([
+    [{ errors: [{ file: 'a.yaml', line: 2, message: 'not valid YAML' }], incomplete: false }, /^No open findings in what could be read: the run is incomplete/m],
+    [{ errors: [], incomplete: true }, /^No open findings in what could be read/m],
+    [{ errors: [], incomplete: false }, /^No open findings\.$/m],
+  ])('%j', (patch, expected) => {
+    const empty = { ...iac, findings: [], ...patch };
+    expect(reporters.text(empty)).toMatch(expected);
+  });
+});

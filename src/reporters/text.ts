@@ -81,9 +81,12 @@ export function renderText(results: Results, options: ReportOptions = {}): strin
   const breakdown = SEVERITY_ORDER.filter((s) => bySev[s].open > 0)
     .map((s) => paint(SEVERITY_COLOUR[s], `${bySev[s].open} ${s}`))
     .join(', ');
+  const untrusted = results.errors.length > 0 || results.incomplete;
   lines.push(
     open === 0
-      ? paint(ANSI.green, `No open findings${suppressed ? ` (${suppressed} suppressed)` : ''}.`)
+      ? untrusted
+        ? paint(ANSI.yellow, `No open findings in what could be read${suppressed ? ` (${suppressed} suppressed)` : ''}: the run is incomplete (see below).`)
+        : paint(ANSI.green, `No open findings${suppressed ? ` (${suppressed} suppressed)` : ''}.`)
       : `${open} open finding${open === 1 ? '' : 's'} (${breakdown})${suppressed ? `, ${suppressed} suppressed` : ''}.`,
   );
 

@@ -1,12 +1,11 @@
 // Loads checks from policy directories: YAML → schema validation (ajv) → CEL compiled once.
 // Any problem is a PolicyError naming the file: a broken custom check must never be silently skipped.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { PolicyError } from '../errors.js';
-import { validateAgainst } from '../schemas.js';
 import { BUILTIN_POLICY_DIR } from '../paths.js';
 import { compile, type Compiled } from './cel.js';
+import { readPolicyYaml } from './policy-file.js';
 import type { CheckDefinition, LoadedCheck, Severity } from './types.js';
 
 export interface CompiledCheck extends LoadedCheck {
@@ -45,18 +44,7 @@ function compileField(expression: string, file: string, field: string): Compiled
 
 /** Parses, validates and compiles one check file. */
 export function loadCheckFile(file: string, severityOverride?: Severity): CompiledCheck {
-  let raw: unknown;
-  try {
-    raw = YAML.parse(readFileSync(file, 'utf8'), { maxAliasCount: 50 });
-  } catch (error) {
-    const message = ((error as Error).message ?? String(error)).split('\n')[0];
-    throw new PolicyError(`not valid YAML: ${message}`, file);
-  }
-  const problem = validateAgainst('check.schema.json', raw);
-  if (problem) throw new PolicyError(`fails the check schema: ${problem}`, file);
-  const def = raw as CheckDefinition;
-  const base = path.basename(file).replace(/\.ya?ml$/i, '');
-  if (base !== def.id) throw new PolicyError(`id ${def.id} does not match the file name ${base}`, file);
+  const def = readPolicyYaml<CheckDefinition>(file, 'check.schema.json', 'check');
   const compiled: CompiledCheck['compiled'] = {
     assert: compileField(def.assert, file, 'assert'),
   };

@@ -1,6 +1,6 @@
 // `sesguard trail` through the CLI: a generated day of logs with an attack and benign look-alikes, the bad
 // inputs of the trail issue (one line each, the rest analysed, exit 2), suppressions, and time options.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedAttackFindings, writeDay } from '../src/detections/generate.js';
@@ -28,9 +28,13 @@ describe('sesguard trail', () => {
     expect(results.trail.timeline.length).toBeGreaterThan(0);
     expect(results.trail.coverage.detectionsSupported).toHaveLength(10);
   });
-  it('SARIF of a trail run goes to its own category', async () => {
+  it('SARIF of a trail run goes to its own category and points at a log file that exists', async () => {
     const r = await cli(['trail', 'logs', '--format', 'sarif', '--fail-on', 'none'], dir);
-    expect(JSON.parse(r.stdout).runs[0].automationDetails.id).toMatch(/^sesguard\/trail\//);
+    const run = JSON.parse(r.stdout).runs[0];
+    expect(run.automationDetails.id).toMatch(/^sesguard\/trail\//);
+    const uri = run.results[0].locations[0].physicalLocation.artifactLocation.uri;
+    expect(uri).toMatch(/^logs\/.*\.json(\.gz)?$/);
+    expect(existsSync(path.join(dir, decodeURIComponent(uri)))).toBe(true);
   });
   it('config suppressions apply by principal ARN', async () => {
     const d = tempDir({

@@ -383,7 +383,10 @@ async function cmdTrail(args: string[], values: Values, io: Io): Promise<number>
     endpoint: values['endpoint-url'],
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
   });
-  return finish(trailResults(run, config), values, io, config);
+  // SARIF needs a file for each result: without a config file to anchor on, use the first log read.
+  const firstLog = run.inputs.files.find((f) => !/^s3:|^lookup/.test(f.file))?.file;
+  const anchored = values['sarif-anchor'] || config.file || !firstLog ? values : { ...values, 'sarif-anchor': firstLog };
+  return finish(trailResults(run, config), anchored, io, config);
 }
 
 function cmdEvaluate(args: string[], values: Values, io: Io): number {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../engine/types.js';
 import type { CloudTrailRecord } from '../sources/cloudtrail/types.js';
-import { buildCoverage } from './coverage.js';
+import { buildCoverage, type TrailStats } from './coverage.js';
 import { SES, isDataEvent, isSend, toEvent } from './event.js';
 import { DETECTORS } from './rules/index.js';
 import { shortPrincipal } from './rules/util.js';
@@ -50,18 +50,7 @@ export interface TrailAnalyzer {
   finish(): TrailReport;
 }
 
-interface Stats {
-  eventCount: number;
-  malformed: number;
-  duplicates: number;
-  first: number;
-  last: number;
-  regions: Set<string>;
-  accounts: Set<string>;
-  dataEvents: boolean;
-  sendEvents: number;
-  awsCallers: Set<string>;
-}
+type Stats = TrailStats;
 
 export function fingerprintOf(checkId: string, subject: string, windowStart: number): string {
   return createHash('sha256').update(`${checkId}\u0000${subject}\u0000${iso(windowStart)}`).digest('hex').slice(0, 32);

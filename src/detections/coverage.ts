@@ -4,19 +4,22 @@
 import type { Coverage, DetectionDefinition, DetectionSupport, TrailThresholds } from './types.js';
 import { iso } from './windows.js';
 
+/** What the analyzer counts while records stream by. */
+export interface TrailStats {
+  eventCount: number;
+  malformed: number;
+  duplicates: number;
+  first: number;
+  last: number;
+  regions: Set<string>;
+  accounts: Set<string>;
+  dataEvents: boolean;
+  sendEvents: number;
+  awsCallers: Set<string>;
+}
+
 export interface CoverageInput {
-  stats: {
-    eventCount: number;
-    malformed: number;
-    duplicates: number;
-    first: number;
-    last: number;
-    regions: Set<string>;
-    accounts: Set<string>;
-    dataEvents: boolean;
-    sendEvents: number;
-    awsCallers: Set<string>;
-  };
+  stats: TrailStats;
   keptCount: number;
   definitions: DetectionDefinition[];
   /** Detections enabled by config. */

@@ -11,16 +11,23 @@ import { timedAsync } from './measure.js';
 
 interface Fake {
   endpoint: string;
-  stop: () => void;
+  /** Stops the server; resolves with its CPU time. */
+  stop: () => Promise<{ cpuMs: number; calls: number }>;
 }
 
 async function startFake(options: { accounts: number; regions: number; principals: number; latencyMs: number; throttleRate: number }): Promise<Fake> {
   const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'bench', 'fake-server.js'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
+    lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`fake AWS exited ${code}`)));
   });
-  return { endpoint: line.trim(), stop: () => child.stdin.end() };
+  const stop = () =>
+    new Promise<{ cpuMs: number; calls: number }>((resolve) => {
+      lines.once('line', (usage) => resolve(JSON.parse(usage) as { cpuMs: number; calls: number }));
+      child.stdin.end();
+    });
+  return { endpoint: line.trim(), stop };
 }
 
 const credentials = async () => ({ accessKeyId: 'AKIABENCHCALLER00001', secretAccessKey: 'bench' });
@@ -45,8 +52,11 @@ export async function benchB3(accounts = 200, regions = 4, concurrency = 32): Pr
     const cpuBefore = process.cpuUsage();
     const whole = await scanOnce(fake.endpoint, concurrency);
     const cpu = process.cpuUsage(cpuBefore);
+    const served = await fake.stop();
+    const fakeAgain = await startFake({ accounts, regions, principals: 4, latencyMs, throttleRate: 0.01 });
     const member = whole.snapshot.scope.accounts.find((a) => !a.isManagementAccount && a.status === 'scanned')?.accountId;
-    const alone = member ? await scanOnce(fake.endpoint, 64, [member]) : { ms: 0 };
+    const alone = member ? await scanOnce(fakeAgain.endpoint, 64, [member]) : { ms: 0 };
+    await fakeAgain.stop();
     const throughputBound = (whole.snapshot.apiCalls * latencyMs) / concurrency;
     const bound = Math.max(throughputBound, alone.ms);
     const failed = whole.snapshot.scope.accounts.filter((a) => a.status !== 'scanned').length;
@@ -66,16 +76,18 @@ export async function benchB3(accounts = 200, regions = 4, concurrency = 32): Pr
         'bound ms: one account alone': Math.round(alone.ms),
         'ratio wall / bound (target ≤ 1.5)': Number((whole.ms / bound).toFixed(2)),
         'scanner CPU ms (SDK signing, parsing)': Math.round((cpu.user + cpu.system) / 1000),
-        'ratio wall / max(bound, scanner CPU)': Number((whole.ms / Math.max(bound, (cpu.user + cpu.system) / 1000)).toFixed(2)),
+        'fake AWS CPU ms (its own process)': served.cpuMs,
+        'ratio wall / max(bound, scanner CPU, fake CPU)': Number((whole.ms / Math.max(bound, (cpu.user + cpu.system) / 1000, served.cpuMs)).toFixed(2)),
         'API calls per account-region': callsPerAccountRegion(whole.snapshot),
         'calls per account-region, 4 principals': callsPerAccountRegion(a.snapshot),
         'calls per account-region, 40 principals': callsPerAccountRegion(b.snapshot),
       };
     } finally {
-      many.stop();
-      few.stop();
+      await many.stop();
+      await few.stop();
     }
-  } finally {
-    fake.stop();
+  } catch (error) {
+    await fake.stop().catch(() => undefined);
+    throw error;
   }
 }

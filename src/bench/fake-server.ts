@@ -12,5 +12,8 @@ const fake = await startFakeAws(generateScenario({ accounts: options.accounts, r
 process.stdout.write(`${fake.endpoint}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {
+  // Report this process's CPU so the benchmark can tell a scanner-bound run from a fake-bound one.
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ cpuMs: Math.round((cpu.user + cpu.system) / 1000), calls: fake.calls.length })}\n`);
   void fake.close().then(() => process.exit(0));
 });

@@ -1,6 +1,14 @@
 // Types of the CloudTrail detection stage (SPEC §8, SESG-DET-*): the compact event the analyzer keeps,
 // the detector contract, and the report handed to the CLI and reporters.
 import type { Finding, Severity } from '../engine/types.js';
+import type { CloudTrailRecord } from '../sources/cloudtrail/types.js';
+
+/** One fixture case of a detection: CloudTrail records as AWS writes them, optionally other thresholds. */
+export interface DetectionFixtureCase {
+  name: string;
+  records: CloudTrailRecord[];
+  thresholds?: Partial<TrailThresholds>;
+}
 
 /** A detection's metadata as written in policies/det/<id>.yaml (schemas/detection.schema.json). */
 export interface DetectionDefinition {
@@ -15,6 +23,8 @@ export interface DetectionDefinition {
   events: { source: string; names: string[] }[];
   /** True when it can only work on data events (SES send calls). */
   needsDataEvents?: boolean;
+  /** Cases that must produce a finding of this detection (`fires`) and benign look-alikes that must not (`quiet`). */
+  fixtures: { fires: DetectionFixtureCase[]; quiet: DetectionFixtureCase[] };
   /** The file it was loaded from. */
   file: string;
 }

@@ -1,0 +1,53 @@
+// The fixtures every CloudTrail detection carries (policies/det/<id>.yaml `fixtures:`): each `fires`
+// case must produce a finding of its detection, each `quiet` case (a benign look-alike) none.
+import { describe, expect, it } from 'vitest';
+import { DETECTION_DIR, loadDetections, runDetectionFixtures } from '../src/detections/index.js';
+import { DETECTORS } from '../src/detections/rules/index.js';
+import type { DetectionDefinition } from '../src/detections/types.js';
+
+const definitions = loadDetections(DETECTION_DIR);
+const results = runDetectionFixtures(definitions);
+
+describe('detection fixtures', () => {
+  it.each(results.map((r) => [`${r.checkId} ${r.expected}: ${r.caseName}`, r] as const))('%s', (_name, result) => {
+    expect(result.fired).toBe(result.expected === 'fires');
+    expect(result.ok).toBe(true);
+  });
+
+  it('every detection has fires and quiet cases, and every detector a definition', () => {
+    expect(definitions.map((d) => d.id).sort()).toEqual(DETECTORS.map((d) => d.id).sort());
+    for (const d of definitions) {
+      const kinds = new Set(results.filter((r) => r.checkId === d.id).map((r) => r.expected));
+      expect([d.id, [...kinds].sort()]).toEqual([d.id, ['fires', 'quiet']]);
+    }
+  });
+});
+
+describe('runDetectionFixtures', () => {
+  const base = definitions.find((d) => d.id === 'SESG-DET-001') as DetectionDefinition;
+
+  it('a fires case that does not fire and a quiet case that fires are both not ok', () => {
+    // Swap the cases: the quiet look-alikes now claim to fire, the attack claims to be quiet.
+    const swapped: DetectionDefinition = { ...base, fixtures: { fires: base.fixtures.quiet, quiet: base.fixtures.fires } };
+    const got = runDetectionFixtures([swapped]);
+    expect(got.length).toBe(base.fixtures.fires.length + base.fixtures.quiet.length);
+    expect(got.every((r) => !r.ok)).toBe(true);
+    expect(got.filter((r) => r.expected === 'quiet').every((r) => r.fired)).toBe(true);
+    expect(got.filter((r) => r.expected === 'fires').every((r) => !r.fired)).toBe(true);
+  });
+
+  it("a case's thresholds apply: the two-region case is quiet at the default of three regions", () => {
+    const twoRegions = base.fixtures.fires.find((c) => c.thresholds?.reconRegions === 2);
+    expect(twoRegions).toBeDefined();
+    const withoutThresholds = { ...twoRegions!, thresholds: undefined };
+    const got = runDetectionFixtures([{ ...base, fixtures: { fires: [withoutThresholds], quiet: [] } }]);
+    expect(got).toEqual([{ checkId: 'SESG-DET-001', file: base.file, caseName: twoRegions!.name, expected: 'fires', fired: false, ok: false }]);
+  });
+
+  it('only findings of the case own detection count: a DET-002 run does not satisfy a DET-001 fires case', () => {
+    const det002 = definitions.find((d) => d.id === 'SESG-DET-002') as DetectionDefinition;
+    const got = runDetectionFixtures([{ ...base, fixtures: { fires: det002.fixtures.fires, quiet: [] } }, det002]);
+    const asDet001 = got.find((r) => r.checkId === 'SESG-DET-001');
+    expect(asDet001).toMatchObject({ expected: 'fires', fired: false, ok: false });
+  });
+});

@@ -1,6 +1,10 @@
 // The fixtures every CloudTrail detection carries (policies/det/<id>.yaml `fixtures:`): each `fires`
 // case must produce a finding of its detection, each `quiet` case (a benign look-alike) none.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PolicyError } from '../src/errors.js';
 import { DETECTION_DIR, loadDetections, runDetectionFixtures } from '../src/detections/index.js';
 import { DETECTORS } from '../src/detections/rules/index.js';
 import type { DetectionDefinition } from '../src/detections/types.js';
@@ -49,5 +53,30 @@ describe('runDetectionFixtures', () => {
     const got = runDetectionFixtures([{ ...base, fixtures: { fires: det002.fixtures.fires, quiet: [] } }, det002]);
     const asDet001 = got.find((r) => r.checkId === 'SESG-DET-001');
     expect(asDet001).toMatchObject({ expected: 'fires', fired: false, ok: false });
+  });
+});
+
+describe('the detection schema requires fixtures', () => {
+  const original = readFileSync(path.join(DETECTION_DIR, 'SESG-DET-001.yaml'), 'utf8');
+  const withoutFixtures = original.slice(0, original.indexOf('\nfixtures:') + 1);
+  const fires = original.slice(original.indexOf('\n  fires:') + 1, original.indexOf('\n  quiet:') + 1);
+
+  it.each([
+    ['no fixtures block', withoutFixtures, /fixtures/],
+    ['an empty quiet list', `${withoutFixtures}fixtures:\n${fires}  quiet: []\n`, /quiet/],
+    ['no fires list', `${withoutFixtures}fixtures:\n  quiet: []\n`, /fires/],
+    ['a case with an unknown key', original.replace('  fires:\n    - name:', '  fires:\n    - expect: 1\n      name:'), /unknown key "expect"/],
+  ])('a detection with %s is a PolicyError', (_name, text, message) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sesguard-detfix-'));
+    writeFileSync(path.join(dir, 'SESG-DET-001.yaml'), text);
+    expect(text).not.toBe(original);
+    expect(() => loadDetections(dir)).toThrow(PolicyError);
+    expect(() => loadDetections(dir)).toThrow(message);
+  });
+
+  it('the unmodified file loads', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sesguard-detfix-'));
+    writeFileSync(path.join(dir, 'SESG-DET-001.yaml'), original);
+    expect(loadDetections(dir)[0].fixtures.quiet.length).toBeGreaterThan(0);
   });
 });

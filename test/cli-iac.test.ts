@@ -1,6 +1,6 @@
 // `sesguard iac` end to end through the CLI entry: walking, recognition by content, exit codes, outputs,
 // and the bad inputs of SPEC §11 (IaC part): one line naming the file, exit 2, the other files still scanned.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from './helpers.js';
@@ -180,10 +180,22 @@ describe('other commands', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/SESG-NET-001\s+medium/);
   });
-  it('policies test runs the built-in fixtures', async () => {
+  it('policies test runs the built-in fixtures of checks and detections', async () => {
     const r = await cli(['policies', 'test'], tempDir());
-    expect(r.stdout).toMatch(/fixtures: \d+ passed, 0 failed/);
+    expect(r.stdout).toMatch(/^40 checks, \d+ fixtures: \d+ passed, 0 failed$/m);
     expect(r.code).toBe(0);
+  });
+  it('policies test on a custom directory runs its checks and reports a failing case', async () => {
+    const dir = tempDir();
+    const own = path.join(dir, 'mine');
+    mkdirSync(own);
+    copyFileSync(path.join(__dirname, '..', 'policies', 'net', 'SESG-NET-001.yaml'), path.join(own, 'SESG-NET-001.yaml'));
+    expect((await cli(['policies', 'test', 'mine'], dir)).stdout).toMatch(/^1 checks, \d+ fixtures: \d+ passed, 0 failed$/m);
+    const text = readFileSync(path.join(own, 'SESG-NET-001.yaml'), 'utf8').replace(/FromPort: 25|fromPort: 25/g, 'fromPort: 26');
+    writeFileSync(path.join(own, 'SESG-NET-001.yaml'), text);
+    const broken = await cli(['policies', 'test', 'mine'], dir);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/^FAIL SESG-NET-001 /m);
   });
   it('report re-renders a saved results file', async () => {
     const dir = tempDir({ 'bad.yaml': BAD_CFN });

@@ -16,7 +16,7 @@ import { applyBaseline, readBaseline } from '../engine/baseline.js';
 import { verifyEvidenceBundle, writeEvidenceBundle, type BundleFile } from '../evidence/bundle.js';
 import type { Results } from '../results.js';
 import { checksFor, evaluateSnapshot, mergeResults, parseSnapshot, runIac, trailResults } from '../run.js';
-import { runTrail, DEFAULT_REGIONS, loadDetections } from '../detections/index.js';
+import { runTrail, DEFAULT_REGIONS, DETECTION_DIR, loadDetections, runDetectionFixtures } from '../detections/index.js';
 import { writeDay } from '../detections/generate.js';
 import { scanLive, type ScanProgress } from '../sources/aws/scan.js';
 import { SES_REGIONS } from '../sources/aws/regions.js';
@@ -456,18 +456,24 @@ function cmdChecks(values: Values, io: Io): number {
 }
 
 function cmdPoliciesTest(args: string[], io: Io): number {
-  const dir = args[0];
-  const checks = dir ? loadChecks({ policyDirs: [path.resolve(io.cwd, dir)], onlyDirs: true }) : loadChecks();
-  const results = runFixtures(checks);
-  let failed = 0;
-  for (const r of results) {
-    if (r.ok) continue;
-    failed++;
-    const why = r.actual.kind === 'not-assessed' || r.actual.kind === 'not-applicable' ? ` (${r.actual.reason ?? ''})` : '';
-    io.stdout(`FAIL ${r.checkId} "${r.caseName}": expected ${r.expected}, got ${r.actual.kind}${why}\n`);
-  }
-  io.stdout(`${checks.length} checks, ${results.length} fixtures: ${results.length - failed} passed, ${failed} failed\n`);
-  return failed > 0 ? 1 : 0;
+  const dir = args[0] ? path.resolve(io.cwd, args[0]) : undefined;
+  const detectionsOnly = dir !== undefined && dir === DETECTION_DIR;
+  const checks = detectionsOnly ? [] : dir ? loadChecks({ policyDirs: [dir], onlyDirs: true }) : loadChecks();
+  const detections = detectionsOnly || !dir ? loadDetections() : [];
+  const rows = [
+    ...runFixtures(checks).map((r) => ({
+      ok: r.ok,
+      text: `${r.checkId} "${r.caseName}": expected ${r.expected}, got ${r.actual.kind}${'reason' in r.actual && r.actual.reason ? ` (${r.actual.reason})` : ''}`,
+    })),
+    ...runDetectionFixtures(detections).map((r) => ({
+      ok: r.ok,
+      text: `${r.checkId} "${r.caseName}": expected it to ${r.expected === 'fires' ? 'fire' : 'stay quiet'}, it ${r.fired ? 'fired' : 'did not fire'}`,
+    })),
+  ];
+  const failed = rows.filter((r) => !r.ok);
+  for (const r of failed) io.stdout(`FAIL ${r.text}\n`);
+  io.stdout(`${checks.length + detections.length} checks, ${rows.length} fixtures: ${rows.length - failed.length} passed, ${failed.length} failed\n`);
+  return failed.length > 0 ? 1 : 0;
 }
 
 function cmdReport(args: string[], values: Values, io: Io): number {

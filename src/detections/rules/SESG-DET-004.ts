@@ -3,7 +3,7 @@
 import { SES, isTrue, param } from '../event.js';
 import type { Detector, Hit, TrailEvent } from '../types.js';
 import { MINUTE, distinct, gapClusters, groupBy } from '../windows.js';
-import { failures, shortPrincipal, str } from './util.js';
+import { failures, principalScope, shortPrincipal, str } from './util.js';
 
 /** Each call and where its "enabled" flag sits (SES v1 camelCase, v2 PascalCase). */
 const ENABLE_FLAGS: Record<string, string[]> = {
@@ -34,12 +34,7 @@ export const detector: Detector = {
       for (const cluster of gapClusters(events, windowMs)) {
         const targets = distinct(cluster.map(target));
         hits.push({
-          subject: principal,
-          subjectKind: 'principal',
-          account: cluster[0].account,
-          region: distinct(cluster.map((e) => e.region)).length === 1 ? cluster[0].region : undefined,
-          windowStart: cluster[0].time,
-          windowEnd: cluster[cluster.length - 1].time,
+          ...principalScope(principal, cluster),
           message:
             `${shortPrincipal(principal)} re-enabled SES sending for ${targets.join('; ')}${failures(cluster)}. ` +
             `Find out why sending was paused before leaving it on.`,

@@ -3,7 +3,7 @@
 import { SES, param } from '../event.js';
 import type { Detector, Hit, TrailEvent } from '../types.js';
 import { MINUTE, distinct, gapClusters, groupBy } from '../windows.js';
-import { failures, shortPrincipal, str } from './util.js';
+import { failures, principalScope, shortPrincipal, str } from './util.js';
 
 const IDENTITY_PARAMS: Record<string, string[]> = {
   CreateEmailIdentity: ['emailIdentity'],
@@ -27,12 +27,7 @@ export const detector: Detector = {
       for (const cluster of gapClusters(events, windowMs)) {
         const identities = distinct(cluster.map(identityOf));
         hits.push({
-          subject: principal,
-          subjectKind: 'principal',
-          account: cluster[0].account,
-          region: distinct(cluster.map((e) => e.region)).length === 1 ? cluster[0].region : undefined,
-          windowStart: cluster[0].time,
-          windowEnd: cluster[cluster.length - 1].time,
+          ...principalScope(principal, cluster),
           message:
             `${shortPrincipal(principal)} created or verified SES identit${identities.length > 1 ? 'ies' : 'y'} ` +
             `${identities.join(', ')} in ${distinct(cluster.map((e) => e.region)).join(', ')}${failures(cluster)}. ` +

@@ -4,7 +4,7 @@
 import { EC2, param } from '../event.js';
 import type { Detector, Hit, TrailEvent } from '../types.js';
 import { MINUTE, distinct, gapClusters, groupBy } from '../windows.js';
-import { asArray, failures, shortPrincipal, str } from './util.js';
+import { asArray, failures, principalScope, shortPrincipal, str } from './util.js';
 
 export const MAIL_PORTS = [25, 465, 587];
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -129,12 +129,7 @@ export const detector: Detector = {
       for (const cluster of gapClusters(events, windowMs)) {
         const openings = cluster.flatMap((e) => openingsOf.get(e) ?? []);
         hits.push({
-          subject: principal,
-          subjectKind: 'principal',
-          account: cluster[0].account,
-          region: distinct(cluster.map((e) => e.region)).length === 1 ? cluster[0].region : undefined,
-          windowStart: cluster[0].time,
-          windowEnd: cluster[cluster.length - 1].time,
+          ...principalScope(principal, cluster),
           message:
             `${shortPrincipal(principal)} opened security-group egress to the world on a mail port: ` +
             `${distinct(openings.map(describe)).join('; ')}${failures(cluster)}. Revoke the rule unless this host is an approved relay.`,

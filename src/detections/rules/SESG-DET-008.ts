@@ -3,7 +3,7 @@
 import { CLOUDTRAIL, CLOUDWATCH, SES, isFalse, param } from '../event.js';
 import type { Detector, Hit, TrailEvent } from '../types.js';
 import { MINUTE, distinct, gapClusters, groupBy } from '../windows.js';
-import { asArray, failures, shortPrincipal, str } from './util.js';
+import { asArray, failures, principalScope, shortPrincipal, str } from './util.js';
 
 const SES_EVENTS = [
   'DeleteConfigurationSetEventDestination',
@@ -94,12 +94,7 @@ export const detector: Detector = {
       for (const cluster of gapClusters(events, windowMs)) {
         const what = distinct(cluster.map((e) => `${actions.get(e)} (${e.region})`));
         hits.push({
-          subject: principal,
-          subjectKind: 'principal',
-          account: cluster[0].account,
-          region: distinct(cluster.map((e) => e.region)).length === 1 ? cluster[0].region : undefined,
-          windowStart: cluster[0].time,
-          windowEnd: cluster[cluster.length - 1].time,
+          ...principalScope(principal, cluster),
           message:
             `${shortPrincipal(principal)} weakened monitoring: ${what.join('; ')}${failures(cluster)}. ` +
             `Restore it now; activity after this point may be missing from the logs.`,

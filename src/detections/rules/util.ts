@@ -1,5 +1,5 @@
-// Small helpers shared by the detectors: describing principals and failures in messages.
-import type { TrailEvent } from '../types.js';
+// Small helpers shared by the detectors: describing principals and failures in messages, and the scope of a hit.
+import type { Hit, TrailEvent } from '../types.js';
 import { MINUTE, distinct } from '../windows.js';
 
 /** `user/alice`, `assumed-role/deploy/session`, or the stand-in itself: short enough for a message. */
@@ -38,4 +38,17 @@ export function asArray(value: unknown): unknown[] {
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Who, where and when of a hit about one principal's cluster of calls (region only when they share one). */
+export function principalScope(principal: string, cluster: TrailEvent[]): Pick<Hit, 'subject' | 'subjectKind' | 'account' | 'region' | 'windowStart' | 'windowEnd'> {
+  const regions = distinct(cluster.map((e) => e.region));
+  return {
+    subject: principal,
+    subjectKind: 'principal',
+    account: cluster[0].account,
+    region: regions.length === 1 ? cluster[0].region : undefined,
+    windowStart: cluster[0].time,
+    windowEnd: cluster[cluster.length - 1].time,
+  };
 }

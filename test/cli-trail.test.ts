@@ -36,6 +36,12 @@ describe('sesguard trail', () => {
     expect(uri).toMatch(/^logs\/.*\.json(\.gz)?$/);
     expect(existsSync(path.join(dir, decodeURIComponent(uri)))).toBe(true);
   });
+  it('Markdown carries a per-principal timeline of the principals behind findings', async () => {
+    const r = await cli(['trail', 'logs', '--format', 'markdown', '--fail-on', 'none'], dir);
+    expect(r.stdout).toMatch(/## Timeline by principal\n\n### `arn:aws:iam::111122223333:user\/ci-deploy`/);
+    expect(r.stdout).toMatch(/\| [0-9T:.-]+Z \| [0-9T:.-]+Z \| GetSendQuota \| 8 \| [a-z0-9-]+(, [a-z0-9-]+){7} \| 198\.51\.100\.23 \| SESG-DET-001, SESG-DET-002 \|/);
+    expect(r.stdout).toMatch(/\| PutAccountDetails \| 3 \| .* \| SESG-DET-003 \|/);
+  });
   it('config suppressions apply by principal ARN', async () => {
     const d = tempDir({
       'sesguard.yaml': 'suppressions:\n  - check: "SESG-DET-*"\n    resource: "arn:aws:iam::111122223333:user/*"\n    reason: "tabletop exercise IR-9"\n',

@@ -245,6 +245,52 @@ function trendSection(results: Results, fixed: number | undefined): string[] {
   ];
 }
 
+const TIMELINE_PRINCIPALS = 10;
+const TIMELINE_ROWS = 25;
+
+/**
+ * CloudTrail runs: what each principal involved in a finding did, in time order. One row per kind of call
+ * (a sweep of eight regions is one row, not thirty-two), so the summary stays readable; JSON and HTML hold
+ * every event.
+ */
+function timelineSection(results: Results): string[] {
+  const timeline = results.trail?.timeline ?? [];
+  const involved = timeline.filter((t) => t.entries.some((e) => e.findings.length > 0));
+  if (involved.length === 0) return [];
+  const lines = ['', '## Timeline by principal'];
+  for (const t of involved.slice(0, TIMELINE_PRINCIPALS)) {
+    lines.push(
+      '',
+      `### \`${t.principal.replace(/`/g, "'")}\``,
+      '',
+      `${t.eventCount} events ${t.firstSeen} – ${t.lastSeen}; keys ${escapeInline(t.accessKeys.join(', ') || '—')}; ` +
+        `source IPs ${escapeInline(t.sourceIps.join(', ') || '—')}; regions ${escapeInline(t.regions.join(', ') || '—')}`,
+      '',
+      '| first | last | event | calls | regions | source IPs | findings |',
+      '| --- | --- | --- | ---: | --- | --- | --- |',
+    );
+    const rows = new Map<string, { first: string; last: string; event: string; calls: number; regions: Set<string>; ips: Set<string>; findings: Set<string> }>();
+    for (const e of t.entries) {
+      const event = `${e.eventName}${e.errorCode ? ` (${e.errorCode})` : ''}`;
+      const row = rows.get(event) ?? { first: e.time, last: e.time, event, calls: 0, regions: new Set(), ips: new Set(), findings: new Set() };
+      row.last = e.time;
+      row.calls++;
+      row.regions.add(e.region);
+      if (e.sourceIp) row.ips.add(e.sourceIp);
+      for (const f of e.findings) row.findings.add(f);
+      rows.set(event, row);
+    }
+    const list = [...rows.values()];
+    for (const r of list.slice(0, TIMELINE_ROWS)) {
+      const cell = (set: Set<string>) => escapeCell([...set].join(', '));
+      lines.push(`| ${escapeCell(r.first)} | ${escapeCell(r.last)} | ${escapeCell(r.event)} | ${r.calls} | ${cell(r.regions)} | ${cell(r.ips)} | ${cell(r.findings)} |`);
+    }
+    if (list.length > TIMELINE_ROWS || t.truncated) lines.push('', '…more events of this principal are in the JSON and HTML reports.');
+  }
+  if (involved.length > TIMELINE_PRINCIPALS) lines.push('', `…and ${involved.length - TIMELINE_PRINCIPALS} more principals in the JSON and HTML reports.`);
+  return lines;
+}
+
 export function renderMarkdown(results: Results, options: ReportOptions = {}): string {
   const budget = new Budget(options.maxMarkdownBytes ?? DEFAULT_MAX_MARKDOWN_BYTES);
   budget.section(header(results));
@@ -254,6 +300,7 @@ export function renderMarkdown(results: Results, options: ReportOptions = {}): s
   budget.section(errorsSection(results));
   budget.section(topFindings(results));
   budget.section(notAssessedSection(results));
+  budget.section(timelineSection(results));
   budget.section(scoreGroups(results));
   budget.section(noticesSection(results));
   return budget.text();

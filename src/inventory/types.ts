@@ -9,15 +9,49 @@
 // - Sub-objects that sit at their own place in a file (a policy statement, an egress rule) may carry
 //   `line`/`column` so a finding can point at the offending property rather than at the resource.
 
-/** Marker for a value the source cannot determine. `reason` is shown to the user. */
+/**
+ * Marker for a value the source cannot determine. `$unknown` is the reason shown to the user.
+ * A string that is only partly known (`arn:aws:ses:eu-west-1:111122223333:identity/` + an imported value)
+ * keeps its pieces in `parts`: known text and holes, in order. A hole stands for any text at all
+ * (wildcards included), so a consumer that needs the whole value treats the marker as Unknown, and one
+ * that can decide from the known pieces alone (an IAM Resource that is not an SES ARN whatever the hole
+ * holds) may do so.
+ */
 export interface Unknown {
   $unknown: string;
+  parts?: (string | Unknown)[];
 }
 
 export type Maybe<T> = T | Unknown;
 
 export function unknown(reason: string): Unknown {
   return { $unknown: reason };
+}
+
+/**
+ * Concatenation of known text and Unknown pieces: a plain string when every piece is known, otherwise an
+ * Unknown whose `parts` are the known runs (adjacent strings merged) and the holes (nested parts flattened),
+ * and whose reason lists the holes' reasons.
+ */
+export function partialString(pieces: readonly (string | Unknown)[]): Maybe<string> {
+  const parts: (string | Unknown)[] = [];
+  const push = (piece: string | Unknown): void => {
+    if (typeof piece === 'string') {
+      if (piece === '') return;
+      const last = parts[parts.length - 1];
+      if (typeof last === 'string') parts[parts.length - 1] = last + piece;
+      else parts.push(piece);
+    } else if (piece.parts) {
+      for (const inner of piece.parts) push(inner);
+    } else {
+      parts.push({ $unknown: piece.$unknown });
+    }
+  };
+  for (const piece of pieces) push(piece);
+  const holes = parts.filter((p): p is Unknown => typeof p !== 'string');
+  if (holes.length === 0) return parts.join('');
+  const reasons = [...new Set(holes.map((h) => h.$unknown))];
+  return { $unknown: reasons.join('; '), parts };
 }
 
 export function isUnknown(value: unknown): value is Unknown {

@@ -1,21 +1,32 @@
 // JSON Schema validation (ajv) for the typed boundaries: check files and the config file.
+// ajv (CommonJS) is required on the first validation, not at import: a run whose policies all come from the
+// build-time catalog and that has no config file never loads it.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMA_DIR } from './paths.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-// ajv-formats is CommonJS: its default export arrives as the module object or the function, by loader.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
-addFormats(ajv);
+const require = createRequire(import.meta.url);
+let ajv: AjvClass | null = null;
 const cache = new Map<string, ValidateFunction>();
+
+function instance(): AjvClass {
+  if (!ajv) {
+    const { Ajv } = require('ajv') as typeof import('ajv');
+    // ajv-formats is CommonJS: its export is the function, also as `default`.
+    const formats = require('ajv-formats') as { default?: (a: AjvClass) => void } & ((a: AjvClass) => void);
+    ajv = new Ajv({ allErrors: true, strict: false });
+    (formats.default ?? formats)(ajv);
+  }
+  return ajv;
+}
 
 function validator(name: string): ValidateFunction {
   let validate = cache.get(name);
   if (!validate) {
     const schema = JSON.parse(readFileSync(path.join(SCHEMA_DIR, name), 'utf8'));
-    validate = ajv.compile(schema);
+    validate = instance().compile(schema);
     cache.set(name, validate);
   }
   return validate;

@@ -1,0 +1,18 @@
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+let c = cpu(); const T = (l) => { const n = cpu(); console.log(l.padEnd(28), (n - c).toFixed(1)); c = n; };
+T('boot');
+await import('./dist/cli/main.js'); T('cli/main');
+await import('yaml'); T('yaml');
+await import('./dist/config/load.js'); T('config/load');
+await import('./dist/engine/cel.js'); T('engine/cel (cel-js+functions)');
+await import('./dist/engine/load.js'); T('engine/load');
+await import('./dist/sources/iac.js'); T('sources/iac');
+await import('./dist/engine/results.js'); T('engine/results');
+await import('./dist/run.js'); T('run');
+await import('./dist/reporters/index.js'); T('reporters');
+await import('./dist/cli/gate.js'); T('gate');
+await import('./dist/cli/iac.js'); T('cli/iac');
+const { checksFor, runIac } = await import('./dist/run.js'); const { defaultConfig } = await import('./dist/config/types.js');
+const checks = checksFor(defaultConfig()); T('checksFor');
+const r = runIac(['fixtures/iac/cloudformation/good-mail-stack.yaml'], { config: defaultConfig(), cwd: process.cwd(), checks }); T('runIac');
+const { reporters } = await import('./dist/reporters/index.js'); reporters.text(r, {}); T('text report');

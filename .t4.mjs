@@ -1,0 +1,11 @@
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const fs = await import('node:fs'); const { createHash } = await import('node:crypto');
+const { loadChecks } = await import('./dist/engine/load.js');
+let c = cpu(); const T = (l) => { const n = cpu(); console.log(l.padEnd(28), (n - c).toFixed(1)); c = n; };
+const raw = fs.readFileSync('dist/policy-catalog.json', 'utf8'); T('read catalog');
+const cat = JSON.parse(raw); T('outer parse');
+for (const e of Object.values(cat.files)) JSON.parse(e.json); T('inner parse');
+const files = Object.keys(cat.files).map(k => fs.readFileSync(k, 'utf8')); T('read yaml files');
+for (const t of files) createHash('sha256').update(t).digest('hex'); T('hash');
+loadChecks(); T('loadChecks (cold module)');
+loadChecks(); T('loadChecks again');

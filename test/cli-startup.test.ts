@@ -1,14 +1,21 @@
-// Start-up (issue 11): commands that do not call AWS never load the AWS SDK. Runs the shipped entry point
-// (bin/sesguard.js → dist/, so `npm run build` first) in a child process that records every module it loads:
-// ES modules through a resolve hook, CommonJS modules from require.cache at exit.
+// Start-up (issue 11): commands that do not call AWS never load the AWS SDK. Runs the command line in a child
+// process that records every module it loads (ES modules through a resolve hook, CommonJS modules from
+// require.cache at exit), both as shipped (bin/sesguard.js → the bundle in dist/bundle/) and as tsc compiled
+// it (dist/cli/main.js, one module per source file), so `npm run build` first.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { tempDir } from './helpers.js';
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'sesguard.js');
+const MODULES = pathToFileURL(path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js')).href;
+const ENTRIES: [string, string[]][] = [
+  ['bin/sesguard.js', [BIN]],
+  ['dist/cli/main.js', ['--input-type=module', '-e', `const { main } = await import('${MODULES}'); process.exitCode = await main(process.argv.slice(1));`, '--']],
+];
 
 function tracer(): string {
   const dir = tempDir();
@@ -62,16 +69,18 @@ describe('commands that do not call AWS do not load the AWS SDK', () => {
     ['evaluate a snapshot', ['evaluate', path.join(PACKAGE_ROOT, 'fixtures', 'demo', 'org-snapshot.json'), '--fail-on', 'none']],
     ['trail on local log files', ['trail', path.join(PACKAGE_ROOT, 'fixtures', 'cloudtrail'), '--fail-on', 'none']],
   ];
-  for (const [name, argv] of cases) {
-    it(name, () => {
-      const { code, modules } = modulesLoaded([BIN, ...argv], tempDir());
-      expect(modules.some((m) => m.includes('/dist/'))).toBe(true);
-      expect(code).not.toBeNull();
-      expect(aws(modules)).toEqual([]);
-    });
+  for (const [entry, run] of ENTRIES) {
+    for (const [name, argv] of cases) {
+      it(`${name} (${entry})`, () => {
+        const { code, modules } = modulesLoaded([...run, ...argv], tempDir());
+        expect(modules.some((m) => m.includes('/dist/'))).toBe(true);
+        expect(code).not.toBeNull();
+        expect(aws(modules)).toEqual([]);
+      });
+    }
   }
   it('iac does not load the CloudTrail detections either', () => {
-    const { modules } = modulesLoaded([BIN, 'iac', template, '--fail-on', 'none'], tempDir());
+    const { modules } = modulesLoaded([...ENTRIES[1][1], 'iac', template, '--fail-on', 'none'], tempDir());
     expect(modules.filter((m) => /\/dist\/detections\/(run|analyzer|rules)/.test(m))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Reads sesguard.yaml (or the file named by --config), validates it against its JSON Schema and fills defaults.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { yaml } from '../yaml.js';
+import YAML from 'yaml';
 import { ConfigError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 import { defaultConfig, type Config, type ConfigFile } from './types.js';
@@ -25,7 +25,7 @@ export function locateConfig(explicit: string | undefined, cwd: string): string 
 export function parseConfig(text: string, file: string, displayName = file): Config {
   let raw: unknown;
   try {
-    const doc = yaml().parseDocument(text);
+    const doc = YAML.parseDocument(text);
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const line = e.linePos?.[0]?.line;

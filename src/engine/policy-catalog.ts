@@ -3,10 +3,10 @@
 // loading ajv. An entry is used only for the very text it was made from, checked against the very schema
 // it was validated with (SHA-256 of both): an edited policy or schema, or a missing catalog, simply takes
 // the ordinary path (YAML → schema), with its ordinary errors.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PACKAGE_ROOT, SCHEMA_DIR } from '../paths.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { schemaHash, sha256 } from '../schemas.js';
 
 export const CATALOG_FILE = path.join(PACKAGE_ROOT, 'dist', 'policy-catalog.json');
 
@@ -21,24 +21,10 @@ export interface PolicyCatalog {
 }
 
 let catalog: PolicyCatalog | null = null;
-const schemaHashes = new Map<string, string>();
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /** The catalog's key for a file: its path from the package root, with `/`. */
 export function catalogKey(file: string): string {
   return path.relative(PACKAGE_ROOT, path.resolve(file)).split(path.sep).join('/');
-}
-
-export function schemaHash(schemaFile: string): string {
-  let hash = schemaHashes.get(schemaFile);
-  if (hash === undefined) {
-    hash = sha256(readFileSync(path.join(SCHEMA_DIR, schemaFile), 'utf8'));
-    schemaHashes.set(schemaFile, hash);
-  }
-  return hash;
 }
 
 function load(): PolicyCatalog {

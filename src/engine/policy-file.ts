@@ -3,7 +3,7 @@
 // Built-in files unchanged since the build come from the policy catalog, already parsed and validated.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { yaml } from '../yaml.js';
+import YAML from 'yaml';
 import { PolicyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 import { catalogValue } from './policy-catalog.js';
@@ -12,7 +12,7 @@ import { catalogValue } from './policy-catalog.js';
 export function parsePolicyText(text: string, file: string, schemaFile: string, what: string): unknown {
   let raw: unknown;
   try {
-    raw = yaml().parse(text, { maxAliasCount: 50 });
+    raw = YAML.parse(text, { maxAliasCount: 50 });
   } catch (error) {
     const message = ((error as Error).message ?? String(error)).split('\n')[0];
     throw new PolicyError(`not valid YAML: ${message}`, file);

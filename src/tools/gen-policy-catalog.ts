@@ -5,8 +5,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { loadDetections } from '../detections/load.js';
 import { loadChecks } from '../engine/load.js';
-import { CATALOG_FILE, catalogKey, schemaHash, sha256, type PolicyCatalog } from '../engine/policy-catalog.js';
+import { CATALOG_FILE, catalogKey, type PolicyCatalog } from '../engine/policy-catalog.js';
 import { parsePolicyText } from '../engine/policy-file.js';
+import { schemaHash, sha256 } from '../schemas.js';
 
 // Built from the YAML alone: an earlier catalog is never its own source.
 rmSync(CATALOG_FILE, { force: true });

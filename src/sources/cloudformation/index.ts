@@ -2,14 +2,22 @@
 // with positions, links between resources resolved, and inline suppressions from `Metadata.sesguard`.
 import type { InlineSuppression, Resource, SourceError, SourceResult } from '../../inventory/types.js';
 import { TemplateContext } from './context.js';
-import { normalizeIam } from './iam.js';
-import { normalizeMonitoring } from './monitoring.js';
-import { normalizeNetwork } from './network.js';
+import { IAM_RESOURCE_TYPES, normalizeIam } from './iam.js';
+import { MONITORING_RESOURCE_TYPES, normalizeMonitoring } from './monitoring.js';
+import { NETWORK_RESOURCE_TYPES, normalizeNetwork } from './network.js';
 import { type RawResource, isCloudFormationTemplate, parseTemplate } from './parse.js';
-import { normalizeSes } from './ses.js';
+import { SES_RESOURCE_TYPES, normalizeSes } from './ses.js';
 import { isObj, list } from './values.js';
 
 export { isCloudFormationTemplate };
+
+/** Every CloudFormation resource type the source reads (the nothing-dropped conventions test covers each). */
+export const CLOUDFORMATION_RESOURCE_TYPES: readonly string[] = [
+  ...IAM_RESOURCE_TYPES,
+  ...SES_RESOURCE_TYPES,
+  ...MONITORING_RESOURCE_TYPES,
+  ...NETWORK_RESOURCE_TYPES,
+];
 
 /** `Metadata: { sesguard: { suppress: [ { check, reason } ] } }`; one without a reason is an error. */
 function suppressions(resource: RawResource, context: TemplateContext, errors: SourceError[]): InlineSuppression[] {

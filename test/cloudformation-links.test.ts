@@ -88,7 +88,7 @@ describe('IAM', () => {
     expect(user.props.userName).toEqual({ $unknown: 'UserName is not set: CloudFormation generates the name' });
     expect(user.props.policies.map((p) => [p.name, p.definedAt?.logicalId, isUnknown(p.document) ? p.document.$unknown : 'known'])).toEqual([
       ['team-inline', 'Team', 'known'],
-      ['group ExternalGroup', undefined, 'policies of group ExternalGroup are not defined in the template'],
+      ['group ExternalGroup', undefined, 'group ExternalGroup is not defined in this template'],
     ]);
   });
 

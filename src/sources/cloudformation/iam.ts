@@ -288,7 +288,7 @@ export function normalizeIam(context: TemplateContext): Resource[] {
         name: `group ${isUnknown(name) ? '(unknown)' : name}`,
         kind: 'managed',
         ...located(context.locator.key(resource.properties, 'Groups')),
-        document: unknown(`policies of group ${isUnknown(name) ? '(unknown)' : name} are not defined in the template`),
+        document: unknown(outsideGroupReason(name)),
       });
     }
     out.push({
@@ -309,6 +309,10 @@ export function normalizeIam(context: TemplateContext): Resource[] {
   return out;
 }
 
+function outsideGroupReason(name: Maybe<string>): string {
+  return isUnknown(name) ? `the group is not defined in this template: ${name.$unknown}` : `group ${name} is not defined in this template`;
+}
+
 /**
  * Users added to a group defined elsewhere: the addition is evaluated on its own, as that group, whose policies
  * are not in the template — so the IAM checks are not assessed for it, with the reason, rather than skipped.
@@ -317,7 +321,7 @@ export function normalizeIam(context: TemplateContext): Resource[] {
 function outsideGroupAddition(context: TemplateContext, addition: RawResource): Resource<'aws.iam.group'> {
   const reference = addition.properties.GroupName;
   const name = str(reference) ?? unknown('GroupName is not set');
-  const reason = isUnknown(name) ? `the group is not defined in this template: ${name.$unknown}` : `group ${name} is not defined in this template`;
+  const reason = outsideGroupReason(name);
   return {
     type: 'aws.iam.group',
     id: context.id(addition),

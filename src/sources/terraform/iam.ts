@@ -1,6 +1,7 @@
 // IAM from a Terraform plan: roles, users and groups with every policy that applies to them (inline
 // blocks, *_policy resources, attachments, managed_policy_arns, group policies for members), and
 // aws_iam_policy resources that attach to no principal of the plan.
+import { awsManagedPolicy } from '../../inventory/aws-managed-policies.js';
 import { normalizePolicyDocument } from '../../inventory/policy-document.js';
 import { isUnknown, unknown, type AttachedPolicy, type Maybe, type Resource } from '../../inventory/types.js';
 import { arnName, namedBy, type Context } from './context.js';
@@ -54,7 +55,7 @@ export function buildIam(ctx: Context): Resource[] {
       name: arnName(arn, 'policy') ?? arn,
       kind: awsManaged ? 'aws-managed' : 'managed',
       arn,
-      document: unknown(`${awsManaged ? 'AWS' : 'customer'} managed policy ${arn} is not defined in the plan`),
+      document: awsManaged ? awsManagedPolicy(arn) : unknown(`customer managed policy ${arn} is not defined in the plan`),
     };
   };
 

@@ -68,8 +68,10 @@ describe('IAM', () => {
       ['custom', 'managed', undefined, 10, 'arn:aws:iam::111122223333:policy/custom'],
     ]);
     expect(role.props.policies[2].document).toMatchObject({ statements: [{ action: ['ses:SendEmail'] }] });
-    expect(role.props.policies[3].document).toEqual({
-      $unknown: 'managed policy arn:aws:iam::aws:policy/AmazonSESFullAccess is not defined in the template',
+    // AWS managed: the document comes from the shipped data file (data/aws-managed-policies.json).
+    expect(role.props.policies[3].document).toEqual({ statements: [{ effect: 'Allow', action: ['ses:*'], resource: ['*'] }] });
+    expect(role.props.policies[4].document).toEqual({
+      $unknown: 'managed policy arn:aws:iam::111122223333:policy/custom is not defined in the template',
     });
   });
 

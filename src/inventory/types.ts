@@ -415,12 +415,42 @@ export interface SourceError {
   message: string;
 }
 
+/**
+ * Something a source could not evaluate and worked around (an unknown function or YAML tag, a resource
+ * it skipped): reported as a notice, never an error, the rest of the input is still read.
+ */
+export interface SourceNotice {
+  file?: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/**
+ * A part of an input the source could not turn into resources (a `Fn::ForEach` over an unknown
+ * collection): every check that reads one of `resourceTypes` is not assessed there, with `reason`.
+ */
+export interface UnreadFragment {
+  file: string;
+  line?: number;
+  column?: number;
+  /** What the part is called in the input (`Fn::ForEach::Topics`). */
+  name: string;
+  reason: string;
+  /** The model types of the resources it would produce. */
+  resourceTypes: ResourceType[];
+}
+
 /** What a source produces for one input file (IaC) or one account (live). */
 export interface SourceResult {
   resources: Resource[];
   errors: SourceError[];
   /** Files recognised and parsed, by kind (for the summary). */
   files: { file: string; kind: 'cloudformation' | 'terraform-plan' }[];
+  /** Present when not empty. */
+  notices?: SourceNotice[];
+  /** Present when not empty. */
+  fragments?: UnreadFragment[];
 }
 
 /** Everything the engine evaluates. */

@@ -3,6 +3,7 @@
 // resources attached via Roles/Users/Groups, `AWS::IAM::RolePolicy` / `UserPolicy` / `GroupPolicy`,
 // `ManagedPolicyArns`, and (for users) their groups' policies. A policy resource attached to a principal
 // defined elsewhere stays visible as aws.iam.policy; users added to a group defined elsewhere, as that group.
+import { awsManagedPolicy, awsManagedPolicyName } from '../../inventory/aws-managed-policies.js';
 import { normalizePolicyDocument } from '../../inventory/policy-document.js';
 import {
   type AttachedPolicy,
@@ -48,9 +49,6 @@ const PRINCIPALS: Record<string, { nameProperty: string; attachField: string }> 
   [USER]: { nameProperty: 'UserName', attachField: 'Users' },
   [GROUP]: { nameProperty: 'GroupName', attachField: 'Groups' },
 };
-
-/** `arn:aws:iam::aws:policy/…`, also with the partition left symbolic (`arn:${AWS::Partition}:…`). */
-const AWS_MANAGED_ARN = /^arn:(?:\$\{AWS::Partition\}|[^:]+):iam::aws:policy\//;
 
 /** A policy document with the position of each statement. */
 export function policyDocument(raw: unknown, context: TemplateContext): Maybe<PolicyDocument> {
@@ -189,13 +187,19 @@ function managedPolicies(resource: RawResource, context: TemplateContext, folded
       return;
     }
     const arn = str(value);
+    const awsManaged = arn === undefined ? null : awsManagedPolicyName(arn);
+    if (arn !== undefined && awsManaged !== null) {
+      const name = awsManaged.slice(awsManaged.lastIndexOf('/') + 1);
+      out.push({ name, kind: 'aws-managed', ...(typeof arn === 'string' ? { arn } : {}), ...at, document: awsManagedPolicy(arn) });
+      return;
+    }
     if (arn === undefined || isUnknown(arn)) {
       out.push({ name: '(unknown managed policy)', kind: 'managed', ...at, document: arn ?? unknown('empty managed policy ARN') });
       return;
     }
     out.push({
       name: arn.slice(arn.lastIndexOf('/') + 1) || arn,
-      kind: AWS_MANAGED_ARN.test(arn) ? 'aws-managed' : 'managed',
+      kind: 'managed',
       arn,
       ...at,
       document: unknown(`managed policy ${arn} is not defined in the template`),

@@ -81,14 +81,52 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
+/** The encoding a byte-order mark announces, or undefined (then UTF-8 without a BOM is assumed). */
+function bomEncoding(head: Uint8Array): { encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; length: number } | undefined {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', length: 3 };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', length: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', length: 2 };
+  return undefined;
+}
+
 function looksBinary(file: string): boolean {
   const fd = openSync(file, 'r');
   try {
     const buffer = Buffer.alloc(8192);
     const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, n).includes(0);
+    const head = buffer.subarray(0, n);
+    // UTF-16 text is full of zero bytes; its byte-order mark says it is text all the same.
+    const bom = bomEncoding(head);
+    if (bom && bom.encoding !== 'utf-8') return false;
+    return head.includes(0);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * A text file's content: UTF-8, or UTF-8 / UTF-16 (LE or BE) with a byte-order mark — what Windows
+ * PowerShell's `terraform show -json > plan.json` writes. Bytes that are not valid in the announced
+ * encoding make it unreadable rather than silently replaced.
+ */
+export function readText(full: string): string {
+  const bytes = readFileSync(full);
+  const bom = bomEncoding(bytes);
+  if (!bom) return bytes.toString('utf8');
+  let text: string;
+  try {
+    text = new TextDecoder(bom.encoding, { fatal: true }).decode(bytes.subarray(bom.length));
+  } catch {
+    throw new EncodingError();
+  }
+  if (bom.encoding !== 'utf-8' && text.includes('\0')) throw new EncodingError();
+  return text;
+}
+
+/** The bytes of a file do not decode in the encoding its byte-order mark announces. */
+class EncodingError extends Error {
+  constructor() {
+    super('not a text file (bytes that are not valid in the encoding its byte-order mark announces)');
   }
 }
 
@@ -116,7 +154,7 @@ function fsCallbacks(planFile: string) {
   return {
     readTextFile: (p: string) => {
       try {
-        return readFileSync(path.resolve(base, p), 'utf8');
+        return readText(path.resolve(base, p));
       } catch {
         return undefined;
       }
@@ -155,11 +193,11 @@ export function readIacFile(full: string, shown: string): FileOutcome {
   if (binary) throw new SourceFailure('not a text file (binary content)', shown);
   let text: string;
   try {
-    text = readFileSync(full, 'utf8');
+    text = readText(full);
   } catch (error) {
+    if (error instanceof EncodingError) throw new SourceFailure(error.message, shown);
     throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (/^\s*\{/.test(text)) {
     let value: unknown;
     try {

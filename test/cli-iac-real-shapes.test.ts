@@ -79,7 +79,7 @@ describe('sesguard iac on real-shaped templates', () => {
   it('Fn::ForEach: the generated senders are checked (and pass); the loop over an unknown list is not assessed', () => {
     expect(results.findings.filter((f) => f.resource.file === `${FOLDER}/language-extensions/mail-senders.yaml`)).toEqual([]);
     const loop = results.notAssessed.filter((n) => n.logicalId === 'Fn::ForEach::TenantRelays');
-    expect(loop.map((n) => n.checkId).sort()).toEqual(['SESG-NET-001', 'SESG-NET-002']);
+    expect(loop.map((n) => n.checkId).sort()).toEqual(['SESG-NET-001', 'SESG-NET-002', 'SESG-NET-004']);
     expect(loop.every((n) => n.line === 85 && /parameter Tenants has no default/.test(n.reason))).toBe(true);
   });
 

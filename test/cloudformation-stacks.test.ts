@@ -116,6 +116,17 @@ describe('Fn::ImportValue', () => {
   });
 });
 
+test('a template that cannot be used fails alone: the one importing from it gets an Unknown, not its error', () => {
+  const broken = 'Resources:\n  Fn::ForEach::Bad: [T, [a]]\n  Real: { Type: AWS::SNS::Topic }\nOutputs:\n  O: { Value: x, Export: { Name: from-broken } }\n';
+  const inputs = [
+    { template: loadCloudFormation('broken.yaml', broken)!, path: 'broken.yaml' },
+    { template: loadCloudFormation('mail.yaml', consumer('!ImportValue from-broken'))!, path: 'mail.yaml' },
+  ];
+  const [first, second] = readCloudFormationSet(inputs, () => undefined);
+  expect((first.error as Error).message).toBe('Fn::ForEach::Bad needs a list of [identifier, collection, fragment]');
+  expect(cidrOf(second.result as SourceResult)).toEqual({ $unknown: 'imported from another stack (from-broken)' });
+});
+
 describe('Fn::GetStackOutput', () => {
   const producer = [
     'Resources:',

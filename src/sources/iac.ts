@@ -170,7 +170,7 @@ function fsCallbacks(planFile: string) {
 }
 
 type FileOutcome =
-  | { kind: 'terraform-plan'; resources: Resource[]; errors: SourceError[] }
+  | { kind: 'terraform-plan'; resources: Resource[]; errors: SourceError[]; notices?: SourceNotice[] }
   // Templates are evaluated once all are loaded (stacks refer to each other).
   | { kind: 'cloudformation'; template: LoadedTemplate }
   | { kind: 'neither' };
@@ -209,7 +209,7 @@ export function readIacFile(full: string, shown: string): FileOutcome {
     }
     if (isTerraformPlan(value)) {
       const result = readTerraformPlan(shown, text, value, fsCallbacks(full));
-      return { kind: 'terraform-plan', resources: result.resources, errors: result.errors };
+      return { kind: 'terraform-plan', resources: result.resources, errors: result.errors, notices: result.notices };
     }
   }
   if (size > MAX_TEMPLATE_BYTES) {
@@ -237,6 +237,7 @@ export function collectIac(paths: string[], cwd: string): IacCollection {
   const out: IacCollection = { resources: [], errors: [], files: [], skipped: [], notices: [], fragments: [] };
   const seen = new Set<string>();
   const templates: { template: LoadedTemplate; path: string }[] = [];
+  const notices: SourceNotice[] = [];
   for (const given of paths) {
     const full = path.resolve(cwd, given);
     let isDir = false;
@@ -265,12 +266,12 @@ export function collectIac(paths: string[], cwd: string): IacCollection {
         out.files.push({ file: shown, kind: outcome.kind });
         out.resources.push(...outcome.resources);
         out.errors.push(...outcome.errors);
+        notices.push(...(outcome.notices ?? []));
       } catch (error) {
         out.errors.push(asSourceError(error, shown));
       }
     }
   }
-  const notices: SourceNotice[] = [];
   for (const { file, result, error } of readCloudFormationSet(templates)) {
     if (!result) {
       out.errors.push(asSourceError(error, file));

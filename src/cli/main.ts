@@ -77,6 +77,7 @@ Live scan (scan):
   --concurrency N        API requests in flight at most (default 16)
   --snapshot FILE        also write the inventory snapshot
   --shard K/N            the K-th of N deterministic slices of the accounts (merge joins them)
+  --no-credential-report access keys per user (ListAccessKeys) where iam:GenerateCredentialReport is forbidden
   --no-progress          no progress line (it is shown only when stderr is a terminal)
 
 CloudTrail (trail):
@@ -100,6 +101,7 @@ const OPTIONS = {
   baseline: { type: 'string' },
   quiet: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
+  'no-credential-report': { type: 'boolean' },
   org: { type: 'boolean' },
   accounts: { type: 'string' },
   'exclude-accounts': { type: 'string' },
@@ -320,6 +322,7 @@ async function cmdScan(values: Values, io: Io): Promise<number> {
     endpoint: values['endpoint-url'],
     concurrency: concurrencyOf(values.concurrency),
     shard: shardOf(values.shard),
+    credentialReport: !values['no-credential-report'],
     homeRegion: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     version: VERSION,
     now: io.now,

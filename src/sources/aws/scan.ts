@@ -41,6 +41,8 @@ export interface ScanOptions {
   onProgress?: (progress: ScanProgress) => void;
   requestTimeoutMs?: number;
   maxAttempts?: number;
+  /** Access keys from the IAM credential report (default), or per user when false (--no-credential-report). */
+  credentialReport?: boolean;
 }
 
 /** Per account × service: at most this many calls in flight (keeps one account from starving the others). */
@@ -199,7 +201,7 @@ async function scanWith(
     const regions = regionsToScan(partition, enabled.regions, options.regions);
     entry.regions = regions;
     report(`${account.id} (${regions.length} regions)`);
-    const collected = await collectAccount(scope, regions, home);
+    const collected = await collectAccount(scope, regions, home, { credentialReport: options.credentialReport });
     resources.push(...collected.resources);
     callErrors.push(...collected.errors);
     entry.status = 'scanned';

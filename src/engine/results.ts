@@ -7,7 +7,7 @@ import type { CheckSummary, Counts, Results } from '../results.js';
 import { score, type ScoredPair } from '../scoring/score.js';
 import type { CompiledCheck } from './load.js';
 import { decideSuppression } from './suppress.js';
-import type { Evaluation, Finding, NotAssessed, SourceCode } from './types.js';
+import { SEVERITY_RANK, type Evaluation, type Finding, type NotAssessed, type SourceCode } from './types.js';
 
 export const TOOL = {
   name: 'sesguard' as const,
@@ -159,10 +159,9 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
     });
   }
 
-  const order = { critical: 0, high: 1, medium: 2, low: 3 };
   findings.sort(
     (a, b) =>
-      order[a.severity] - order[b.severity] ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       a.checkId.localeCompare(b.checkId) ||
       (a.resource.file ?? a.resource.account ?? '').localeCompare(b.resource.file ?? b.resource.account ?? '') ||
       (a.resource.line ?? 0) - (b.resource.line ?? 0) ||

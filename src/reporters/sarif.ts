@@ -6,7 +6,8 @@ import type * as Sarif from 'sarif';
 import type { Finding, NotAssessed, Severity } from '../engine/types.js';
 import type { SourceError } from '../inventory/types.js';
 import type { CheckSummary, Results } from '../results.js';
-import { bySeverity, errorWhere, SEVERITY_RANK, notAssessedScope, type ReportOptions } from './common.js';
+import { bySeverity, errorWhere, notAssessedScope, type ReportOptions } from './common.js';
+import { SEVERITY_RANK } from '../engine/types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** GitHub code scanning rejects runs with more results than this. */

@@ -5,8 +5,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DEFAULT_THRESHOLDS } from '../config/types.js';
 import type { Finding, Severity } from '../engine/types.js';
-import type { SourceError } from '../inventory/types.js';
-import { SourceError as SourceFailure } from '../errors.js';
+import type { InputError } from '../inventory/types.js';
+import { SourceError } from '../errors.js';
 import { listLocal, type TrailObject } from '../sources/cloudtrail/local.js';
 import { describeFailure, readBufferBatches, readRecordBatches } from '../sources/cloudtrail/read.js';
 import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
@@ -61,7 +61,7 @@ export interface TrailRunResult {
   findings: Finding[];
   coverage: Coverage;
   timeline: PrincipalTimeline[];
-  errors: SourceError[];
+  errors: InputError[];
   inputs: { files: TrailInputFile[]; skipped: string[] };
   /** The detections that ran (enabled ones). */
   detections: DetectionDefinition[];
@@ -96,7 +96,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
   };
   const lookup = isLookup(inputs);
   const analyzer = createTrailAnalyzer({ thresholds, definitions, overrides: options.checks, lookup });
-  const errors: SourceError[] = [];
+  const errors: InputError[] = [];
   const files: TrailInputFile[] = [];
   const skipped: string[] = [];
   const notes: string[] = [];
@@ -128,7 +128,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
         for await (const batch of batches) for (const record of batch) add(record);
         files.push({ file: object.name, kind: 'cloudtrail' });
       } catch (error) {
-        errors.push({ file: object.name, message: error instanceof SourceFailure ? error.message : describeFailure(error) });
+        errors.push({ file: object.name, message: error instanceof SourceError ? error.message : describeFailure(error) });
       }
     };
     const local = inputs.filter((i) => !isS3Url(i));
@@ -179,7 +179,7 @@ async function readLookup(
   query: LookupInput['lookup'],
   options: TrailRunOptions,
   analyzer: TrailAnalyzer,
-  errors: SourceError[],
+  errors: InputError[],
   files: TrailInputFile[],
   notes: string[],
 ): Promise<void> {

@@ -2,7 +2,7 @@
 // not-assessed records, counts, score. Pure: the clock and the run metadata are passed in.
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/types.js';
-import type { Inventory, Resource, SourceError } from '../inventory/types.js';
+import type { Inventory, Resource, InputError } from '../inventory/types.js';
 import type { CheckSummary, Counts, Results } from '../results.js';
 import { score, type ScoredPair } from '../scoring/score.js';
 import type { CompiledCheck } from './load.js';
@@ -43,7 +43,7 @@ export interface BuildOptions {
   checks: CompiledCheck[];
   startedAt: Date;
   finishedAt: Date;
-  errors: SourceError[];
+  errors: InputError[];
   inputs: Results['inputs'];
   notices?: string[];
   incomplete?: boolean;

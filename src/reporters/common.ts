@@ -1,7 +1,7 @@
 // Helpers shared by the reporters: finding order, where a finding points, and how a not-assessed
 // record names its scope. Rendering only: nothing here decides what is a finding.
 import { SEVERITIES, SEVERITY_RANK, type Finding, type NotAssessed, type Severity } from '../engine/types.js';
-import type { SourceError } from '../inventory/types.js';
+import type { InputError } from '../inventory/types.js';
 
 export interface ReportOptions {
   /** ANSI colour in the text reporter (the CLI sets it only for a TTY). */
@@ -52,7 +52,7 @@ export function notAssessedScope(entry: NotAssessed): string {
 }
 
 /** `file:line` or `account/region call` of a source error, for one-line display. */
-export function errorWhere(error: SourceError): string {
+export function errorWhere(error: InputError): string {
   if (error.file) return `${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}`;
   return [error.account, error.region, error.call].filter(Boolean).join(' ');
 }

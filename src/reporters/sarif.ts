@@ -4,7 +4,7 @@
 import { gzipSync } from 'node:zlib';
 import type * as Sarif from 'sarif';
 import type { Finding, NotAssessed, Severity } from '../engine/types.js';
-import type { SourceError } from '../inventory/types.js';
+import type { InputError } from '../inventory/types.js';
 import type { CheckSummary, Results } from '../results.js';
 import { bySeverity, errorWhere, notAssessedScope, type ReportOptions } from './common.js';
 import { SEVERITY_RANK } from '../engine/types.js';
@@ -196,7 +196,7 @@ function notAssessedNotification(entry: NotAssessed, ruleIndex: number | undefin
   };
 }
 
-function errorNotification(error: SourceError): Sarif.Notification {
+function errorNotification(error: InputError): Sarif.Notification {
   const where = errorWhere(error);
   return {
     level: 'error',

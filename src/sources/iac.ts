@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { SourceError as SourceFailure } from '../errors.js';
-import type { Resource, SourceError, SourceNotice, UnreadFragment } from '../inventory/types.js';
+import { SourceError } from '../errors.js';
+import type { Resource, InputError, SourceNotice, UnreadFragment } from '../inventory/types.js';
 import { findJsonProblem } from './json-error.js';
 import { type LoadedTemplate, loadCloudFormation, readCloudFormationSet } from './cloudformation/index.js';
 import { formatNotices } from './notices.js';
@@ -22,7 +22,7 @@ export const MAX_PLAN_BYTES = 512 * 1024 * 1024;
 
 export interface IacCollection {
   resources: Resource[];
-  errors: SourceError[];
+  errors: InputError[];
   files: { file: string; kind: 'cloudformation' | 'terraform-plan' }[];
   skipped: string[];
   /** What the sources could not evaluate and worked around, one line each. */
@@ -170,33 +170,33 @@ function fsCallbacks(planFile: string) {
 }
 
 type FileOutcome =
-  | { kind: 'terraform-plan'; resources: Resource[]; errors: SourceError[]; notices?: SourceNotice[] }
+  | { kind: 'terraform-plan'; resources: Resource[]; errors: InputError[]; notices?: SourceNotice[] }
   // Templates are evaluated once all are loaded (stacks refer to each other).
   | { kind: 'cloudformation'; template: LoadedTemplate }
   | { kind: 'neither' };
 
-/** Reads one file and decides what it is. Throws SourceFailure when it cannot be used. */
+/** Reads one file and decides what it is. Throws SourceError when it cannot be used. */
 export function readIacFile(full: string, shown: string): FileOutcome {
   let size: number;
   try {
     size = statSync(full).size;
   } catch (error) {
-    throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
+    throw new SourceError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
   }
-  if (size > MAX_PLAN_BYTES) throw new SourceFailure(`file is too large (${size} bytes; limit ${MAX_PLAN_BYTES})`, shown);
+  if (size > MAX_PLAN_BYTES) throw new SourceError(`file is too large (${size} bytes; limit ${MAX_PLAN_BYTES})`, shown);
   let binary: boolean;
   try {
     binary = size > 0 && looksBinary(full);
   } catch (error) {
-    throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
+    throw new SourceError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
   }
-  if (binary) throw new SourceFailure('not a text file (binary content)', shown);
+  if (binary) throw new SourceError('not a text file (binary content)', shown);
   let text: string;
   try {
     text = readText(full);
   } catch (error) {
-    if (error instanceof EncodingError) throw new SourceFailure(error.message, shown);
-    throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
+    if (error instanceof EncodingError) throw new SourceError(error.message, shown);
+    throw new SourceError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
   }
   if (/^\s*\{/.test(text)) {
     let value: unknown;
@@ -205,7 +205,7 @@ export function readIacFile(full: string, shown: string): FileOutcome {
     } catch {
       // V8's message may quote the input (secrets included) and often has no position: describe it ourselves.
       const e = jsonError(text);
-      throw new SourceFailure(`not valid JSON: ${e.message}`, shown, e.line, e.column);
+      throw new SourceError(`not valid JSON: ${e.message}`, shown, e.line, e.column);
     }
     if (isTerraformPlan(value)) {
       const result = readTerraformPlan(shown, text, value, fsCallbacks(full));
@@ -213,14 +213,14 @@ export function readIacFile(full: string, shown: string): FileOutcome {
     }
   }
   if (size > MAX_TEMPLATE_BYTES) {
-    throw new SourceFailure(`file is too large for a CloudFormation template (${size} bytes; limit ${MAX_TEMPLATE_BYTES})`, shown);
+    throw new SourceError(`file is too large for a CloudFormation template (${size} bytes; limit ${MAX_TEMPLATE_BYTES})`, shown);
   }
   const template = loadCloudFormation(shown, text);
   return template ? { kind: 'cloudformation', template } : { kind: 'neither' };
 }
 
-function asSourceError(error: unknown, shown: string): SourceError {
-  if (error instanceof SourceFailure) {
+function asInputError(error: unknown, shown: string): InputError {
+  if (error instanceof SourceError) {
     return {
       file: error.file ?? shown,
       ...(error.line ? { line: error.line } : {}),
@@ -268,13 +268,13 @@ export function collectIac(paths: string[], cwd: string): IacCollection {
         out.errors.push(...outcome.errors);
         notices.push(...(outcome.notices ?? []));
       } catch (error) {
-        out.errors.push(asSourceError(error, shown));
+        out.errors.push(asInputError(error, shown));
       }
     }
   }
   for (const { file, result, error } of readCloudFormationSet(templates)) {
     if (!result) {
-      out.errors.push(asSourceError(error, file));
+      out.errors.push(asInputError(error, file));
       continue;
     }
     out.files.push(...result.files);

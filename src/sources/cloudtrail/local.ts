@@ -4,7 +4,7 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SourceError } from '../../inventory/types.js';
+import type { InputError } from '../../inventory/types.js';
 import { describeFailure } from './read.js';
 
 /** A log to read: its display name and a way to open its bytes. */
@@ -21,7 +21,7 @@ export const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
 export interface TrailListing {
   objects: TrailObject[];
   skipped: string[];
-  errors: SourceError[];
+  errors: InputError[];
 }
 
 /** CloudTrail log names end in .json.gz (delivered) or .json (saved, or uncompressed copies). */

@@ -128,9 +128,10 @@ describe('domain functions', () => {
   it('a NotAssessedError is absorbed by || when the other side decides', () => {
     const props = { alarms: U('DescribeAlarms failed'), n: 1 };
     expect(run('alarmCoverage(resource.props.alarms, "send").covered || resource.props.n > 0', props).kind).toBe('pass');
-    expect(kind(run('alarmCoverage(resource.props.a, "send").covered', { a: [{ namespace: 'AWS/SES', metricName: U('param') }] }))).toBe(
-      'not-assessed (alarm (unnamed alarm): the metric it watches is not known)',
-    );
+    const alarm = { alarmName: 'volume', namespace: 'AWS/SES', metricName: U('param'), metrics: [], comparisonOperator: 'GreaterThanThreshold', actionsEnabled: true, alarmActions: ['arn:aws:sns:eu-west-1:111122223333:ops'] };
+    expect(kind(run('alarmCoverage(resource.props.a, "send").covered', { a: [alarm] }))).toBe('not-assessed (alarm volume: the metric it watches is not known)');
+    // The same alarm with its actions disabled cannot cover the metric whatever it watches: decided.
+    expect(kind(run('alarmCoverage(resource.props.a, "send").covered', { a: [{ ...alarm, actionsEnabled: false }] }))).toBe('fail');
   });
 });
 

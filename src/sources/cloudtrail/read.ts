@@ -9,6 +9,17 @@ import { findJsonProblem } from '../json-error.js';
 import { RecordsScanner, WHOLE_PARSE_LIMIT, recordsOf } from './parse.js';
 import type { CloudTrailRecord } from './types.js';
 
+/** An input that is recognised and deliberately not read as a log (a digest file): skipped, not an error. */
+export class SkippedInput extends Error {
+  override name = 'SkippedInput';
+  constructor(
+    readonly reason: string,
+    readonly file: string,
+  ) {
+    super(reason);
+  }
+}
+
 /** One line, no stack: what the user sees next to the file name. Never quotes the input (SPEC §11). */
 export function describeFailure(error: unknown): string {
   // V8's JSON.parse messages quote the text around the problem, which may be a secret: never pass them on.
@@ -144,7 +155,7 @@ export async function* readRecordBatches(input: AsyncIterable<Uint8Array>, name:
       if (scanner.problem) break;
     }
   } catch (error) {
-    if (error instanceof SourceError) throw error;
+    if (error instanceof SourceError || error instanceof SkippedInput) throw error;
     throw new SourceError(describeFailure(error), name);
   }
   if (scanner) {
@@ -162,9 +173,14 @@ export async function* readRecordBatches(input: AsyncIterable<Uint8Array>, name:
   } catch {
     throw new SourceError(invalidLog(whole, name), name);
   }
+  yield recordsOrThrow(value, name);
+}
+
+function recordsOrThrow(value: unknown, name: string): CloudTrailRecord[] {
   const result = recordsOf(value);
+  if ('skip' in result) throw new SkippedInput(result.skip, name);
   if ('problem' in result) throw new SourceError(result.problem, name);
-  yield result.records;
+  return result.records;
 }
 
 const gunzipAsync = promisify(gunzip);
@@ -209,9 +225,7 @@ export async function* readBufferBatches(buffer: Buffer, name: string, wholePars
   } catch {
     throw new SourceError(invalidLog(text, name), name);
   }
-  const result = recordsOf(value);
-  if ('problem' in result) throw new SourceError(result.problem, name);
-  yield result.records;
+  yield recordsOrThrow(value, name);
 }
 
 function parseEach(texts: string[], name: string, scanner: RecordsScanner): CloudTrailRecord[] {

@@ -8,6 +8,7 @@ import { createTrailAnalyzer } from '../src/detections/analyzer.js';
 import { DETECTION_DIR, loadDetections } from '../src/detections/load.js';
 import { DETECTORS } from '../src/detections/rules/index.js';
 import { PolicyError } from '../src/errors.js';
+import { awsManagedPolicyDocument } from '../src/inventory/aws-managed-policies.js';
 import type { TrailThresholds } from '../src/detections/types.js';
 import type { CloudTrailRecord, CloudTrailUserIdentity } from '../src/sources/cloudtrail/types.js';
 
@@ -288,6 +289,112 @@ table('SESG-DET-009', [
   { name: 'benign: ReadOnlyAccess attached', records: [iam(0, 'AttachUserPolicy', { params: { userName: 'app', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' } })], want: [] },
   { name: 'benign: a key for an ordinary user', records: [createKey(0, 'report-bot', 'AKIAREPORTBOTEXAMPLE')], want: [] },
 ]);
+
+describe('SESG-DET-009 judges AWS managed policies from the data file (issue #8), and says what it cannot decide', () => {
+  const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+  const NOTIFY = `arn:aws:iam::${ACCOUNT}:user/svc-notify`;
+  function report(records: CloudTrailRecord[]) {
+    const analyzer = createTrailAnalyzer({ thresholds: { reconRegions: 3, reconWindowMinutes: 60 }, definitions });
+    for (const r of records) analyzer.add(r);
+    return analyzer.finish();
+  }
+  const admin = [
+    iam(0, 'CreateUser', { params: { userName: 'svc-notify' }, response: { user: { userName: 'svc-notify', arn: NOTIFY } } }),
+    iam(1, 'AttachUserPolicy', { params: { userName: 'svc-notify', policyArn: ADMIN } }),
+    createKey(2, 'svc-notify', 'AKIANOTIFYKEYEXAMPLE'),
+  ];
+
+  it('AdministratorAccess then a key: an SMTP credential once the data file holds the policy; until then undecided, and said so', () => {
+    const got = report(admin);
+    const det009 = got.findings.filter((f) => f.checkId === 'SESG-DET-009');
+    if (awsManagedPolicyDocument(ADMIN) !== undefined) {
+      expect(det009.map((f) => f.resource.id)).toEqual([NOTIFY]);
+      expect(det009[0].message).toContain(`attached ${ADMIN}, which grants SES sending, to svc-notify; created access key AKIANOTIFYKEYEXAMPLE for svc-notify`);
+    } else {
+      expect(det009).toEqual([]);
+      const note = got.coverage.notes.find((n) => n.startsWith('SESG-DET-009 could not decide'));
+      expect(note).toContain(`whether ${ADMIN} lets svc-notify send SES mail: policy ${ADMIN}: AWS managed policy AdministratorAccess is not in sesguard's AWS managed policy data file`);
+      expect(note).toContain('whether access key AKIANOTIFYKEYEXAMPLE for svc-notify is an SMTP credential');
+    }
+  });
+
+  it('ReadOnlyAccess then a key is never an SMTP credential', () => {
+    const got = report([iam(1, 'AttachUserPolicy', { params: { userName: 'svc-notify', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' } }), createKey(2, 'svc-notify', 'AKIANOTIFYKEYEXAMPLE')]);
+    expect(got.findings.filter((f) => f.checkId === 'SESG-DET-009')).toEqual([]);
+  });
+
+  it('a customer managed policy created before these logs: undecided, named, never passed silently', () => {
+    const got = report([iam(1, 'AttachUserPolicy', { params: { userName: 'svc-notify', policyArn: `arn:aws:iam::${ACCOUNT}:policy/legacy-mail` } }), createKey(2, 'svc-notify', 'AKIANOTIFYKEYEXAMPLE')]);
+    expect(got.findings.filter((f) => f.checkId === 'SESG-DET-009')).toEqual([]);
+    expect(got.coverage.notes.find((n) => n.startsWith('SESG-DET-009 could not decide'))).toContain(`customer managed policy arn:aws:iam::${ACCOUNT}:policy/legacy-mail is not created in these logs`);
+  });
+
+  it('a group whose policies are not in the logs: undecided', () => {
+    const got = report([iam(1, 'AddUserToGroup', { params: { userName: 'svc-notify', groupName: 'Admins' } })]);
+    expect(got.coverage.notes.find((n) => n.startsWith('SESG-DET-009 could not decide'))).toContain('the policies of group Admins are not in these logs');
+  });
+});
+
+describe('SESG-DET-008 judges event selectors', () => {
+  const put = (params: Record<string, unknown>, o: Options = {}) => rec(0, 'PutEventSelectors', { source: 'cloudtrail.amazonaws.com', params: { trailName: 'main', ...params }, ...o });
+  const adv = (...selectors: { field: string; [op: string]: unknown }[][]) => ({ advancedEventSelectors: selectors.map((fieldSelectors, i) => ({ name: `s${i}`, fieldSelectors })) });
+  const MGMT = { field: 'eventCategory', equals: ['Management'] };
+  it.each([
+    ['management events off (basic)', { eventSelectors: [{ readWriteType: 'All', includeManagementEvents: false, dataResources: [{ type: 'AWS::S3::Object', values: ['arn:aws:s3'] }] }] }, 'no longer records SES write management events (e.g. PutAccountDetails), SES read management events (e.g. GetSendQuota), IAM write management events (e.g. CreateAccessKey)'],
+    ['write-only (basic): reconnaissance no longer visible', { eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true }] }, 'no longer records SES read management events (e.g. GetSendQuota)'],
+    ['an empty selector list', { eventSelectors: [] }, 'no longer records SES write management events'],
+    ['advanced: data events only', adv([{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }]), 'no longer records SES write management events'],
+    ['advanced: SES excluded by event source', adv([MGMT, { field: 'eventSource', notEquals: ['ses.amazonaws.com', 'kms.amazonaws.com'] }]), 'no longer records SES write management events (e.g. PutAccountDetails), SES read management events (e.g. GetSendQuota)'],
+    ['advanced: only errors recorded', adv([MGMT, { field: 'errorCode', equals: ['AccessDenied'] }]), 'no longer records SES write'],
+    ['advanced: the caller excludes itself', adv([MGMT, { field: 'userIdentity.arn', notStartsWith: ['arn:aws:iam::111122223333:user/ci-deploy'] }]), 'no longer records the management calls of arn:aws:iam::111122223333:user/ci-deploy*'],
+  ])('%s', (_name, params, says) => {
+    const got = findings([put(params)]).filter((f) => f.checkId === 'SESG-DET-008');
+    expect(got).toHaveLength(1);
+    expect(got[0].message).toContain(`changed the event selectors of trail main so that it ${says}`);
+  });
+
+  it.each([
+    ['all management events, basic', { eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true, excludeManagementEventSources: ['kms.amazonaws.com'] }] }],
+    ['defaults (no flags)', { eventSelectors: [{ dataResources: [] }] }],
+    ['advanced: read and write management events in two selectors', adv([MGMT, { field: 'readOnly', equals: ['true'] }], [MGMT, { field: 'readOnly', equals: ['false'] }])],
+    ['advanced: management events minus KMS, plus S3 data', adv([MGMT, { field: 'eventSource', notEquals: ['kms.amazonaws.com'] }], [{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }])],
+    ['parameters not in the record (dropped by a shipper)', {}],
+  ])('benign: %s', (_name, params) => {
+    expect(findings([put(params)]).filter((f) => f.checkId === 'SESG-DET-008')).toEqual([]);
+  });
+
+  it('a refused change of the selectors is an attempt', () => {
+    const got = findings([put({ eventSelectors: [{ includeManagementEvents: false }] }, { error: 'AccessDenied' })]).filter((f) => f.checkId === 'SESG-DET-008');
+    expect(got.map((f) => [f.severity, f.evidence.attempt])).toEqual([['medium', true]]);
+    expect(got[0].message).toContain('tried to change the event selectors of trail main so that it no longer records');
+  });
+});
+
+describe('every detection reports a refused call as an attempt, one severity step lower', () => {
+  const deny = { error: 'AccessDenied' };
+  const cases: [string, CloudTrailRecord[], string][] = [
+    ['SESG-DET-002', V1_SEQUENCE.map((n, i) => rec(i, n, deny)), 'tried to run the SES enumeration sequence'],
+    ['SESG-DET-004', [rec(0, 'UpdateAccountSendingEnabled', { params: { enabled: true }, ...deny })], 'tried to re-enable SES sending for the account in us-east-1; the call failed with AccessDenied'],
+    ['SESG-DET-005', [rec(0, 'VerifyDomainIdentity', { params: { domain: 'promo.example' }, ...deny })], 'tried to create or verify SES identity promo.example in us-east-1; the call failed with AccessDenied'],
+    ['SESG-DET-006', [ec2(0, 'AuthorizeSecurityGroupEgress', { params: egress([tcp(25, 25, '0.0.0.0/0')]), error: 'UnauthorizedOperation' })], 'tried to open security-group egress to the world on a mail port: sg-0123: TCP 25 to 0.0.0.0/0; the call failed with UnauthorizedOperation'],
+    ['SESG-DET-007', [createKey(0, 'backup-admin', NEW), rec(30, 'GetSendQuota', { identity: BACKUP, ...deny })], 'tried to use SES 30 minutes later (GetSendQuota)'],
+    ['SESG-DET-010', sends(150, 0, BACKUP).map((r) => ({ ...r, errorCode: 'AccountSendingPausedException', errorMessage: 'Account sending paused.' })), 'tried to make 150 SES send calls in 5 minutes'],
+  ];
+  it.each(cases)('%s', (id, records, says) => {
+    const definition = definitions.find((d) => d.id === id)!;
+    const got = findings(records).filter((f) => f.checkId === id);
+    expect(got).toHaveLength(1);
+    expect(got[0].evidence.attempt).toBe(true);
+    expect(got[0].severity).toBe({ critical: 'high', high: 'medium', medium: 'low', low: 'low' }[definition.severity]);
+    expect(got[0].message).toContain(says);
+  });
+
+  it('a change and an attempt of the same subject have different fingerprints', () => {
+    const got = findings([rec(0, 'PutAccountDetails'), rec(0, 'PutAccountDetails', { ...deny })]).filter((f) => f.checkId === 'SESG-DET-003');
+    expect(got).toHaveLength(2);
+    expect(got[0].fingerprint).not.toBe(got[1].fingerprint);
+  });
+});
 
 const SENDER_ROLE = `arn:aws:iam::${ACCOUNT}:role/newsletter-sender`;
 const newsletter = (w: number) => role('newsletter-sender', `i-${Math.floor(w / 12)}`, `ASIANEWS${Math.floor(w / 12)}`);

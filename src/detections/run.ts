@@ -1,6 +1,7 @@
 // The library entry of `sesguard trail`: inputs (files, folders, S3 prefixes, or LookupEvents) →
 // records → the streaming analyzer → findings, coverage, timeline and per-input errors. The CLI wraps
-// the result into the Results document; this module does the IO of reading, nothing else.
+// the result into the Results document; this module does the IO of reading, nothing else. The AWS SDK
+// (S3, LookupEvents) is loaded only when an input needs it: local logs never pay for it.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DEFAULT_THRESHOLDS } from '../config/types.js';
@@ -8,9 +9,9 @@ import type { Finding, Severity } from '../engine/types.js';
 import type { SourceError } from '../inventory/types.js';
 import { SourceError as SourceFailure } from '../errors.js';
 import { listLocal, type TrailObject } from '../sources/cloudtrail/local.js';
-import { DEFAULT_REGIONS, defaultCloudTrailClient, lookupRegion } from '../sources/cloudtrail/lookup.js';
+import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 import { SkippedInput, describeFailure, readBufferBatches, readRecordBatches } from '../sources/cloudtrail/read.js';
-import { defaultS3Client, isS3Url, listS3 } from '../sources/cloudtrail/s3.js';
+import { isS3Url } from '../sources/cloudtrail/s3-url.js';
 import type { CloudTrailRecord, TrailInputFile } from '../sources/cloudtrail/types.js';
 import { createTrailAnalyzer, type TrailAnalyzer } from './analyzer.js';
 import { nothingAnalysed } from './coverage.js';
@@ -146,6 +147,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
     }
     const remote = inputs.filter(isS3Url);
     if (remote.length > 0) {
+      const { defaultS3Client, listS3 } = await import('../sources/cloudtrail/s3.js');
       const client = options.s3Client?.() ?? defaultS3Client({ region: options.region, endpoint: options.endpoint });
       for (const url of remote) {
         const objects = listS3(client, url, {
@@ -208,6 +210,7 @@ async function readLookup(
   if (range.regions.includes('all')) {
     notes.push(`--regions all: the ${DEFAULT_REGIONS.length} regions enabled by default; opt-in regions must be named.`);
   }
+  const { defaultCloudTrailClient, lookupRegion } = await import('../sources/cloudtrail/lookup.js');
   await Promise.all(
     regions.map(async (region) => {
       const client = options.cloudTrailClient?.(region) ?? defaultCloudTrailClient(region, options.endpoint);

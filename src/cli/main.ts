@@ -16,7 +16,7 @@ import { applyBaseline, readBaseline } from '../engine/baseline.js';
 import { verifyEvidenceBundle, writeEvidenceBundle, type BundleFile } from '../evidence/bundle.js';
 import type { Results } from '../results.js';
 import { checksFor, evaluateSnapshot, mergeResults, parseSnapshot, runIac, trailResults } from '../run.js';
-import { runTrail, DEFAULT_REGIONS, DETECTION_DIR, loadDetections, runDetectionFixtures } from '../detections/index.js';
+import { runTrail, DEFAULT_REGIONS, DETECTION_DIR, describeFixtureResult, loadDetections, runDetectionFixtures } from '../detections/index.js';
 import { writeDay } from '../detections/generate.js';
 import { scanLive, type ScanProgress } from '../sources/aws/scan.js';
 import { SES_REGIONS } from '../sources/aws/regions.js';
@@ -465,10 +465,7 @@ function cmdPoliciesTest(args: string[], io: Io): number {
       ok: r.ok,
       text: `${r.checkId} "${r.caseName}": expected ${r.expected}, got ${r.actual.kind}${'reason' in r.actual && r.actual.reason ? ` (${r.actual.reason})` : ''}`,
     })),
-    ...runDetectionFixtures(detections).map((r) => ({
-      ok: r.ok,
-      text: `${r.checkId} "${r.caseName}": expected it to ${r.expected === 'fires' ? 'fire' : 'stay quiet'}, it ${r.fired ? 'fired' : 'did not fire'}`,
-    })),
+    ...runDetectionFixtures(detections).map((r) => ({ ok: r.ok, text: describeFixtureResult(r) })),
   ];
   const failed = rows.filter((r) => !r.ok);
   for (const r of failed) io.stdout(`FAIL ${r.text}\n`);

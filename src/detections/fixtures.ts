@@ -19,6 +19,17 @@ export interface DetectionFixtureResult {
   ok: boolean;
   /** Why the detection was not assessed on this case, when it failed. */
   error?: string;
+  /** The case asked for an attempt (failed calls) rather than a change. */
+  attempt?: boolean;
+  /** What this detection reported: changes, attempts, both, or nothing. */
+  reported: ('change' | 'attempt')[];
+}
+
+/** One line for `sesguard policies test`: what the case expected and what happened. */
+export function describeFixtureResult(r: DetectionFixtureResult): string {
+  const expected = r.expected === 'fires' ? `fire${r.attempt ? ' as an attempt' : ''}` : 'stay quiet';
+  const got = r.error ?? (r.reported.length === 0 ? 'did not fire' : `reported ${r.reported.map((k) => `a${k === 'attempt' ? 'n' : ''} ${k}`).join(' and ')}`);
+  return `${r.checkId} "${r.caseName}": expected it to ${expected}, ${r.error ? 'but ' : 'it '}${got}`;
 }
 
 /** The thresholds a case runs with: the configuration defaults, then the case's own. */
@@ -41,6 +52,7 @@ export function runDetectionFixtures(definitions: DetectionDefinition[], detecto
         const own = report.findings.filter((f) => f.checkId === definition.id);
         const attempt = fixture.attempt === true;
         const fired = expected === 'fires' ? own.length > 0 && own.every((f) => f.evidence.attempt === attempt) : own.length > 0;
+        const reported = (['change', 'attempt'] as const).filter((k) => own.some((f) => f.evidence.attempt === (k === 'attempt')));
         const failure = report.coverage.detectionsSupported.find((d) => d.id === definition.id && d.failed);
         results.push({
           checkId: definition.id,
@@ -48,8 +60,10 @@ export function runDetectionFixtures(definitions: DetectionDefinition[], detecto
           caseName: fixture.name,
           expected,
           fired,
+          reported: [...reported],
           ok: !failure && (expected === 'fires' ? fired : !fired),
           ...(failure ? { error: failure.why } : {}),
+          ...(attempt ? { attempt } : {}),
         });
       }
     }

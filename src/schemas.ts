@@ -11,12 +11,19 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 addFormats(ajv);
 const cache = new Map<string, ValidateFunction>();
 
-function validator(name: string): ValidateFunction {
-  let validate = cache.get(name);
+/** The validator of a schema file, optionally without some top-level properties (a part of a file is checked). */
+function validator(name: string, omit: readonly string[] = []): ValidateFunction {
+  const key = [name, ...omit].join('\u0000');
+  let validate = cache.get(key);
   if (!validate) {
     const schema = JSON.parse(readFileSync(path.join(SCHEMA_DIR, name), 'utf8'));
+    if (omit.length > 0) delete schema.$id; // a derived schema must not claim the file's id
+    for (const property of omit) {
+      delete schema.properties?.[property];
+      if (Array.isArray(schema.required)) schema.required = schema.required.filter((r: string) => r !== property);
+    }
     validate = ajv.compile(schema);
-    cache.set(name, validate);
+    cache.set(key, validate);
   }
   return validate;
 }
@@ -33,9 +40,12 @@ function describe(error: ErrorObject): string {
   return `${where}: ${error.message ?? 'is invalid'}`;
 }
 
-/** Returns null when valid, otherwise a one-line description of the first problem. */
-export function validateAgainst(schemaFile: string, value: unknown): string | null {
-  const validate = validator(schemaFile);
+/**
+ * Returns null when valid, otherwise a one-line description of the first problem. `omit` leaves top-level
+ * properties out of the schema, for a value read without them (a detection's metadata without its fixtures).
+ */
+export function validateAgainst(schemaFile: string, value: unknown, omit: readonly string[] = []): string | null {
+  const validate = validator(schemaFile, omit);
   if (validate(value)) return null;
   const errors = validate.errors ?? [];
   // additionalProperties errors are the most actionable (typos), so they come first; up to three are shown

@@ -16,7 +16,7 @@ import type { CloudTrailRecord, TrailInputFile } from '../sources/cloudtrail/typ
 import { createTrailAnalyzer, type TrailAnalyzer } from './analyzer.js';
 import { nothingAnalysed } from './coverage.js';
 import { lookupQuery } from './declaration.js';
-import { loadDetections } from './load.js';
+import { DETECTION_DIR, loadDetections } from './load.js';
 import { parseEventTime } from './time.js';
 import type { Coverage, DetectionDefinition, PrincipalTimeline, TrailThresholds } from './types.js';
 import { detectionSummary } from './summary.js';
@@ -91,7 +91,8 @@ async function pool<T>(items: AsyncIterable<T> | Iterable<T>, limit: number, wor
 export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {}): Promise<TrailRunResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const definitions = options.definitions ?? loadDetections();
+  // The run needs what each detection declares, not its fixtures.
+  const definitions = options.definitions ?? loadDetections(DETECTION_DIR, { fixtures: false });
   const thresholds: TrailThresholds = {
     reconRegions: options.thresholds?.reconRegions ?? DEFAULT_THRESHOLDS.reconRegions,
     reconWindowMinutes: options.thresholds?.reconWindowMinutes ?? DEFAULT_THRESHOLDS.reconWindowMinutes,

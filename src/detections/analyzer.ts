@@ -102,6 +102,9 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
   // another zone, rare, are parsed.
   let firstText = '';
   let lastText = '';
+  // Records of one file share their region and account: skip the Set when the value did not change.
+  let lastRegion: unknown;
+  let lastAccount: unknown;
 
   function skip(reason: string, malformed: boolean, origin: string | undefined): void {
     const entry = stats.skipped.get(reason);
@@ -132,13 +135,12 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
     if (event.userAgent && bucket.userAgents.size < 10) bucket.userAgents.add(event.userAgent);
     if (event.errorCode) bucket.errorCodes.add(event.errorCode);
     // Keep the earliest samples by time, so the evidence does not depend on file order.
-    const compact = { ...event, params: null, response: null };
     if (bucket.samples.length < SEND_SAMPLES) {
-      bucket.samples.push(compact);
+      bucket.samples.push({ ...event, params: null, response: null });
       bucket.samples.sort(byTime);
     }
-    else if (byTime(compact, bucket.samples[SEND_SAMPLES - 1]) < 0) {
-      bucket.samples[SEND_SAMPLES - 1] = compact;
+    else if (byTime(event, bucket.samples[SEND_SAMPLES - 1]) < 0) {
+      bucket.samples[SEND_SAMPLES - 1] = { ...event, params: null, response: null };
       bucket.samples.sort(byTime);
     }
   }
@@ -177,9 +179,16 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
         stats.first = Math.min(stats.first, epoch);
         stats.last = Math.max(stats.last, epoch);
       }
-      if (typeof record.awsRegion === 'string') stats.regions.add(record.awsRegion);
+      const region = record.awsRegion;
+      if (region !== lastRegion && typeof region === 'string') {
+        stats.regions.add(region);
+        lastRegion = region;
+      }
       const account = record.recipientAccountId ?? record.userIdentity?.accountId;
-      if (typeof account === 'string') stats.accounts.add(account);
+      if (account !== lastAccount && typeof account === 'string') {
+        stats.accounts.add(account);
+        lastAccount = account;
+      }
       if (!stats.dataEvents && isDataEvent(record)) stats.dataEvents = true;
       if (!event) return;
       if (event.byAws) stats.awsCallers.add(event.principal);

@@ -24,7 +24,12 @@ function zoneStart(text: string): number {
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
     return -1;
   }
-  for (const at of [0, 2, 5, 8, 11, 14, 17]) if (twoDigits(text, at) < 0) return -1;
+  if (
+    twoDigits(text, 0) < 0 || twoDigits(text, 2) < 0 || twoDigits(text, 5) < 0 || twoDigits(text, 8) < 0 ||
+    twoDigits(text, 11) < 0 || twoDigits(text, 14) < 0 || twoDigits(text, 17) < 0
+  ) {
+    return -1;
+  }
   let i = 19;
   if (text.charCodeAt(i) === 46) {
     i++;

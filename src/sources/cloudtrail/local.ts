@@ -85,30 +85,33 @@ export function listLocal(paths: string[], cwd: string): TrailListing {
       else listing.objects.push(fileObject(full, display(cwd, full)));
       continue;
     }
-    walk(full, cwd, listing);
+    walk(full, path.relative(cwd, full) === '' ? '' : display(cwd, full), listing);
   }
   return listing;
 }
 
-function walk(dir: string, cwd: string, listing: TrailListing): void {
+/** `shown` is the display name of `dir`; children's names are built from it, not recomputed per file. */
+function walk(dir: string, shown: string, listing: TrailListing): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    listing.errors.push({ file: display(cwd, dir), message: describeFailure(error) });
+    listing.errors.push({ file: shown || dir, message: describeFailure(error) });
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const prefix = shown === '' ? '' : `${shown}/`;
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
+    const name = `${prefix}${entry.name}`;
     if (entry.isDirectory()) {
-      walk(full, cwd, listing);
+      walk(full, name, listing);
     }
     else if (isDigestName(full) || !LOG_NAME.test(entry.name)) {
-      listing.skipped.push(display(cwd, full));
+      listing.skipped.push(name);
     }
     else {
-      listing.objects.push(fileObject(full, display(cwd, full)));
+      listing.objects.push(fileObject(full, name));
     }
   }
 }

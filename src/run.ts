@@ -2,9 +2,9 @@
 import type { Config } from './config/types.js';
 import { celConfig } from './config/types.js';
 import { evaluateAll } from './engine/evaluate.js';
-import { loadChecks, type CompiledCheck } from './engine/load.js';
+import { checksFor, checksForSources } from './checks.js';
+import type { CompiledCheck } from './engine/load.js';
 import { buildResults } from './engine/results.js';
-import type { SourceCode } from './engine/types.js';
 import type { Inventory } from './inventory/types.js';
 import type { Snapshot } from './inventory/snapshot.js';
 import type { NotAssessed } from './engine/types.js';
@@ -12,20 +12,10 @@ import { ConfigError, SourceError } from './errors.js';
 import { validateAgainst } from './schemas.js';
 import { decideSuppression } from './engine/suppress.js';
 import type { TrailRunResult } from './detections/run.js';
-import type { Resource } from './inventory/types.js';
+import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
 import { collectIac } from './sources/iac.js';
 import { VERSION } from './version.js';
-
-/** Built-in checks plus the config's policyDirs, with the config's overrides applied. */
-export function checksFor(config: Config): CompiledCheck[] {
-  return loadChecks({ policyDirs: config.policyDirs, overrides: config.checks });
-}
-
-/** Only the checks that can run on the given sources (IaC: C and T). */
-export function checksForSources(checks: CompiledCheck[], sources: SourceCode[]): CompiledCheck[] {
-  return checks.filter((c) => c.sources.some((s) => sources.includes(s)));
-}
 
 export interface IacRunOptions {
   config: Config;
@@ -60,7 +50,24 @@ export function runIac(paths: string[], options: IacRunOptions): Results {
     finishedAt: now(),
     errors: collection.errors,
     inputs: { files: collection.files, skipped: collection.skipped, resourceCount: collection.resources.length },
+    notices: collection.notices,
+    scopeNotAssessed: fragmentsNotAssessed(collection.fragments, cfn),
   });
+}
+
+/** Parts of templates not turned into resources (Fn::ForEach over an unknown collection): their checks are not assessed there. */
+export function fragmentsNotAssessed(fragments: UnreadFragment[], checks: CompiledCheck[]): NotAssessed[] {
+  return fragments.flatMap((fragment) =>
+    checks
+      .filter((check) => check.resourceTypes.some((type) => fragment.resourceTypes.includes(type)))
+      .map((check) => ({
+        checkId: check.id,
+        file: fragment.file,
+        ...(fragment.line ? { line: fragment.line } : {}),
+        logicalId: fragment.name,
+        reason: fragment.reason,
+      })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -492,19 +492,6 @@ describe('detection metadata (policies/det/)', () => {
     }
   });
 
-  it('a trail run reads the metadata without the fixtures: the same declarations, no fixtures', () => {
-    const light = loadDetections(DETECTION_DIR, { fixtures: false });
-    expect(light.map((d) => ({ ...d, fixtures: undefined }))).toEqual(definitions.map((d) => ({ ...d, fixtures: undefined })));
-    expect(light.every((d) => d.fixtures.fires.length === 0 && d.fixtures.quiet.length === 0)).toBe(true);
-  });
-
-  it('without fixtures the metadata is still validated, and a key after the fixtures is not missed', () => {
-    const text = readFileSync(path.join(DETECTION_DIR, 'SESG-DET-001.yaml'), 'utf8');
-    expect(() => loadDetections(tempDir({ 'SESG-DET-001.yaml': text.replace('severity: high', 'severity: urgent') }), { fixtures: false })).toThrow(/severity: must be one of/);
-    // A top-level key after the fixtures: the file is read whole, so its schema error is seen.
-    expect(() => loadDetections(tempDir({ 'SESG-DET-001.yaml': `${text}logic: x\n` }), { fixtures: false })).toThrow(/unknown key "logic"/);
-  });
-
   it('an id that does not match the file name is a PolicyError', () => {
     const text = readFileSync(path.join(DETECTION_DIR, 'SESG-DET-001.yaml'), 'utf8');
     expect(() => loadDetections(tempDir({ 'SESG-DET-099.yaml': text }))).toThrow(/does not match the file name/);

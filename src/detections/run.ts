@@ -9,14 +9,14 @@ import type { Finding, Severity } from '../engine/types.js';
 import type { SourceError } from '../inventory/types.js';
 import { SourceError as SourceFailure } from '../errors.js';
 import { listLocal, type TrailObject } from '../sources/cloudtrail/local.js';
-import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 import { SkippedInput, describeFailure, readBufferBatches, readRecordBatches } from '../sources/cloudtrail/read.js';
+import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 import { isS3Url } from '../sources/cloudtrail/s3-url.js';
 import type { CloudTrailRecord, TrailInputFile } from '../sources/cloudtrail/types.js';
 import { createTrailAnalyzer, type TrailAnalyzer } from './analyzer.js';
 import { nothingAnalysed } from './coverage.js';
 import { lookupQuery } from './declaration.js';
-import { DETECTION_DIR, loadDetections } from './load.js';
+import { loadDetections } from './load.js';
 import { parseEventTime } from './time.js';
 import type { Coverage, DetectionDefinition, PrincipalTimeline, TrailThresholds } from './types.js';
 import { detectionSummary } from './summary.js';
@@ -91,8 +91,7 @@ async function pool<T>(items: AsyncIterable<T> | Iterable<T>, limit: number, wor
 export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {}): Promise<TrailRunResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  // The run needs what each detection declares, not its fixtures.
-  const definitions = options.definitions ?? loadDetections(DETECTION_DIR, { fixtures: false });
+  const definitions = options.definitions ?? loadDetections();
   const thresholds: TrailThresholds = {
     reconRegions: options.thresholds?.reconRegions ?? DEFAULT_THRESHOLDS.reconRegions,
     reconWindowMinutes: options.thresholds?.reconWindowMinutes ?? DEFAULT_THRESHOLDS.reconWindowMinutes,
@@ -148,6 +147,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
     }
     const remote = inputs.filter(isS3Url);
     if (remote.length > 0) {
+      // The S3 client (and the AWS SDK) loads only for runs that read S3.
       const { defaultS3Client, listS3 } = await import('../sources/cloudtrail/s3.js');
       const client = options.s3Client?.() ?? defaultS3Client({ region: options.region, endpoint: options.endpoint });
       for (const url of remote) {

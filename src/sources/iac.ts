@@ -5,9 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SourceError as SourceFailure } from '../errors.js';
-import type { Resource, SourceError } from '../inventory/types.js';
+import type { Resource, SourceError, SourceNotice, UnreadFragment } from '../inventory/types.js';
 import { findJsonProblem } from './json-error.js';
-import { readCloudFormation } from './cloudformation/index.js';
+import { type LoadedTemplate, loadCloudFormation, readCloudFormationSet } from './cloudformation/index.js';
+import { formatNotices } from './notices.js';
 import { isTerraformPlan, readTerraformPlan } from './terraform/index.js';
 
 /** Extensions looked at when walking a directory (named files are sniffed whatever their name). */
@@ -24,6 +25,10 @@ export interface IacCollection {
   errors: SourceError[];
   files: { file: string; kind: 'cloudformation' | 'terraform-plan' }[];
   skipped: string[];
+  /** What the sources could not evaluate and worked around, one line each. */
+  notices: string[];
+  /** Parts of the inputs not turned into resources: their checks are not assessed. */
+  fragments: UnreadFragment[];
 }
 
 function display(cwd: string, full: string): string {
@@ -76,14 +81,52 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
+/** The encoding a byte-order mark announces, or undefined (then UTF-8 without a BOM is assumed). */
+function bomEncoding(head: Uint8Array): { encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; length: number } | undefined {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', length: 3 };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', length: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', length: 2 };
+  return undefined;
+}
+
 function looksBinary(file: string): boolean {
   const fd = openSync(file, 'r');
   try {
     const buffer = Buffer.alloc(8192);
     const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, n).includes(0);
+    const head = buffer.subarray(0, n);
+    // UTF-16 text is full of zero bytes; its byte-order mark says it is text all the same.
+    const bom = bomEncoding(head);
+    if (bom && bom.encoding !== 'utf-8') return false;
+    return head.includes(0);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * A text file's content: UTF-8, or UTF-8 / UTF-16 (LE or BE) with a byte-order mark — what Windows
+ * PowerShell's `terraform show -json > plan.json` writes. Bytes that are not valid in the announced
+ * encoding make it unreadable rather than silently replaced.
+ */
+export function readText(full: string): string {
+  const bytes = readFileSync(full);
+  const bom = bomEncoding(bytes);
+  if (!bom) return bytes.toString('utf8');
+  let text: string;
+  try {
+    text = new TextDecoder(bom.encoding, { fatal: true }).decode(bytes.subarray(bom.length));
+  } catch {
+    throw new EncodingError();
+  }
+  if (bom.encoding !== 'utf-8' && text.includes('\0')) throw new EncodingError();
+  return text;
+}
+
+/** The bytes of a file do not decode in the encoding its byte-order mark announces. */
+class EncodingError extends Error {
+  constructor() {
+    super('not a text file (bytes that are not valid in the encoding its byte-order mark announces)');
   }
 }
 
@@ -111,7 +154,7 @@ function fsCallbacks(planFile: string) {
   return {
     readTextFile: (p: string) => {
       try {
-        return readFileSync(path.resolve(base, p), 'utf8');
+        return readText(path.resolve(base, p));
       } catch {
         return undefined;
       }
@@ -127,7 +170,9 @@ function fsCallbacks(planFile: string) {
 }
 
 type FileOutcome =
-  | { kind: 'cloudformation' | 'terraform-plan'; resources: Resource[]; errors: SourceError[] }
+  | { kind: 'terraform-plan'; resources: Resource[]; errors: SourceError[]; notices?: SourceNotice[] }
+  // Templates are evaluated once all are loaded (stacks refer to each other).
+  | { kind: 'cloudformation'; template: LoadedTemplate }
   | { kind: 'neither' };
 
 /** Reads one file and decides what it is. Throws SourceFailure when it cannot be used. */
@@ -148,11 +193,11 @@ export function readIacFile(full: string, shown: string): FileOutcome {
   if (binary) throw new SourceFailure('not a text file (binary content)', shown);
   let text: string;
   try {
-    text = readFileSync(full, 'utf8');
+    text = readText(full);
   } catch (error) {
+    if (error instanceof EncodingError) throw new SourceFailure(error.message, shown);
     throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (/^\s*\{/.test(text)) {
     let value: unknown;
     try {
@@ -164,15 +209,14 @@ export function readIacFile(full: string, shown: string): FileOutcome {
     }
     if (isTerraformPlan(value)) {
       const result = readTerraformPlan(shown, text, value, fsCallbacks(full));
-      return { kind: 'terraform-plan', resources: result.resources, errors: result.errors };
+      return { kind: 'terraform-plan', resources: result.resources, errors: result.errors, notices: result.notices };
     }
   }
   if (size > MAX_TEMPLATE_BYTES) {
     throw new SourceFailure(`file is too large for a CloudFormation template (${size} bytes; limit ${MAX_TEMPLATE_BYTES})`, shown);
   }
-  const result = readCloudFormation(shown, text);
-  if (!result) return { kind: 'neither' };
-  return { kind: 'cloudformation', resources: result.resources, errors: result.errors };
+  const template = loadCloudFormation(shown, text);
+  return template ? { kind: 'cloudformation', template } : { kind: 'neither' };
 }
 
 function asSourceError(error: unknown, shown: string): SourceError {
@@ -190,8 +234,10 @@ function asSourceError(error: unknown, shown: string): SourceError {
 
 /** Every path on the command line: files are sniffed, directories walked. */
 export function collectIac(paths: string[], cwd: string): IacCollection {
-  const out: IacCollection = { resources: [], errors: [], files: [], skipped: [] };
+  const out: IacCollection = { resources: [], errors: [], files: [], skipped: [], notices: [], fragments: [] };
   const seen = new Set<string>();
+  const templates: { template: LoadedTemplate; path: string }[] = [];
+  const notices: SourceNotice[] = [];
   for (const given of paths) {
     const full = path.resolve(cwd, given);
     let isDir = false;
@@ -213,13 +259,30 @@ export function collectIac(paths: string[], cwd: string): IacCollection {
           else out.errors.push({ file: shown, message: 'neither a CloudFormation template nor a Terraform plan (terraform show -json)' });
           continue;
         }
+        if (outcome.kind === 'cloudformation') {
+          templates.push({ template: outcome.template, path: file });
+          continue;
+        }
         out.files.push({ file: shown, kind: outcome.kind });
         out.resources.push(...outcome.resources);
         out.errors.push(...outcome.errors);
+        notices.push(...(outcome.notices ?? []));
       } catch (error) {
         out.errors.push(asSourceError(error, shown));
       }
     }
   }
+  for (const { file, result, error } of readCloudFormationSet(templates)) {
+    if (!result) {
+      out.errors.push(asSourceError(error, file));
+      continue;
+    }
+    out.files.push(...result.files);
+    out.resources.push(...result.resources);
+    out.errors.push(...result.errors);
+    notices.push(...(result.notices ?? []));
+    out.fragments.push(...(result.fragments ?? []));
+  }
+  out.notices.push(...formatNotices(notices));
   return out;
 }

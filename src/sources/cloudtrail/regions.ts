@@ -1,5 +1,5 @@
-// The regions every commercial account has enabled by default (`--regions all` for LookupEvents). Kept
-// apart from the LookupEvents reader so that naming them does not load the AWS SDK.
+// The regions enabled by default in every commercial account (`--regions all` of a LookupEvents run): data,
+// apart from the LookupEvents reader, so that naming them does not load the CloudTrail client.
 export const DEFAULT_REGIONS = [
   'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
   'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1',

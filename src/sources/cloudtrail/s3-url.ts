@@ -1,4 +1,5 @@
-// `s3://bucket/prefix` inputs: recognised and split without loading the S3 client.
+// S3 log locations (s3://bucket/prefix) recognised and split without the AWS SDK, so that telling local
+// paths from S3 prefixes does not load the S3 client.
 import { ConfigError } from '../../errors.js';
 
 export interface S3Location {

@@ -4,8 +4,8 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SourceError } from '../../inventory/types.js';
 import { LOG_NAME, isDigestName, type TrailObject } from './local.js';
-import { parseS3Url } from './s3-url.js';
 import { describeFailure } from './read.js';
+import { parseS3Url } from './s3-url.js';
 
 export { isS3Url, parseS3Url, type S3Location } from './s3-url.js';
 

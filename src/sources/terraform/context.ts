@@ -92,12 +92,15 @@ export class Context {
    * The resources of `types` an attribute links to: those its configuration expression refers to,
    * plus those whose identifying value equals a literal in it. `outside` lists the literal values that
    * name nothing in the plan, and an Unknown for values only known after apply that no reference explains.
+   * A `required` attribute always links somewhere: when it names nothing at all (unset, null), `outside`
+   * holds an Unknown saying so, so the resource is still evaluated against a placeholder.
    */
   link(
     resource: PlanResource,
     attribute: string,
     types: readonly string[],
     matches: (target: PlanResource, value: string) => boolean,
+    required = false,
   ): { targets: PlanResource[]; outside: Maybe<string>[] } {
     const viaRefs = this.refs.of(resource, attribute).filter((t) => types.includes(t.type));
     const found = new Map(viaRefs.map((t) => [t.address, t]));
@@ -117,6 +120,7 @@ export class Context {
     }
     const referencedKeys = new Set(viaRefs.map((t) => `${t.modulePath}.${t.localKey}`)).size;
     if (unresolved > referencedKeys) outside.push(unknown(`${attribute} of ${resource.address} is ${KNOWN_AFTER_APPLY}`));
+    if (required && found.size === 0 && outside.length === 0) outside.push(unknown(`${attribute} of ${resource.address} is not set`));
     return { targets: [...found.values()], outside };
   }
 }

@@ -4,11 +4,11 @@
 import type { Provenance, Resource, SourceError, SourceResult } from '../../inventory/types.js';
 import { Context, type Placed } from './context.js';
 import { planAddressLines, scanTfFile, type TfBlock } from './hcl.js';
-import { buildIam } from './iam.js';
-import { buildMonitoring } from './monitoring.js';
-import { buildNetwork } from './network.js';
+import { IAM_TYPES, buildIam } from './iam.js';
+import { MONITORING_TYPES, buildMonitoring } from './monitoring.js';
+import { NETWORK_TYPES, buildNetwork } from './network.js';
 import { References, configKey, joinPath, moduleDirs, parsePlan, type ParsedPlan } from './plan.js';
-import { buildSes } from './ses.js';
+import { SES_TYPES, buildSes } from './ses.js';
 import { isObject } from './values.js';
 
 export interface TerraformReadOptions {
@@ -17,6 +17,9 @@ export interface TerraformReadOptions {
   /** Lists a directory by path relative to the plan's directory; [] when it cannot be listed. */
   listDir?: (dir: string) => string[];
 }
+
+/** Every Terraform resource type the adapters read (the nothing-dropped test has a fixture for each). */
+export const TERRAFORM_RESOURCE_TYPES: readonly string[] = [...IAM_TYPES, ...SES_TYPES, ...NETWORK_TYPES, ...MONITORING_TYPES];
 
 /** Recognition by content: a `format_version` and one of the plan's top-level sections. */
 export function isTerraformPlan(value: unknown): boolean {

@@ -4,6 +4,9 @@ import { isUnknown, unknown, type CloudTrailTrailProps, type CloudWatchAlarmProp
 import type { Context } from './context.js';
 import { KNOWN_AFTER_APPLY, block, blocks, bool, field, num, str, strList, strListFlat } from './values.js';
 
+/** The Terraform resource types this adapter reads. */
+export const MONITORING_TYPES = ['aws_cloudwatch_metric_alarm', 'aws_cloudtrail'];
+
 function alarm(v: Record<string, unknown>): CloudWatchAlarmProps {
   const metrics: CloudWatchAlarmProps['metrics'] = [];
   for (const query of blocks(v.metric_query)) {

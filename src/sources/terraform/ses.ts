@@ -27,6 +27,20 @@ const IDENTITY_ATTRIBUTE: Record<string, string> = {
 const IDENTITY_TYPES = Object.keys(IDENTITY_ATTRIBUTE);
 const CONFIGURATION_SET_TYPES = ['aws_sesv2_configuration_set', 'aws_ses_configuration_set'];
 
+/** The Terraform resource types this adapter reads. */
+export const SES_TYPES = [
+  ...IDENTITY_TYPES,
+  ...CONFIGURATION_SET_TYPES,
+  'aws_sesv2_configuration_set_event_destination',
+  'aws_ses_event_destination',
+  'aws_ses_domain_dkim',
+  'aws_ses_domain_mail_from',
+  'aws_sesv2_email_identity_mail_from_attributes',
+  'aws_ses_identity_policy',
+  'aws_sesv2_email_identity_policy',
+  'aws_ses_identity_notification_topic',
+];
+
 function identityName(resource: PlanResource): Maybe<string> {
   return str(resource.values[IDENTITY_ATTRIBUTE[resource.type]!]) ?? unknown(KNOWN_AFTER_APPLY);
 }
@@ -121,14 +135,45 @@ function configurationSetProps(ctx: Context, set: PlanResource, destinations: Pl
   };
 }
 
+/** The key under which resources naming the same identity outside the plan share one placeholder. */
+function outsideIdentityKey(value: Maybe<string>, resource: PlanResource): string {
+  if (isUnknown(value)) return `unknown:${resource.address}`;
+  const fromArn = /^arn:aws[a-z-]*:ses:[^:]*:[^:]*:identity\/(.+)$/.exec(value)?.[1];
+  return `outside:${(fromArn ?? value).toLowerCase()}`;
+}
+
+/** The identity name of a value that names an identity outside the plan (a name, or an identity ARN). */
+function outsideIdentityName(value: Maybe<string>): Maybe<string> {
+  if (isUnknown(value)) return value;
+  return /^arn:aws[a-z-]*:ses:[^:]*:[^:]*:identity\/(.+)$/.exec(value)?.[1] ?? value;
+}
+
+/** What the plan attaches to one identity (of the plan, or defined elsewhere). */
+interface Attachments {
+  dkim: PlanResource[];
+  mailFrom: Maybe<string>[];
+  policies: PlanResource[];
+  topics: PlanResource[];
+  /** For an identity outside the plan: the value naming it and the resource that names it first. */
+  outside?: { value: Maybe<string>; first: PlanResource };
+}
+
 export function buildSes(ctx: Context): Resource[] {
   const out: Resource[] = [];
 
-  // Configuration sets and their event destinations.
+  // Configuration sets and their event destinations; destinations of a set defined elsewhere share a
+  // placeholder set, so they are still evaluated.
   const destinationsOf = new Map<string, PlanResource[]>();
+  const outsideSets = new Map<string, { name: Maybe<string>; first: PlanResource; destinations: PlanResource[] }>();
   for (const destination of ctx.ofType('aws_sesv2_configuration_set_event_destination', 'aws_ses_event_destination')) {
-    const sets = ctx.link(destination, 'configuration_set_name', CONFIGURATION_SET_TYPES, matchesConfigurationSet).targets;
-    for (const set of sets) destinationsOf.set(set.address, [...(destinationsOf.get(set.address) ?? []), destination]);
+    const linked = ctx.link(destination, 'configuration_set_name', CONFIGURATION_SET_TYPES, matchesConfigurationSet, true);
+    for (const set of linked.targets) destinationsOf.set(set.address, [...(destinationsOf.get(set.address) ?? []), destination]);
+    for (const name of linked.outside) {
+      const key = isUnknown(name) ? `unknown:${destination.address}` : name;
+      const entry = outsideSets.get(key) ?? { name, first: destination, destinations: [] };
+      entry.destinations.push(destination);
+      outsideSets.set(key, entry);
+    }
   }
   const setProps = new Map<string, SesConfigurationSetProps>();
   for (const set of ctx.ofType(...CONFIGURATION_SET_TYPES)) {
@@ -136,34 +181,57 @@ export function buildSes(ctx: Context): Resource[] {
     setProps.set(set.address, props);
     out.push(ctx.emit('aws.ses.configuration-set', set, props.configurationSetName, props));
   }
+  for (const { name, first, destinations } of outsideSets.values()) {
+    const missing = unknown(
+      isUnknown(name) ? name.$unknown : `configuration set "${name}" is not defined in the plan`,
+    );
+    out.push(
+      ctx.emit('aws.ses.configuration-set', first, isUnknown(name) ? undefined : name, {
+        configurationSetName: name,
+        reputationMetricsEnabled: missing,
+        tlsPolicy: missing,
+        sendingEnabled: missing,
+        eventDestinations: destinations.map((d) => eventDestination(ctx, first, d)),
+      }),
+    );
+  }
 
-  // Everything that hangs off an identity, linked by reference or by name/ARN.
-  const attached = <T>(types: string[], attribute: (r: PlanResource) => string, make: (r: PlanResource) => T) => {
-    const map = new Map<string, T[]>();
-    for (const resource of ctx.ofType(...types)) {
-      for (const identity of ctx.link(resource, attribute(resource), IDENTITY_TYPES, matchesIdentity).targets) {
-        map.set(identity.address, [...(map.get(identity.address) ?? []), make(resource)]);
-      }
+  // Everything that hangs off an identity, linked by reference or by name/ARN; what names an identity
+  // outside the plan is gathered per identity, for a placeholder.
+  const attachmentsOf = new Map<string, Attachments>();
+  const entry = (key: string, outside?: Attachments['outside']): Attachments => {
+    let found = attachmentsOf.get(key);
+    if (!found) {
+      found = { dkim: [], mailFrom: [], policies: [], topics: [], ...(outside ? { outside } : {}) };
+      attachmentsOf.set(key, found);
     }
-    return map;
+    return found;
   };
-  const dkimOf = attached(['aws_ses_domain_dkim'], () => 'domain', (r) => r);
-  const mailFromOf = attached(
+  const attach = (types: string[], attribute: (r: PlanResource) => string, add: (a: Attachments, r: PlanResource) => void): void => {
+    for (const resource of ctx.ofType(...types)) {
+      const linked = ctx.link(resource, attribute(resource), IDENTITY_TYPES, matchesIdentity, true);
+      for (const identity of linked.targets) add(entry(identity.address), resource);
+      for (const value of linked.outside) add(entry(outsideIdentityKey(value, resource), { value, first: resource }), resource);
+    }
+  };
+  attach(['aws_ses_domain_dkim'], () => 'domain', (a, r) => a.dkim.push(r));
+  attach(
     ['aws_ses_domain_mail_from', 'aws_sesv2_email_identity_mail_from_attributes'],
     (r) => (r.type === 'aws_ses_domain_mail_from' ? 'domain' : 'email_identity'),
-    (r) => str(r.values.mail_from_domain) ?? unknown(KNOWN_AFTER_APPLY),
+    (a, r) => a.mailFrom.push(str(r.values.mail_from_domain) ?? unknown(KNOWN_AFTER_APPLY)),
   );
-  const policiesOf = attached(
+  attach(
     ['aws_ses_identity_policy', 'aws_sesv2_email_identity_policy'],
     (r) => (r.type === 'aws_ses_identity_policy' ? 'identity' : 'email_identity'),
-    (r) => r,
+    (a, r) => a.policies.push(r),
   );
-  const topicsOf = attached(['aws_ses_identity_notification_topic'], () => 'identity', (r) => r);
+  attach(['aws_ses_identity_notification_topic'], () => 'identity', (a, r) => a.topics.push(r));
+  const none: Attachments = { dkim: [], mailFrom: [], policies: [], topics: [] };
 
   const identities = ctx.ofType(...IDENTITY_TYPES);
   /** DKIM signing of a domain identity of the plan. */
   const domainSigning = (identity: PlanResource): Maybe<boolean> =>
-    identity.type === 'aws_sesv2_email_identity' ? true : (dkimOf.get(identity.address)?.length ?? 0) > 0;
+    identity.type === 'aws_sesv2_email_identity' ? true : (attachmentsOf.get(identity.address)?.dkim.length ?? 0) > 0;
   const parentDomainOf = (email: string): PlanResource | undefined => {
     const labels = email.slice(email.lastIndexOf('@') + 1).toLowerCase().split('.');
     // An address inherits DKIM from its domain, and a subdomain from its parent domain.
@@ -178,7 +246,28 @@ export function buildSes(ctx: Context): Resource[] {
     return undefined;
   };
 
+  /** Policies and notifications of an identity, positioned relative to `owner`. */
+  const policiesFor = (owner: PlanResource, attached: Attachments): SesIdentityPolicy[] =>
+    attached.policies.map((p) => ({
+      name: String(str(p.type === 'aws_ses_identity_policy' ? p.values.name : p.values.policy_name) ?? p.address),
+      ...ctx.lineIn(owner, p),
+      document: normalizePolicyDocument(p.values.policy ?? unknown('the policy document is not set')),
+      definedAt: ctx.provenance(p),
+    }));
+  const notificationsFor = (attached: Attachments): SesNotifications => {
+    const notifications: SesNotifications = {};
+    for (const topic of attached.topics) {
+      const type = str(topic.values.notification_type);
+      const arn = str(topic.values.topic_arn) ?? '';
+      if (type === 'Bounce') notifications.bounceTopic = arn;
+      else if (type === 'Complaint') notifications.complaintTopic = arn;
+      else if (type === 'Delivery') notifications.deliveryTopic = arn;
+    }
+    return notifications;
+  };
+
   for (const identity of identities) {
+    const attached = attachmentsOf.get(identity.address) ?? none;
     const name = identityName(identity);
     const kind: SesIdentityProps['kind'] =
       identity.type === 'aws_ses_email_identity' || (typeof name === 'string' && name.includes('@')) ? 'email' : 'domain';
@@ -198,23 +287,7 @@ export function buildSes(ctx: Context): Resource[] {
       }
     }
 
-    const mailFrom = mailFromOf.get(identity.address)?.[0];
-    const policies: SesIdentityPolicy[] = (policiesOf.get(identity.address) ?? []).map((p) => ({
-      name: String(str(p.type === 'aws_ses_identity_policy' ? p.values.name : p.values.policy_name) ?? p.address),
-      ...ctx.lineIn(identity, p),
-      document: normalizePolicyDocument(p.values.policy ?? unknown('the policy document is not set')),
-      definedAt: ctx.provenance(p),
-    }));
-
-    const notifications: SesNotifications = {};
-    for (const topic of topicsOf.get(identity.address) ?? []) {
-      const type = str(topic.values.notification_type);
-      const arn = str(topic.values.topic_arn) ?? '';
-      if (type === 'Bounce') notifications.bounceTopic = arn;
-      else if (type === 'Complaint') notifications.complaintTopic = arn;
-      else if (type === 'Delivery') notifications.deliveryTopic = arn;
-    }
-
+    const mailFrom = attached.mailFrom[0];
     const props: SesIdentityProps = {
       identity: name,
       kind,
@@ -222,8 +295,8 @@ export function buildSes(ctx: Context): Resource[] {
       dkim: { signingEnabled },
       ...(parentDomain ? { parentDomain } : {}),
       mailFrom: mailFrom !== undefined ? { domain: mailFrom } : {},
-      notifications,
-      policies,
+      notifications: notificationsFor(attached),
+      policies: policiesFor(identity, attached),
     };
 
     if (identity.type === 'aws_sesv2_email_identity') {
@@ -247,6 +320,29 @@ export function buildSes(ctx: Context): Resource[] {
       }
     }
     out.push(ctx.emit('aws.ses.identity', identity, name, props));
+  }
+
+  // Identities defined elsewhere that the plan gives a policy, DKIM, MAIL FROM or a topic: a placeholder
+  // carries what the plan says (so a public sending-authorization policy still fails SESG-SES-001); what
+  // only the identity itself knows (is it verified, its other settings) is Unknown, naming it.
+  for (const attached of attachmentsOf.values()) {
+    if (!attached.outside) continue;
+    const { value, first } = attached.outside;
+    const name = outsideIdentityName(value);
+    const missing = unknown(isUnknown(name) ? name.$unknown : `SES identity ${name} is not defined in the plan`);
+    const mailFrom = attached.mailFrom[0];
+    out.push(
+      ctx.emit('aws.ses.identity', first, isUnknown(name) ? undefined : name, {
+        identity: name,
+        // An unknown name is taken as a domain: the domain-only checks then stay not assessed, never not applicable.
+        kind: typeof name === 'string' && name.includes('@') ? 'email' : 'domain',
+        verified: missing,
+        dkim: { signingEnabled: attached.dkim.length > 0 ? true : missing },
+        mailFrom: mailFrom !== undefined ? { domain: mailFrom } : {},
+        notifications: notificationsFor(attached),
+        policies: policiesFor(first, attached),
+      }),
+    );
   }
   return out;
 }

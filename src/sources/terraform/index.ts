@@ -2,13 +2,14 @@
 // `# sesguard:ignore` suppressions come from the `.tf` files beside the plan (and local child modules)
 // when the caller lets us read them; otherwise resources point at their address in the plan text.
 import type { Provenance, Resource, SourceError, SourceResult } from '../../inventory/types.js';
-import { Context, type Placed } from './context.js';
-import { planAddressLines, scanTfFile, type TfBlock } from './hcl.js';
-import { IAM_TYPES, buildIam } from './iam.js';
-import { MONITORING_TYPES, buildMonitoring } from './monitoring.js';
-import { NETWORK_TYPES, buildNetwork } from './network.js';
+import { Context } from './context.js';
+import { planAddressLines, scanTfFile, type TfBlock } from './block-positions.js';
+import { IAM_TYPES, adaptIam } from './iam.js';
+import type { Placed, TfModel } from './model.js';
+import { MONITORING_TYPES, adaptMonitoring } from './monitoring.js';
+import { NETWORK_TYPES, adaptNetwork } from './network.js';
 import { References, configKey, joinPath, moduleDirs, parsePlan, type ParsedPlan } from './plan.js';
-import { SES_TYPES, buildSes } from './ses.js';
+import { SES_TYPES, adaptSes } from './ses.js';
 import { isObject } from './values.js';
 
 export interface TerraformReadOptions {
@@ -96,7 +97,23 @@ export function readTerraformPlan(file: string, text: string, plan: unknown, opt
     });
   }
 
-  const ctx = new Context(file, parsed.resources, new References(parsed.modules, parsed.resources), placed);
-  const resources: Resource[] = [...buildIam(ctx), ...buildSes(ctx), ...buildNetwork(ctx), ...buildMonitoring(ctx)];
-  return { resources, errors, files: [{ file, kind: 'terraform-plan' }] };
+  const refs = new References(parsed.modules, parsed.resources);
+  const model: TfModel = {
+    idPrefix: file,
+    resources: parsed.resources,
+    place: (resource) => {
+      const found = placed.get(resource.address);
+      if (!found) throw new Error(`no position for ${resource.address}`);
+      return found;
+    },
+    references: (resource, attribute) => refs.of(resource, attribute),
+    sets: (resource, attribute) => refs.sets(resource, attribute),
+  };
+  return { resources: adaptTerraform(model), errors, files: [{ file, kind: 'terraform-plan' }] };
+}
+
+/** The normalized resources of a Terraform model, whichever reader produced it. */
+export function adaptTerraform(model: TfModel): Resource[] {
+  const ctx = new Context(model);
+  return [...adaptIam(ctx), ...adaptSes(ctx), ...adaptNetwork(ctx), ...adaptMonitoring(ctx)];
 }

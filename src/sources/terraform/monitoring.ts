@@ -82,7 +82,7 @@ function trail(v: Record<string, unknown>): CloudTrailTrailProps {
   };
 }
 
-export function buildMonitoring(ctx: Context): Resource[] {
+export function adaptMonitoring(ctx: Context): Resource[] {
   const out: Resource[] = [];
   for (const resource of ctx.ofType('aws_cloudwatch_metric_alarm')) {
     const props = alarm(resource.values);

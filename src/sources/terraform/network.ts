@@ -10,7 +10,7 @@ import {
   type Resource,
 } from '../../inventory/types.js';
 import { namedBy, type Context } from './context.js';
-import type { PlanResource } from './plan.js';
+import type { TfResource } from './model.js';
 import { KNOWN_AFTER_APPLY, blocks, bool, field, num, str, strList, type Values } from './values.js';
 
 const GROUP_TYPES = ['aws_security_group', 'aws_default_security_group'];
@@ -55,7 +55,7 @@ function expand(base: EgressRule, destinations: Values | { $unknown: string }, n
   return out;
 }
 
-function inlineEgress(ctx: Context, group: PlanResource): EgressRule[] {
+function inlineEgress(ctx: Context, group: TfResource): EgressRule[] {
   const list = blocks(ctx.value(group, 'egress', 'block'));
   return list.flatMap((b, i) => {
     const at = ctx.nestedLine(group, 'egress', i, list.length);
@@ -65,7 +65,7 @@ function inlineEgress(ctx: Context, group: PlanResource): EgressRule[] {
   });
 }
 
-function ruleResourceEgress(resource: PlanResource): EgressRule[] {
+function ruleResourceEgress(resource: TfResource): EgressRule[] {
   const v = resource.values;
   if (resource.type === 'aws_vpc_security_group_egress_rule') {
     const rule: EgressRule = { protocol: protocol(v.ip_protocol), ...ports(v.from_port, v.to_port) };
@@ -87,16 +87,16 @@ function ruleResourceEgress(resource: PlanResource): EgressRule[] {
   return rules;
 }
 
-function matchesId(target: PlanResource, value: string): boolean {
+function matchesId(target: TfResource, value: string): boolean {
   return namedBy(target, value, ['id']);
 }
 
-export function buildNetwork(ctx: Context): Resource[] {
+export function adaptNetwork(ctx: Context): Resource[] {
   const out: Resource[] = [];
 
   // Separate egress rules, by the group they belong to; rules on groups outside the plan are kept per group id.
   const extraOf = new Map<string, EgressRule[]>();
-  const outsideGroups = new Map<string, { id: Maybe<string>; first: PlanResource; rules: EgressRule[] }>();
+  const outsideGroups = new Map<string, { id: Maybe<string>; first: TfResource; rules: EgressRule[] }>();
   for (const rule of ctx.ofType('aws_security_group_rule', 'aws_vpc_security_group_egress_rule')) {
     const rules = ruleResourceEgress(rule);
     if (rules.length === 0) continue;
@@ -144,11 +144,11 @@ export function buildNetwork(ctx: Context): Resource[] {
     return naclEntry(b, egress, at, 'rule_no', 'action');
   };
   const ruleEntries = new Map<string, NaclEntry[]>();
-  const outsideAcls = new Map<string, { id: Maybe<string>; first: PlanResource; entries: NaclEntry[] }>();
+  const outsideAcls = new Map<string, { id: Maybe<string>; first: TfResource; entries: NaclEntry[] }>();
   for (const rule of ctx.ofType('aws_network_acl_rule')) {
     const egress = bool(rule.values.egress, false);
     const linked = ctx.link(rule, 'network_acl_id', NACL_TYPES, matchesId, true);
-    const make = (owner: PlanResource): NaclEntry => ({
+    const make = (owner: TfResource): NaclEntry => ({
       ...naclEntry(rule.values, egress === true, ctx.lineIn(owner, rule), 'rule_number', 'rule_action'),
       // An unknown direction could be egress: keep it as egress with an unknown action, so it is never guessed.
       ...(isUnknown(egress) ? { egress: true, ruleAction: egress } : {}),

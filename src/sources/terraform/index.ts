@@ -1,15 +1,13 @@
 // The Terraform plan source: `terraform show -json` output → normalized resources. Positions and
 // `# sesguard:ignore` suppressions come from the `.tf` files beside the plan (and local child modules)
 // when the caller lets us read them; otherwise resources point at their address in the plan text.
-import type { Provenance, Resource, SourceError, SourceResult } from '../../inventory/types.js';
-import { Context } from './context.js';
+import type { Provenance, SourceError, SourceResult } from '../../inventory/types.js';
+
+export { TERRAFORM_RESOURCE_TYPES } from './adapt.js';
+import { adaptTerraform } from './adapt.js';
 import { planAddressLines, scanTfFile, type TfBlock } from './block-positions.js';
-import { IAM_TYPES, adaptIam } from './iam.js';
 import type { Placed, TfModel } from './model.js';
-import { MONITORING_TYPES, adaptMonitoring } from './monitoring.js';
-import { NETWORK_TYPES, adaptNetwork } from './network.js';
 import { References, configKey, joinPath, moduleDirs, parsePlan, type ParsedPlan } from './plan.js';
-import { SES_TYPES, adaptSes } from './ses.js';
 import { isObject } from './values.js';
 
 export interface TerraformReadOptions {
@@ -19,8 +17,6 @@ export interface TerraformReadOptions {
   listDir?: (dir: string) => string[];
 }
 
-/** Every Terraform resource type the adapters read (the nothing-dropped test has a fixture for each). */
-export const TERRAFORM_RESOURCE_TYPES: readonly string[] = [...IAM_TYPES, ...SES_TYPES, ...NETWORK_TYPES, ...MONITORING_TYPES];
 
 /** Recognition by content: a `format_version` and one of the plan's top-level sections. */
 export function isTerraformPlan(value: unknown): boolean {
@@ -112,8 +108,4 @@ export function readTerraformPlan(file: string, text: string, plan: unknown, opt
   return { resources: adaptTerraform(model), errors, files: [{ file, kind: 'terraform-plan' }] };
 }
 
-/** The normalized resources of a Terraform model, whichever reader produced it. */
-export function adaptTerraform(model: TfModel): Resource[] {
-  const ctx = new Context(model);
-  return [...adaptIam(ctx), ...adaptSes(ctx), ...adaptNetwork(ctx), ...adaptMonitoring(ctx)];
-}
+

@@ -12,7 +12,7 @@ import { ConfigError, SourceError } from './errors.js';
 import { validateAgainst } from './schemas.js';
 import { decideSuppression } from './engine/suppress.js';
 import type { TrailRunResult } from './detections/run.js';
-import type { Resource } from './inventory/types.js';
+import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
 import { collectIac } from './sources/iac.js';
 import { VERSION } from './version.js';
@@ -60,7 +60,24 @@ export function runIac(paths: string[], options: IacRunOptions): Results {
     finishedAt: now(),
     errors: collection.errors,
     inputs: { files: collection.files, skipped: collection.skipped, resourceCount: collection.resources.length },
+    notices: collection.notices,
+    scopeNotAssessed: fragmentsNotAssessed(collection.fragments, cfn),
   });
+}
+
+/** Parts of templates not turned into resources (Fn::ForEach over an unknown collection): their checks are not assessed there. */
+export function fragmentsNotAssessed(fragments: UnreadFragment[], checks: CompiledCheck[]): NotAssessed[] {
+  return fragments.flatMap((fragment) =>
+    checks
+      .filter((check) => check.resourceTypes.some((type) => fragment.resourceTypes.includes(type)))
+      .map((check) => ({
+        checkId: check.id,
+        file: fragment.file,
+        ...(fragment.line ? { line: fragment.line } : {}),
+        logicalId: fragment.name,
+        reason: fragment.reason,
+      })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

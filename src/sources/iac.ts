@@ -5,9 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SourceError as SourceFailure } from '../errors.js';
-import type { Resource, SourceError } from '../inventory/types.js';
+import type { Resource, SourceError, SourceNotice, UnreadFragment } from '../inventory/types.js';
 import { findJsonProblem } from './json-error.js';
-import { readCloudFormation } from './cloudformation/index.js';
+import { type LoadedTemplate, loadCloudFormation, readCloudFormationSet } from './cloudformation/index.js';
+import { formatNotices } from './notices.js';
 import { isTerraformPlan, readTerraformPlan } from './terraform/index.js';
 
 /** Extensions looked at when walking a directory (named files are sniffed whatever their name). */
@@ -24,6 +25,10 @@ export interface IacCollection {
   errors: SourceError[];
   files: { file: string; kind: 'cloudformation' | 'terraform-plan' }[];
   skipped: string[];
+  /** What the sources could not evaluate and worked around, one line each. */
+  notices: string[];
+  /** Parts of the inputs not turned into resources: their checks are not assessed. */
+  fragments: UnreadFragment[];
 }
 
 function display(cwd: string, full: string): string {
@@ -165,7 +170,9 @@ function fsCallbacks(planFile: string) {
 }
 
 type FileOutcome =
-  | { kind: 'cloudformation' | 'terraform-plan'; resources: Resource[]; errors: SourceError[] }
+  | { kind: 'terraform-plan'; resources: Resource[]; errors: SourceError[] }
+  // Templates are evaluated once all are loaded (stacks refer to each other).
+  | { kind: 'cloudformation'; template: LoadedTemplate }
   | { kind: 'neither' };
 
 /** Reads one file and decides what it is. Throws SourceFailure when it cannot be used. */
@@ -208,9 +215,8 @@ export function readIacFile(full: string, shown: string): FileOutcome {
   if (size > MAX_TEMPLATE_BYTES) {
     throw new SourceFailure(`file is too large for a CloudFormation template (${size} bytes; limit ${MAX_TEMPLATE_BYTES})`, shown);
   }
-  const result = readCloudFormation(shown, text);
-  if (!result) return { kind: 'neither' };
-  return { kind: 'cloudformation', resources: result.resources, errors: result.errors };
+  const template = loadCloudFormation(shown, text);
+  return template ? { kind: 'cloudformation', template } : { kind: 'neither' };
 }
 
 function asSourceError(error: unknown, shown: string): SourceError {
@@ -228,8 +234,9 @@ function asSourceError(error: unknown, shown: string): SourceError {
 
 /** Every path on the command line: files are sniffed, directories walked. */
 export function collectIac(paths: string[], cwd: string): IacCollection {
-  const out: IacCollection = { resources: [], errors: [], files: [], skipped: [] };
+  const out: IacCollection = { resources: [], errors: [], files: [], skipped: [], notices: [], fragments: [] };
   const seen = new Set<string>();
+  const templates: { template: LoadedTemplate; path: string }[] = [];
   for (const given of paths) {
     const full = path.resolve(cwd, given);
     let isDir = false;
@@ -251,6 +258,10 @@ export function collectIac(paths: string[], cwd: string): IacCollection {
           else out.errors.push({ file: shown, message: 'neither a CloudFormation template nor a Terraform plan (terraform show -json)' });
           continue;
         }
+        if (outcome.kind === 'cloudformation') {
+          templates.push({ template: outcome.template, path: file });
+          continue;
+        }
         out.files.push({ file: shown, kind: outcome.kind });
         out.resources.push(...outcome.resources);
         out.errors.push(...outcome.errors);
@@ -259,5 +270,18 @@ export function collectIac(paths: string[], cwd: string): IacCollection {
       }
     }
   }
+  const notices: SourceNotice[] = [];
+  for (const { file, result, error } of readCloudFormationSet(templates)) {
+    if (!result) {
+      out.errors.push(asSourceError(error, file));
+      continue;
+    }
+    out.files.push(...result.files);
+    out.resources.push(...result.resources);
+    out.errors.push(...result.errors);
+    notices.push(...(result.notices ?? []));
+    out.fragments.push(...(result.fragments ?? []));
+  }
+  out.notices.push(...formatNotices(notices));
   return out;
 }

@@ -1,6 +1,7 @@
 // IAM resources of a template → aws.iam.role / user / group / policy. Every policy that applies to a
 // principal is folded into it: inline `Policies`, `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy`
 // resources attached via Roles/Users/Groups, `ManagedPolicyArns`, and (for users) their groups' policies.
+import { awsManagedPolicy, awsManagedPolicyName } from '../../inventory/aws-managed-policies.js';
 import { normalizePolicyDocument } from '../../inventory/policy-document.js';
 import {
   type AttachedPolicy,
@@ -26,9 +27,6 @@ const PRINCIPALS: Record<string, { nameProperty: string; attachField: string }> 
   [USER]: { nameProperty: 'UserName', attachField: 'Users' },
   [GROUP]: { nameProperty: 'GroupName', attachField: 'Groups' },
 };
-
-/** `arn:aws:iam::aws:policy/…`, also with the partition left symbolic (`arn:${AWS::Partition}:…`). */
-const AWS_MANAGED_ARN = /^arn:(?:\$\{AWS::Partition\}|[^:]+):iam::aws:policy\//;
 
 /** A policy document with the position of each statement. */
 export function policyDocument(raw: unknown, context: TemplateContext): Maybe<PolicyDocument> {
@@ -157,13 +155,19 @@ function managedPolicies(resource: RawResource, context: TemplateContext, folded
       return;
     }
     const arn = str(value);
+    const awsManaged = arn === undefined ? null : awsManagedPolicyName(arn);
+    if (arn !== undefined && awsManaged !== null) {
+      const name = awsManaged.slice(awsManaged.lastIndexOf('/') + 1);
+      out.push({ name, kind: 'aws-managed', ...(typeof arn === 'string' ? { arn } : {}), ...at, document: awsManagedPolicy(arn) });
+      return;
+    }
     if (arn === undefined || isUnknown(arn)) {
       out.push({ name: '(unknown managed policy)', kind: 'managed', ...at, document: arn ?? unknown('empty managed policy ARN') });
       return;
     }
     out.push({
       name: arn.slice(arn.lastIndexOf('/') + 1) || arn,
-      kind: AWS_MANAGED_ARN.test(arn) ? 'aws-managed' : 'managed',
+      kind: 'managed',
       arn,
       ...at,
       document: unknown(`managed policy ${arn} is not defined in the template`),

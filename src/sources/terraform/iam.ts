@@ -3,7 +3,7 @@
 // policies that attach to no principal of the plan, judged on their own document (aws.iam.policy): an
 // aws_iam_policy, an inline *_policy or an attachment whose principal is defined elsewhere. A membership
 // of a user defined elsewhere gives that user a placeholder carrying its groups' policies.
-import { awsManagedPolicyDocument } from '../../inventory/aws-managed-policies.js';
+import { awsManagedPolicy } from '../../inventory/aws-managed-policies.js';
 import { isUnknown, unknown, type AttachedPolicy, type Maybe, type Resource } from '../../inventory/types.js';
 import { arnName, namedBy, type Context } from './context.js';
 import type { TfResource } from './model.js';
@@ -76,9 +76,7 @@ export function adaptIam(ctx: Context): Resource[] {
       name: arnName(arn, 'policy') ?? arn,
       kind: awsManaged ? 'aws-managed' : 'managed',
       arn,
-      document:
-        (awsManaged ? awsManagedPolicyDocument(arn) : undefined) ??
-        unknown(`${awsManaged ? 'AWS' : 'customer'} managed policy ${arn} is not defined in the plan`),
+      document: awsManaged ? awsManagedPolicy(arn) : unknown(`customer managed policy ${arn} is not defined in the plan`),
     };
   };
 

@@ -10,6 +10,7 @@ import {
   type ManagedPolicyDetail,
   type PolicyDetail,
 } from '@aws-sdk/client-iam';
+import { awsManagedPolicy } from '../../../inventory/aws-managed-policies.js';
 import { normalizePolicyDocument } from '../../../inventory/policy-document.js';
 import type { AccessKey, AttachedPolicy, Maybe, PolicyDocument, Resource } from '../../../inventory/types.js';
 import { isUnknown, unknown } from '../../../inventory/types.js';
@@ -101,7 +102,11 @@ export async function collectIam(scope: AccountScope): Promise<Collected> {
         name: a.PolicyName ?? arn,
         kind: arn.startsWith(awsManagedPrefix) ? ('aws-managed' as const) : ('managed' as const),
         arn,
-        document: policy ? defaultVersionDocument(policy) : unknown(`${DETAILS} did not return managed policy ${arn}`),
+        document: policy
+          ? defaultVersionDocument(policy)
+          : arn.startsWith(awsManagedPrefix)
+            ? awsManagedPolicy(arn)
+            : unknown(`${DETAILS} did not return managed policy ${arn}`),
       };
     });
   }

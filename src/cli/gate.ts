@@ -1,0 +1,151 @@
+// What every command that produces results shares: the output and gate options (declared once, parsed
+// once by the option parser), writing the outputs atomically, the evidence bundle, the baseline, and the
+// exit code (SPEC §4: 0 ok, 1 the gate failed, 2 the result cannot be trusted).
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+import { applyBaseline, readBaseline } from '../engine/baseline.js';
+import { SEVERITIES, type Severity } from '../engine/types.js';
+import { ConfigError, SourceError } from '../errors.js';
+import { writeEvidenceBundle, type BundleFile } from '../evidence/bundle.js';
+import { reporters, type ReportOptions } from '../reporters/index.js';
+import type { Results } from '../results.js';
+import { VERSION } from '../version.js';
+import type { Io } from './io.js';
+import { choice, flag, text, type Options, type Values } from './options.js';
+
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+const FAIL_ON = [...SEVERITIES, 'none'] as const;
+
+export const CONFIG = {
+  config: text('FILE', 'config file (default: sesguard.yaml or .sesguard.yaml in the working directory)'),
+} satisfies Options;
+
+export const OUTPUTS = {
+  format: choice(FORMATS, undefined, 'what goes to stdout (default text, a readable summary)'),
+  sarif: text('FILE', 'write SARIF 2.1.0 (code scanning)'),
+  json: text('FILE', 'write the results JSON (input of report, merge and --baseline)'),
+  markdown: text('FILE', 'write the Markdown summary (pull requests, job summaries)'),
+  html: text('FILE', 'write the self-contained HTML report'),
+  'sarif-anchor': text('FILE', 'SARIF location for findings without a file (default: the config file)'),
+  evidence: text('DIR', 'also write an evidence bundle: every output and the inputs, SHA-256 of each in a manifest'),
+  quiet: flag('print nothing on stdout unless --format asks for it'),
+  'no-progress': flag('no progress line (it is shown only when stderr is a terminal)'),
+} satisfies Options;
+
+function minScore(raw: string, flag: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new ConfigError(`${flag} must be a number from 0 to 100 (got "${raw}")`);
+  return n;
+}
+
+/** The severity gate: what fails the run, and what it is compared with. */
+export const SEVERITY_GATE = {
+  'fail-on': choice(FAIL_ON, 'high', 'lowest severity that fails the run'),
+  baseline: text('FILE', 'a previous results JSON: findings are new or unchanged, only new ones fail the run'),
+} satisfies Options;
+
+/** The severity gate and the posture score gate (commands whose results carry a score). */
+export const GATE = {
+  ...SEVERITY_GATE,
+  'min-score': text('N', 'fail when the overall posture score is below N (0 to 100)', minScore),
+} satisfies Options;
+
+export type OutputValues = Values<typeof OUTPUTS> & Values<typeof SEVERITY_GATE> & Partial<Values<typeof GATE>>;
+
+/** Atomic write: a reader never sees half a file, an interrupted run never leaves one. */
+export function writeAtomic(file: string, content: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, file);
+}
+
+function render(results: Results, format: Format, io: Io, config: Config | null, anchor: string | undefined, baselineFixed?: number): string {
+  const sarifAnchor = anchor ?? (config?.file ? path.relative(io.cwd, config.file).split(path.sep).join('/') : 'sesguard.yaml');
+  return reporters[format](results, { color: io.color && format === 'text', sarifAnchor, ...(baselineFixed !== undefined ? { baselineFixed } : {}) } as ReportOptions);
+}
+
+function writeOutputs(results: Results, values: OutputValues, io: Io, config: Config | null, baselineFixed?: number): void {
+  const targets: [Format, string | undefined][] = [
+    ['sarif', values.sarif],
+    ['json', values.json],
+    ['markdown', values.markdown],
+    ['html', values.html],
+  ];
+  for (const [format, file] of targets) {
+    if (file) writeAtomic(path.resolve(io.cwd, file), render(results, format, io, config, values['sarif-anchor'], baselineFixed));
+  }
+}
+
+/** 2 when the result cannot be trusted, 1 when it fails the gate, else 0. */
+export function exitCodeFor(results: Results, failOn: Severity | 'none', minScore: number | null): number {
+  if (results.errors.length > 0 || results.incomplete) return 2;
+  const rank = { critical: 0, high: 1, medium: 2, low: 3 };
+  if (failOn !== 'none') {
+    const gate = rank[failOn];
+    const failing = results.findings.some(
+      (f) => !f.suppressed && rank[f.severity] <= gate && (f.baselineState === undefined || f.baselineState === 'new'),
+    );
+    if (failing) return 1;
+  }
+  if (minScore !== null && results.score.overall !== null && results.score.overall < minScore) return 1;
+  return 0;
+}
+
+export function printErrors(results: Results, io: Io, noticesShown = false): void {
+  for (const e of results.errors) {
+    const where = [e.file, e.line, e.line && e.column ? e.column : undefined].filter((x) => x !== undefined).join(':');
+    io.stderr(`sesguard: ${where ? `${where}: ` : ''}${e.message}\n`);
+  }
+  if (!noticesShown) for (const notice of results.notices) io.stderr(`sesguard: note: ${notice}\n`);
+}
+
+/** `--evidence DIR`: every output plus the raw inputs, hashed in a manifest (see docs/report.md). */
+function writeEvidence(results: Results, values: OutputValues, io: Io, config: Config | null, fixed: number | undefined, extra: BundleFile[]): void {
+  if (!values.evidence) return;
+  const files: BundleFile[] = [
+    { name: 'results.json', content: render(results, 'json', io, config, values['sarif-anchor'], fixed) },
+    { name: 'results.sarif', content: render(results, 'sarif', io, config, values['sarif-anchor'], fixed) },
+    { name: 'report.html', content: render(results, 'html', io, config, values['sarif-anchor'], fixed) },
+    { name: 'summary.md', content: render(results, 'markdown', io, config, values['sarif-anchor'], fixed) },
+    ...extra,
+  ];
+  if (config?.file) files.push({ name: 'sesguard.yaml', content: readFileSync(config.file) });
+  const written = writeEvidenceBundle(path.resolve(io.cwd, values.evidence), files, {
+    version: VERSION,
+    command: ['sesguard', ...(io.argv ?? [])],
+    startedAt: results.startedAt,
+    finishedAt: results.finishedAt,
+  });
+  io.stderr(`sesguard: evidence bundle written to ${values.evidence} (${written.manifest.files.length} files; manifest sha256 ${written.manifestSha256})\n`);
+}
+
+/** `--baseline FILE`: marks findings new / unchanged; only new ones fail the run. */
+function withBaseline(results: Results, values: OutputValues, io: Io): { results: Results; fixed?: number } {
+  if (!values.baseline) return { results };
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(io.cwd, values.baseline), 'utf8');
+  } catch (error) {
+    throw new SourceError(`cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? 'error'})`, values.baseline);
+  }
+  const comparison = applyBaseline(results, readBaseline(text, values.baseline), { file: values.baseline });
+  const { summary } = comparison;
+  const notice = `baseline ${values.baseline}: ${summary.new} new, ${summary.unchanged} unchanged, ${summary.fixed} fixed finding(s); only new ones fail the run`;
+  return { results: { ...comparison.results, notices: [...comparison.results.notices, notice] }, fixed: summary.fixed };
+}
+
+/** The end of every run: baseline, outputs, evidence, the summary on stdout, errors on stderr, the exit code. */
+export function finish(current: Results, values: OutputValues, io: Io, config: Config | null, evidenceExtra: BundleFile[] = []): number {
+  const format = values.format ?? 'text';
+  const { results, fixed } = withBaseline(current, values, io);
+  writeOutputs(results, values, io, config, fixed);
+  writeEvidence(results, values, io, config, fixed, evidenceExtra);
+  const printed = !values.quiet || values.format !== undefined;
+  if (printed) io.stdout(render(results, format, io, config, values['sarif-anchor'], fixed));
+  // The text summary already lists the notices; other formats and --quiet get them on stderr.
+  printErrors(results, io, printed && format === 'text');
+  return exitCodeFor(results, values['fail-on'], values['min-score'] ?? null);
+}

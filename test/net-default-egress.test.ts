@@ -2,7 +2,7 @@
 // AWS's allow-all rule, which NET-004 (low) reports and NET-001/002 do not; whatever someone wrote — the rule CDK
 // writes for allowAllOutbound included — NET-001/002 judge, and say when a rule has the exact shape of AWS's default.
 import { describe, expect, it } from 'vitest';
-import { celConfig } from '../src/config/types.js';
+import { celConfig, defaultConfig } from '../src/config/types.js';
 import { evaluateAll } from '../src/engine/evaluate.js';
 import { loadChecks } from '../src/engine/load.js';
 import type { Outcome } from '../src/engine/types.js';
@@ -15,7 +15,7 @@ const NET = ['SESG-NET-001', 'SESG-NET-002', 'SESG-NET-004'];
 
 function evaluate(resources: Resource[], source: 'C' | 'L'): Map<string, Record<string, Outcome>> {
   const checks = checksForSources(loadChecks(), [source]).filter((c) => NET.includes(c.id));
-  const evaluations = evaluateAll(checks, { resources, organizationAccounts: [] }, { config: celConfig({}, new Date('2026-11-23T00:00:00Z')), org: [] });
+  const evaluations = evaluateAll(checks, { resources, organizationAccounts: [] }, { config: celConfig(defaultConfig(), new Date('2026-11-23T00:00:00Z')), org: [] });
   const out = new Map<string, Record<string, Outcome>>();
   for (const e of evaluations) out.set(e.resourceId, { ...(out.get(e.resourceId) ?? {}), [e.checkId]: e.outcome });
   return out;
@@ -73,9 +73,9 @@ Resources:
       CidrIp: 0.0.0.0/0
 `;
 
-describe('CloudFormation: written rules (NET-001/002) and the default rule (NET-004)', () => {
+describe('CloudFormation: written rules (NET-001/002) and the default rule (NET-004)', async () => {
   const dir = tempDir({ 'app.yaml': TEMPLATE });
-  const collection = collectIac(['app.yaml'], dir);
+  const collection = await collectIac(['app.yaml'], dir);
   const results = evaluate(collection.resources, 'C');
 
   it.each([

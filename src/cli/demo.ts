@@ -52,7 +52,7 @@ export default command({
     const iacInputs = ['cloudformation/bad-mail-stack.yaml', 'cloudformation/good-mail-stack.yaml', 'cdk/cdk.out', 'terraform/bad'].map(
       (p) => path.relative(io.cwd, path.join(PACKAGE_ROOT, 'fixtures', 'iac', p)) || '.',
     );
-    const iac = runIac(iacInputs, { config, cwd: io.cwd, now: io.now });
+    const iac = await runIac(iacInputs, { config, cwd: io.cwd, now: io.now });
     const iacFiles = writeReportSet(outDir, 'iac', iac);
 
     const snapshotFile = path.join(demoDir, 'org-snapshot.json');

@@ -346,13 +346,17 @@ export function moduleDirs(modules: Map<string, ModuleConfig>): Map<string, stri
   return dirs;
 }
 
-/** POSIX join + normalize, keeping a relative result (no leading `./`). */
+/** POSIX join + normalize: a relative result stays relative (no leading `./`), an absolute one absolute. */
 export function joinPath(...segments: string[]): string {
+  const joined = segments.join('/');
+  const absolute = joined.startsWith('/');
   const out: string[] = [];
-  for (const segment of segments.join('/').split('/')) {
+  for (const segment of joined.split('/')) {
     if (segment === '' || segment === '.') continue;
     if (segment === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else if (segment === '..' && absolute) continue;
     else out.push(segment);
   }
+  if (absolute) return `/${out.join('/')}`;
   return out.length === 0 ? '.' : out.join('/');
 }

@@ -93,14 +93,18 @@ export async function readTerraformSources(input: TerraformSourceInput): Promise
     }
   }
   const roots = input.dirs.filter((d) => !called.has(d) && !input.judgedByPlan.has(d) && decls.get(d));
+  // The directories a root reads (itself and the local modules it reaches): their files are what was scanned.
+  const used = new Set<string>();
+  const reached = (dir: string): ModuleDecl | undefined => {
+    const decl = moduleDecl(dir);
+    if (decl) used.add(dir);
+    return decl;
+  };
   for (const root of roots) {
-    const result = readRoot(root, moduleDecl, input, parser, notice, out.errors, (file) => parsed.get(file));
+    const result = readRoot(root, reached, input, parser, notice, out.errors, (file) => parsed.get(file));
     out.resources.push(...result.resources);
   }
-  for (const [file, result] of parsed) {
-    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.';
-    if (!input.judgedByPlan.has(dir) && result) out.files.push(file);
-  }
+  for (const dir of used) for (const file of decls.get(dir)?.files ?? []) out.files.push(file.file);
   out.files.sort();
   return out;
 }

@@ -284,6 +284,21 @@ class Converter {
     return value;
   }
 
+  /** A term and the traversals after it. */
+  private operand(nodes: Node[]): Expr {
+    const parts = nodes.filter((c) => c.named && c.type !== 'comment');
+    if (parts.length === 0) return { k: 'error', message: 'missing operand', at: { line: 0, column: 0 } };
+    if (this.depth >= MAX_DEPTH) return { k: 'error', message: `expression nested more than ${MAX_DEPTH} levels deep`, at: at(parts[0]!) };
+    this.depth++;
+    try {
+      let value = this.primary(parts[0]!);
+      for (const op of parts.slice(1)) value = this.traverse(value, op);
+      return value;
+    } finally {
+      this.depth--;
+    }
+  }
+
   private traverse(obj: Expr, op: Node): Expr {
     const where = at(op);
     switch (op.type) {
@@ -357,13 +372,19 @@ class Converter {
       case 'operation':
         return this.primary(named(node)[0]!);
       case 'unary_operation': {
-        const op = node.children.find((c) => !c.named)!;
-        return { k: 'unary', op: this.slice(op), operand: this.expr(named(node)[0]!), at: where };
+        const opAt = node.children.findIndex((c) => !c.named);
+        return { k: 'unary', op: this.slice(node.children[opAt]!), operand: this.operand(node.children.slice(opAt + 1)), at: where };
       }
       case 'binary_operation': {
-        const [left, right] = named(node);
-        const op = node.children.find((c) => !c.named)!;
-        return { k: 'binary', op: this.slice(op), left: this.expr(left!), right: this.expr(right!), at: where };
+        // Operands are terms followed by their traversals (`var.a.b == 1`), not wrapped in an expression node.
+        const opAt = node.children.findIndex((c) => !c.named);
+        return {
+          k: 'binary',
+          op: this.slice(node.children[opAt]!),
+          left: this.operand(node.children.slice(0, opAt)),
+          right: this.operand(node.children.slice(opAt + 1)),
+          at: where,
+        };
       }
       case 'template_expr': {
         const inner = named(node)[0]!;

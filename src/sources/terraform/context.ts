@@ -111,6 +111,7 @@ export class Context {
     const raw = resource.values[attribute];
     const items = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
     let unresolved = 0;
+    let why: string | undefined;
     const candidates = this.ofType(...types);
     for (const item of items) {
       if (typeof item === 'string') {
@@ -119,10 +120,13 @@ export class Context {
         else if (!viaRefs.some((t) => matches(t, item))) outside.push(item);
       } else if (isUnknown(item) || item === null) {
         unresolved++;
+        if (isUnknown(item) && item.$unknown !== KNOWN_AFTER_APPLY) why ??= item.$unknown;
       }
     }
     const referencedKeys = new Set(viaRefs.map((t) => `${t.modulePath}.${t.localKey}`)).size;
-    if (unresolved > referencedKeys) outside.push(unknown(`${attribute} of ${resource.address} is ${KNOWN_AFTER_APPLY}`));
+    if (unresolved > referencedKeys) {
+      outside.push(unknown(why ? `${attribute} of ${resource.address}: ${why}` : `${attribute} of ${resource.address} is ${KNOWN_AFTER_APPLY}`));
+    }
     if (required && found.size === 0 && outside.length === 0) outside.push(unknown(`${attribute} of ${resource.address} is not set`));
     return { targets: [...found.values()], outside };
   }

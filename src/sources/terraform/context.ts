@@ -19,8 +19,16 @@ export class Context {
     }
   }
 
+  private readonly ofTypes = new Map<string, TfResource[]>();
+
   ofType(...types: string[]): TfResource[] {
-    return types.flatMap((t) => this.byType.get(t) ?? []);
+    const key = types.join(',');
+    let found = this.ofTypes.get(key);
+    if (!found) {
+      found = types.flatMap((t) => this.byType.get(t) ?? []);
+      this.ofTypes.set(key, found);
+    }
+    return found;
   }
 
   provenance(resource: TfResource): Provenance {
@@ -115,9 +123,11 @@ export class Context {
     const candidates = this.ofType(...types);
     for (const item of items) {
       if (typeof item === 'string') {
+        // A value its reference explains needs no search among every candidate.
+        if (viaRefs.some((t) => matches(t, item))) continue;
         const hits = candidates.filter((t) => t !== resource && matches(t, item));
         if (hits.length > 0) for (const hit of hits) found.set(hit.address, hit);
-        else if (!viaRefs.some((t) => matches(t, item))) outside.push(item);
+        else outside.push(item);
       } else if (isUnknown(item) || item === null) {
         unresolved++;
         if (isUnknown(item) && item.$unknown !== KNOWN_AFTER_APPLY) why ??= item.$unknown;
@@ -133,8 +143,16 @@ export class Context {
 }
 
 /** The last path segment of an ARN resource (`arn:aws:iam::1:role/path/name` → `name`). */
+const ARN_PATTERNS = new Map<string, RegExp>();
+
 export function arnName(value: string, kind: string): string | undefined {
-  const m = new RegExp(`^arn:aws[a-z-]*:[a-z0-9-]+:[^:]*:[^:]*:${kind}/(?:.*/)?([^/]+)$`).exec(value);
+  if (!value.startsWith('arn:')) return undefined;
+  let pattern = ARN_PATTERNS.get(kind);
+  if (!pattern) {
+    pattern = new RegExp(`^arn:aws[a-z-]*:[a-z0-9-]+:[^:]*:[^:]*:${kind}/(?:.*/)?([^/]+)$`);
+    ARN_PATTERNS.set(kind, pattern);
+  }
+  const m = pattern.exec(value);
   return m ? m[1] : undefined;
 }
 

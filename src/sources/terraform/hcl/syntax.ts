@@ -106,31 +106,35 @@ export function loadHclParser(): Promise<TsParser> {
 interface Node {
   type: string;
   named: boolean;
-  field: string | null;
   start: number;
   end: number;
-  line: number;
-  column: number;
   children: Node[];
   missing: boolean;
 }
 
-/** Reads the whole tree with one cursor (node objects would cross into WebAssembly at every access). */
-function readTree(tree: { walk(): import('web-tree-sitter').TreeCursor }): Node {
+/**
+ * Reads the whole tree with one cursor, asking each node only its type and extent (every cursor access
+ * crosses into WebAssembly, which dominates the cost); lines and columns come from the text afterwards.
+ */
+function readTree(tree: import('web-tree-sitter').Tree, checkMissing: boolean): Node {
   const cursor = tree.walk();
+  const language = tree.language;
+  const names: string[] = [];
+  const isNamed: boolean[] = [];
   const make = (): Node => {
-    const p = cursor.startPosition;
-    return {
-      type: cursor.nodeType,
-      named: cursor.nodeIsNamed,
-      field: cursor.currentFieldName,
-      start: cursor.startIndex,
-      end: cursor.endIndex,
-      line: p.row + 1,
-      column: p.column + 1,
-      children: [],
-      missing: cursor.nodeIsMissing,
-    };
+    const id = cursor.nodeTypeId;
+    if (names[id] === undefined) {
+      names[id] = language.types[id] ?? 'ERROR';
+      isNamed[id] = language.nodeTypeIsNamed(id);
+    }
+    const start = cursor.startIndex;
+    return { type: names[id]!, named: isNamed[id]!, start, end: start, children: [], missing: checkMissing && cursor.nodeIsMissing };
+  };
+  /** A node's end: a leaf's own (a fixed token's is its length), a parent's is its last child's. */
+  const close = (node: Node, leaf: boolean): void => {
+    if (!leaf) node.end = node.children[node.children.length - 1]!.end;
+    else if (node.named || node.type === 'ERROR' || node.missing) node.end = cursor.endIndex;
+    else node.end = node.start + node.type.length;
   };
   const root = make();
   const stack: Node[] = [root];
@@ -141,8 +145,10 @@ function readTree(tree: { walk(): import('web-tree-sitter').TreeCursor }): Node 
       stack.push(node);
       continue;
     }
+    close(stack[stack.length - 1]!, true);
     for (;;) {
-      stack.pop();
+      const done = stack.pop()!;
+      if (done.children.length > 0) close(done, false);
       if (cursor.gotoNextSibling()) {
         const node = make();
         stack[stack.length - 1]!.children.push(node);
@@ -151,6 +157,7 @@ function readTree(tree: { walk(): import('web-tree-sitter').TreeCursor }): Node 
       }
       if (!cursor.gotoParent()) {
         cursor.delete();
+        if (root.children.length > 0) close(root, false);
         return root;
       }
     }
@@ -167,6 +174,26 @@ function firstProblem(root: Node): Node | undefined {
   return undefined;
 }
 
+/** Offsets where each line starts, to turn an offset into a line and column. */
+class Lines {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  at(offset: number): Pos {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+  }
+}
+
 /** Expressions nested deeper than this are not evaluated (Unknown, with a notice): bounded work. */
 export const MAX_DEPTH = 200;
 
@@ -176,19 +203,28 @@ export function parseHcl(parser: TsParser, file: string, text: string): ParsedFi
   if (!tree) throw new HclSyntaxError('the HCL parser gave no result', 1, 1);
   let root: Node;
   try {
-    root = readTree(tree);
+    root = readTree(tree, tree.rootNode.hasError);
   } finally {
     tree.delete();
   }
+  const lines = new Lines(text);
   const problem = firstProblem(root);
   if (problem) {
     const what = problem.missing ? `missing ${JSON.stringify(problem.type)}` : 'unexpected text';
-    throw new HclSyntaxError(`not valid HCL: ${what}`, problem.line, problem.column);
+    const where = lines.at(problem.start);
+    throw new HclSyntaxError(`not valid HCL: ${what}`, where.line, where.column);
   }
-  return new Converter(text).file(file, root);
+  currentLines = lines;
+  try {
+    return new Converter(text).file(file, root);
+  } finally {
+    currentLines = undefined;
+  }
 }
 
-const at = (node: Node): Pos => ({ line: node.line, column: node.column });
+/** The line table of the file being converted (set for the duration of one conversion). */
+let currentLines: Lines | undefined;
+const at = (node: Node): Pos => currentLines!.at(node.start);
 const named = (node: Node): Node[] => node.children.filter((c) => c.named && c.type !== 'comment');
 
 /** Unescapes a quoted HCL string segment (`\n`, `\"`, `\uXXXX`, `$${`, `%%{`). */
@@ -222,7 +258,7 @@ class Converter {
     const stack = [root];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      if (node.type === 'comment') comments.push({ text: this.slice(node), line: node.line });
+      if (node.type === 'comment') comments.push({ text: this.slice(node), line: at(node).line });
       else for (const child of node.children) stack.push(child);
     }
     comments.sort((a, b) => a.line - b.line);
@@ -351,9 +387,8 @@ class Converter {
           items: named(node)
             .filter((c) => c.type === 'object_elem')
             .map((elem) => {
-              const key = elem.children.find((c) => c.field === 'key')!;
-              const value = elem.children.find((c) => c.field === 'val')!;
-              return { key: this.objectKey(key), value: this.expr(value), at: at(elem) };
+              const [key, value] = named(elem);
+              return { key: this.objectKey(key!), value: this.expr(value!), at: at(elem) };
             }),
           at: { ...where, file: this.fileName },
         };

@@ -76,7 +76,7 @@ export function adaptIam(ctx: Context): Resource[] {
       name: arnName(arn, 'policy') ?? arn,
       kind: awsManaged ? 'aws-managed' : 'managed',
       arn,
-      document: awsManaged ? awsManagedPolicy(arn) : unknown(`customer managed policy ${arn} is not defined in the plan`),
+      document: awsManaged ? awsManagedPolicy(arn) : unknown(`customer managed policy ${arn} is not defined in ${ctx.model.scope}`),
     };
   };
 
@@ -213,7 +213,7 @@ export function adaptIam(ctx: Context): Resource[] {
       policies.push({
         name: `group ${shown}`,
         kind: 'managed',
-        document: unknown(`the policies of group ${shown} are not defined in the plan`),
+        document: unknown(`the policies of group ${shown} are not defined in ${ctx.model.scope}`),
       });
     }
     return {

@@ -96,6 +96,7 @@ export function readTerraformPlan(file: string, text: string, plan: unknown, opt
   const refs = new References(parsed.modules, parsed.resources);
   const model: TfModel = {
     idPrefix: file,
+    scope: 'the plan',
     resources: parsed.resources,
     place: (resource) => {
       const found = placed.get(resource.address);

@@ -34,6 +34,8 @@ export interface Placed {
 export interface TfModel {
   /** What resource ids start with: the plan file, or the root module's directory. */
   idPrefix: string;
+  /** What the input is called in reasons: "the plan", "the configuration". */
+  scope: string;
   resources: TfResource[];
   place(resource: TfResource): Placed;
   /** The resource instances an attribute's expression refers to (through variables, locals, module outputs). */

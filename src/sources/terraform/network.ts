@@ -130,7 +130,7 @@ export function adaptNetwork(ctx: Context): Resource[] {
   for (const { id: groupId, first, rules } of outsideGroups.values()) {
     out.push(
       ctx.emit('aws.ec2.security-group', first, isUnknown(groupId) ? first.address : groupId, {
-        groupName: unknown(isUnknown(groupId) ? groupId.$unknown : `security group ${groupId} is not defined in the plan`),
+        groupName: unknown(isUnknown(groupId) ? groupId.$unknown : `security group ${groupId} is not defined in ${ctx.model.scope}`),
         groupId,
         egress: rules,
         attached: true,
@@ -181,7 +181,7 @@ export function adaptNetwork(ctx: Context): Resource[] {
       ctx.emit('aws.ec2.network-acl', first, isUnknown(networkAclId) ? first.address : networkAclId, {
         networkAclId,
         entries,
-        isDefault: unknown(isUnknown(networkAclId) ? networkAclId.$unknown : `network ACL ${networkAclId} is not defined in the plan`),
+        isDefault: unknown(isUnknown(networkAclId) ? networkAclId.$unknown : `network ACL ${networkAclId} is not defined in ${ctx.model.scope}`),
       }),
     );
   }

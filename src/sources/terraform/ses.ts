@@ -182,7 +182,7 @@ export function adaptSes(ctx: Context): Resource[] {
   }
   for (const { name, first, destinations } of outsideSets.values()) {
     const missing = unknown(
-      isUnknown(name) ? name.$unknown : `configuration set "${name}" is not defined in the plan`,
+      isUnknown(name) ? name.$unknown : `configuration set "${name}" is not defined in ${ctx.model.scope}`,
     );
     out.push(
       ctx.emit('aws.ses.configuration-set', first, isUnknown(name) ? undefined : name, {
@@ -282,7 +282,7 @@ export function adaptSes(ctx: Context): Resource[] {
         signingEnabled = false;
         parentDomain = { identity: String(identityName(parent)), dkimSigningEnabled: domainSigning(parent) };
       } else {
-        signingEnabled = unknown('DKIM of an address identity comes from its domain identity, which is not in the plan');
+        signingEnabled = unknown(`DKIM of an address identity comes from its domain identity, which is not in ${ctx.model.scope}`);
       }
     }
 
@@ -313,7 +313,7 @@ export function adaptSes(ctx: Context): Resource[] {
           props.configurationSet = unknown(
             isUnknown(setName)
               ? 'the default configuration set is known only after apply'
-              : `configuration set "${setName}" is not defined in the plan`,
+              : `configuration set "${setName}" is not defined in ${ctx.model.scope}`,
           );
         }
       }
@@ -328,7 +328,7 @@ export function adaptSes(ctx: Context): Resource[] {
     if (!attached.outside) continue;
     const { value, first } = attached.outside;
     const name = outsideIdentityName(value);
-    const missing = unknown(isUnknown(name) ? name.$unknown : `SES identity ${name} is not defined in the plan`);
+    const missing = unknown(isUnknown(name) ? name.$unknown : `SES identity ${name} is not defined in ${ctx.model.scope}`);
     const mailFrom = attached.mailFrom[0];
     out.push(
       ctx.emit('aws.ses.identity', first, isUnknown(name) ? undefined : name, {

@@ -279,6 +279,7 @@ function modelOf(root: string, instances: Instance[], parsedFile: (file: string)
   }
   return {
     idPrefix: root,
+    scope: 'the scanned configuration',
     resources: [...byAddress.values()],
     place: (resource) => placed.get(resource)!,
     references: (resource, attribute) =>

@@ -189,6 +189,29 @@ describe('a loop over an unknown collection', () => {
     ]);
   });
 
+  test('inside Properties, the keys it would add are unknown: the properties read as Unknown, with a notice', () => {
+    const result = read(
+      [
+        HEAD,
+        'Resources:',
+        '  Relay:',
+        '    Type: AWS::EC2::SecurityGroup',
+        '    Properties:',
+        '      GroupDescription: relay',
+        '      Fn::ForEach::Extra:',
+        '        - Key',
+        '        - !Ref Tenants',
+        '        - Tag${Key}: x',
+      ].join('\n'),
+    );
+    const relay = result.resources[0] as Resource<'aws.ec2.security-group'>;
+    // Not "no egress written" (which would be AWS's allow-all default): unknown.
+    expect(relay.props.egress).toMatchObject([{ protocol: { $unknown: 'Fn::ForEach::Extra is not expanded (parameter Tenants has no default)' } }]);
+    expect(result.notices?.map((n) => [n.line, n.message])).toEqual([
+      [12, 'Fn::ForEach::Extra is not expanded (parameter Tenants has no default): the values it generates are Unknown'],
+    ]);
+  });
+
   test('every check reading those resource types is not assessed at the loop, with the reason and a notice', async () => {
     const dir = tempDir({ 'loops.yaml': text });
     const results = await runIac(['loops.yaml'], { config: defaultConfig(), cwd: dir });

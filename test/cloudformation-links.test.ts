@@ -90,8 +90,67 @@ describe('IAM', () => {
     expect(user.props.userName).toEqual({ $unknown: 'UserName is not set: CloudFormation generates the name' });
     expect(user.props.policies.map((p) => [p.name, p.definedAt?.logicalId, isUnknown(p.document) ? p.document.$unknown : 'known'])).toEqual([
       ['team-inline', 'Team', 'known'],
-      ['group ExternalGroup', undefined, 'policies of group ExternalGroup are not defined in the template'],
+      ['group ExternalGroup', undefined, 'group ExternalGroup is not defined in this template'],
     ]);
+  });
+
+  test('RolePolicy / UserPolicy / GroupPolicy fold into their principal by Ref or name; on one defined elsewhere they stay aws.iam.policy', () => {
+    const result = read(`Resources:
+  Mailer:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: mailer
+      AssumeRolePolicyDocument: { Statement: [ { Effect: Allow, Principal: { Service: ecs-tasks.amazonaws.com }, Action: "sts:AssumeRole" } ] }
+  Senders:
+    Type: AWS::IAM::Group
+  Smtp:
+    Type: AWS::IAM::User
+    Properties: { Groups: [!Ref Senders] }
+  MailerSend:
+    Type: AWS::IAM::RolePolicy
+    Properties: { RoleName: !Ref Mailer, PolicyName: mailer-send, PolicyDocument: ${DOC} }
+  MailerByName:
+    Type: AWS::IAM::RolePolicy
+    Properties: { RoleName: mailer, PolicyName: mailer-by-name, PolicyDocument: ${DOC} }
+  SendersSend:
+    Type: AWS::IAM::GroupPolicy
+    Properties: { GroupName: !Ref Senders, PolicyName: senders-send, PolicyDocument: ${DOC} }
+  SmtpSend:
+    Type: AWS::IAM::UserPolicy
+    Properties: { UserName: !Ref Smtp, PolicyName: smtp-send, PolicyDocument: ${DOC} }
+  LegacyRoleSend:
+    Type: AWS::IAM::RolePolicy
+    Properties: { RoleName: legacy-mailer, PolicyName: legacy-send, PolicyDocument: ${DOC} }
+`);
+    expect(get(result, 'Mailer', 'aws.iam.role').props.policies.map((p) => [p.name, p.kind, p.definedAt?.logicalId])).toEqual([
+      ['mailer-send', 'inline', 'MailerSend'],
+      ['mailer-by-name', 'inline', 'MailerByName'],
+    ]);
+    expect(get(result, 'Senders', 'aws.iam.group').props.policies.map((p) => p.name)).toEqual(['senders-send']);
+    expect(get(result, 'Smtp', 'aws.iam.user').props.policies.map((p) => p.name)).toEqual(['smtp-send', 'senders-send']);
+    const legacy = get(result, 'LegacyRoleSend', 'aws.iam.policy');
+    expect(legacy.props).toMatchObject({ policyName: 'legacy-send', externalAttachments: ['legacy-mailer'], document: { statements: [{ action: ['ses:SendEmail'] }] } });
+    expect(result.resources.filter((r) => r.type === 'aws.iam.policy').map((r) => r.provenance.logicalId)).toEqual(['LegacyRoleSend']);
+  });
+
+  test('users added to a group defined elsewhere: the addition stands for that group, its policies unknown', () => {
+    const result = read(`Resources:
+  Smtp:
+    Type: AWS::IAM::User
+  JoinShared:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties: { GroupName: shared-senders, Users: [!Ref Smtp, ops-user] }
+`);
+    expect(get(result, 'JoinShared', 'aws.iam.group')).toMatchObject({
+      id: 't.yaml#JoinShared',
+      name: 'shared-senders',
+      provenance: { logicalId: 'JoinShared', line: 4 },
+      props: {
+        groupName: 'shared-senders',
+        policies: [{ name: 'group shared-senders', kind: 'managed', line: 6, document: { $unknown: 'group shared-senders is not defined in this template' } }],
+      },
+    });
+    expect(get(result, 'Smtp', 'aws.iam.user').props.policies.map((p) => p.name)).toEqual(['group shared-senders']);
   });
 });
 
@@ -150,9 +209,58 @@ describe('SES', () => {
     const elsewhere = get(result, 'Elsewhere', 'aws.ses.identity').props;
     expect(elsewhere.parentDomain).toBeUndefined();
     expect(elsewhere.configurationSetName).toBe('shared-set');
-    expect(elsewhere.configurationSet).toEqual({ $unknown: 'configuration set shared-set is not defined in the template' });
+    expect(elsewhere.configurationSet).toEqual({ $unknown: 'configuration set shared-set is not defined in this template' });
     expect(elsewhere.notifications).toEqual({});
     expect(elsewhere.policies).toEqual([]);
+  });
+
+  test('an event destination of a set defined elsewhere: a resource of its own, and known to identities using that set', () => {
+    const result = read(`Parameters:
+  FeedbackSetName: { Type: String }
+Resources:
+  Sender:
+    Type: AWS::SES::EmailIdentity
+    Properties:
+      EmailIdentity: mail.example.com
+      ConfigurationSetAttributes: { ConfigurationSetName: platform-feedback }
+  Feedback:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: platform-feedback
+      EventDestination: { Enabled: true, MatchingEventTypes: [bounce, complaint], SnsDestination: { TopicARN: !Ref FeedbackTopic } }
+  FeedbackTopic:
+    Type: AWS::SNS::Topic
+  Unnamed:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: !Ref FeedbackSetName
+      EventDestination: { Enabled: true, MatchingEventTypes: [send], CloudWatchDestination: {} }
+`);
+    const missing = { $unknown: 'configuration set platform-feedback is not defined in this template' };
+    const destination = { name: 'Feedback', enabled: true, matchingEventTypes: ['BOUNCE', 'COMPLAINT'], targets: ['sns'], snsTopicArn: '${FeedbackTopic}', line: 9, column: 3 };
+    expect(get(result, 'Feedback', 'aws.ses.configuration-set')).toMatchObject({
+      id: 't.yaml#Feedback',
+      name: 'platform-feedback',
+      provenance: { logicalId: 'Feedback', line: 9 },
+      props: {
+        configurationSetName: 'platform-feedback',
+        reputationMetricsEnabled: missing,
+        tlsPolicy: missing,
+        sendingEnabled: missing,
+        eventDestinations: [destination, missing],
+      },
+    });
+    expect(get(result, 'Sender', 'aws.ses.identity').props.configurationSet).toEqual({
+      configurationSetName: 'platform-feedback',
+      reputationMetricsEnabled: missing,
+      tlsPolicy: missing,
+      sendingEnabled: missing,
+      eventDestinations: [destination, { $unknown: 'the other event destinations of configuration set platform-feedback are not in this template' }],
+    });
+    expect(get(result, 'Unnamed', 'aws.ses.configuration-set')).toMatchObject({
+      name: 'event destination Unnamed',
+      props: { reputationMetricsEnabled: { $unknown: 'the configuration set is not defined in this template: parameter FeedbackSetName has no default' } },
+    });
   });
 });
 

@@ -116,6 +116,17 @@ describe('Fn::ImportValue', () => {
   });
 });
 
+test('a template that cannot be used fails alone: the one importing from it gets an Unknown, not its error', () => {
+  const broken = 'Resources:\n  Fn::ForEach::Bad: [T, [a]]\n  Real: { Type: AWS::SNS::Topic }\nOutputs:\n  O: { Value: x, Export: { Name: from-broken } }\n';
+  const inputs = [
+    { template: loadCloudFormation('broken.yaml', broken)!, path: 'broken.yaml' },
+    { template: loadCloudFormation('mail.yaml', consumer('!ImportValue from-broken'))!, path: 'mail.yaml' },
+  ];
+  const [first, second] = readCloudFormationSet(inputs, () => undefined);
+  expect((first.error as Error).message).toBe('Fn::ForEach::Bad needs a list of [identifier, collection, fragment]');
+  expect(cidrOf(second.result as SourceResult)).toEqual({ $unknown: 'imported from another stack (from-broken)' });
+});
+
 describe('Fn::GetStackOutput', () => {
   const producer = [
     'Resources:',
@@ -205,6 +216,19 @@ describe('nested stacks', () => {
     const trust = get(child, 'Trust', 'aws.iam.role').props.trustPolicy as Exclude<PropsOf<'aws.iam.role'>['trustPolicy'], { $unknown: string }>;
     expect(trust.statements[0].principal?.aws).toEqual(['arn:aws:iam::111122223333:root']);
     expect(cidrOf(set['cdk.out/Parent.template.json'])).toBe('0.0.0.0/0');
+  });
+
+  test('a parent scanned without its nested template says the nested resources are not checked', () => {
+    const set = readSet({ 'cdk.out/Parent.template.json': parent });
+    expect(set['cdk.out/Parent.template.json'].notices).toEqual([
+      {
+        file: 'cdk.out/Parent.template.json',
+        line: 3,
+        column: 3,
+        message:
+          'nested stack Mail: its template cdk.out/ParentMail1A2B3C4D.nested.template.json is not among the scanned files, so its resources are not checked (scan the folder it is in)',
+      },
+    ]);
   });
 
   test('a nested template scanned without its parent keeps its parameters Unknown', () => {

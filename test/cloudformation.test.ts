@@ -172,7 +172,7 @@ describe('fixtures', () => {
     expect(identity.props.configurationSetName).toBe('ConfigSet3D1F0A8B');
     expect(identity.props.mailFrom).toEqual({ domain: 'bounce.mail.example.com' });
     const set = identity.props.configurationSet as PropsOf<'aws.ses.configuration-set'>;
-    expect(set.eventDestinations[0].matchingEventTypes).toEqual(['BOUNCE', 'COMPLAINT', 'RENDERING_FAILURE']);
+    expect(set.eventDestinations[0]).toHaveProperty('matchingEventTypes', ['BOUNCE', 'COMPLAINT', 'RENDERING_FAILURE']);
   });
 });
 

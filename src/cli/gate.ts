@@ -1,14 +1,15 @@
 // What every command that produces results shares: the output and gate options (declared once, parsed
 // once by the option parser), writing the outputs atomically, the evidence bundle, the baseline, and the
-// exit code (SPEC §4: 0 ok, 1 the gate failed, 2 the result cannot be trusted).
+// exit code (SPEC §4: 0 ok, 1 the gate failed, 2 the result cannot be trusted). Reporters, the baseline and
+// the evidence bundle are imported only by the runs that use them.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { applyBaseline, readBaseline } from '../engine/baseline.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { ConfigError, SourceError } from '../errors.js';
-import { writeEvidenceBundle, type BundleFile } from '../evidence/bundle.js';
-import { reporters, type ReportOptions } from '../reporters/index.js';
+import type { BundleFile } from '../evidence/bundle.js';
+import type { ReportOptions } from '../reporters/index.js';
+import { loadReporter } from '../reporters/load.js';
 import type { Results } from '../results.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
@@ -62,12 +63,13 @@ export function writeAtomic(file: string, content: string): void {
   renameSync(tmp, file);
 }
 
-function render(results: Results, format: Format, io: Io, config: Config | null, anchor: string | undefined, baselineFixed?: number): string {
+async function render(results: Results, format: Format, io: Io, config: Config | null, anchor: string | undefined, baselineFixed?: number): Promise<string> {
   const sarifAnchor = anchor ?? (config?.file ? path.relative(io.cwd, config.file).split(path.sep).join('/') : 'sesguard.yaml');
-  return reporters[format](results, { color: io.color && format === 'text', sarifAnchor, ...(baselineFixed !== undefined ? { baselineFixed } : {}) } as ReportOptions);
+  const reporter = await loadReporter(format);
+  return reporter(results, { color: io.color && format === 'text', sarifAnchor, ...(baselineFixed !== undefined ? { baselineFixed } : {}) } as ReportOptions);
 }
 
-function writeOutputs(results: Results, values: OutputValues, io: Io, config: Config | null, baselineFixed?: number): void {
+async function writeOutputs(results: Results, values: OutputValues, io: Io, config: Config | null, baselineFixed?: number): Promise<void> {
   const targets: [Format, string | undefined][] = [
     ['sarif', values.sarif],
     ['json', values.json],
@@ -75,7 +77,7 @@ function writeOutputs(results: Results, values: OutputValues, io: Io, config: Co
     ['html', values.html],
   ];
   for (const [format, file] of targets) {
-    if (file) writeAtomic(path.resolve(io.cwd, file), render(results, format, io, config, values['sarif-anchor'], baselineFixed));
+    if (file) writeAtomic(path.resolve(io.cwd, file), await render(results, format, io, config, values['sarif-anchor'], baselineFixed));
   }
 }
 
@@ -103,13 +105,14 @@ export function printErrors(results: Results, io: Io, noticesShown = false): voi
 }
 
 /** `--evidence DIR`: every output plus the raw inputs, hashed in a manifest (see docs/report.md). */
-function writeEvidence(results: Results, values: OutputValues, io: Io, config: Config | null, fixed: number | undefined, extra: BundleFile[]): void {
+async function writeEvidence(results: Results, values: OutputValues, io: Io, config: Config | null, fixed: number | undefined, extra: BundleFile[]): Promise<void> {
   if (!values.evidence) return;
+  const { writeEvidenceBundle } = await import('../evidence/bundle.js');
   const files: BundleFile[] = [
-    { name: 'results.json', content: render(results, 'json', io, config, values['sarif-anchor'], fixed) },
-    { name: 'results.sarif', content: render(results, 'sarif', io, config, values['sarif-anchor'], fixed) },
-    { name: 'report.html', content: render(results, 'html', io, config, values['sarif-anchor'], fixed) },
-    { name: 'summary.md', content: render(results, 'markdown', io, config, values['sarif-anchor'], fixed) },
+    { name: 'results.json', content: await render(results, 'json', io, config, values['sarif-anchor'], fixed) },
+    { name: 'results.sarif', content: await render(results, 'sarif', io, config, values['sarif-anchor'], fixed) },
+    { name: 'report.html', content: await render(results, 'html', io, config, values['sarif-anchor'], fixed) },
+    { name: 'summary.md', content: await render(results, 'markdown', io, config, values['sarif-anchor'], fixed) },
     ...extra,
   ];
   if (config?.file) files.push({ name: 'sesguard.yaml', content: readFileSync(config.file) });
@@ -123,8 +126,9 @@ function writeEvidence(results: Results, values: OutputValues, io: Io, config: C
 }
 
 /** `--baseline FILE`: marks findings new / unchanged; only new ones fail the run. */
-function withBaseline(results: Results, values: OutputValues, io: Io): { results: Results; fixed?: number } {
+async function withBaseline(results: Results, values: OutputValues, io: Io): Promise<{ results: Results; fixed?: number }> {
   if (!values.baseline) return { results };
+  const { applyBaseline, readBaseline } = await import('../engine/baseline.js');
   let text: string;
   try {
     text = readFileSync(path.resolve(io.cwd, values.baseline), 'utf8');
@@ -138,13 +142,13 @@ function withBaseline(results: Results, values: OutputValues, io: Io): { results
 }
 
 /** The end of every run: baseline, outputs, evidence, the summary on stdout, errors on stderr, the exit code. */
-export function finish(current: Results, values: OutputValues, io: Io, config: Config | null, evidenceExtra: BundleFile[] = []): number {
+export async function finish(current: Results, values: OutputValues, io: Io, config: Config | null, evidenceExtra: BundleFile[] = []): Promise<number> {
   const format = values.format ?? 'text';
-  const { results, fixed } = withBaseline(current, values, io);
-  writeOutputs(results, values, io, config, fixed);
-  writeEvidence(results, values, io, config, fixed, evidenceExtra);
+  const { results, fixed } = await withBaseline(current, values, io);
+  await writeOutputs(results, values, io, config, fixed);
+  await writeEvidence(results, values, io, config, fixed, evidenceExtra);
   const printed = !values.quiet || values.format !== undefined;
-  if (printed) io.stdout(render(results, format, io, config, values['sarif-anchor'], fixed));
+  if (printed) io.stdout(await render(results, format, io, config, values['sarif-anchor'], fixed));
   // The text summary already lists the notices; other formats and --quiet get them on stderr.
   printErrors(results, io, printed && format === 'text');
   return exitCodeFor(results, values['fail-on'], values['min-score'] ?? null);

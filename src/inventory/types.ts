@@ -197,7 +197,11 @@ export interface SesConfigurationSetProps {
   /** `REQUIRE` or `OPTIONAL` (SES default when unset: OPTIONAL). */
   tlsPolicy: Maybe<string>;
   sendingEnabled: Maybe<boolean>;
-  eventDestinations: EventDestination[];
+  /**
+   * The event destinations known. An Unknown item stands for destinations that may exist but are not in the
+   * input (a set defined elsewhere that the template adds destinations to): coverage they could decide is unknown.
+   */
+  eventDestinations: Maybe<EventDestination>[];
 }
 
 export interface SesNotifications {
@@ -252,7 +256,8 @@ export interface SesAccountProps {
 
 export interface SnsTopicProps {
   topicArn: string;
-  exists: boolean;
+  /** Unknown when the topic's attributes could not be read (denied, a topic in another account). */
+  exists: Maybe<boolean>;
   subscriptions: Maybe<{ protocol: string; endpoint: string; confirmed: boolean }[]>;
 }
 

@@ -291,13 +291,14 @@ const READERS: Reader[] = [
     kind: 'terraform-plan',
     matches: (file) => isTerraformPlan(file.json()),
     read: (files) => {
-      const out: Required<Pick<Collected, 'resources' | 'errors' | 'files'>> = { resources: [], errors: [], files: [] };
+      const out: Required<Pick<Collected, 'resources' | 'errors' | 'files' | 'sourceNotices'>> = { resources: [], errors: [], files: [], sourceNotices: [] };
       for (const file of files) {
         try {
           const result = readTerraformPlan(file.shown, file.text(), file.json(), fsCallbacks(file.full));
           out.files.push({ file: file.shown, kind: 'terraform-plan' });
           out.resources.push(...result.resources);
           out.errors.push(...result.errors);
+          out.sourceNotices.push(...(result.notices ?? []));
         } catch (error) {
           out.errors.push(asSourceError(error, file.shown));
         }

@@ -5,17 +5,25 @@
 import type { InlineSuppression, Resource, ResourceType, SourceError, SourceResult, UnreadFragment } from '../../inventory/types.js';
 import { type CdkStack, cdkStackFinder } from './cdk-manifest.js';
 import { TemplateContext } from './context.js';
-import { normalizeIam } from './iam.js';
-import { normalizeMonitoring } from './monitoring.js';
-import { normalizeNetwork } from './network.js';
+import { IAM_RESOURCE_TYPES, normalizeIam } from './iam.js';
+import { MONITORING_RESOURCE_TYPES, normalizeMonitoring } from './monitoring.js';
+import { NETWORK_RESOURCE_TYPES, normalizeNetwork } from './network.js';
 import { type LoadedTemplate, type RawResource, isCloudFormationTemplate, loadTemplate } from './parse.js';
-import { normalizeSes } from './ses.js';
+import { SES_RESOURCE_TYPES, normalizeSes } from './ses.js';
 import { evaluateStacks } from './stacks.js';
 import type { ParsedTemplate, StackIdentity } from './template.js';
 import { isObj, list } from './values.js';
 
 export { isCloudFormationTemplate };
 export type { LoadedTemplate };
+
+/** Every CloudFormation resource type the source reads (the nothing-dropped conventions test covers each). */
+export const CLOUDFORMATION_RESOURCE_TYPES: readonly string[] = [
+  ...IAM_RESOURCE_TYPES,
+  ...SES_RESOURCE_TYPES,
+  ...MONITORING_RESOURCE_TYPES,
+  ...NETWORK_RESOURCE_TYPES,
+];
 
 /** `Metadata: { sesguard: { suppress: [ { check, reason } ] } }`; one without a reason is an error. */
 function suppressions(resource: RawResource, context: TemplateContext, errors: SourceError[]): InlineSuppression[] {

@@ -6,7 +6,7 @@ import { type Node, type Pair, isMap, isScalar } from 'yaml';
 import { SourceError } from '../../errors.js';
 import { isUnknown, unknown } from '../../inventory/types.js';
 import { Converter, type Notice, pairOf, scalarKey } from './convert.js';
-import { type LoopEntry, NO_BINDINGS, expandLoop, isLoopKey } from './foreach.js';
+import { type Expansion, type LoopEntry, NO_BINDINGS, type UnexpandedLoop, expandLoop, isLoopKey } from './foreach.js';
 import type { Scope, StackLinks } from './intrinsics.js';
 import { type LoadedTemplate, Locator, type RawResource, checkAliases } from './parse.js';
 import { isObj, unknownProperties } from './values.js';
@@ -45,6 +45,8 @@ export interface ParsedTemplate {
 export interface NestedStackRef {
   logicalId: string;
   path: string;
+  line: number;
+  column: number;
 }
 
 /** `aws`, `aws-cn`, `aws-us-gov`: what `AWS::Partition` is in a region. */
@@ -95,7 +97,8 @@ export function nestedStacksOf(template: LoadedTemplate): NestedStackRef[] {
     const url = text(pairOf(pairOf(pair.value, 'Properties')?.value, 'TemplateURL')?.value);
     // A TemplateURL that is a path, not a URL: the template before `aws cloudformation package`.
     const path = asset ?? (url && !/^[a-z][a-z0-9+.-]*:/i.test(url) ? url : undefined);
-    if (path) out.push({ logicalId: scalarKey(pair), path });
+    const { line, col } = template.lines.linePos((pair.key as Node | null)?.range?.[0] ?? 0);
+    if (path) out.push({ logicalId: scalarKey(pair), path, line, column: col });
   }
   return out;
 }
@@ -114,7 +117,7 @@ function describeType(node: Node): string {
 export class TemplateEvaluator {
   private converter: Converter | undefined;
   private entries: LoopEntry[] = [];
-  private unexpandedLoops: { name: string; keyNode: Node | null; reason: string; entries: LoopEntry[] }[] = [];
+  private unexpandedLoops: UnexpandedLoop[] = [];
   private outputIndex: Map<string, LoopEntry> | undefined;
   private exportIndex: Map<string, string> | undefined;
   private readonly outputValues = new Map<string, unknown>();
@@ -148,34 +151,39 @@ export class TemplateEvaluator {
     for (const [name, value] of Object.entries(passed ?? {})) if (scope.parameters.has(name)) scope.parameters.set(name, value);
     const mappings = converter.convert(this.section('Mappings')?.value);
     if (isObj(mappings)) scope.mappings = mappings;
-    this.resourceEntries(converter);
-    for (const entry of this.entries) scope.resources.add(entry.key);
+    // Kept only once complete: a failure here (reported when this template is read) leaves nothing half set.
+    const { entries, unexpanded } = this.resourceEntries(converter);
+    for (const entry of entries) scope.resources.add(entry.key);
+    this.entries = entries;
+    this.unexpandedLoops = unexpanded;
     this.converter = converter;
     return converter;
   }
 
   /** The entries of Resources, loops expanded; what is not a resource at all is noted and left out. */
-  private resourceEntries(converter: Converter): void {
+  private resourceEntries(converter: Converter): Expansion {
+    const out: Expansion = { entries: [], unexpanded: [] };
     const resources = this.section('Resources')?.value;
-    if (!isMap(resources)) return;
+    if (!isMap(resources)) return out;
     const seen = new Set<string>();
     const add = (entry: LoopEntry) => {
       if (seen.has(entry.key)) converter.fail(`resource ${entry.key} is defined more than once`, entry.keyNode);
       seen.add(entry.key);
-      this.entries.push(entry);
+      out.entries.push(entry);
     };
     for (const pair of resources.items) {
       const key = scalarKey(pair);
       if (isLoopKey(key)) {
         const expansion = expandLoop(converter, pair, NO_BINDINGS);
         expansion.entries.forEach(add);
-        this.unexpandedLoops.push(...expansion.unexpanded);
+        out.unexpanded.push(...expansion.unexpanded);
       } else if (key.startsWith('Fn::')) {
         converter.notice(pair.key as Node, `${key} inside Resources is not expanded: the resources it adds are not scanned`);
       } else {
         add({ key, keyNode: pair.key as Node | null, value: pair.value, bindings: NO_BINDINGS });
       }
     }
+    return out;
   }
 
   /** One Resources entry as a raw resource; null (with a notice) when its Type is not a plain string. */

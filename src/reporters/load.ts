@@ -1,0 +1,23 @@
+// The reporters by format, each imported when first asked for: a command line run loads only the formats it
+// writes (the HTML reporter and its assets are the largest modules of a run). The library's `reporters` map
+// (index.ts) holds the same functions, imported up front.
+import type { HtmlReportOptions } from './html.js';
+import type { Reporter, ReportFormat } from './index.js';
+
+const LOADERS: Record<ReportFormat, () => Promise<Reporter>> = {
+  text: async () => (await import('./text.js')).renderText,
+  json: async () => {
+    const { renderJson } = await import('./json.js');
+    return (results) => renderJson(results);
+  },
+  sarif: async () => (await import('./sarif.js')).renderSarif,
+  markdown: async () => (await import('./markdown.js')).renderMarkdown,
+  html: async () => {
+    const { html } = await import('./html.js');
+    return (results, options) => html(results, options as HtmlReportOptions | undefined);
+  },
+};
+
+export function loadReporter(format: ReportFormat): Promise<Reporter> {
+  return LOADERS[format]();
+}

@@ -12,7 +12,7 @@ import { KNOWN_AFTER_APPLY, blocks, field, str, type Values } from './values.js'
 const PRINCIPAL_TYPES = { role: 'aws_iam_role', user: 'aws_iam_user', group: 'aws_iam_group' } as const;
 
 /** The Terraform resource types this adapter reads. */
-export const IAM_TYPES = [
+export const IAM_RESOURCE_TYPES = [
   'aws_iam_role',
   'aws_iam_user',
   'aws_iam_group',

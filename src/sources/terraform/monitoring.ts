@@ -5,7 +5,7 @@ import type { Context } from './context.js';
 import { KNOWN_AFTER_APPLY, block, blocks, bool, field, num, str, strList, strListFlat } from './values.js';
 
 /** The Terraform resource types this adapter reads. */
-export const MONITORING_TYPES = ['aws_cloudwatch_metric_alarm', 'aws_cloudtrail'];
+export const MONITORING_RESOURCE_TYPES = ['aws_cloudwatch_metric_alarm', 'aws_cloudtrail'];
 
 function alarm(v: Record<string, unknown>): CloudWatchAlarmProps {
   const metrics: CloudWatchAlarmProps['metrics'] = [];

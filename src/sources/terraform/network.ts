@@ -17,7 +17,7 @@ const GROUP_TYPES = ['aws_security_group', 'aws_default_security_group'];
 const NACL_TYPES = ['aws_network_acl', 'aws_default_network_acl'];
 
 /** The Terraform resource types this adapter reads. */
-export const NETWORK_TYPES = [...GROUP_TYPES, 'aws_security_group_rule', 'aws_vpc_security_group_egress_rule', ...NACL_TYPES, 'aws_network_acl_rule'];
+export const NETWORK_RESOURCE_TYPES = [...GROUP_TYPES, 'aws_security_group_rule', 'aws_vpc_security_group_egress_rule', ...NACL_TYPES, 'aws_network_acl_rule'];
 
 /** EC2 protocol names lower-case, `all` as `-1`, numbers kept as strings. */
 function protocol(value: unknown): Maybe<string> {

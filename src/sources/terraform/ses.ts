@@ -27,7 +27,7 @@ const IDENTITY_TYPES = Object.keys(IDENTITY_ATTRIBUTE);
 const CONFIGURATION_SET_TYPES = ['aws_sesv2_configuration_set', 'aws_ses_configuration_set'];
 
 /** The Terraform resource types this adapter reads. */
-export const SES_TYPES = [
+export const SES_RESOURCE_TYPES = [
   ...IDENTITY_TYPES,
   ...CONFIGURATION_SET_TYPES,
   'aws_sesv2_configuration_set_event_destination',

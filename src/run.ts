@@ -14,25 +14,28 @@ import { decideSuppression } from './engine/suppress.js';
 import type { TrailRunResult } from './detections/run.js';
 import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
-import { collectIac } from './sources/iac.js';
+import { collectIac, type IacOptions } from './sources/iac.js';
 import { VERSION } from './version.js';
 
 // Part of the run API as well (callers filter the checks of a run); defined apart so that listing checks stays light.
 export { checksFor, checksForSources } from './checks.js';
 
-export interface IacRunOptions {
+export interface IacRunOptions extends IacOptions {
   config: Config;
   cwd: string;
   now?: () => Date;
   checks?: CompiledCheck[];
 }
 
-/** `sesguard iac <paths>`: CloudFormation, CDK output and Terraform plans. */
-export function runIac(paths: string[], options: IacRunOptions): Results {
+/** `sesguard iac <paths>`: CloudFormation, CDK output, Terraform source and Terraform plans. */
+export async function runIac(paths: string[], options: IacRunOptions): Promise<Results> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const all = options.checks ?? checksFor(options.config);
-  const collection = collectIac(paths, options.cwd);
+  const collection = await collectIac(paths, options.cwd, {
+    ...(options.tfVarFiles ? { tfVarFiles: options.tfVarFiles } : {}),
+    ...(options.tfVars ? { tfVars: options.tfVars } : {}),
+  });
   const inventory: Inventory = { resources: collection.resources, organizationAccounts: [] };
   // A check that only one of the two formats supports must not be listed as run for the other:
   // filtering per resource provenance keeps "C" checks off Terraform resources and vice versa.

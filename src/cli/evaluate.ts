@@ -1,5 +1,6 @@
 // `sesguard evaluate <snapshot>`: the checks over a saved inventory snapshot, with the same results as the
 // scan that wrote it.
+import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { evaluateSnapshot, parseSnapshot } from '../run.js';
@@ -12,8 +13,8 @@ export default command({
   run(args, values, io) {
     if (args.length !== 1) throw new ConfigError('evaluate needs exactly one snapshot file');
     const config = loadConfig(values.config, io.cwd);
-    const text = readInput(args[0], io, 'snapshot');
-    const results = evaluateSnapshot(parseSnapshot(text, args[0]), { config, kind: 'scan', now: io.now });
-    return finish(results, values, io, config, [{ name: 'snapshot.json', content: text }]);
+    const results = evaluateSnapshot(parseSnapshot(readInput(args[0], io, 'snapshot'), args[0]), { config, kind: 'scan', now: io.now });
+    // The bundle copies the snapshot file: its text (hundreds of MB for an Organization) is not kept meanwhile.
+    return finish(results, values, io, config, [{ name: 'snapshot.json', copyOf: path.resolve(io.cwd, args[0]) }]);
   },
 });

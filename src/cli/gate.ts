@@ -8,7 +8,8 @@ import { applyBaseline, readBaseline } from '../engine/baseline.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { ConfigError, SourceError } from '../errors.js';
 import { writeEvidenceBundle, type BundleFile } from '../evidence/bundle.js';
-import { reporters, type ReportOptions } from '../reporters/index.js';
+import { batched, writeFileAtomic } from '../output-file.js';
+import { chunkedReporters, type ReportOptions } from '../reporters/index.js';
 import type { Results } from '../results.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
@@ -62,9 +63,10 @@ export function writeAtomic(file: string, content: string): void {
   renameSync(tmp, file);
 }
 
-function render(results: Results, format: Format, io: Io, config: Config | null, anchor: string | undefined, baselineFixed?: number): string {
+/** The output as a stream of chunks, rendered as it is read: large results are never held as one text. */
+function render(results: Results, format: Format, io: Io, config: Config | null, anchor: string | undefined, baselineFixed?: number): Iterable<string> {
   const sarifAnchor = anchor ?? (config?.file ? path.relative(io.cwd, config.file).split(path.sep).join('/') : 'sesguard.yaml');
-  return reporters[format](results, { color: io.color && format === 'text', sarifAnchor, ...(baselineFixed !== undefined ? { baselineFixed } : {}) } as ReportOptions);
+  return chunkedReporters[format](results, { color: io.color && format === 'text', sarifAnchor, ...(baselineFixed !== undefined ? { baselineFixed } : {}) } as ReportOptions);
 }
 
 function writeOutputs(results: Results, values: OutputValues, io: Io, config: Config | null, baselineFixed?: number): void {
@@ -75,7 +77,7 @@ function writeOutputs(results: Results, values: OutputValues, io: Io, config: Co
     ['html', values.html],
   ];
   for (const [format, file] of targets) {
-    if (file) writeAtomic(path.resolve(io.cwd, file), render(results, format, io, config, values['sarif-anchor'], baselineFixed));
+    if (file) writeFileAtomic(path.resolve(io.cwd, file), { chunks: render(results, format, io, config, values['sarif-anchor'], baselineFixed) });
   }
 }
 
@@ -106,13 +108,13 @@ export function printErrors(results: Results, io: Io, noticesShown = false): voi
 function writeEvidence(results: Results, values: OutputValues, io: Io, config: Config | null, fixed: number | undefined, extra: BundleFile[]): void {
   if (!values.evidence) return;
   const files: BundleFile[] = [
-    { name: 'results.json', content: render(results, 'json', io, config, values['sarif-anchor'], fixed) },
-    { name: 'results.sarif', content: render(results, 'sarif', io, config, values['sarif-anchor'], fixed) },
-    { name: 'report.html', content: render(results, 'html', io, config, values['sarif-anchor'], fixed) },
-    { name: 'summary.md', content: render(results, 'markdown', io, config, values['sarif-anchor'], fixed) },
+    { name: 'results.json', chunks: render(results, 'json', io, config, values['sarif-anchor'], fixed) },
+    { name: 'results.sarif', chunks: render(results, 'sarif', io, config, values['sarif-anchor'], fixed) },
+    { name: 'report.html', chunks: render(results, 'html', io, config, values['sarif-anchor'], fixed) },
+    { name: 'summary.md', chunks: render(results, 'markdown', io, config, values['sarif-anchor'], fixed) },
     ...extra,
   ];
-  if (config?.file) files.push({ name: 'sesguard.yaml', content: readFileSync(config.file) });
+  if (config?.file) files.push({ name: 'sesguard.yaml', copyOf: config.file });
   const written = writeEvidenceBundle(path.resolve(io.cwd, values.evidence), files, {
     version: VERSION,
     command: ['sesguard', ...(io.argv ?? [])],
@@ -144,7 +146,7 @@ export function finish(current: Results, values: OutputValues, io: Io, config: C
   writeOutputs(results, values, io, config, fixed);
   writeEvidence(results, values, io, config, fixed, evidenceExtra);
   const printed = !values.quiet || values.format !== undefined;
-  if (printed) io.stdout(render(results, format, io, config, values['sarif-anchor'], fixed));
+  if (printed) for (const text of batched(render(results, format, io, config, values['sarif-anchor'], fixed))) io.stdout(text);
   // The text summary already lists the notices; other formats and --quiet get them on stderr.
   printErrors(results, io, printed && format === 'text');
   return exitCodeFor(results, values['fail-on'], values['min-score'] ?? null);

@@ -146,8 +146,11 @@ export function evaluateCheck(check: CompiledCheck, resource: Resource, ctx: Eva
   }
 }
 
-/** Every check on every resource of a matching type. Pairs of other types are not listed at all. */
-export function evaluateAll(checks: CompiledCheck[], inventory: Inventory, ctx: EvalContext): Evaluation[] {
+/**
+ * Every check on every resource of a matching type, one pair at a time: a caller that folds them (the results
+ * of an Organization: 600,000 pairs) never holds every outcome at once. Pairs of other types are not listed.
+ */
+export function* evaluateEach(checks: CompiledCheck[], inventory: Inventory, ctx: EvalContext): Generator<Evaluation> {
   const byType = new Map<string, CompiledCheck[]>();
   for (const check of checks) {
     for (const type of check.resourceTypes) {
@@ -156,11 +159,14 @@ export function evaluateAll(checks: CompiledCheck[], inventory: Inventory, ctx: 
       byType.set(type, list);
     }
   }
-  const out: Evaluation[] = [];
   for (const resource of inventory.resources) {
     for (const check of byType.get(resource.type) ?? []) {
-      out.push({ checkId: check.id, resourceId: resource.id, outcome: evaluateCheck(check, resource, ctx) });
+      yield { checkId: check.id, resourceId: resource.id, outcome: evaluateCheck(check, resource, ctx) };
     }
   }
-  return out;
+}
+
+/** Every check on every resource of a matching type. Pairs of other types are not listed at all. */
+export function evaluateAll(checks: CompiledCheck[], inventory: Inventory, ctx: EvalContext): Evaluation[] {
+  return [...evaluateEach(checks, inventory, ctx)];
 }

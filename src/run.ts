@@ -2,9 +2,9 @@
 import type { Config } from './config/types.js';
 import { celConfig } from './config/types.js';
 import { evaluateAll, evaluateEach } from './engine/evaluate.js';
-import { loadChecks, type CompiledCheck } from './engine/load.js';
+import { checksFor, checksForSources } from './checks.js';
+import type { CompiledCheck } from './engine/load.js';
 import { buildResults } from './engine/results.js';
-import type { SourceCode } from './engine/types.js';
 import type { Inventory } from './inventory/types.js';
 import type { Snapshot } from './inventory/snapshot.js';
 import type { NotAssessed } from './engine/types.js';
@@ -16,16 +16,6 @@ import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
 import { collectIac } from './sources/iac.js';
 import { VERSION } from './version.js';
-
-/** Built-in checks plus the config's policyDirs, with the config's overrides applied. */
-export function checksFor(config: Config): CompiledCheck[] {
-  return loadChecks({ policyDirs: config.policyDirs, overrides: config.checks });
-}
-
-/** Only the checks that can run on the given sources (IaC: C and T). */
-export function checksForSources(checks: CompiledCheck[], sources: SourceCode[]): CompiledCheck[] {
-  return checks.filter((c) => c.sources.some((s) => sources.includes(s)));
-}
 
 export interface IacRunOptions {
   config: Config;

@@ -7,7 +7,7 @@ import { evaluateAll } from '../src/engine/evaluate.js';
 import { loadChecks } from '../src/engine/load.js';
 import type { Outcome } from '../src/engine/types.js';
 import type { Resource } from '../src/inventory/types.js';
-import { checksForSources } from '../src/run.js';
+import { checksForSources } from '../src/checks.js';
 import { collectIac } from '../src/sources/iac.js';
 import { tempDir } from './helpers.js';
 

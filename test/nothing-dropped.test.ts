@@ -19,7 +19,8 @@ import { loadChecks, type CompiledCheck } from '../src/engine/load.js';
 import type { Evaluation, NotAssessed, SourceCode } from '../src/engine/types.js';
 import type { Resource } from '../src/inventory/types.js';
 import type { Snapshot } from '../src/inventory/snapshot.js';
-import { checksForSources, scopeNotAssessed } from '../src/run.js';
+import { checksForSources } from '../src/checks.js';
+import { scopeNotAssessed } from '../src/run.js';
 import { READ_CALLS } from '../src/sources/aws/collectors/index.js';
 import { scanLive } from '../src/sources/aws/scan.js';
 import { CLOUDFORMATION_RESOURCE_TYPES } from '../src/sources/cloudformation/index.js';
@@ -201,6 +202,8 @@ const CALL_ROLES: Record<string, 'scope' | 'listing' | 'link'> = {
   'organizations:ListParents': 'link',
   'organizations:ListPoliciesForTarget': 'link',
   'organizations:DescribePolicy': 'link',
+  'iam:GenerateCredentialReport': 'link',
+  'iam:GetCredentialReport': 'link',
   'iam:ListAccessKeys': 'link',
   'iam:GetAccessKeyLastUsed': 'link',
   'sesv2:GetAccount': 'link',

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CloudTrailRecord, CloudTrailUserIdentity } from '../sources/cloudtrail/types.js';
-import { DEFAULT_REGIONS } from '../sources/cloudtrail/lookup.js';
+import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 
 export const ACCOUNT = '111122223333';
 export const LEAKED_KEY = 'AKIAIOSFODNN7EXAMPLE';

@@ -8,9 +8,9 @@ import type { Finding, Severity } from '../engine/types.js';
 import type { SourceError } from '../inventory/types.js';
 import { SourceError as SourceFailure } from '../errors.js';
 import { listLocal, type TrailObject } from '../sources/cloudtrail/local.js';
-import { DEFAULT_REGIONS, defaultCloudTrailClient, lookupRegion } from '../sources/cloudtrail/lookup.js';
 import { describeFailure, readBufferBatches, readRecordBatches } from '../sources/cloudtrail/read.js';
-import { defaultS3Client, isS3Url, listS3 } from '../sources/cloudtrail/s3.js';
+import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
+import { isS3Url } from '../sources/cloudtrail/s3-url.js';
 import type { CloudTrailRecord, TrailInputFile } from '../sources/cloudtrail/types.js';
 import { createTrailAnalyzer, type TrailAnalyzer } from './analyzer.js';
 import { SES } from './event.js';
@@ -140,6 +140,8 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
     }
     const remote = inputs.filter(isS3Url);
     if (remote.length > 0) {
+      // The S3 client (and the AWS SDK) loads only for runs that read S3.
+      const { defaultS3Client, listS3 } = await import('../sources/cloudtrail/s3.js');
       const client = options.s3Client?.() ?? defaultS3Client({ region: options.region, endpoint: options.endpoint });
       for (const url of remote) {
         const objects = listS3(client, url, {
@@ -181,6 +183,7 @@ async function readLookup(
   files: TrailInputFile[],
   notes: string[],
 ): Promise<void> {
+  const { defaultCloudTrailClient, lookupRegion } = await import('../sources/cloudtrail/lookup.js');
   const regions = query.regions.includes('all') ? DEFAULT_REGIONS : [...new Set(query.regions)];
   if (query.regions.includes('all')) {
     notes.push(`--regions all: the ${DEFAULT_REGIONS.length} regions enabled by default; opt-in regions must be named.`);

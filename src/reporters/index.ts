@@ -8,6 +8,7 @@ import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 import { html, type HtmlReportOptions } from './html.js';
+import { oneChunk } from './load.js';
 
 export type { ReportOptions } from './common.js';
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'html';
@@ -23,13 +24,6 @@ export const reporters: Record<ReportFormat, Reporter> = {
 };
 
 export type ChunkedReporter = (results: Results, options?: ReportOptions) => Iterable<string>;
-
-/** A reporter whose output is bounded (SARIF ≤ 25,000 results, Markdown ≤ 1 MiB) as a one-chunk stream, rendered when read. */
-function oneChunk(reporter: Reporter): ChunkedReporter {
-  return function* (results, options) {
-    yield reporter(results, options);
-  };
-}
 
 export const chunkedReporters: Record<ReportFormat, ChunkedReporter> = {
   text: oneChunk(renderText),

@@ -32,7 +32,7 @@ Resources:
 `;
 
 const SCRIPT = `import { runIac, render, defaultConfig, exitCodeFor, loadChecks, VERSION, ConfigError } from 'sesguard';
-const results = runIac(['template.yaml'], { config: defaultConfig(), cwd: process.cwd() });
+const results = await runIac(['template.yaml'], { config: defaultConfig(), cwd: process.cwd() });
 const sarif = JSON.parse(render(results, 'sarif'));
 process.stdout.write(JSON.stringify({
   version: VERSION,
@@ -45,7 +45,7 @@ process.stdout.write(JSON.stringify({
 `;
 
 const CONSUMER = `import { runIac, render, defaultConfig, exitCodeFor, type Results, type Finding, type Severity } from 'sesguard';
-const results: Results = runIac(['template.yaml'], { config: defaultConfig(), cwd: process.cwd() });
+const results: Results = await runIac(['template.yaml'], { config: defaultConfig(), cwd: process.cwd() });
 const worst: Severity | undefined = results.findings.map((f: Finding) => f.severity)[0];
 const code: 0 | 1 | 2 = exitCodeFor(results, 'high', null);
 console.log(render(results, 'markdown').length, worst, code);

@@ -6,8 +6,8 @@ import type { Inventory, Resource, SourceError } from '../inventory/types.js';
 import type { CheckSummary, Counts, Results } from '../results.js';
 import { score, type ScoredPair } from '../scoring/score.js';
 import type { CompiledCheck } from './load.js';
-import { decideSuppression } from './suppress.js';
-import type { Evaluation, Finding, NotAssessed, SourceCode } from './types.js';
+import { SuppressionUse, decideSuppression, unmatchedConfigNotices } from './suppress.js';
+import type { Evaluation, Finding, NotAssessed, Outcome, SourceCode } from './types.js';
 
 export const TOOL = {
   name: 'sesguard' as const,
@@ -60,6 +60,35 @@ function groupOf(resource: Resource): { group: string; groupKind: 'file' | 'acco
   return { group: p.file ?? '(unknown file)', groupKind: 'file' };
 }
 
+/** Why an inline suppression met no finding: the outcome of its pair, or why there was none. */
+function unmatchedWhy(checkId: string, resource: Resource, outcome: Outcome | undefined, checks: CompiledCheck[]): string {
+  if (outcome?.kind === 'pass') return 'the check passes';
+  if (outcome?.kind === 'not-applicable') return 'the check does not apply to it';
+  if (outcome?.kind === 'not-assessed') return `the check is not assessed (${outcome.reason})`;
+  const check = checks.find((c) => c.id === checkId);
+  if (!check) return `${checkId} is not among the checks of this run (not one for this input, disabled, or no such check)`;
+  if (!check.resourceTypes.includes(resource.type)) return `${checkId} does not judge ${resource.type} resources`;
+  return `${checkId} does not run on this input`;
+}
+
+/** Inline suppressions (CloudFormation Metadata, Terraform comments) that suppressed no finding. */
+function unmatchedInlineNotices(inventory: Inventory, evaluations: Evaluation[], checks: CompiledCheck[], use: SuppressionUse): string[] {
+  const withInline = inventory.resources.filter((r) => r.suppressions?.length);
+  if (withInline.length === 0) return [];
+  const outcomes = new Map(evaluations.map((e) => [`${e.resourceId}\u0000${e.checkId}`, e.outcome]));
+  const out: string[] = [];
+  for (const resource of withInline) {
+    for (const s of resource.suppressions ?? []) {
+      if (use.usedInline(resource, s.check)) continue;
+      const p = resource.provenance;
+      const place = p.file ? `${p.file}${s.line ?? p.line ? `:${s.line ?? p.line}` : ''}` : resource.id;
+      const why = unmatchedWhy(s.check, resource, outcomes.get(`${resource.id}\u0000${s.check}`), checks);
+      out.push(`${place}: inline suppression of ${s.check} on ${p.logicalId ?? resource.name} matches no finding: ${why}`);
+    }
+  }
+  return out;
+}
+
 export function buildResults(inventory: Inventory, evaluations: Evaluation[], options: BuildOptions): Results {
   const checks = new Map(options.checks.map((c) => [c.id, c]));
   const resources = new Map(inventory.resources.map((r) => [r.id, r]));
@@ -69,6 +98,7 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
   const pairs: ScoredPair[] = [];
   const notices = [...(options.notices ?? [])];
   const expiredSeen = new Set<string>();
+  const use = new SuppressionUse();
   const counts: Counts = { evaluated: 0, passed: 0, failed: 0, suppressed: 0, notAssessed: 0, notApplicable: 0 };
 
   for (const evaluation of evaluations) {
@@ -106,6 +136,7 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
       case 'fail': {
         counts.evaluated++;
         const decision = decideSuppression(check.id, resource, options.config.suppressions, today);
+        use.record(check.id, resource, decision);
         if (decision.expired) {
           const key = `${decision.expired.check}|${decision.expired.resource}`;
           if (!expiredSeen.has(key)) {
@@ -144,6 +175,11 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
       }
     }
   }
+
+  notices.push(...unmatchedInlineNotices(inventory, evaluations, options.checks, use));
+  notices.push(
+    ...unmatchedConfigNotices(use, { config: options.config.suppressions, checksRun: options.checks.map((c) => c.id), scope: options.kind === 'iac' ? 'iac' : 'live' }),
+  );
 
   for (const entry of options.scopeNotAssessed ?? []) {
     const check = checks.get(entry.checkId);

@@ -107,13 +107,13 @@ describe('config suppressions that match no finding', () => {
     expect(results.notices.filter((n) => /matches no finding/.test(n))).toEqual([]);
   });
 
-  it('merge: reported only when no part used it', () => {
+  it('merge: reported only when no part used it', async () => {
     const config = { ...defaultConfig(), suppressions: [{ check: 'SESG-IAM-001', resource: 'SenderRoleA1B2C3D4', reason: 'approved in SEC-7' }] };
     const withRole = tempDir({ 'a.template.json': cdkTemplate('') });
     const without = tempDir({ 'b.template.json': '{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}' });
-    const a = runIac(['.'], { config, cwd: withRole });
-    const b = runIac(['.'], { config, cwd: without });
-    const c = runIac(['.'], { config, cwd: tempDir({ 'c.template.json': '{"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}' }) });
+    const a = await runIac(['.'], { config, cwd: withRole });
+    const b = await runIac(['.'], { config, cwd: without });
+    const c = await runIac(['.'], { config, cwd: tempDir({ 'c.template.json': '{"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}' }) });
     const unmatched = (notices: string[]) => notices.filter((n) => /matches no finding in this run/.test(n));
     expect(unmatched(a.notices)).toEqual([]);
     expect(unmatched(b.notices)).toHaveLength(1);

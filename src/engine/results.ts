@@ -71,11 +71,13 @@ function unmatchedWhy(checkId: string, resource: Resource, outcome: Outcome | un
   return `${checkId} does not run on this input`;
 }
 
-/** Inline suppressions (CloudFormation Metadata, Terraform comments) that suppressed no finding. */
-function unmatchedInlineNotices(inventory: Inventory, evaluations: Evaluation[], checks: CompiledCheck[], use: SuppressionUse): string[] {
+/**
+ * Inline suppressions (CloudFormation Metadata, Terraform comments) that suppressed no finding; `outcomes`
+ * holds the outcome of every pair of a resource that carries inline suppressions, by `resourceId\0checkId`.
+ */
+function unmatchedInlineNotices(inventory: Inventory, outcomes: Map<string, Outcome>, checks: CompiledCheck[], use: SuppressionUse): string[] {
   const withInline = inventory.resources.filter((r) => r.suppressions?.length);
   if (withInline.length === 0) return [];
-  const outcomes = new Map(evaluations.map((e) => [`${e.resourceId}\u0000${e.checkId}`, e.outcome]));
   const out: string[] = [];
   for (const resource of withInline) {
     for (const s of resource.suppressions ?? []) {
@@ -89,7 +91,8 @@ function unmatchedInlineNotices(inventory: Inventory, evaluations: Evaluation[],
   return out;
 }
 
-export function buildResults(inventory: Inventory, evaluations: Evaluation[], options: BuildOptions): Results {
+/** `evaluations` may be a stream (evaluateEach): each is folded in as it comes. */
+export function buildResults(inventory: Inventory, evaluations: Iterable<Evaluation>, options: BuildOptions): Results {
   const checks = new Map(options.checks.map((c) => [c.id, c]));
   const resources = new Map(inventory.resources.map((r) => [r.id, r]));
   const today = options.startedAt.toISOString().slice(0, 10);
@@ -99,6 +102,7 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
   const notices = [...(options.notices ?? [])];
   const expiredSeen = new Set<string>();
   const use = new SuppressionUse();
+  const inlineOutcomes = new Map<string, Outcome>();
   const counts: Counts = { evaluated: 0, passed: 0, failed: 0, suppressed: 0, notAssessed: 0, notApplicable: 0 };
 
   for (const evaluation of evaluations) {
@@ -106,6 +110,7 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
     const resource = resources.get(evaluation.resourceId);
     if (!check || !resource) continue;
     const { outcome } = evaluation;
+    if (resource.suppressions?.length) inlineOutcomes.set(`${resource.id}\u0000${check.id}`, outcome);
     const severity = check.effectiveSeverity;
     const where = groupOf(resource);
     const p = resource.provenance;
@@ -176,7 +181,7 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
     }
   }
 
-  notices.push(...unmatchedInlineNotices(inventory, evaluations, options.checks, use));
+  notices.push(...unmatchedInlineNotices(inventory, inlineOutcomes, options.checks, use));
   notices.push(
     ...unmatchedConfigNotices(use, { config: options.config.suppressions, checksRun: options.checks.map((c) => c.id), scope: options.kind === 'iac' ? 'iac' : 'live' }),
   );

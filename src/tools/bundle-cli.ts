@@ -1,6 +1,7 @@
 // Part of `npm run build`: bundles the command line (dist/cli/main.js and everything it imports, yaml and
 // cel-js included) into dist/bundle/, one chunk per command and per shared part, so that `sesguard` starts from
-// a handful of files instead of some 150 modules (SPEC §10 B6). The AWS SDK, ajv and the IAM action data stay
+// a handful of files instead of some 150 modules (SPEC §10 B6). The AWS SDK, ajv, the IAM action data and
+// tree-sitter (whose WebAssembly files are found beside its modules) stay
 // in node_modules: they load lazily, only in runs that need them. Third-party code copied into the bundle
 // keeps its licence, collected in dist/bundle/THIRD-PARTY-LICENSES.txt.
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { rolldown } from 'rolldown';
 import { PACKAGE_ROOT } from '../paths.js';
 
 export const BUNDLE_DIR = path.join(PACKAGE_ROOT, 'dist', 'bundle');
-const EXTERNAL = /^(@aws-sdk\/|@smithy\/|@cloud-copilot\/|ajv(-formats)?(\/|$))/;
+const EXTERNAL = /^(@aws-sdk\/|@smithy\/|@cloud-copilot\/|ajv(-formats)?(\/|$)|web-tree-sitter$|@tree-sitter-grammars\/)/;
 
 /** The package directory (…/node_modules/name or …/node_modules/@scope/name) a bundled module comes from. */
 function packageDir(moduleId: string): string | undefined {

@@ -7,8 +7,10 @@
 // interleaved (SESGUARD_B4_RUNS times, default 3) and the ratio is taken of the medians, so a burst of load
 // from another process does not land on one side only.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { writeDay } from '../detections/generate.js';
 import { PACKAGE_ROOT } from '../paths.js';
@@ -27,7 +29,9 @@ const DAY_SHAPE = { noisePerFile: 60, fileMinutes: 5, busyRegions: 2 };
  * with the same parameters is reused (its `.params` file says so): generating is slower than the benchmark.
  */
 function generate(dir: string, mb: number): number {
-  const params = JSON.stringify({ mb, ...DAY_SHAPE, version: 2 });
+  // The generator's own code is part of the key: a changed generator regenerates.
+  const generator = createHash('sha256').update(readFileSync(fileURLToPath(new URL('../detections/generate.js', import.meta.url)))).digest('hex');
+  const params = JSON.stringify({ mb, ...DAY_SHAPE, generator });
   const marker = path.join(dir, '.params');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === params) return filesUnder(dir).filter((f) => f.endsWith('.gz')).reduce((n, f) => n + statSync(f).size, 0);
   rmSync(dir, { recursive: true, force: true });

@@ -231,15 +231,17 @@ export function adaptSes(ctx: Context): Resource[] {
   /** DKIM signing of a domain identity of the plan. */
   const domainSigning = (identity: TfResource): Maybe<boolean> =>
     identity.type === 'aws_sesv2_email_identity' ? true : (attachmentsOf.get(identity.address)?.dkim.length ?? 0) > 0;
+  // Domain identities by lower-case name (the first one written wins, as a search in order would find it).
+  const domains = new Map<string, TfResource>();
+  for (const d of identities) {
+    const name = d.values[IDENTITY_ATTRIBUTE[d.type]!];
+    if (typeof name === 'string' && !name.includes('@') && !domains.has(name.toLowerCase())) domains.set(name.toLowerCase(), d);
+  }
   const parentDomainOf = (email: string): TfResource | undefined => {
     const labels = email.slice(email.lastIndexOf('@') + 1).toLowerCase().split('.');
     // An address inherits DKIM from its domain, and a subdomain from its parent domain.
     for (let i = 0; i < labels.length - 1; i++) {
-      const domain = labels.slice(i).join('.');
-      const hit = identities.find((d) => {
-        const name = d.values[IDENTITY_ATTRIBUTE[d.type]!];
-        return typeof name === 'string' && !name.includes('@') && name.toLowerCase() === domain;
-      });
+      const hit = domains.get(labels.slice(i).join('.'));
       if (hit) return hit;
     }
     return undefined;

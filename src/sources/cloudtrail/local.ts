@@ -11,7 +11,7 @@ export interface TrailObject {
   name: string;
   open(): AsyncIterable<Uint8Array>;
   /** The whole content when it is small enough to read in one piece, else null (then `open`). */
-  whole?(): Promise<Buffer | null>;
+  whole?(): Buffer | null;
 }
 
 /** Files up to this size are read in one call; CloudTrail files are typically well below 1 MiB. */
@@ -63,7 +63,7 @@ function fileObject(full: string, name: string): TrailObject {
   return {
     name,
     open: () => createReadStream(full, { highWaterMark: 256 * 1024 }),
-    whole: async () => readWhole(full),
+    whole: () => readWhole(full),
   };
 }
 

@@ -26,6 +26,22 @@ interface Fake {
 /** Threads that run the scanner's CPU work: the main thread (no SDK work is moved to workers). */
 const SCANNER_THREADS = 1;
 
+/**
+ * The share of one core this process gets right now: CPU time over wall time of a busy loop (1.0 on a quiet
+ * machine). On a shared machine a CPU-bound scan's wall time stretches, so B3 prints the share beside its
+ * wall-time ratio: a ratio measured with a share well below 1 says more about the machine than the scanner.
+ */
+function cpuShare(cpuMs = 500): number {
+  const wall = process.hrtime.bigint();
+  const start = process.cpuUsage();
+  let spin = 0;
+  while (process.cpuUsage(start).user < cpuMs * 1000) for (let i = 0; i < 10_000; i++) spin += i;
+  const used = process.cpuUsage(start);
+  const share = (used.user + used.system) / 1000 / (Number(process.hrtime.bigint() - wall) / 1e6);
+  // `spin` is read so that the loop is not optimized away.
+  return spin >= 0 ? Math.min(1, share) : 0;
+}
+
 async function startFake(options: { accounts: number; regions: number; principals: number; latencyMs: number; throttleRate: number }): Promise<Fake> {
   const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'bench', 'fake-server.js'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
@@ -60,9 +76,11 @@ export async function benchB3(accounts = 200, regions = 4, concurrency = 32): Pr
   const latencyMs = 30;
   const fake = await startFake({ accounts, regions, principals: 4, latencyMs, throttleRate: 0.01 });
   try {
+    const shareBefore = cpuShare();
     const cpuBefore = process.cpuUsage();
     const whole = await scanOnce(fake.endpoint, concurrency);
     const cpu = process.cpuUsage(cpuBefore);
+    const share = (shareBefore + cpuShare()) / 2;
     const served = await fake.stop();
     const fakeAgain = await startFake({ accounts, regions, principals: 4, latencyMs, throttleRate: 0.01 });
     const member = whole.snapshot.scope.accounts.find((a) => !a.isManagementAccount && a.status === 'scanned')?.accountId;
@@ -89,6 +107,7 @@ export async function benchB3(accounts = 200, regions = 4, concurrency = 32): Pr
         'latency bound ms: one account alone': Math.round(alone.ms),
         [`CPU floor ms: scanner CPU ÷ ${SCANNER_THREADS} thread`]: Math.round(cpuFloor),
         'ratio wall / max(latency bound, CPU floor) (target ≤ 1.5)': Number((whole.ms / Math.max(latencyBound, cpuFloor)).toFixed(2)),
+        'CPU share of a core this machine gave (1.0 = quiet)': Number(share.toFixed(2)),
         'ratio wall / latency bound': Number((whole.ms / latencyBound).toFixed(2)),
         'scanner CPU ms per API call': Number((scannerCpuMs / whole.snapshot.apiCalls).toFixed(3)),
         'fake AWS CPU ms (its own process)': served.cpuMs,

@@ -218,6 +218,19 @@ describe('nested stacks', () => {
     expect(cidrOf(set['cdk.out/Parent.template.json'])).toBe('0.0.0.0/0');
   });
 
+  test('a parent scanned without its nested template says the nested resources are not checked', () => {
+    const set = readSet({ 'cdk.out/Parent.template.json': parent });
+    expect(set['cdk.out/Parent.template.json'].notices).toEqual([
+      {
+        file: 'cdk.out/Parent.template.json',
+        line: 3,
+        column: 3,
+        message:
+          'nested stack Mail: its template cdk.out/ParentMail1A2B3C4D.nested.template.json is not among the scanned files, so its resources are not checked (scan the folder it is in)',
+      },
+    ]);
+  });
+
   test('a nested template scanned without its parent keeps its parameters Unknown', () => {
     const set = readSet({ 'cdk.out/ParentMail1A2B3C4D.nested.template.json': nested });
     expect(cidrOf(set['cdk.out/ParentMail1A2B3C4D.nested.template.json'])).toEqual({ $unknown: 'parameter EgressCidr has no default' });

@@ -7,7 +7,7 @@ import { evaluateAll } from '../src/engine/evaluate.js';
 import { loadChecks } from '../src/engine/load.js';
 import type { Outcome } from '../src/engine/types.js';
 import type { Resource } from '../src/inventory/types.js';
-import { checksForSources } from '../src/run.js';
+import { checksForSources } from '../src/checks.js';
 import { collectIac } from '../src/sources/iac.js';
 import { tempDir } from './helpers.js';
 
@@ -73,9 +73,9 @@ Resources:
       CidrIp: 0.0.0.0/0
 `;
 
-describe('CloudFormation: written rules (NET-001/002) and the default rule (NET-004)', () => {
+describe('CloudFormation: written rules (NET-001/002) and the default rule (NET-004)', async () => {
   const dir = tempDir({ 'app.yaml': TEMPLATE });
-  const collection = collectIac(['app.yaml'], dir);
+  const collection = await collectIac(['app.yaml'], dir);
   const results = evaluate(collection.resources, 'C');
 
   it.each([

@@ -1,7 +1,7 @@
 // `sesguard checks`: the catalogue in effect (built-in and custom checks, detections, config overrides applied).
 import { loadConfig } from '../config/load.js';
 import { loadDetections } from '../detections/load.js';
-import { checksFor } from '../run.js';
+import { checksFor } from '../checks.js';
 import { command } from './command.js';
 import { CONFIG } from './gate.js';
 import { choice } from './options.js';

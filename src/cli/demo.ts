@@ -47,12 +47,12 @@ export default command({
     const config = loadConfig(path.join(demoDir, 'sesguard.yaml'), io.cwd);
     const shown = path.relative(io.cwd, outDir) || outDir;
 
-    // The IaC examples are the test fixtures themselves: a misconfigured and a hardened stack, CDK output and a
-    // Terraform plan with its sources.
-    const iacInputs = ['cloudformation/bad-mail-stack.yaml', 'cloudformation/good-mail-stack.yaml', 'cdk/cdk.out', 'terraform/bad'].map(
+    // The IaC examples are the test fixtures themselves: a misconfigured and a hardened stack, CDK output, a
+    // Terraform plan with its sources, and Terraform source with no plan (what a pull request holds).
+    const iacInputs = ['cloudformation/bad-mail-stack.yaml', 'cloudformation/good-mail-stack.yaml', 'cdk/cdk.out', 'terraform/bad', 'terraform/source'].map(
       (p) => path.relative(io.cwd, path.join(PACKAGE_ROOT, 'fixtures', 'iac', p)) || '.',
     );
-    const iac = runIac(iacInputs, { config, cwd: io.cwd, now: io.now });
+    const iac = await runIac(iacInputs, { config, cwd: io.cwd, now: io.now });
     const iacFiles = writeReportSet(outDir, 'iac', iac);
 
     const snapshotFile = path.join(demoDir, 'org-snapshot.json');

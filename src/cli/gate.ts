@@ -1,14 +1,17 @@
 // What every command that produces results shares: the output and gate options (declared once, parsed
 // once by the option parser), writing the outputs atomically, the evidence bundle, the baseline, and the
-// exit code (SPEC §4: 0 ok, 1 the gate failed, 2 the result cannot be trusted).
+// exit code (SPEC §4: 0 ok, 1 the gate failed, 2 the result cannot be trusted). Reporters, the baseline and
+// the evidence bundle are imported only by the runs that use them.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { applyBaseline, readBaseline } from '../engine/baseline.js';
-import { SEVERITIES, type Severity } from '../engine/types.js';
+import { SEVERITIES } from '../engine/types.js';
 import { ConfigError, SourceError } from '../errors.js';
-import { writeEvidenceBundle, type BundleFile } from '../evidence/bundle.js';
-import { reporters, type ReportOptions } from '../reporters/index.js';
+import type { BundleFile } from '../evidence/bundle.js';
+import { exitCodeFor } from '../gate.js';
+import type { ReportOptions } from '../reporters/index.js';
+import { loadChunkedReporter } from '../reporters/load.js';
+import { batched, writeFileAtomic } from '../output-file.js';
 import type { Results } from '../results.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
@@ -62,12 +65,14 @@ export function writeAtomic(file: string, content: string): void {
   renameSync(tmp, file);
 }
 
-function render(results: Results, format: Format, io: Io, config: Config | null, anchor: string | undefined, baselineFixed?: number): string {
+/** The output as a stream of chunks, rendered as it is read: large results are never held as one text. */
+async function render(results: Results, format: Format, io: Io, config: Config | null, anchor: string | undefined, baselineFixed?: number): Promise<Iterable<string>> {
   const sarifAnchor = anchor ?? (config?.file ? path.relative(io.cwd, config.file).split(path.sep).join('/') : 'sesguard.yaml');
-  return reporters[format](results, { color: io.color && format === 'text', sarifAnchor, ...(baselineFixed !== undefined ? { baselineFixed } : {}) } as ReportOptions);
+  const reporter = await loadChunkedReporter(format);
+  return reporter(results, { color: io.color && format === 'text', sarifAnchor, ...(baselineFixed !== undefined ? { baselineFixed } : {}) } as ReportOptions);
 }
 
-function writeOutputs(results: Results, values: OutputValues, io: Io, config: Config | null, baselineFixed?: number): void {
+async function writeOutputs(results: Results, values: OutputValues, io: Io, config: Config | null, baselineFixed?: number): Promise<void> {
   const targets: [Format, string | undefined][] = [
     ['sarif', values.sarif],
     ['json', values.json],
@@ -75,23 +80,8 @@ function writeOutputs(results: Results, values: OutputValues, io: Io, config: Co
     ['html', values.html],
   ];
   for (const [format, file] of targets) {
-    if (file) writeAtomic(path.resolve(io.cwd, file), render(results, format, io, config, values['sarif-anchor'], baselineFixed));
+    if (file) writeFileAtomic(path.resolve(io.cwd, file), { chunks: await render(results, format, io, config, values['sarif-anchor'], baselineFixed) });
   }
-}
-
-/** 2 when the result cannot be trusted, 1 when it fails the gate, else 0. */
-export function exitCodeFor(results: Results, failOn: Severity | 'none', minScore: number | null): number {
-  if (results.errors.length > 0 || results.incomplete) return 2;
-  const rank = { critical: 0, high: 1, medium: 2, low: 3 };
-  if (failOn !== 'none') {
-    const gate = rank[failOn];
-    const failing = results.findings.some(
-      (f) => !f.suppressed && rank[f.severity] <= gate && (f.baselineState === undefined || f.baselineState === 'new'),
-    );
-    if (failing) return 1;
-  }
-  if (minScore !== null && results.score.overall !== null && results.score.overall < minScore) return 1;
-  return 0;
 }
 
 export function printErrors(results: Results, io: Io, noticesShown = false): void {
@@ -103,16 +93,17 @@ export function printErrors(results: Results, io: Io, noticesShown = false): voi
 }
 
 /** `--evidence DIR`: every output plus the raw inputs, hashed in a manifest (see docs/report.md). */
-function writeEvidence(results: Results, values: OutputValues, io: Io, config: Config | null, fixed: number | undefined, extra: BundleFile[]): void {
+async function writeEvidence(results: Results, values: OutputValues, io: Io, config: Config | null, fixed: number | undefined, extra: BundleFile[]): Promise<void> {
   if (!values.evidence) return;
+  const { writeEvidenceBundle } = await import('../evidence/bundle.js');
   const files: BundleFile[] = [
-    { name: 'results.json', content: render(results, 'json', io, config, values['sarif-anchor'], fixed) },
-    { name: 'results.sarif', content: render(results, 'sarif', io, config, values['sarif-anchor'], fixed) },
-    { name: 'report.html', content: render(results, 'html', io, config, values['sarif-anchor'], fixed) },
-    { name: 'summary.md', content: render(results, 'markdown', io, config, values['sarif-anchor'], fixed) },
+    { name: 'results.json', chunks: await render(results, 'json', io, config, values['sarif-anchor'], fixed) },
+    { name: 'results.sarif', chunks: await render(results, 'sarif', io, config, values['sarif-anchor'], fixed) },
+    { name: 'report.html', chunks: await render(results, 'html', io, config, values['sarif-anchor'], fixed) },
+    { name: 'summary.md', chunks: await render(results, 'markdown', io, config, values['sarif-anchor'], fixed) },
     ...extra,
   ];
-  if (config?.file) files.push({ name: 'sesguard.yaml', content: readFileSync(config.file) });
+  if (config?.file) files.push({ name: 'sesguard.yaml', copyOf: config.file });
   const written = writeEvidenceBundle(path.resolve(io.cwd, values.evidence), files, {
     version: VERSION,
     command: ['sesguard', ...(io.argv ?? [])],
@@ -123,8 +114,9 @@ function writeEvidence(results: Results, values: OutputValues, io: Io, config: C
 }
 
 /** `--baseline FILE`: marks findings new / unchanged; only new ones fail the run. */
-function withBaseline(results: Results, values: OutputValues, io: Io): { results: Results; fixed?: number } {
+async function withBaseline(results: Results, values: OutputValues, io: Io): Promise<{ results: Results; fixed?: number }> {
   if (!values.baseline) return { results };
+  const { applyBaseline, readBaseline } = await import('../engine/baseline.js');
   let text: string;
   try {
     text = readFileSync(path.resolve(io.cwd, values.baseline), 'utf8');
@@ -138,13 +130,13 @@ function withBaseline(results: Results, values: OutputValues, io: Io): { results
 }
 
 /** The end of every run: baseline, outputs, evidence, the summary on stdout, errors on stderr, the exit code. */
-export function finish(current: Results, values: OutputValues, io: Io, config: Config | null, evidenceExtra: BundleFile[] = []): number {
+export async function finish(current: Results, values: OutputValues, io: Io, config: Config | null, evidenceExtra: BundleFile[] = []): Promise<number> {
   const format = values.format ?? 'text';
-  const { results, fixed } = withBaseline(current, values, io);
-  writeOutputs(results, values, io, config, fixed);
-  writeEvidence(results, values, io, config, fixed, evidenceExtra);
+  const { results, fixed } = await withBaseline(current, values, io);
+  await writeOutputs(results, values, io, config, fixed);
+  await writeEvidence(results, values, io, config, fixed, evidenceExtra);
   const printed = !values.quiet || values.format !== undefined;
-  if (printed) io.stdout(render(results, format, io, config, values['sarif-anchor'], fixed));
+  if (printed) for (const text of batched(await render(results, format, io, config, values['sarif-anchor'], fixed))) io.stdout(text);
   // The text summary already lists the notices; other formats and --quiet get them on stderr.
   printErrors(results, io, printed && format === 'text');
   return exitCodeFor(results, values['fail-on'], values['min-score'] ?? null);

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { trailResults } from '../run.js';
 import type { TrailInputs } from '../detections/index.js';
+import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 import { ENDPOINT, REGIONS, homeRegion } from './aws-options.js';
 import { command } from './command.js';
 import { CONFIG, OUTPUTS, SEVERITY_GATE, finish } from './gate.js';
@@ -44,7 +45,6 @@ export default command({
     let inputs: TrailInputs;
     if (values.lookup) {
       if (args.length > 0) throw new ConfigError('--lookup reads CloudTrail LookupEvents: give no paths with it');
-      const { DEFAULT_REGIONS } = await import('../sources/cloudtrail/lookup.js');
       inputs = {
         lookup: {
           regions: !values.regions || values.regions === 'all' ? [...DEFAULT_REGIONS] : values.regions,

@@ -79,6 +79,7 @@ export function fragmentEntries(converter: Converter, fragment: Node & { items: 
       out.unexpanded.push(...inner.unexpanded);
     } else {
       out.entries.push({ key: substitute(raw, bindings), keyNode: pair.key as Node | null, value: pair.value, bindings });
+      converter.generated++;
     }
   }
   return out;
@@ -108,7 +109,6 @@ export function expandLoop(converter: Converter, pair: Pair, bindings: Bindings)
     const inner = fragmentEntries(converter, fragment, new Map([...bindings, [identifier, value]]));
     out.entries.push(...inner.entries);
     out.unexpanded.push(...inner.unexpanded);
-    converter.generated += inner.entries.length;
     if (converter.generated > MAX_GENERATED) {
       converter.fail(`${name} generates more than ${MAX_GENERATED} entries (CloudFormation allows 500 resources per stack)`, keyNode);
     }

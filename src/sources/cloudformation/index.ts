@@ -5,11 +5,11 @@
 import type { InlineSuppression, Resource, ResourceType, SourceError, SourceResult, UnreadFragment } from '../../inventory/types.js';
 import { type CdkStack, cdkStackFinder } from './cdk-manifest.js';
 import { TemplateContext } from './context.js';
-import { IAM_RESOURCE_TYPES, normalizeIam } from './iam.js';
-import { MONITORING_RESOURCE_TYPES, normalizeMonitoring } from './monitoring.js';
-import { NETWORK_RESOURCE_TYPES, normalizeNetwork } from './network.js';
+import { IAM_RESOURCE_TYPES, adaptIam } from './iam.js';
+import { MONITORING_RESOURCE_TYPES, adaptMonitoring } from './monitoring.js';
+import { NETWORK_RESOURCE_TYPES, adaptNetwork } from './network.js';
 import { type LoadedTemplate, type RawResource, isCloudFormationTemplate, loadTemplate } from './parse.js';
-import { SES_RESOURCE_TYPES, normalizeSes } from './ses.js';
+import { SES_RESOURCE_TYPES, adaptSes } from './ses.js';
 import { evaluateStacks } from './stacks.js';
 import type { ParsedTemplate, StackIdentity } from './template.js';
 import { isObj, list } from './values.js';
@@ -53,20 +53,20 @@ function suppressions(resource: RawResource, context: TemplateContext, errors: S
   return out;
 }
 
-function normalizeAll(context: TemplateContext): Resource[] {
-  return [...normalizeIam(context), ...normalizeSes(context), ...normalizeMonitoring(context), ...normalizeNetwork(context)];
+function adaptAll(context: TemplateContext): Resource[] {
+  return [...adaptIam(context), ...adaptSes(context), ...adaptMonitoring(context), ...adaptNetwork(context)];
 }
 
 /** The model types a loop's resources would produce, read the way the template's own resources are. */
 function resourceTypesOf(file: string, parsed: ParsedTemplate, resources: RawResource[], identity: StackIdentity): ResourceType[] {
-  const types = normalizeAll(new TemplateContext(file, resources, parsed.locator, identity)).map((r) => r.type);
+  const types = adaptAll(new TemplateContext(file, resources, parsed.locator, identity)).map((r) => r.type);
   return [...new Set(types)].sort();
 }
 
 function normalize(file: string, parsed: ParsedTemplate, identity: StackIdentity): SourceResult {
   const context = new TemplateContext(file, parsed.resources, parsed.locator, identity);
   const errors: SourceError[] = [];
-  const resources = normalizeAll(context);
+  const resources = adaptAll(context);
   for (const resource of resources) {
     const raw = resource.provenance.logicalId ? context.byId.get(resource.provenance.logicalId) : undefined;
     if (!raw) continue;

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { unknown } from '../../inventory/types.js';
 import type { CdkStack } from './cdk-manifest.js';
+import type { Notice } from './convert.js';
 import type { Report, StackLinks, StackOutputRef } from './intrinsics.js';
 import type { LoadedTemplate } from './parse.js';
 import { type ParsedTemplate, type StackIdentity, TemplateEvaluator, nestedStacksOf } from './template.js';
@@ -49,11 +50,18 @@ export function evaluateStacks(members: StackMember[]): StackOutcome[] {
   // Nested stacks: child file → the parent resources naming it; parent file → logical id → child file.
   const parents = new Map<string, Parent[]>();
   const children = new Map<string, Map<string, string>>();
+  // Nested stacks whose template file was not scanned: their resources are checked nowhere, so say so.
+  const unscanned = new Map<string, Notice[]>();
   for (const member of members) {
     const file = key(member.template.file);
     for (const nested of nestedStacksOf(member.template)) {
       const child = key(path.posix.join(path.posix.dirname(file), nested.path));
-      if (!byFile.has(child) || child === file) continue;
+      if (child === file) continue;
+      if (!byFile.has(child)) {
+        const message = `nested stack ${nested.logicalId}: its template ${child} is not among the scanned files, so its resources are not checked (scan the folder it is in)`;
+        unscanned.set(file, [...(unscanned.get(file) ?? []), { line: nested.line, column: nested.column, message }]);
+        continue;
+      }
       parents.set(child, [...(parents.get(child) ?? []), { file, logicalId: nested.logicalId }]);
       const mine = children.get(file) ?? new Map<string, string>();
       mine.set(nested.logicalId, child);
@@ -204,7 +212,9 @@ export function evaluateStacks(members: StackMember[]): StackOutcome[] {
     const file = key(member.template.file);
     const outcome: StackOutcome = { file: member.template.file, identity: identityOf(file) };
     try {
-      outcome.parsed = evaluator(file).read();
+      const parsed = evaluator(file).read();
+      parsed.notices.push(...(unscanned.get(file) ?? []));
+      outcome.parsed = parsed;
     } catch (error) {
       outcome.error = error;
     }

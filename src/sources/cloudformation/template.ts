@@ -45,6 +45,8 @@ export interface ParsedTemplate {
 export interface NestedStackRef {
   logicalId: string;
   path: string;
+  line: number;
+  column: number;
 }
 
 /** `aws`, `aws-cn`, `aws-us-gov`: what `AWS::Partition` is in a region. */
@@ -95,7 +97,8 @@ export function nestedStacksOf(template: LoadedTemplate): NestedStackRef[] {
     const url = text(pairOf(pairOf(pair.value, 'Properties')?.value, 'TemplateURL')?.value);
     // A TemplateURL that is a path, not a URL: the template before `aws cloudformation package`.
     const path = asset ?? (url && !/^[a-z][a-z0-9+.-]*:/i.test(url) ? url : undefined);
-    if (path) out.push({ logicalId: scalarKey(pair), path });
+    const { line, col } = template.lines.linePos((pair.key as Node | null)?.range?.[0] ?? 0);
+    if (path) out.push({ logicalId: scalarKey(pair), path, line, column: col });
   }
   return out;
 }

@@ -7,7 +7,7 @@ import type { CompiledCheck } from './engine/load.js';
 import { buildResults } from './engine/results.js';
 import type { Inventory } from './inventory/types.js';
 import type { Snapshot } from './inventory/snapshot.js';
-import type { NotAssessed } from './engine/types.js';
+import { SEVERITY_RANK, type NotAssessed } from './engine/types.js';
 import { ConfigError, SourceError } from './errors.js';
 import { validateAgainst } from './schemas.js';
 import { SuppressionUse, decideSuppression, isUnmatchedConfigNotice, unmatchedConfigNotices } from './engine/suppress.js';
@@ -230,13 +230,12 @@ export function mergeResults(parts: Results[], names: string[] = parts.map((_, i
   const worst = groups.length ? groups.reduce((w, g) => (g[1] < w[1] ? g : w)) : null;
   const assessed = counts.evaluated;
   const coverage = assessed + counts.notAssessed === 0 ? 1 : Math.round((assessed / (assessed + counts.notAssessed)) * 10000) / 10000;
-  const order = { critical: 0, high: 1, medium: 2, low: 3 };
   return {
     ...first,
     startedAt: parts.map((p) => p.startedAt).sort()[0],
     finishedAt: parts.map((p) => p.finishedAt).sort().at(-1) as string,
     score: { overall, coverage, worst: worst ? { group: worst[0], score: worst[1] } : null, byAccount, byFile },
-    findings: parts.flatMap((p) => p.findings).sort((a, b) => order[a.severity] - order[b.severity] || a.checkId.localeCompare(b.checkId)),
+    findings: parts.flatMap((p) => p.findings).sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.checkId.localeCompare(b.checkId)),
     notAssessed: parts.flatMap((p) => p.notAssessed),
     errors: parts.flatMap((p) => p.errors),
     counts,

@@ -2,12 +2,12 @@
 // not-assessed records, counts, score. Pure: the clock and the run metadata are passed in.
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/types.js';
-import type { Inventory, Resource, SourceError } from '../inventory/types.js';
+import type { Inventory, Resource, InputError } from '../inventory/types.js';
 import type { CheckSummary, Counts, Results } from '../results.js';
 import { score, type ScoredPair } from '../scoring/score.js';
 import type { CompiledCheck } from './load.js';
 import { SuppressionUse, decideSuppression, unmatchedConfigNotices } from './suppress.js';
-import type { Evaluation, Finding, NotAssessed, Outcome, SourceCode } from './types.js';
+import { SEVERITY_RANK, type Evaluation, type Finding, type NotAssessed, type Outcome, type SourceCode } from './types.js';
 
 export const TOOL = {
   name: 'sesguard' as const,
@@ -43,7 +43,7 @@ export interface BuildOptions {
   checks: CompiledCheck[];
   startedAt: Date;
   finishedAt: Date;
-  errors: SourceError[];
+  errors: InputError[];
   inputs: Results['inputs'];
   notices?: string[];
   incomplete?: boolean;
@@ -200,10 +200,9 @@ export function buildResults(inventory: Inventory, evaluations: Iterable<Evaluat
     });
   }
 
-  const order = { critical: 0, high: 1, medium: 2, low: 3 };
   findings.sort(
     (a, b) =>
-      order[a.severity] - order[b.severity] ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       a.checkId.localeCompare(b.checkId) ||
       (a.resource.file ?? a.resource.account ?? '').localeCompare(b.resource.file ?? b.resource.account ?? '') ||
       (a.resource.line ?? 0) - (b.resource.line ?? 0) ||

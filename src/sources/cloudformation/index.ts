@@ -2,7 +2,7 @@
 // positions, links between resources resolved, inline suppressions from `Metadata.sesguard`, and what could
 // not be evaluated as notices. Templates are read as a set: every one is loaded first, then the set is
 // evaluated together, so one stack's `Fn::ImportValue` / `Fn::GetStackOutput` finds another's output.
-import type { InlineSuppression, Resource, ResourceType, SourceError, SourceNotice, SourceResult, UnreadFragment } from '../../inventory/types.js';
+import type { InlineSuppression, Resource, ResourceType, InputError, SourceNotice, SourceResult, UnreadFragment } from '../../inventory/types.js';
 import { type CdkStack, cdkStackFinder } from './cdk-manifest.js';
 import { TemplateContext } from './context.js';
 import { IAM_RESOURCE_TYPES, adaptIam } from './iam.js';
@@ -26,7 +26,7 @@ export const CLOUDFORMATION_RESOURCE_TYPES: readonly string[] = [
 ];
 
 /** `Metadata: { sesguard: { suppress: [ { check, reason } ] } }`; one without a reason is an error. */
-function suppressions(resource: RawResource, context: TemplateContext, errors: SourceError[]): InlineSuppression[] {
+function suppressions(resource: RawResource, context: TemplateContext, errors: InputError[]): InlineSuppression[] {
   const sesguard = isObj(resource.metadata) ? resource.metadata.sesguard : undefined;
   if (!isObj(sesguard)) return [];
   const entries = list(sesguard.suppress);
@@ -65,7 +65,7 @@ function resourceTypesOf(file: string, parsed: ParsedTemplate, resources: RawRes
 
 function normalize(file: string, parsed: ParsedTemplate, identity: StackIdentity): SourceResult {
   const context = new TemplateContext(file, parsed.resources, parsed.locator, identity);
-  const errors: SourceError[] = [];
+  const errors: InputError[] = [];
   const resources = adaptAll(context);
   const emitted = new Set<string>();
   for (const resource of resources) {

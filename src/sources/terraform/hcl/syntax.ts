@@ -113,33 +113,49 @@ interface Node {
 }
 
 /**
+ * Named nodes read as leaves, their children never visited: punctuation wrappers whose text is the one
+ * character of their only child (`block_start` is `{`), `string_lit` (a quoted string without
+ * interpolation: its text is between its first and last character), `bool_lit` (its text is the value).
+ * Plus nodes that never have children, so the cursor is not even asked. Only for a tree without errors:
+ * one with errors is read whole, so that a missing token inside is found.
+ */
+const ONE_CHARACTER = new Set(['block_start', 'block_end', 'object_start', 'object_end', 'tuple_start', 'tuple_end', 'quoted_template_start', 'quoted_template_end']);
+const READ_AS_LEAF = new Set([...ONE_CHARACTER, 'string_lit', 'bool_lit', 'identifier', 'template_literal', 'numeric_lit', 'comment', 'null_lit']);
+
+/**
  * Reads the whole tree with one cursor, asking each node only its type and extent (every cursor access
  * crosses into WebAssembly, which dominates the cost); lines and columns come from the text afterwards.
  */
-function readTree(tree: import('web-tree-sitter').Tree, checkMissing: boolean): Node {
+function readTree(tree: import('web-tree-sitter').Tree, hasError: boolean): Node {
   const cursor = tree.walk();
   const language = tree.language;
   const names: string[] = [];
   const isNamed: boolean[] = [];
+  const asLeaf: boolean[] = [];
   const make = (): Node => {
     const id = cursor.nodeTypeId;
     if (names[id] === undefined) {
       names[id] = language.types[id] ?? 'ERROR';
       isNamed[id] = language.nodeTypeIsNamed(id);
+      asLeaf[id] = !hasError && isNamed[id]! && READ_AS_LEAF.has(names[id]!);
     }
+    leafOnly = asLeaf[id]!;
     const start = cursor.startIndex;
-    return { type: names[id]!, named: isNamed[id]!, start, end: start, children: [], missing: checkMissing && cursor.nodeIsMissing };
+    return { type: names[id]!, named: isNamed[id]!, start, end: start, children: [], missing: hasError && cursor.nodeIsMissing };
   };
   /** A node's end: a leaf's own (a fixed token's is its length), a parent's is its last child's. */
   const close = (node: Node, leaf: boolean): void => {
     if (!leaf) node.end = node.children[node.children.length - 1]!.end;
+    else if (!hasError && ONE_CHARACTER.has(node.type)) node.end = node.start + 1;
     else if (node.named || node.type === 'ERROR' || node.missing) node.end = cursor.endIndex;
     else node.end = node.start + node.type.length;
   };
+  /** Whether the node made last is read as a leaf. */
+  let leafOnly = false;
   const root = make();
   const stack: Node[] = [root];
   for (;;) {
-    if (cursor.gotoFirstChild()) {
+    if (!leafOnly && cursor.gotoFirstChild()) {
       const node = make();
       stack[stack.length - 1]!.children.push(node);
       stack.push(node);
@@ -294,10 +310,9 @@ class Converter {
     return { type, labels, body, at: at(node) };
   }
 
+  /** A string_lit is read as a leaf: `"…"`, the quotes its first and last character. */
   private stringLit(node: Node): string {
-    const open = node.children.find((c) => c.type === 'quoted_template_start');
-    const close = node.children.find((c) => c.type === 'quoted_template_end');
-    return unescapeQuoted(this.text.slice(open ? open.end : node.start, close ? close.start : node.end));
+    return unescapeQuoted(this.text.slice(node.start + 1, node.end - 1));
   }
 
   /** An `expression` node: a primary followed by traversals (get_attr, index, splat). */

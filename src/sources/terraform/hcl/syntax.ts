@@ -4,7 +4,8 @@
 // what evaluation needs, so the rest of the reader never crosses into WebAssembly.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Parser as TsParser } from 'web-tree-sitter';
+import type { Language, Parser as TsParser, Tree } from 'web-tree-sitter';
+import { bindExports, openCursor, type Cursor } from './cursor.js';
 
 export interface Pos {
   line: number;
@@ -89,7 +90,10 @@ let parserPromise: Promise<TsParser> | undefined;
 export function loadHclParser(): Promise<TsParser> {
   parserPromise ??= (async () => {
     const { Parser, Language } = await import('web-tree-sitter');
-    await Parser.init();
+    // The Emscripten module object: filled with the module's exports, for the direct cursor (./cursor.ts).
+    const module: Record<string, unknown> = {};
+    await Parser.init(module);
+    bindExports(module);
     const require = createRequire(import.meta.url);
     const wasm = require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm');
     const language = await Language.load(readFileSync(wasm));
@@ -103,7 +107,7 @@ export function loadHclParser(): Promise<TsParser> {
 // ---------------------------------------------------------------------------------------------
 // tree-sitter tree → generic nodes (one cursor pass) → syntax tree
 
-interface Node {
+export interface Node {
   type: string;
   named: boolean;
   start: number;
@@ -122,26 +126,49 @@ interface Node {
 const ONE_CHARACTER = new Set(['block_start', 'block_end', 'object_start', 'object_end', 'tuple_start', 'tuple_end', 'quoted_template_start', 'quoted_template_end']);
 const READ_AS_LEAF = new Set([...ONE_CHARACTER, 'string_lit', 'bool_lit', 'identifier', 'template_literal', 'numeric_lit', 'comment', 'null_lit']);
 
+/** A language's node types by id (ERROR is 65535), read once: the walk makes no other tree-sitter call. */
+interface NodeTypes {
+  names: string[];
+  named: boolean[];
+  leaf: boolean[];
+}
+const nodeTypesOf = new WeakMap<Language, NodeTypes>();
+
+function nodeTypes(language: Language): NodeTypes {
+  let types = nodeTypesOf.get(language);
+  if (!types) {
+    types = { names: [], named: [], leaf: [] };
+    for (const id of [...language.types.keys(), 65535]) {
+      types.names[id] = language.types[id] ?? 'ERROR';
+      types.named[id] = language.nodeTypeIsNamed(id);
+      types.leaf[id] = types.named[id]! && READ_AS_LEAF.has(types.names[id]!);
+    }
+    nodeTypesOf.set(language, types);
+  }
+  return types;
+}
+
 /**
  * Reads the whole tree with one cursor, asking each node only its type and extent (every cursor access
  * crosses into WebAssembly, which dominates the cost); lines and columns come from the text afterwards.
+ * `direct`: false reads through web-tree-sitter's own TreeCursor (the equivalence test compares both).
  */
-function readTree(tree: import('web-tree-sitter').Tree, hasError: boolean): Node {
-  const cursor = tree.walk();
-  const language = tree.language;
-  const names: string[] = [];
-  const isNamed: boolean[] = [];
-  const asLeaf: boolean[] = [];
+export function readTree(tree: Tree, hasError: boolean, direct = true): Node {
+  const cursor = openCursor(tree, direct);
+  try {
+    return walk(cursor, hasError, nodeTypes(tree.language));
+  } finally {
+    cursor.delete();
+  }
+}
+
+function walk(cursor: Cursor, hasError: boolean, types: NodeTypes): Node {
+  const { names, named: isNamed, leaf: asLeaf } = types;
   const make = (): Node => {
     const id = cursor.nodeTypeId;
-    if (names[id] === undefined) {
-      names[id] = language.types[id] ?? 'ERROR';
-      isNamed[id] = language.nodeTypeIsNamed(id);
-      asLeaf[id] = !hasError && isNamed[id]! && READ_AS_LEAF.has(names[id]!);
-    }
-    leafOnly = asLeaf[id]!;
+    leafOnly = !hasError && asLeaf[id] === true;
     const start = cursor.startIndex;
-    return { type: names[id]!, named: isNamed[id]!, start, end: start, children: [], missing: hasError && cursor.nodeIsMissing };
+    return { type: names[id] ?? 'ERROR', named: isNamed[id] ?? true, start, end: start, children: [], missing: hasError && cursor.nodeIsMissing };
   };
   /** A node's end: a leaf's own (a fixed token's is its length), a parent's is its last child's. */
   const close = (node: Node, leaf: boolean): void => {
@@ -172,7 +199,6 @@ function readTree(tree: import('web-tree-sitter').Tree, hasError: boolean): Node
         break;
       }
       if (!cursor.gotoParent()) {
-        cursor.delete();
         if (root.children.length > 0) close(root, false);
         return root;
       }

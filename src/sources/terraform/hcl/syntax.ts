@@ -152,23 +152,26 @@ function nodeTypes(language: Language): NodeTypes {
  * Reads the whole tree with one cursor, asking each node only its type and extent (every cursor access
  * crosses into WebAssembly, which dominates the cost); lines and columns come from the text afterwards.
  * `direct`: false reads through web-tree-sitter's own TreeCursor (the equivalence test compares both).
+ * `comments` receives the comment nodes, in document order.
  */
-export function readTree(tree: Tree, hasError: boolean, direct = true): Node {
+export function readTree(tree: Tree, hasError: boolean, direct = true, comments: Node[] = []): Node {
   const cursor = openCursor(tree, direct);
   try {
-    return walk(cursor, hasError, nodeTypes(tree.language));
+    return walk(cursor, hasError, nodeTypes(tree.language), comments);
   } finally {
     cursor.delete();
   }
 }
 
-function walk(cursor: Cursor, hasError: boolean, types: NodeTypes): Node {
+function walk(cursor: Cursor, hasError: boolean, types: NodeTypes, comments: Node[]): Node {
   const { names, named: isNamed, leaf: asLeaf } = types;
   const make = (): Node => {
     const id = cursor.nodeTypeId;
     leafOnly = !hasError && asLeaf[id] === true;
     const start = cursor.startIndex;
-    return { type: names[id] ?? 'ERROR', named: isNamed[id] ?? true, start, end: start, children: [], missing: hasError && cursor.nodeIsMissing };
+    const node: Node = { type: names[id] ?? 'ERROR', named: isNamed[id] ?? true, start, end: start, children: [], missing: hasError && cursor.nodeIsMissing };
+    if (node.type === 'comment') comments.push(node);
+    return node;
   };
   /** A node's end: a leaf's own (a fixed token's is its length), a parent's is its last child's. */
   const close = (node: Node, leaf: boolean): void => {
@@ -244,13 +247,17 @@ export function parseHcl(parser: TsParser, file: string, text: string): ParsedFi
   const tree = parser.parse(text);
   if (!tree) throw new HclSyntaxError('the HCL parser gave no result', 1, 1);
   let root: Node;
+  let hasError: boolean;
+  const comments: Node[] = [];
   try {
-    root = readTree(tree, tree.rootNode.hasError);
+    hasError = tree.rootNode.hasError;
+    root = readTree(tree, hasError, true, comments);
   } finally {
     tree.delete();
   }
   const lines = new Lines(text);
-  const problem = firstProblem(root);
+  // Without an error in the tree there is no ERROR or missing node to look for.
+  const problem = hasError ? firstProblem(root) : undefined;
   if (problem) {
     const what = problem.missing ? `missing ${JSON.stringify(problem.type)}` : 'unexpected text';
     const where = lines.at(problem.start);
@@ -258,7 +265,7 @@ export function parseHcl(parser: TsParser, file: string, text: string): ParsedFi
   }
   currentLines = lines;
   try {
-    return new Converter(text).file(file, root);
+    return new Converter(text).file(file, root, comments);
   } finally {
     currentLines = undefined;
   }
@@ -294,16 +301,10 @@ class Converter {
     return this.text.slice(node.start, node.end);
   }
 
-  file(file: string, root: Node): ParsedFile {
+  /** `commentNodes`: every comment of the tree, in the order the walk met them (document order). */
+  file(file: string, root: Node, commentNodes: Node[]): ParsedFile {
     this.fileName = file;
-    const comments: Comment[] = [];
-    const stack = [root];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (node.type === 'comment') comments.push({ text: this.slice(node), line: at(node).line });
-      else for (const child of node.children) stack.push(child);
-    }
-    comments.sort((a, b) => a.line - b.line);
+    const comments: Comment[] = commentNodes.map((node) => ({ text: this.slice(node), line: at(node).line }));
     const body = root.children.find((c) => c.type === 'body');
     return { file, body: body ? this.body(body) : { attributes: new Map(), blocks: [] }, comments };
   }

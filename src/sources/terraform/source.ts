@@ -231,6 +231,7 @@ function variablesFor(
 /** Turns evaluator values into model values: jsonencode results become their structured value. */
 function modelValue(value: unknown, depth = 0): unknown {
   if (depth > 64) return unknown('value nested too deeply');
+  if (typeof value !== 'object' || value === null) return value;
   if (value instanceof JsonText) return modelValue(value.value, depth + 1);
   if (isLazy(value)) return unknown(`${value.label} is known only after apply`);
   if (Array.isArray(value)) return value.map((v) => modelValue(v, depth + 1));

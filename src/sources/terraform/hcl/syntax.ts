@@ -278,6 +278,8 @@ const named = (node: Node): Node[] => node.children.filter((c) => c.named && c.t
 
 /** Unescapes a quoted HCL string segment (`\n`, `\"`, `\uXXXX`, `$${`, `%%{`). */
 function unescapeQuoted(raw: string): string {
+  // Most strings hold nothing to unescape.
+  if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
   return raw
     .replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))/g, (_, u4: string, u8: string, c: string) => {
       if (u4 || u8) return String.fromCodePoint(parseInt(u4 ?? u8, 16));
@@ -288,6 +290,7 @@ function unescapeQuoted(raw: string): string {
 }
 
 function unescapeHeredoc(raw: string): string {
+  if (!raw.includes('$${') && !raw.includes('%%{')) return raw;
   return raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
 }
 

@@ -18,7 +18,8 @@ const PER_MODULE = 25;
 const USAGE = 'const u=process.resourceUsage();process.stdout.write(JSON.stringify({code,cpu:(u.userCPUTime+u.systemCPUTime)/1000,rss:u.maxRSS}));';
 
 function cliRun(dir: string): { ms: number; cpuMs: number; rssMiB: number; resources: number } {
-  const script = `const {main}=await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js'))});const code=await main(['iac',${JSON.stringify(dir)},'--quiet','--fail-on','none','--json',${JSON.stringify(path.join(dir, '..', 'b5-results.json'))}]);${USAGE}`;
+  // The CLI as shipped (the bundle bin/sesguard.js runs), as B4 measures it.
+  const script = `const {main}=await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'dist', 'bundle', 'main.js'))});const code=await main(['iac',${JSON.stringify(dir)},'--quiet','--fail-on','none','--json',${JSON.stringify(path.join(dir, '..', 'b5-results.json'))}]);${USAGE}`;
   let out: { code: number; cpu: number; rss: number } = { code: -1, cpu: 0, rss: 0 };
   const ms = timed(() => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 24 });

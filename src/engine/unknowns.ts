@@ -201,7 +201,12 @@ function build(value: object, path: string, depth: number): unknown {
 
 /** A child of a copy: the walk of its parent marked it dirty if an Unknown sits below it. */
 function childView(value: unknown, path: string, depth: number): unknown {
-  if (typeof value !== 'object' || value === null || !dirty.has(value)) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (!dirty.has(value)) {
+    // Clean data inside a copy: rawValue hands it to domain functions without walking it again.
+    meta.set(value, CLEAN);
+    return value;
+  }
   return viewAt(value, path, depth);
 }
 

@@ -7,7 +7,7 @@ import { jsonChunks, renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
-import { html, type HtmlReportOptions } from './html.js';
+import { html, htmlChunks, type HtmlReportOptions } from './html.js';
 import { oneChunk } from './load.js';
 
 export type { ReportOptions } from './common.js';
@@ -30,5 +30,5 @@ export const chunkedReporters: Record<ReportFormat, ChunkedReporter> = {
   json: (results) => jsonChunks(results),
   sarif: oneChunk(renderSarif),
   markdown: oneChunk(renderMarkdown),
-  html: oneChunk(reporters.html),
+  html: (results, options) => htmlChunks(results, options as HtmlReportOptions | undefined),
 };

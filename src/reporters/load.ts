@@ -37,7 +37,10 @@ const CHUNKED_LOADERS: Record<ReportFormat, () => Promise<ChunkedReporter>> = {
   },
   sarif: async () => oneChunk(await LOADERS.sarif()),
   markdown: async () => oneChunk(await LOADERS.markdown()),
-  html: async () => oneChunk(await LOADERS.html()),
+  html: async () => {
+    const { htmlChunks } = await import('./html.js');
+    return (results, options) => htmlChunks(results, options as HtmlReportOptions | undefined);
+  },
 };
 
 /** The reporter as a stream of chunks (JSON and HTML stream; the other outputs are bounded in size). */

@@ -30,12 +30,12 @@ export function oneChunk(reporter: Reporter): ChunkedReporter {
 }
 
 const CHUNKED_LOADERS: Record<ReportFormat, () => Promise<ChunkedReporter>> = {
-  text: async () => oneChunk(await LOADERS.text()),
+  text: async () => (await import('./text.js')).textChunks,
   json: async () => {
     const { jsonChunks } = await import('./json.js');
     return (results) => jsonChunks(results);
   },
-  sarif: async () => oneChunk(await LOADERS.sarif()),
+  sarif: async () => (await import('./sarif.js')).sarifChunks,
   markdown: async () => oneChunk(await LOADERS.markdown()),
   html: async () => {
     const { htmlChunks } = await import('./html.js');
@@ -43,7 +43,7 @@ const CHUNKED_LOADERS: Record<ReportFormat, () => Promise<ChunkedReporter>> = {
   },
 };
 
-/** The reporter as a stream of chunks (JSON and HTML stream; the other outputs are bounded in size). */
+/** The reporter as a stream of chunks (Markdown, bounded to 1 MiB, is one chunk). */
 export function loadChunkedReporter(format: ReportFormat): Promise<ChunkedReporter> {
   return CHUNKED_LOADERS[format]();
 }

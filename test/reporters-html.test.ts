@@ -9,9 +9,19 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Coverage, PrincipalTimeline } from '../src/detections/types.js';
-import type { Finding } from '../src/engine/types.js';
-import { areaOf, CONTENT_SECURITY_POLICY, escapeHtml, html, INLINE_REMEDIATION_LIMIT, trailOf } from '../src/reporters/html.js';
-import type { Results } from '../src/results.js';
+import type { Finding, Severity } from '../src/engine/types.js';
+import {
+  areaOf,
+  CONTENT_SECURITY_POLICY,
+  escapeHtml,
+  html,
+  INLINE_REMEDIATION_LIMIT,
+  MAX_FULL_FINDINGS,
+  MAX_LIST_ROWS,
+  MAX_SCOPES_PER_REASON,
+  trailOf,
+} from '../src/reporters/html.js';
+import type { CheckSummary, Results } from '../src/results.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const load = (name: string) => JSON.parse(readFileSync(path.join(root, 'fixtures/results', name), 'utf8')) as Results;
@@ -95,6 +105,153 @@ function trailResults(): Results {
   };
   return results;
 }
+
+const LARGE_CHECKS: [string, Severity, string][] = [
+  ['SESG-SES-001', 'critical', 'Sending-authorization policy lets anyone send from the identity'],
+  ['SESG-IAM-001', 'high', 'Principal may send email from every SES identity'],
+  ['SESG-NET-001', 'medium', 'Security group allows outbound SMTP (TCP 25) to the internet'],
+  ['SESG-SES-003', 'low', 'Verified SES domain identity is not an approved domain'],
+];
+
+const accountOf = (i: number) => String(400000000000 + i * 7919);
+
+/**
+ * A live scan of `accounts` accounts × `regions` regions with one finding per check in each: with the defaults
+ * 12,000 findings, 3,000 per severity, every seventh suppressed — more than the report shows in full.
+ */
+function largeResults(accounts = 300, regions = 10): Results {
+  const checks: CheckSummary[] = LARGE_CHECKS.map(([id, severity, title]) => ({
+    id,
+    severity,
+    title,
+    sources: ['L'],
+    rationale: `Why ${id} matters.`,
+    remediation: { cli: `aws fix ${id}` },
+    references: [],
+    helpUri: `https://example.invalid/${id}`,
+  }));
+  const findings: Finding[] = [];
+  const byAccount: Record<string, number> = {};
+  for (let a = 0; a < accounts; a++) {
+    const account = accountOf(a);
+    byAccount[account] = 40 + (a % 50);
+    for (let r = 0; r < regions; r++) {
+      const region = `region-${String(r).padStart(2, '0')}`;
+      for (const [id, severity, title] of LARGE_CHECKS) {
+        const arn = `arn:aws:ses:${region}:${account}:identity/${id.toLowerCase()}.example.net`;
+        findings.push({
+          checkId: id,
+          severity,
+          title,
+          message: `${title}: ${arn}`,
+          resource: { type: 'aws.ses.identity', id: arn, name: `${id.toLowerCase()}.example.net`, arn, account, region },
+          evidence: { identity: arn, reason: `evidence of ${id}` },
+          suppressed: findings.length % 7 === 6 ? { source: 'config', reason: 'accepted in SEC-1' } : null,
+          fingerprint: `fp-${findings.length}`,
+        });
+      }
+    }
+  }
+  return {
+    ...scan,
+    findings,
+    notAssessed: [],
+    errors: [],
+    notices: [],
+    incomplete: false,
+    checks,
+    score: { overall: 60, coverage: 1, worst: { group: accountOf(0), score: 40 }, byAccount, byFile: {} },
+    inputs: { files: [], skipped: [], accounts: Object.keys(byAccount).map((accountId) => ({ accountId, name: `acct-${accountId}`, status: 'scanned', regions: [] })) },
+  };
+}
+
+describe('HTML report of an Organization: the most severe findings in full, every finding counted', () => {
+  const large = largeResults();
+  const page = html(large);
+  const rows = [...page.matchAll(/<tbody class="finding sev-(\w+) status-(\w+)"[^>]* data-check="([^"]+)" data-group="([^"]+)"/g)].map((m) => ({
+    severity: m[1],
+    status: m[2],
+    check: m[3],
+    group: m[4],
+  }));
+
+  it(`shows ${MAX_FULL_FINDINGS} findings in full: every critical, then the most severe highs, open before suppressed`, () => {
+    expect(rows).toHaveLength(MAX_FULL_FINDINGS);
+    expect(rows.filter((r) => r.severity === 'critical')).toHaveLength(3000);
+    expect(rows.filter((r) => r.severity === 'high')).toHaveLength(MAX_FULL_FINDINGS - 3000);
+    expect(rows.filter((r) => r.severity === 'medium' || r.severity === 'low')).toHaveLength(0);
+    // Display order: critical open, critical suppressed, then high open (those fill the rest).
+    const ranks = rows.map((r) => ({ critical: 0, high: 2 })[r.severity as 'critical' | 'high'] + (r.status === 'suppressed' ? 1 : 0));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(rows.filter((r) => r.severity === 'high' && r.status === 'suppressed')).toHaveLength(0);
+  });
+
+  it('says how many findings are not shown, per severity, and where they all are', () => {
+    const hidden = large.findings.length - MAX_FULL_FINDINGS;
+    expect(page).toContain(`data-testid="not-shown" data-hidden="${hidden}"`);
+    expect(page).toContain(`<strong>7,000 of 12,000 findings are not shown in full in this report.</strong>`);
+    expect(page).toContain('Shown in full: critical 3,000 of 3,000 · high 2,000 of 3,000 · medium 0 of 3,000 · low 0 of 3,000.');
+    expect(page).toContain('every finding is in the JSON results');
+    expect(page).toContain(`5,000 of 5,000 shown · 7,000 more not in this report (JSON results)`);
+    expect(page).toContain('<h2>Findings <span class="muted">(5,000 of 12,000 in full)</span></h2>');
+  });
+
+  it('counts every finding by severity, account × area and check × account, shown in full or not', () => {
+    const low = large.findings.filter((f) => f.severity === 'low');
+    const lowOpen = low.filter((f) => !f.suppressed).length;
+    expect(lowOpen).toBeGreaterThan(2000);
+    expect(page).toContain(`data-testid="open-low">${lowOpen.toLocaleString('en-US')}<`);
+    expect(page).toContain(`data-testid="suppressed-low">${low.length - lowOpen}<`);
+    const account = accountOf(5);
+    const cell = new RegExp(`<td class="heat sev-low" data-area="SES" data-group="${account}" data-count="(\\d+)"`);
+    const ses = large.findings.filter((f) => f.resource.account === account && areaOf(f.checkId) === 'SES' && !f.suppressed);
+    expect(ses.some((f) => f.severity === 'critical')).toBe(true);
+    expect(page).not.toMatch(cell);
+    expect(page).toContain(`data-area="SES" data-group="${account}" data-count="${ses.length}"`);
+    // Findings by check: one row per check with every finding, how many are in full, and the accounts.
+    const byCheck = page.slice(page.indexOf('<section id="by-check"'), page.indexOf('</section>', page.indexOf('<section id="by-check"')));
+    expect(byCheck.match(/<tr data-check=/g)).toHaveLength(LARGE_CHECKS.length);
+    const row = byCheck.slice(byCheck.indexOf('<tr data-check="SESG-SES-003">'));
+    expect(row).toContain(
+      `<td class="num" data-testid="by-check-open">${lowOpen.toLocaleString('en-US')}</td><td class="num">${low.length - lowOpen}</td><td class="num" data-testid="by-check-shown">0</td><td><details><summary>300 accounts</summary>`,
+    );
+    expect(row).toContain(`<li><span class="mono">${accountOf(0)}</span> <span class="count">10</span></li>`);
+    expect(byCheck).toContain('<tr data-check="SESG-SES-001">');
+    expect(byCheck.slice(byCheck.indexOf('<tr data-check="SESG-SES-001">'))).toMatch(/data-testid="by-check-shown">3,000</);
+  });
+
+  it('stays within the size bound: large evidence shows fewer findings in full, and says so', () => {
+    const heavy = largeResults(20, 10);
+    for (const f of heavy.findings) f.evidence = { blob: 'x'.repeat(15_000) };
+    const bounded = html(heavy, { maxFindingsChars: 2_000_000 });
+    const shown = bounded.match(/<tbody class="finding /g)?.length ?? 0;
+    expect(shown).toBeGreaterThan(50);
+    expect(shown).toBeLessThan(200);
+    expect(bounded.length).toBeLessThan(2_500_000);
+    expect(bounded).toContain(`data-hidden="${heavy.findings.length - shown}"`);
+  });
+
+  it('keeps a small run as it was: every finding in full, no cap banner, no by-check summary', () => {
+    for (const results of [iac, scan]) {
+      const small = html(results);
+      expect(small.match(/<tbody class="finding /g)).toHaveLength(results.findings.length);
+      expect(small).not.toContain('id="not-shown"');
+      expect(small).not.toContain('id="by-check"');
+      expect(small).toContain(`${results.findings.length} of ${results.findings.length} shown<`);
+    }
+  });
+
+  it('cuts long lists (heatmap, accounts, not-assessed scopes) and says how many are left out', () => {
+    const many = largeResults(MAX_LIST_ROWS + 5, 1);
+    many.notAssessed = Array.from({ length: MAX_SCOPES_PER_REASON + 3 }, (_, i) => ({ checkId: 'SESG-ACC-003', account: accountOf(i), reason: 'GetAccount failed: AccessDenied' }));
+    const cut = html(many, { maxFindings: 10 });
+    const heat = cut.slice(cut.indexOf('<section id="heatmap"'), cut.indexOf('</section>', cut.indexOf('<section id="heatmap"')));
+    expect(heat.match(/<tr><th scope="row"/g)).toHaveLength(MAX_LIST_ROWS);
+    expect(heat).toContain('… and 5 more accounts, each scoring at least');
+    expect(cut).toContain('… and 5 more accounts: the JSON results list them.');
+    expect(cut).toContain('… and 3 more scopes: the JSON results list them.');
+  });
+});
 
 describe('HTML report without a browser', () => {
   it('escapes every character that could open markup', () => {
@@ -239,7 +396,8 @@ describe.skipIf(!hasChromium)(`HTML report in Chromium (${CHROMIUM})`, { timeout
       if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(String(error)));
-    await page.goto(url, { waitUntil: 'load' });
+    // A large report on a loaded machine may take a while to load; how long is B2's business, not the tests'.
+    await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
     return { page, url, requests, problems };
   }
 
@@ -385,6 +543,77 @@ describe.skipIf(!hasChromium)(`HTML report in Chromium (${CHROMIUM})`, { timeout
     } finally {
       await noJs.close();
       rmSync(noJsProfile, { recursive: true, force: true });
+    }
+  });
+
+  it(`an Organization-sized report (12,000 findings, ${MAX_FULL_FINDINGS} in full) says how many are not shown; filter, sort, expand, heatmap and by-check work`, { timeout: 600_000 }, async () => {
+    const large = largeResults();
+    const { page, url, requests, problems } = await open('large.html', large);
+    try {
+      const shownText = (n: number) => `${n.toLocaleString('en-US')} of 5,000 shown · 7,000 more not in this report (JSON results)`;
+      expect(await page.locator('#f-shown').textContent()).toBe(shownText(MAX_FULL_FINDINGS));
+      expect(await page.locator('#not-shown').isVisible()).toBe(true);
+      expect(await page.locator('#not-shown').textContent()).toContain('7,000 of 12,000 findings are not shown in full in this report.');
+      expect(await page.locator('tbody.finding').count()).toBe(MAX_FULL_FINDINGS);
+
+      // Filters.
+      await page.selectOption('#f-severity', 'high');
+      expect(await page.locator('#f-shown').textContent()).toBe(shownText(2000));
+      await page.selectOption('#f-severity', 'low');
+      expect(await page.locator('#f-shown').textContent()).toBe(shownText(0));
+      expect(await page.locator('#f-none').isVisible()).toBe(true);
+      await page.click('#f-reset');
+      // Search by account: its criticals and the highs among the 2,000 shown (the first accounts in order).
+      const account = accountOf(7);
+      const ofAccount = await page.locator(`tbody.finding[data-group="${account}"]`).count();
+      expect(ofAccount).toBeGreaterThan(10);
+      await page.fill('#f-search', account);
+      expect(await page.locator('#f-shown').textContent()).toBe(shownText(ofAccount));
+      expect(await visibleRows(page)).toBe(ofAccount);
+      await page.click('#f-reset');
+
+      // Sorting: by check (IAM before SES), reversed on a second click, back to severity.
+      const firstCheck = () => page.locator('tbody.finding').first().getAttribute('data-check');
+      expect(await firstCheck()).toBe('SESG-SES-001');
+      await page.click('button.sort[data-sort="check"]');
+      expect(await firstCheck()).toBe('SESG-IAM-001');
+      expect(await page.locator('th:has(button.sort[data-sort="check"])').getAttribute('aria-sort')).toBe('ascending');
+      await page.click('button.sort[data-sort="check"]');
+      expect(await firstCheck()).toBe('SESG-SES-001');
+      expect(await page.locator('th:has(button.sort[data-sort="check"])').getAttribute('aria-sort')).toBe('descending');
+      await page.click('button.sort[data-sort="resource"]');
+      const resources = await page.locator('tbody.finding .res').evaluateAll((els) => els.slice(0, 50).map((e) => e.textContent ?? ''));
+      expect(resources).toEqual([...resources].sort());
+      await page.click('button.sort[data-sort="severity"]');
+      expect(await page.locator('tbody.finding').first().getAttribute('id')).toBe('finding-0');
+
+      // Expanding a finding shows its evidence.
+      const row = page.locator('tbody.finding').first();
+      expect(await row.locator('tr.detail').isVisible()).toBe(false);
+      await row.locator('button.toggle').click();
+      expect(await row.locator('pre.evidence').isVisible()).toBe(true);
+      expect(JSON.parse((await row.locator('pre.evidence').textContent()) ?? '')).toMatchObject({ reason: 'evidence of SESG-SES-001' });
+
+      // A heatmap cell whose findings are not in the page says so.
+      const net = large.findings.filter((f) => f.resource.account === accountOf(0) && areaOf(f.checkId) === 'NET' && !f.suppressed).length;
+      await page.click(`td.heat[data-group="${accountOf(0)}"][data-area="NET"] button.cell`);
+      expect(await visibleRows(page)).toBe(0);
+      expect(await page.locator('#f-cell-note').textContent()).toBe(
+        `This heatmap cell holds ${net} open findings; 0 of them are shown in full here and the other ${net} are not in this report: the JSON results list every finding.`,
+      );
+      await page.click('#f-reset');
+      expect(await page.locator('#f-cell-note').isVisible()).toBe(false);
+
+      // Findings by check: every check, its accounts with their counts.
+      const low = page.locator('#by-check tr[data-check="SESG-SES-003"]');
+      await low.locator('summary').click();
+      expect(await low.locator('ol.group-counts li').count()).toBe(300);
+      expect(await low.locator('ol.group-counts li').first().isVisible()).toBe(true);
+
+      expect(requests).toEqual([url]);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
     }
   });
 

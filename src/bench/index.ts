@@ -10,7 +10,8 @@ const wanted = (id: string) => only.length === 0 || only.includes(id);
 
 function print(id: string, title: string, values: Record<string, number | string>): void {
   process.stdout.write(`\n${id} — ${title}\n`);
-  for (const [k, v] of Object.entries(values)) process.stdout.write(`  ${k.padEnd(34)} ${v}\n`);
+  const width = Math.max(34, ...Object.keys(values).map((k) => k.length));
+  for (const [k, v] of Object.entries(values)) process.stdout.write(`  ${k.padEnd(width)} ${v}\n`);
 }
 
 if (wanted('B1')) print('B1', 'sesguard iac on a 10,000-resource CloudFormation template', benchB1());

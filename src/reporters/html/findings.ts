@@ -182,7 +182,7 @@ export function byCheckSection(view: ReportView): string {
       const listed = groups.slice(0, MAX_LIST_ROWS);
       const rest = groups.slice(MAX_LIST_ROWS);
       const more = rest.length
-        ? `<p class="muted small">… and ${plural(rest.length, unit)} more with ${plural(rest.reduce((s, [, n]) => s + n, 0), 'finding')}: the JSON results list them.</p>`
+        ? `<p class="muted small more">… and ${num(rest.length)} more ${rest.length === 1 ? unit : `${unit}s`} with ${plural(rest.reduce((s, [, n]) => s + n, 0), 'finding')}: the JSON results list them.</p>`
         : '';
       return `<tr data-check="${esc(id)}"><td class="mono nowrap">${esc(id)}</td><td><span class="badge sev-${severity}">${severity}</span></td><td>${esc(view.checks.get(id)?.title ?? '')}</td><td class="num" data-testid="by-check-open">${num(tally.open)}</td><td class="num">${num(tally.suppressed)}</td><td class="num" data-testid="by-check-shown">${num(inFull.get(id) ?? 0)}</td><td><details><summary>${plural(groups.length, unit)}</summary><ol class="group-counts">${listed
         .map(([group, n]) => `<li><span class="mono">${esc(group)}</span> <span class="count">${num(n)}</span></li>`)

@@ -9,7 +9,7 @@ import { AREAS, esc, KIND_TITLES, MAX_LIST_ROWS, MAX_SCOPES_PER_REASON, num, plu
 
 /** `… and 12 more accounts: the JSON results list them.` when a list was cut, else ''. */
 function more(left: number, what: string, tag = 'p'): string {
-  return left > 0 ? `<${tag} class="muted small more">… and ${plural(left, what)} more: the JSON results list ${left === 1 ? 'it' : 'them'}.</${tag}>` : '';
+  return left > 0 ? `<${tag} class="muted small more">… and ${num(left)} more ${left === 1 ? what : `${what}s`}: the JSON results list ${left === 1 ? 'it' : 'them'}.</${tag}>` : '';
 }
 
 export function header(view: ReportView): string {
@@ -155,7 +155,7 @@ export function heatmapSection(view: ReportView): string {
   const unit = live ? 'account' : 'file';
   const cut =
     left > 0
-      ? `<p class="muted small more">… and ${plural(left, unit)} more, each scoring at least ${esc(formatScore(scores[sorted[listed.length]] ?? null))}: the JSON results hold their scores and findings.</p>`
+      ? `<p class="muted small more">… and ${num(left)} more ${left === 1 ? unit : `${unit}s`}, each scoring at least ${esc(formatScore(scores[sorted[listed.length]] ?? null))}: the JSON results hold their scores and findings.</p>`
       : '';
   return `<section id="heatmap" class="heatmap">
 <h2>${live ? 'Accounts' : 'Files'} × areas</h2>

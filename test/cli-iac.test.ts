@@ -227,7 +227,8 @@ describe('other commands', () => {
     ['with a trailing comma', (t: string) => t.replace(/\n}\n$/, ',\n}\n'), 'not a valid results JSON file'],
     ['an array', () => '[]', 'not a sesguard results file (schemaVersion 1 expected)'],
     ['another JSON object', () => '{"runs": []}', 'not a sesguard results file (schemaVersion 1 expected)'],
-    ['empty', () => '', 'not a sesguard results file (schemaVersion 1 expected)'],
+    ['empty', () => '', 'not a valid results JSON file'],
+    ['YAML', () => 'schemaVersion: 1\n', 'not a valid results JSON file'],
   ])('report on a results file %s: one line naming it, exit 2', async (_name, damage, message) => {
     const dir = tempDir({ 'bad.yaml': BAD_CFN });
     await cli(['iac', 'bad.yaml', '--json', 'r.json', '--quiet', '--fail-on', 'none'], dir);

@@ -80,7 +80,7 @@ describe('JsonObjectReader', () => {
   });
 
   it('says when valid JSON is not an object', () => {
-    for (const text of ['[]', '"x"', '1', 'null', '']) {
+    for (const text of ['[]', '"x"', '1', '-1', 'null', 'true']) {
       try {
         read(text);
         expect.unreachable();
@@ -88,11 +88,13 @@ describe('JsonObjectReader', () => {
         expect((error as JsonStreamError).notAnObject).toBe(true);
       }
     }
-    try {
-      read('{"a":');
-      expect.unreachable();
-    } catch (error) {
-      expect((error as JsonStreamError).notAnObject).toBe(false);
+    for (const text of ['{"a":', '', 'Resources:', '\ufeff\ufeff{}', '<html>']) {
+      try {
+        read(text);
+        expect.unreachable();
+      } catch (error) {
+        expect((error as JsonStreamError).notAnObject).toBe(false);
+      }
     }
   });
 

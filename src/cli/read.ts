@@ -18,10 +18,15 @@ export function readInput(file: string, io: Io, what: string): string {
 }
 
 /**
- * A file holding one JSON object, read in 1 MiB chunks. `invalid` is the message when it is not valid JSON,
- * `notAnObject` when it is not an object.
+ * A file holding one JSON object, read in 1 MiB chunks. `invalid` is the message when it is not valid JSON
+ * (or makes it from the parser's), `notAnObject` when it is not an object.
  */
-export function readJsonObject(file: string, io: Io, what: string, messages: { invalid: string; notAnObject: string }): Record<string, unknown> {
+export function readJsonObject(
+  file: string,
+  io: Io,
+  what: string,
+  messages: { invalid: string | ((detail: string) => string); notAnObject: string },
+): Record<string, unknown> {
   let fd: number;
   try {
     fd = openSync(path.resolve(io.cwd, file), 'r');
@@ -43,7 +48,10 @@ export function readJsonObject(file: string, io: Io, what: string, messages: { i
     }
     return reader.end();
   } catch (error) {
-    if (error instanceof JsonStreamError) throw new SourceError(error.notAnObject ? messages.notAnObject : messages.invalid, file);
+    if (error instanceof JsonStreamError) {
+      const invalid = typeof messages.invalid === 'string' ? messages.invalid : messages.invalid(error.message);
+      throw new SourceError(error.notAnObject ? messages.notAnObject : invalid, file);
+    }
     throw error;
   } finally {
     closeSync(fd);

@@ -51,6 +51,12 @@ type State =
  * snapshots are objects); its array members may be of any length.
  */
 export class JsonObjectReader {
+  /**
+   * `element` sees each element of a top-level array member as it is parsed and returns what to keep of it:
+   * a caller that needs a few fields of 200,000 findings keeps only those, and the rest is never held.
+   */
+  constructor(private readonly element: (member: string, value: unknown) => unknown = (_member, value) => value) {}
+
   private readonly out: Record<string, unknown> = {};
   private state: State = 'start';
   private offset = 0;
@@ -228,7 +234,7 @@ export class JsonObjectReader {
       this.key = value as string;
       this.state = 'colon';
     } else if (capture.kind === 'element') {
-      (this.list as unknown[]).push(value);
+      (this.list as unknown[]).push(this.element(this.key, value));
       this.state = 'next-element';
     } else this.member(value);
   }

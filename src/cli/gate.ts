@@ -132,8 +132,16 @@ async function writeEvidence(results: Results, values: OutputValues, io: Io, con
 async function withBaseline(results: Results, values: OutputValues, io: Io): Promise<{ results: Results; fixed?: number }> {
   if (!values.baseline) return { results };
   const { applyBaseline, baselineFrom, baselineNotJson, BASELINE_NOT_OBJECT } = await import('../engine/baseline.js');
-  // Read in chunks: the previous run of an Organization is a results file of hundreds of MB.
-  const value = readJsonObject(values.baseline, io, 'the baseline', { invalid: baselineNotJson, notAnObject: BASELINE_NOT_OBJECT });
+  // The previous run of an Organization is a results file of hundreds of MB: it is read in chunks, and of a
+  // finding this run reports too only what matching reads is kept (only findings gone now are listed whole).
+  const now = new Set(results.findings.map((f) => f.fingerprint));
+  const matchOnly = (member: string, item: unknown): unknown => {
+    if (member !== 'findings' || typeof item !== 'object' || item === null) return item;
+    const f = item as Record<string, unknown>;
+    if (typeof f.fingerprint !== 'string' || !now.has(f.fingerprint)) return item;
+    return { checkId: f.checkId, severity: f.severity, suppressed: f.suppressed, fingerprint: f.fingerprint };
+  };
+  const value = readJsonObject(values.baseline, io, 'the baseline', { invalid: baselineNotJson, notAnObject: BASELINE_NOT_OBJECT }, matchOnly);
   const comparison = applyBaseline(results, baselineFrom(value, values.baseline), { file: values.baseline });
   const { summary } = comparison;
   const notice = `baseline ${values.baseline}: ${summary.new} new, ${summary.unchanged} unchanged, ${summary.fixed} fixed finding(s); only new ones fail the run`;

@@ -26,6 +26,7 @@ export function readJsonObject(
   io: Io,
   what: string,
   messages: { invalid: string | ((detail: string) => string); notAnObject: string },
+  element?: (member: string, value: unknown) => unknown,
 ): Record<string, unknown> {
   let fd: number;
   try {
@@ -33,7 +34,7 @@ export function readJsonObject(
   } catch (error) {
     throw new SourceError(`cannot read ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, file);
   }
-  const reader = new JsonObjectReader();
+  const reader = new JsonObjectReader(element);
   const buffer = Buffer.alloc(1 << 20);
   try {
     for (;;) {

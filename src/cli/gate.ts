@@ -14,7 +14,7 @@ import { batched, writeFileAtomic } from '../output-file.js';
 import type { Results } from '../results.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
-import { readJsonObject } from './read.js';
+import { readBaselineFile } from './read.js';
 import { choice, flag, text, type Options, type Values } from './options.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'html'] as const;
@@ -131,18 +131,9 @@ async function writeEvidence(results: Results, values: OutputValues, io: Io, con
 /** `--baseline FILE`: marks findings new / unchanged; only new ones fail the run. */
 async function withBaseline(results: Results, values: OutputValues, io: Io): Promise<{ results: Results; fixed?: number }> {
   if (!values.baseline) return { results };
-  const { applyBaseline, baselineFrom, baselineNotJson, BASELINE_NOT_OBJECT } = await import('../engine/baseline.js');
-  // The previous run of an Organization is a results file of hundreds of MB: it is read in chunks, and of a
-  // finding this run reports too only what matching reads is kept (only findings gone now are listed whole).
-  const now = new Set(results.findings.map((f) => f.fingerprint));
-  const matchOnly = (member: string, item: unknown): unknown => {
-    if (member !== 'findings' || typeof item !== 'object' || item === null) return item;
-    const f = item as Record<string, unknown>;
-    if (typeof f.fingerprint !== 'string' || !now.has(f.fingerprint)) return item;
-    return { checkId: f.checkId, severity: f.severity, suppressed: f.suppressed, fingerprint: f.fingerprint };
-  };
-  const value = readJsonObject(values.baseline, io, 'the baseline', { invalid: baselineNotJson, notAnObject: BASELINE_NOT_OBJECT }, matchOnly);
-  const comparison = applyBaseline(results, baselineFrom(value, values.baseline), { file: values.baseline });
+  const { applyBaseline } = await import('../engine/baseline.js');
+  const baseline = await readBaselineFile(values.baseline, io, results);
+  const comparison = applyBaseline(results, baseline, { file: values.baseline });
   const { summary } = comparison;
   const notice = `baseline ${values.baseline}: ${summary.new} new, ${summary.unchanged} unchanged, ${summary.fixed} fixed finding(s); only new ones fail the run`;
   return { results: { ...comparison.results, notices: [...comparison.results.notices, notice] }, fixed: summary.fixed };

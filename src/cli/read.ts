@@ -67,3 +67,21 @@ export function readResults(file: string, io: Io): Results {
   if (results.schemaVersion !== 1 || !Array.isArray(results.findings)) throw new SourceError(foreign, file);
   return results;
 }
+
+/**
+ * A `--baseline` file, checked. The previous run of an Organization is a results file of hundreds of MB: it is
+ * read in chunks, and of a finding `current` reports too only what matching reads is kept (check, severity,
+ * fingerprint, suppression); findings gone since are kept whole, as the "fixed" list shows them.
+ */
+export async function readBaselineFile(file: string, io: Io, current: Results): Promise<Results> {
+  const { baselineFrom, baselineNotJson, BASELINE_NOT_OBJECT } = await import('../engine/baseline.js');
+  const now = new Set(current.findings.map((f) => f.fingerprint));
+  const matchOnly = (member: string, item: unknown): unknown => {
+    if (member !== 'findings' || typeof item !== 'object' || item === null) return item;
+    const f = item as Record<string, unknown>;
+    if (typeof f.fingerprint !== 'string' || !now.has(f.fingerprint)) return item;
+    return { checkId: f.checkId, severity: f.severity, suppressed: f.suppressed, fingerprint: f.fingerprint };
+  };
+  const value = readJsonObject(file, io, 'the baseline', { invalid: baselineNotJson, notAnObject: BASELINE_NOT_OBJECT }, matchOnly);
+  return baselineFrom(value, file);
+}

@@ -5,7 +5,8 @@
 // - Property names are camelCase and source-independent; lists are always arrays (never a lone value).
 // - A value that the source cannot know (a parameter without default, `known after apply`, a managed
 //   policy defined elsewhere, a configuration set referenced by name but not defined) is an `Unknown`
-//   marker object. The engine turns a check that reads an Unknown into "not assessed" — never pass/fail.
+//   marker object. Evaluation is three-valued: a check whose outcome depends on an Unknown is "not
+//   assessed" — never pass/fail — and one that the known values decide is decided (src/engine/unknowns.ts).
 // - Sub-objects that sit at their own place in a file (a policy statement, an egress rule) may carry
 //   `line`/`column` so a finding can point at the offending property rather than at the resource.
 
@@ -404,8 +405,12 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   'aws.organizations.account',
 ];
 
-/** A file that could not be read or parsed: reported, exit 2, the others still scanned. */
-export interface SourceError {
+/**
+ * An input that could not be read or parsed (a file, or an account/region/call of a log source), as recorded
+ * in the results: reported, exit 2, the other inputs still read. What sources throw for it is the SourceError
+ * class (src/errors.ts).
+ */
+export interface InputError {
   file?: string;
   line?: number;
   column?: number;
@@ -444,7 +449,7 @@ export interface UnreadFragment {
 /** What a source produces for one input file (IaC) or one account (live). */
 export interface SourceResult {
   resources: Resource[];
-  errors: SourceError[];
+  errors: InputError[];
   /** Files recognised and parsed, by kind (for the summary). */
   files: { file: string; kind: 'cloudformation' | 'terraform-plan' }[];
   /** Present when not empty. */

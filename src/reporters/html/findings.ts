@@ -1,9 +1,9 @@
 // The findings of the HTML report: the list of findings shown in full (evidence, provenance, remediation),
 // with search, filters, sorting and expand/collapse in the page, and — when not every finding fits — the
 // statement of how many are not shown and where they are, and every finding counted by check and account.
-import type { Finding } from '../../engine/types.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding } from '../../engine/types.js';
 import type { CheckSummary } from '../../results.js';
-import { locationOf, resourceLabel, SEVERITY_ORDER, SEVERITY_RANK } from '../common.js';
+import { locationOf, resourceLabel } from '../common.js';
 import { MAX_SARIF_RESULTS } from '../sarif.js';
 import { areaOf, esc, groupFinder, MAX_EVIDENCE_CHARS, MAX_LIST_ROWS, num, plural, type ReportView } from './view.js';
 
@@ -94,7 +94,7 @@ function notShownBanner(view: ReportView): string {
   const { digest: d, shown } = view;
   const hidden = d.total - shown.length;
   if (hidden === 0) return '';
-  const inFull = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0]));
+  const inFull = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const f of shown) inFull[f.severity]++;
   const bySeverity = d.severities
     .map((s) => `${s} ${num(inFull[s])} of ${num(d.bySeverity[s].open + d.bySeverity[s].suppressed)}`)

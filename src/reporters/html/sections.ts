@@ -2,8 +2,8 @@
 // trend, heatmap, not assessed, errors, notices, scope and checks. Each is a function of the report view
 // (html/view.ts) returning its markup, or '' when it has nothing to show. Long lists are cut at a documented
 // length, and every cut says how many entries are left out and where they are.
-import type { NotAssessed } from '../../engine/types.js';
-import { errorWhere, formatPercent, formatScore, notAssessedScope, SEVERITY_ORDER, SEVERITY_RANK } from '../common.js';
+import { SEVERITIES, SEVERITY_RANK, type NotAssessed } from '../../engine/types.js';
+import { errorWhere, formatPercent, formatScore, notAssessedScope } from '../common.js';
 import { remediationBlock } from './findings.js';
 import { AREAS, esc, KIND_TITLES, MAX_LIST_ROWS, MAX_SCOPES_PER_REASON, num, plural, type HeatCell, type ReportView } from './view.js';
 
@@ -69,8 +69,8 @@ export function postureSection(view: ReportView): string {
   const s = view.results.score;
   const c = view.results.counts;
   const bySev = view.digest.bySeverity;
-  const max = Math.max(1, ...SEVERITY_ORDER.map((sev) => bySev[sev].open + bySev[sev].suppressed));
-  const bars = SEVERITY_ORDER.map((sev) => {
+  const max = Math.max(1, ...SEVERITIES.map((sev) => bySev[sev].open + bySev[sev].suppressed));
+  const bars = SEVERITIES.map((sev) => {
     const { open, suppressed } = bySev[sev];
     return `<tr class="sev-row" data-severity="${sev}">
 <th scope="row"><span class="badge sev-${sev}">${sev}</span></th>
@@ -169,7 +169,7 @@ ${body}
 </table>
 </div>
 ${cut}
-<p class="legend">${SEVERITY_ORDER.map((s) => `<span class="heat sev-${s} key">${s}</span>`).join(' ')} <span class="heat clean key">none open</span></p>
+<p class="legend">${SEVERITIES.map((s) => `<span class="heat sev-${s} key">${s}</span>`).join(' ')} <span class="heat clean key">none open</span></p>
 </section>`;
 }
 

@@ -2,9 +2,9 @@
 // every aggregate section needs, in one pass over all findings (by severity, by group × area for the heatmap,
 // by check × group), and which findings are shown in full — the most severe first, up to a cap — so that the
 // report of a 1,000-account Organization stays a file a browser opens. Rendering only: nothing decided anew.
-import type { Finding, Severity } from '../../engine/types.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../../engine/types.js';
 import type { CheckSummary, Results } from '../../results.js';
-import { locationOf, SEVERITY_ORDER, SEVERITY_RANK, type ReportOptions } from '../common.js';
+import { locationOf, type ReportOptions } from '../common.js';
 import type { TrailView } from './timeline.js';
 
 export interface HtmlReportOptions extends ReportOptions {
@@ -115,7 +115,7 @@ export function groupFinder(live: boolean): (f: Finding) => string {
 export function digest(results: Results): Digest {
   const live = Object.keys(results.score.byAccount).length > 0 || results.findings.some((f) => !f.resource.file && f.resource.account);
   const groupOf = groupFinder(live);
-  const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, { open: 0, suppressed: 0 }])) as Digest['bySeverity'];
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, { open: 0, suppressed: 0 }])) as Digest['bySeverity'];
   const baseline = { new: 0, unchanged: 0, any: false };
   const heat = new Map<string, Map<string, HeatCell>>();
   const byCheck = new Map<string, CheckTally>();
@@ -155,7 +155,7 @@ export function digest(results: Results): Digest {
     live,
     heat,
     areas: [...areas].sort(byAreaOrder),
-    severities: SEVERITY_ORDER.filter((s) => bySeverity[s].open + bySeverity[s].suppressed > 0),
+    severities: SEVERITIES.filter((s) => bySeverity[s].open + bySeverity[s].suppressed > 0),
     byCheck,
   };
 }
@@ -165,7 +165,7 @@ export function digest(results: Results): Digest {
  * id and location. Only the findings that can be shown are sorted: a severity that is not reached is skipped.
  */
 export function selectShown(findings: readonly Finding[], max: number): Finding[] {
-  const buckets: Finding[][] = Array.from({ length: SEVERITY_ORDER.length * 2 }, () => []);
+  const buckets: Finding[][] = Array.from({ length: SEVERITIES.length * 2 }, () => []);
   for (const f of findings) buckets[SEVERITY_RANK[f.severity] * 2 + (f.suppressed ? 1 : 0)].push(f);
   const out: Finding[] = [];
   for (const bucket of buckets) {

@@ -3,7 +3,8 @@
 // new ids and regions), written to .bench/, and evaluated in a child process so its peak RSS is its own:
 // first the engine alone (evaluations/s), then the whole command with every output (results JSON, SARIF,
 // Markdown, HTML, evidence bundle, text on stdout), `report` of the HTML from that JSON, and `merge` of the
-// results of four shards of the same Organization — each with its peak RSS (target ≤ 1 GiB) and output sizes.
+// results of four shards of the same Organization — each with its peak RSS (target ≤ 1 GiB) and output sizes —,
+// `evaluate` again with the first run's JSON as --baseline, and the HTML report opened in Chromium.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { evaluateSnapshot } from '../run.js';
 import type { Resource } from '../inventory/types.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { SES_REGIONS } from '../sources/aws/regions.js';
+import { openInChromium } from './html-open.js';
 
 const TEMPLATES = ['333333333333', '222222222222'];
 
@@ -102,7 +104,7 @@ function writeShards(snapshot: Snapshot, n: number, dir: string): string[] {
   });
 }
 
-export function benchB2(accounts = 1000, regionCount = 17, shards = 4): Record<string, number | string> {
+export async function benchB2(accounts = 1000, regionCount = 17, shards = 4): Promise<Record<string, number | string>> {
   const dir = path.join(PACKAGE_ROOT, '.bench');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'b2-snapshot.json');
@@ -118,6 +120,8 @@ export function benchB2(accounts = 1000, regionCount = 17, shards = 4): Record<s
   const all = outputs(work, 'org', true);
   const evaluate = runCli(work, ['evaluate', file, ...all.args]);
   const report = runCli(work, ['report', all.json, '--html', path.join(work, 'report.html'), '--quiet']);
+  const again = outputs(work, 'again');
+  const withBaseline = runCli(work, ['evaluate', file, ...again.args, '--baseline', all.json]);
   const shardFiles = writeShards(snapshot, shards, work);
   const merged = outputs(work, 'merged');
   const merge = runCli(work, ['merge', ...shardFiles, ...merged.args, '--quiet']);
@@ -134,9 +138,11 @@ export function benchB2(accounts = 1000, regionCount = 17, shards = 4): Record<s
     'evaluate, every output: wall ms': Math.round(evaluate.ms),
     'evaluate, every output: peak RSS MiB (target ≤ 1024)': evaluate.maxRssMiB,
     'HTML report (target ≤ 20 MB)': mib(all.html),
+    ...(await openInChromium(all.html, snapshot.scope.accounts[2].accountId)),
     'results JSON': mib(all.json),
     'SARIF': mib(all.sarif),
     'report --html from the JSON: peak RSS MiB': report.maxRssMiB,
+    'evaluate, every output, --baseline (that JSON): peak RSS MiB': withBaseline.maxRssMiB,
     [`merge of ${shards} shards, every output: peak RSS MiB`]: merge.maxRssMiB,
   };
 }

@@ -222,6 +222,24 @@ describe('HTML report of an Organization: the most severe findings in full, ever
     expect(byCheck.slice(byCheck.indexOf('<tr data-check="SESG-SES-001">'))).toMatch(/data-testid="by-check-shown">3,000</);
   });
 
+  it('counts every open finding by severity × area, with totals, and a cell lists them', () => {
+    const section = page.slice(page.indexOf('<section id="severity-area"'), page.indexOf('</section>', page.indexOf('<section id="severity-area"')));
+    const open = (severity: Severity, area?: string) =>
+      large.findings.filter((f) => !f.suppressed && f.severity === severity && (area === undefined || areaOf(f.checkId) === area)).length;
+    // The fixture: critical and low are SES checks, high IAM, medium NET.
+    for (const [severity, area] of [['critical', 'SES'], ['high', 'IAM'], ['medium', 'NET'], ['low', 'SES']] as const) {
+      const n = open(severity, area);
+      expect(n).toBeGreaterThan(2000);
+      expect(section).toContain(`<button type="button" class="cell" data-severity="${severity}" data-area="${area}" data-count="${n}">${n.toLocaleString('en-US')}</button>`);
+      expect(section).toContain(`data-testid="severity-all-${severity}">${open(severity).toLocaleString('en-US')}<`);
+    }
+    expect(section).toContain('<td class="heat clean" data-severity="critical" data-area="IAM" data-count="0"><span class="zero">0</span></td>');
+    const allOpen = large.findings.filter((f) => !f.suppressed).length;
+    expect(section).toContain(`data-testid="severity-all">${allOpen.toLocaleString('en-US')}<`);
+    expect(section).toContain(`<td class="area-total" data-area="SES">${(open('critical', 'SES') + open('low', 'SES')).toLocaleString('en-US')}</td>`);
+    expect(html({ ...large, findings: large.findings.map((f) => ({ ...f, suppressed: { source: 'config', reason: 'accepted' } })) })).not.toContain('id="severity-area"');
+  });
+
   it('stays within the size bound: large evidence shows fewer findings in full, and says so', () => {
     const heavy = largeResults(20, 10);
     for (const f of heavy.findings) f.evidence = { blob: 'x'.repeat(15_000) };
@@ -548,7 +566,7 @@ describe.skipIf(!hasChromium)(`HTML report in Chromium (${CHROMIUM})`, { timeout
     }
   });
 
-  it(`an Organization-sized report (12,000 findings, ${MAX_FULL_FINDINGS} in full) says how many are not shown; filter, sort, expand, heatmap and by-check work`, { timeout: 600_000 }, async () => {
+  it(`an Organization-sized report (12,000 findings, ${MAX_FULL_FINDINGS} in full) says how many are not shown; filter, sort, expand, heatmap, severity × area and by-check work`, { timeout: 600_000 }, async () => {
     const large = largeResults();
     const { page, url, requests, problems } = await open('large.html', large);
     try {
@@ -602,6 +620,18 @@ describe.skipIf(!hasChromium)(`HTML report in Chromium (${CHROMIUM})`, { timeout
       expect(await visibleRows(page)).toBe(0);
       expect(await page.locator('#f-cell-note').textContent()).toBe(
         `This heatmap cell holds ${net} open findings; 0 of them are shown in full here and the other ${net} are not in this report: the JSON results list every finding.`,
+      );
+      await page.click('#f-reset');
+      expect(await page.locator('#f-cell-note').isVisible()).toBe(false);
+
+      // A severity × area cell lists its open findings in the page and says how many are not in it.
+      const highIam = large.findings.filter((f) => !f.suppressed && f.severity === 'high' && areaOf(f.checkId) === 'IAM').length;
+      await page.click('#severity-area button.cell[data-severity="high"][data-area="IAM"]');
+      expect(await page.locator('#f-severity').inputValue()).toBe('high');
+      expect(await page.locator('#f-area').inputValue()).toBe('IAM');
+      expect(await visibleRows(page)).toBe(2000);
+      expect(await page.locator('#f-cell-note').textContent()).toBe(
+        `This severity × area cell holds ${highIam.toLocaleString('en-US')} open findings; 2,000 of them are shown in full here and the other ${(highIam - 2000).toLocaleString('en-US')} are not in this report: the JSON results list every finding.`,
       );
       await page.click('#f-reset');
       expect(await page.locator('#f-cell-note').isVisible()).toBe(false);

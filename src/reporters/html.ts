@@ -20,6 +20,7 @@ import {
   notAssessedSection,
   postureSection,
   scopeSection,
+  severityAreaSection,
   trendSection,
 } from './html/sections.js';
 import { timelineSection, trailOf } from './html/timeline.js';
@@ -62,6 +63,7 @@ export interface Section {
 /** The sections of <main>, top to bottom: aggregates first, where a person looks first, then the detail. */
 export const SECTIONS: Section[] = [
   { id: 'posture', label: 'Posture', render: postureSection },
+  { id: 'severity-area', label: 'Severity × area', render: severityAreaSection },
   { id: 'trend', label: 'Trend', render: trendSection },
   { id: 'heatmap', label: 'Heatmap', render: heatmapSection },
   { id: 'by-check', label: 'By check', render: byCheckSection },

@@ -1,5 +1,5 @@
 // The static parts of the HTML report: its stylesheet (screen and print) and its small vanilla-JS client
-// (search, filters, expand/collapse, heatmap → findings). Inlined into every report; nothing here comes
+// (search, filters, expand/collapse, heatmap and severity × area → findings). Inlined into every report; nothing here comes
 // from results, so nothing here needs escaping — and nothing here may load anything from the network.
 
 export const STYLESHEET = `
@@ -84,6 +84,9 @@ table { border-collapse: collapse; }
 .heat-table thead th { background: var(--panel); }
 .heat-table th.area { min-width: 52px; text-align: center; }
 .heat-table tbody th { text-align: left; font-weight: 600; }
+.heat-table tfoot th, .heat-table tfoot td { background: var(--panel); font-weight: 600; text-align: left; }
+.heat-table tfoot td.area-total { text-align: center; }
+.heat-table tfoot td.num { text-align: right; }
 td.heat { text-align: center; font-weight: 700; }
 .heat.clean { background: var(--clean-bg); color: var(--clean); }
 .heat.sev-critical { background: var(--critical-bg); color: var(--critical); }
@@ -185,8 +188,8 @@ footer { padding: 10px 28px 30px; border-top: 1px solid var(--line); }
 
 /**
  * Search (all words, case-insensitive, over the summary row and the evidence), severity/area/status
- * filters, sorting by severity, check or resource, expand/collapse, and heatmap cells that filter the
- * findings (saying how many of the cell's findings are not in the page when the list is capped). Written
+ * filters, sorting by severity, check or resource, expand/collapse, and heatmap and severity × area cells
+ * that filter the findings (saying how many of the cell's findings are not in the page when the list is capped). Written
  * for every browser an auditor may open the file in: no modules, no build step.
  */
 export const CLIENT_SCRIPT = `
@@ -212,6 +215,7 @@ export const CLIENT_SCRIPT = `
     var cellNote = doc.getElementById('f-cell-note');
     var cellCount = 0;
     var cellGroup = '';
+    var cellKind = '';
     if (!table || !search) return;
     var notInReport = shown.getAttribute('data-not-in-report') || '';
     var texts = rows.map(function (row) {
@@ -237,7 +241,7 @@ export const CLIENT_SCRIPT = `
       if (cellNote) {
         var missing = cellCount - count;
         cellNote.hidden = !(cellCount && missing > 0);
-        cellNote.textContent = cellNote.hidden ? '' : 'This heatmap cell holds ' + cellCount.toLocaleString('en-US') + ' open findings; ' +
+        cellNote.textContent = cellNote.hidden ? '' : 'This ' + cellKind + ' holds ' + cellCount.toLocaleString('en-US') + ' open findings; ' +
           count.toLocaleString('en-US') + ' of them are shown in full here and the other ' + missing.toLocaleString('en-US') +
           ' are not in this report: the JSON results list every finding.';
       }
@@ -283,14 +287,14 @@ export const CLIENT_SCRIPT = `
     }
 
     // A filter changed by hand no longer lists one heatmap cell.
-    function changed() { cellCount = 0; cellGroup = ''; apply(); }
+    function changed() { cellCount = 0; cellGroup = ''; cellKind = ''; apply(); }
     [search, severity, area, status].forEach(function (el) {
       el.addEventListener('input', changed);
       el.addEventListener('change', changed);
     });
     doc.getElementById('f-reset').addEventListener('click', function () {
       search.value = ''; severity.value = ''; area.value = ''; status.value = '';
-      cellCount = 0; cellGroup = '';
+      cellCount = 0; cellGroup = ''; cellKind = '';
       apply();
     });
     doc.getElementById('f-expand').addEventListener('click', function () {
@@ -308,15 +312,19 @@ export const CLIENT_SCRIPT = `
       var row = summary.parentNode;
       setOpen(row, !row.classList.contains('open'));
     });
+    function offered(select, value) {
+      return Array.prototype.some.call(select.options, function (o) { return o.value === value; }) ? value : '';
+    }
+    // A cell of the account/file heatmap (data-group) or of severity × area (data-severity) lists its open findings.
     Array.prototype.forEach.call(cellButtons, function (button) {
       button.addEventListener('click', function () {
-        var wanted = button.getAttribute('data-area');
-        area.value = Array.prototype.some.call(area.options, function (o) { return o.value === wanted; }) ? wanted : '';
+        area.value = offered(area, button.getAttribute('data-area') || '');
         search.value = button.getAttribute('data-group') || '';
-        severity.value = '';
+        severity.value = offered(severity, button.getAttribute('data-severity') || '');
         status.value = 'open';
         cellCount = Number(button.getAttribute('data-count')) || 0;
         cellGroup = button.getAttribute('data-group') || '';
+        cellKind = cellGroup ? 'heatmap cell' : 'severity × area cell';
         apply();
         doc.getElementById('findings').scrollIntoView();
       });

@@ -105,6 +105,46 @@ ${bars}
 </section>`;
 }
 
+/**
+ * Open findings by severity and check area: where an Organization's problems are, counted over every finding
+ * whether the list shows it in full or not. A number lists those findings (and says how many are not in the page).
+ */
+export function severityAreaSection(view: ReportView): string {
+  const { digest } = view;
+  if (digest.open === 0) return '';
+  const areas = digest.areas;
+  const totals = new Map<string, number>();
+  const rows = SEVERITIES.map((sev) => {
+    const counts = digest.severityArea[sev];
+    let all = 0;
+    const cells = areas
+      .map((area) => {
+        const n = counts.get(area) ?? 0;
+        all += n;
+        totals.set(area, (totals.get(area) ?? 0) + n);
+        const attrs = `data-severity="${sev}" data-area="${esc(area)}" data-count="${n}"`;
+        return n > 0
+          ? `<td class="heat sev-${sev}" ${attrs} title="${esc(`${sev} · ${area}: ${plural(n, 'open finding')}`)}"><button type="button" class="cell" ${attrs}>${num(n)}</button></td>`
+          : `<td class="heat clean" ${attrs}><span class="zero">0</span></td>`;
+      })
+      .join('');
+    return `<tr data-severity="${sev}"><th scope="row"><span class="badge sev-${sev}">${sev}</span></th>${cells}<td class="num" data-testid="severity-all-${sev}">${num(all)}</td></tr>`;
+  }).join('\n');
+  return `<section id="severity-area" class="heatmap">
+<h2>Severity × area</h2>
+<p class="note">Open findings of each severity in each check area, every finding counted. Select a number to list those findings.</p>
+<div class="scroll">
+<table class="heat-table">
+<thead><tr><th>severity</th>${areas.map((a) => `<th class="area">${esc(a)}</th>`).join('')}<th class="num">all areas</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+<tfoot><tr><th scope="row">all severities</th>${areas.map((a) => `<td class="area-total" data-area="${esc(a)}">${num(totals.get(a) ?? 0)}</td>`).join('')}<td class="num" data-testid="severity-all">${num(digest.open)}</td></tr></tfoot>
+</table>
+</div>
+</section>`;
+}
+
 export function trendSection(view: ReportView): string {
   const { baseline } = view.digest;
   const fixed = view.options.baselineFixed;

@@ -100,6 +100,8 @@ export interface Digest {
   live: boolean;
   /** group → area → open/suppressed counts. */
   heat: Map<string, Map<string, HeatCell>>;
+  /** Open findings by severity and area. */
+  severityArea: Record<Severity, Map<string, number>>;
   /** Areas of the findings, in heatmap order. */
   areas: string[];
   severities: Severity[];
@@ -118,6 +120,7 @@ export function digest(results: Results): Digest {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, { open: 0, suppressed: 0 }])) as Digest['bySeverity'];
   const baseline = { new: 0, unchanged: 0, any: false };
   const heat = new Map<string, Map<string, HeatCell>>();
+  const severityArea = Object.fromEntries(SEVERITIES.map((s) => [s, new Map<string, number>()])) as Digest['severityArea'];
   const byCheck = new Map<string, CheckTally>();
   const areas = new Set<string>();
   let open = 0;
@@ -140,6 +143,7 @@ export function digest(results: Results): Digest {
     if (suppressed) cell.suppressed++;
     else {
       cell.open++;
+      severityArea[f.severity].set(area, (severityArea[f.severity].get(area) ?? 0) + 1);
       if (cell.worst === undefined || SEVERITY_RANK[f.severity] < SEVERITY_RANK[cell.worst]) cell.worst = f.severity;
     }
     let tally = byCheck.get(f.checkId);
@@ -154,6 +158,7 @@ export function digest(results: Results): Digest {
     baseline,
     live,
     heat,
+    severityArea,
     areas: [...areas].sort(byAreaOrder),
     severities: SEVERITIES.filter((s) => bySeverity[s].open + bySeverity[s].suppressed > 0),
     byCheck,

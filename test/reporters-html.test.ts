@@ -19,6 +19,9 @@ import {
   MAX_FULL_FINDINGS,
   MAX_LIST_ROWS,
   MAX_SCOPES_PER_REASON,
+  MAX_TIMELINE_EVENTS,
+  MAX_TIMELINE_PRINCIPALS,
+  MAX_TIMELINE_ROWS,
   trailOf,
 } from '../src/reporters/html.js';
 import type { CheckSummary, Results } from '../src/results.js';
@@ -356,6 +359,36 @@ describe('HTML report without a browser', () => {
     expect(page).toContain('CloudTrail timeline');
     expect(page).toContain('&#60;script&#62;x&#60;/script&#62;');
     expect(page).toContain('203.0.113.7');
+  });
+
+  it('bounds the timeline of an Organization: principals that fed a finding first, then a number of principals and of rows, each cut said', () => {
+    const base = trailResults();
+    const events = 120;
+    const principals = MAX_TIMELINE_PRINCIPALS + 50;
+    const timeline = Array.from({ length: principals }, (_, p) => ({
+      principal: `arn:aws:iam::111122223333:role/app-${String(p).padStart(3, '0')}`,
+      firstSeen: `2026-11-23T03:${String(p % 60).padStart(2, '0')}:00Z`,
+      eventCount: events,
+      // The last ten principals in the results' order fed a finding: the page lists them first.
+      entries: Array.from({ length: events }, (_, e) => ({
+        time: '2026-11-23T03:00:00Z',
+        eventId: `p${p}-e${e}`,
+        eventName: 'SendRawEmail',
+        findings: p >= principals - 10 && e === 0 ? ['SESG-DET-005'] : [],
+      })),
+    }));
+    const page = html({ ...base, trail: { ...base.trail, timeline } as unknown as Results['trail'] });
+    const section = page.slice(page.indexOf('<section id="timeline"'), page.indexOf('</section>', page.indexOf('<section id="timeline"')));
+    const listed = [...section.matchAll(/<div class="principal" data-principal="([^"]+)"/g)].map((m) => m[1]);
+    expect(listed).toHaveLength(MAX_TIMELINE_PRINCIPALS);
+    expect(listed.slice(0, 10)).toEqual(timeline.slice(-10).map((t) => t.principal));
+    expect(listed[10]).toBe(timeline[0].principal);
+    expect(section.match(/<td class="mono nowrap">/g)).toHaveLength(MAX_TIMELINE_ROWS);
+    const full = Math.floor(MAX_TIMELINE_ROWS / events);
+    expect(section).toContain(`(${events * (full + 1) - MAX_TIMELINE_ROWS} left out here)`);
+    expect(section.split(`(${events} left out here)`).length - 1).toBe(MAX_TIMELINE_PRINCIPALS - full - 1);
+    expect(section).toContain(`… and 50 more principals (${(50 * events).toLocaleString('en-US')} events in their timelines): the JSON results hold every timeline.`);
+    expect(MAX_TIMELINE_EVENTS).toBeGreaterThan(events);
   });
 
   it('inlines remediation per finding up to a limit, then points to the Checks section', () => {

@@ -48,6 +48,8 @@ export {
   MAX_LIST_ROWS,
   MAX_SCOPES_PER_REASON,
   MAX_TIMELINE_EVENTS,
+  MAX_TIMELINE_PRINCIPALS,
+  MAX_TIMELINE_ROWS,
   type HtmlReportOptions,
 } from './html/view.js';
 

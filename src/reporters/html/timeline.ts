@@ -1,8 +1,11 @@
 // The CloudTrail part of the HTML report: what the logs cover and one table of events per principal.
 // `results.trail` is written by `sesguard trail` (src/detections/types.ts). It is read here by shape, not
 // trusted by type: a results file from another version (or edited by hand) still renders.
+// An Organization's trail has a timeline for every principal that sent mail: the page lists the principals
+// whose events fed a finding first, and stops at a number of principals and of event rows, saying what it
+// left out (the JSON results hold every timeline).
 import type { Results } from '../../results.js';
-import { esc, MAX_TIMELINE_EVENTS, plural, type ReportView } from './view.js';
+import { esc, MAX_TIMELINE_EVENTS, MAX_TIMELINE_PRINCIPALS, MAX_TIMELINE_ROWS, num, plural, type ReportView } from './view.js';
 
 interface TimelineEvent {
   time: string;
@@ -127,41 +130,62 @@ function coverageFacts(coverage: unknown): string {
   }`;
 }
 
-export function timelineSection(view: ReportView): string {
-  const trail = view.trail;
-  if (!trail) return '';
-  const principals = trail.timeline
-    .map((t) => {
-      const shown = t.events.slice(0, MAX_TIMELINE_EVENTS);
-      const more = t.events.length - shown.length;
-      const facts: string[] = [];
-      if (t.firstSeen || t.lastSeen) facts.push(`${esc(t.firstSeen ?? '?')} – ${esc(t.lastSeen ?? '?')}`);
-      if (t.eventCount !== undefined) facts.push(esc(plural(t.eventCount, 'event')));
-      if (t.accessKeys?.length) facts.push(`keys <span class="mono">${esc(t.accessKeys.join(', '))}</span>`);
-      if (t.sourceIps?.length) facts.push(`from <span class="mono">${esc(t.sourceIps.join(', '))}</span>`);
-      if (t.regions?.length) facts.push(`regions <span class="mono">${esc(t.regions.join(', '))}</span>`);
-      const rows = shown
-        .map(
-          (e) =>
-            `<tr${e.errorCode ? ' class="failed-call"' : ''}><td class="mono nowrap">${esc(e.time)}</td><td class="mono">${esc(e.eventName)}${
-              e.eventSource ? ` <span class="muted">${esc(e.eventSource)}</span>` : ''
-            }</td><td class="mono">${esc(e.region ?? '')}</td><td class="mono">${esc(e.sourceIp ?? '')}</td><td class="mono">${esc(e.errorCode ?? '')}</td><td class="mono">${esc(
-              (e.findings ?? []).join(', '),
-            )}</td><td class="mono small">${esc(e.eventId ?? '')}</td></tr>`,
-        )
-        .join('');
-      return `<div class="principal" data-principal="${esc(t.principal)}">
+function principalBlock(t: TimelineView, room: number): string {
+  const shown = t.events.slice(0, Math.min(MAX_TIMELINE_EVENTS, room));
+  const more = t.events.length - shown.length;
+  const facts: string[] = [];
+  if (t.firstSeen || t.lastSeen) facts.push(`${esc(t.firstSeen ?? '?')} – ${esc(t.lastSeen ?? '?')}`);
+  if (t.eventCount !== undefined) facts.push(esc(plural(t.eventCount, 'event')));
+  if (t.accessKeys?.length) facts.push(`keys <span class="mono">${esc(t.accessKeys.join(', '))}</span>`);
+  if (t.sourceIps?.length) facts.push(`from <span class="mono">${esc(t.sourceIps.join(', '))}</span>`);
+  if (t.regions?.length) facts.push(`regions <span class="mono">${esc(t.regions.join(', '))}</span>`);
+  const rows = shown
+    .map(
+      (e) =>
+        `<tr${e.errorCode ? ' class="failed-call"' : ''}><td class="mono nowrap">${esc(e.time)}</td><td class="mono">${esc(e.eventName)}${
+          e.eventSource ? ` <span class="muted">${esc(e.eventSource)}</span>` : ''
+        }</td><td class="mono">${esc(e.region ?? '')}</td><td class="mono">${esc(e.sourceIp ?? '')}</td><td class="mono">${esc(e.errorCode ?? '')}</td><td class="mono">${esc(
+          (e.findings ?? []).join(', '),
+        )}</td><td class="mono small">${esc(e.eventId ?? '')}</td></tr>`,
+    )
+    .join('');
+  return `<div class="principal" data-principal="${esc(t.principal)}">
 <h3><span class="mono">${esc(t.principal)}</span>${t.principalType ? ` <span class="muted">${esc(t.principalType)}</span>` : ''}</h3>
 ${facts.length ? `<p class="small">${facts.join(' · ')}</p>` : ''}
 <div class="scroll"><table class="plain timeline"><thead><tr><th>time</th><th>event</th><th>region</th><th>source IP</th><th>error</th><th>findings</th><th>event id</th></tr></thead><tbody>${rows}</tbody></table></div>
-${more > 0 || t.truncated ? `<p class="muted small">More events exist than are shown${more > 0 ? ` (${more} left out here)` : ''}; the JSON results and the logs hold them.</p>` : ''}
+${more > 0 || t.truncated ? `<p class="muted small">More events exist than are shown${more > 0 ? ` (${num(more)} left out here)` : ''}; the JSON results and the logs hold them.</p>` : ''}
 </div>`;
-    })
-    .join('\n');
+}
+
+/** Principals whose events fed a finding first, then the others; each group in the order of the results (first seen). */
+function byInvolvement(timeline: TimelineView[]): TimelineView[] {
+  const fed = (t: TimelineView) => t.events.some((e) => (e.findings ?? []).length > 0);
+  return [...timeline.filter(fed), ...timeline.filter((t) => !fed(t))];
+}
+
+export function timelineSection(view: ReportView): string {
+  const trail = view.trail;
+  if (!trail) return '';
+  const ordered = byInvolvement(trail.timeline);
+  const listed = ordered.slice(0, MAX_TIMELINE_PRINCIPALS);
+  let room = MAX_TIMELINE_ROWS;
+  const blocks = listed.map((t) => {
+    const block = principalBlock(t, room);
+    room -= Math.min(MAX_TIMELINE_EVENTS, room, t.events.length);
+    return block;
+  });
+  const left = ordered.length - listed.length;
+  const cut =
+    left > 0
+      ? `<p class="muted small more">… and ${plural(left, 'more principal')} (${plural(
+          ordered.slice(listed.length).reduce((n, t) => n + t.events.length, 0),
+          'event',
+        )} in their timelines): the JSON results hold every timeline.</p>`
+      : '';
+  const principals = blocks.join('\n') + cut;
   return `<section id="timeline" class="timeline-section major">
 <h2>CloudTrail timeline</h2>
 ${coverageFacts(trail.coverage)}
 ${principals || '<p class="muted">No principal timeline in the results.</p>'}
 </section>`;
 }
-

@@ -31,6 +31,10 @@ export const INLINE_REMEDIATION_LIMIT = 1000;
 export const MAX_EVIDENCE_CHARS = 20_000;
 /** Events shown per principal in the CloudTrail timeline. */
 export const MAX_TIMELINE_EVENTS = 500;
+/** Principals whose timeline the page shows (those whose events fed a finding first). */
+export const MAX_TIMELINE_PRINCIPALS = 200;
+/** Event rows of the whole timeline section (some 4 MB): beyond it a principal shows its facts, not its events. */
+export const MAX_TIMELINE_ROWS = 10_000;
 /** Rows of the long lists (heatmap groups, accounts, files, errors, notices) and accounts per check. */
 export const MAX_LIST_ROWS = 2_000;
 /** Resources, accounts or regions listed under one not-assessed reason. */

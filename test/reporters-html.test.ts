@@ -18,6 +18,8 @@ import {
   INLINE_REMEDIATION_LIMIT,
   MAX_FULL_FINDINGS,
   MAX_LIST_ROWS,
+  MAX_NOT_ASSESSED_ROWS,
+  MAX_REASONS_PER_CHECK,
   MAX_SCOPES_PER_REASON,
   MAX_TIMELINE_EVENTS,
   MAX_TIMELINE_PRINCIPALS,
@@ -359,6 +361,46 @@ describe('HTML report without a browser', () => {
     expect(page).toContain('CloudTrail timeline');
     expect(page).toContain('&#60;script&#62;x&#60;/script&#62;');
     expect(page).toContain('203.0.113.7');
+  });
+
+  it('bounds Not assessed of an Organization: the most frequent reasons per check, a budget of scope rows, each cut said', () => {
+    const many = largeResults(10, 1);
+    const accounts = 400;
+    const checks = ['SESG-ACC-001', 'SESG-ACC-002', 'SESG-ACC-003', 'SESG-MON-001'];
+    // Per check: one reason shared by 150 accounts (an SCP), then one reason per account naming it.
+    many.notAssessed = checks.flatMap((checkId) =>
+      Array.from({ length: accounts }, (_, i) => ({
+        checkId,
+        account: accountOf(i),
+        region: 'eu-south-2',
+        reason: i < 150 ? 'explicit deny in a service control policy' : `AccessDenied: arn:aws:sts::${accountOf(i)}:assumed-role/SesguardReadOnly is not authorized`,
+      })),
+    );
+    const page = html(many, { maxFindings: 10 });
+    const section = page.slice(page.indexOf('<section id="not-assessed"'), page.indexOf('</section>', page.indexOf('<section id="not-assessed"')));
+    const perCheck = section.split('<div class="na-check"').slice(1);
+    expect(perCheck).toHaveLength(checks.length);
+    for (const block of perCheck) {
+      const reasons = [...block.matchAll(/<div class="reason">([^<]*) <span class="muted">\((\d+)\)<\/span>/g)];
+      expect(reasons).toHaveLength(MAX_REASONS_PER_CHECK);
+      expect(reasons[0].slice(1)).toEqual(['explicit deny in a service control policy', '150']);
+      const left = accounts - 150 - (MAX_REASONS_PER_CHECK - 1);
+      expect(block).toContain(`… and ${left} more reasons (${left} scopes): the JSON results list them.`);
+    }
+    expect(section.match(/<li class="mono">/g)).toHaveLength(checks.length * (MAX_SCOPES_PER_REASON + MAX_REASONS_PER_CHECK - 1));
+    expect(section).toContain('… and 50 more scopes: the JSON results list them.');
+    // A budget smaller than what the reasons hold: the scope rows stop there, and each reason says what it left out.
+    expect(MAX_NOT_ASSESSED_ROWS).toBeGreaterThan(checks.length * (MAX_SCOPES_PER_REASON + MAX_REASONS_PER_CHECK));
+    const wide = largeResults(10, 1);
+    wide.notAssessed = Array.from({ length: MAX_NOT_ASSESSED_ROWS + 500 }, (_, i) => ({
+      checkId: `SESG-ACC-${String(100 + Math.floor(i / MAX_SCOPES_PER_REASON / MAX_REASONS_PER_CHECK)).padStart(3, '0')}`,
+      resourceId: `arn:aws:ses:eu-west-1:${accountOf(i % 1000)}:identity/r${i}.example.net`,
+      reason: `reason ${Math.floor(i / MAX_SCOPES_PER_REASON)}`,
+    }));
+    const bounded = html(wide, { maxFindings: 10 });
+    const na = bounded.slice(bounded.indexOf('<section id="not-assessed"'), bounded.indexOf('</section>', bounded.indexOf('<section id="not-assessed"')));
+    expect(na.match(/<li class="mono">/g)).toHaveLength(MAX_NOT_ASSESSED_ROWS);
+    expect(na).toContain(`… and ${MAX_SCOPES_PER_REASON} more scopes: the JSON results list them.`);
   });
 
   it('bounds the timeline of an Organization: principals that fed a finding first, then a number of principals and of rows, each cut said', () => {

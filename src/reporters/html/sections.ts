@@ -5,7 +5,19 @@
 import { SEVERITIES, SEVERITY_RANK, type NotAssessed } from '../../engine/types.js';
 import { errorWhere, formatPercent, formatScore, notAssessedScope } from '../common.js';
 import { remediationBlock } from './findings.js';
-import { AREAS, esc, KIND_TITLES, MAX_LIST_ROWS, MAX_SCOPES_PER_REASON, num, plural, type HeatCell, type ReportView } from './view.js';
+import {
+  AREAS,
+  esc,
+  KIND_TITLES,
+  MAX_LIST_ROWS,
+  MAX_NOT_ASSESSED_ROWS,
+  MAX_REASONS_PER_CHECK,
+  MAX_SCOPES_PER_REASON,
+  num,
+  plural,
+  type HeatCell,
+  type ReportView,
+} from './view.js';
 
 /** `… and 12 more accounts: the JSON results list them.` when a list was cut, else ''. */
 function more(left: number, what: string, tag = 'p'): string {
@@ -227,18 +239,31 @@ export function notAssessedSection(view: ReportView): string {
   const total = (reasons: Map<string, NotAssessed[]>) => [...reasons.values()].reduce((sum, l) => sum + l.length, 0);
   const groups = [...byCheck].sort((a, b) => total(b[1]) - total(a[1]) || a[0].localeCompare(b[0]));
   const titles = new Map(results.checks.map((c) => [c.id, c.title]));
+  // A reason often names its account or region (an SCP, a disabled region): an Organization's scan can give a
+  // check thousands of them. The most frequent are listed, and the whole section has a budget of scope rows.
+  let room = MAX_NOT_ASSESSED_ROWS;
   const body = groups
     .map(([checkId, reasons]) => {
-      const items = [...reasons]
-        .map(
-          ([reason, entries]) =>
-            `<li><div class="reason">${esc(reason)}</div><ul class="scopes">${entries
-              .slice(0, MAX_SCOPES_PER_REASON)
-              .map((e) => `<li class="mono">${esc(notAssessedScope(e))}</li>`)
-              .join('')}${more(entries.length - MAX_SCOPES_PER_REASON, 'scope', 'li')}</ul></li>`,
-        )
+      const sorted = [...reasons].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+      const listed = sorted.slice(0, MAX_REASONS_PER_CHECK);
+      const items = listed
+        .map(([reason, entries]) => {
+          const scopes = entries.slice(0, Math.min(MAX_SCOPES_PER_REASON, room));
+          room -= scopes.length;
+          return `<li><div class="reason">${esc(reason)} <span class="muted">(${num(entries.length)})</span></div><ul class="scopes">${scopes
+            .map((e) => `<li class="mono">${esc(notAssessedScope(e))}</li>`)
+            .join('')}${more(entries.length - scopes.length, 'scope', 'li')}</ul></li>`;
+        })
         .join('');
-      return `<div class="na-check" data-check="${esc(checkId)}"><h3><span class="mono">${esc(checkId)}</span> ${esc(titles.get(checkId) ?? '')} <span class="muted">(${num(total(reasons))})</span></h3><ul class="reasons">${items}</ul></div>`;
+      const rest = sorted.slice(listed.length);
+      const restNote =
+        rest.length > 0
+          ? `<p class="muted small more">… and ${plural(rest.length, 'more reason')} (${plural(
+              rest.reduce((n, [, entries]) => n + entries.length, 0),
+              'scope',
+            )}): the JSON results list them.</p>`
+          : '';
+      return `<div class="na-check" data-check="${esc(checkId)}"><h3><span class="mono">${esc(checkId)}</span> ${esc(titles.get(checkId) ?? '')} <span class="muted">(${num(total(reasons))})</span></h3><ul class="reasons">${items}</ul>${restNote}</div>`;
     })
     .join('\n');
   return `<section id="not-assessed" class="not-assessed major">

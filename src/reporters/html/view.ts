@@ -39,6 +39,10 @@ export const MAX_TIMELINE_ROWS = 10_000;
 export const MAX_LIST_ROWS = 2_000;
 /** Resources, accounts or regions listed under one not-assessed reason. */
 export const MAX_SCOPES_PER_REASON = 100;
+/** Not-assessed reasons listed per check, the most frequent first. */
+export const MAX_REASONS_PER_CHECK = 50;
+/** Resources, accounts or regions listed in the whole Not assessed section (some 1 MB). */
+export const MAX_NOT_ASSESSED_ROWS = 10_000;
 
 /** The areas of the check catalogue (the middle part of a check id), in the order the heatmap shows them. */
 export const AREAS = ['IAM', 'SES', 'ACC', 'MON', 'NET', 'ORG', 'DET'] as const;

@@ -400,6 +400,15 @@ describe('SESG-DET-008 judges UpdateTrail and CloudTrail Lake against what the l
     expect(det008(records)).toEqual([]);
   });
 
+  it('event selectors re-sent as an earlier PutEventSelectors in the logs set them are not a second change', () => {
+    const writeOnly = { trailName: 'main', eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true }] };
+    const got = det008([trail(5, 'PutEventSelectors', writeOnly), trail(65 * 3, 'PutEventSelectors', writeOnly), trail(65 * 6, 'PutEventSelectors', { trailName: 'main', eventSelectors: [{ includeManagementEvents: false }] })]);
+    expect(got.map((f) => f.message)).toEqual([
+      expect.stringContaining('changed the event selectors of trail main so that it no longer records SES read management events (e.g. GetSendQuota)'),
+      expect.stringContaining('changed the event selectors of trail main so that it no longer records SES write management events (e.g. PutAccountDetails), IAM write management events (e.g. CreateAccessKey)'),
+    ]);
+  });
+
   it('narrowed selectors of an event data store whose earlier configuration is not in the logs: undecided, said, not reported', () => {
     const analyzer = createTrailAnalyzer({ thresholds: { reconRegions: 3, reconWindowMinutes: 60 }, definitions });
     analyzer.add(trail(5, 'UpdateEventDataStore', { eventDataStore: STORE, advancedEventSelectors: S3 }));

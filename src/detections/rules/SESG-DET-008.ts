@@ -93,7 +93,9 @@ function tampering(event: TrailEvent, sesAlarms: Set<string>, history: TrailHist
     case 'DeleteTrail':
       return change(`deleted trail ${name('name')}`, `delete trail ${name('name')}`);
     case 'PutEventSelectors': {
-      const loss = selectorLoss(p);
+      // Judged against the selectors an earlier PutEventSelectors in the logs set, else against "everything".
+      const trail = str(param(p, 'trailName'));
+      const loss = selectorLoss(p, trail ? history.trail(event, trail) : undefined);
       if (!loss) return null;
       const what = `the event selectors of trail ${name('trailName')} so that it ${loss}`;
       return change(`changed ${what}`, `change ${what}`);

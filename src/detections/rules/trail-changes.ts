@@ -3,8 +3,8 @@
 // only, no global service events, not the Organization's accounts) or prove less (no digest files, no
 // CloudWatch Logs delivery), and CloudTrail Lake event data stores stopped, deleted or narrowed the same
 // ways. A setting counts as a change only: when the logs show the trail or store already had it (its
-// CreateTrail / CreateEventDataStore, or an earlier update), sending it again weakens nothing — what
-// CloudFormation and Terraform do when they re-apply a whole configuration.
+// CreateTrail / CreateEventDataStore, or an earlier update or PutEventSelectors), sending it again weakens
+// nothing — what CloudFormation and Terraform do when they re-apply a whole configuration.
 import { isFalse, param } from '../event.js';
 import type { TrailEvent } from '../types.js';
 import { hasSelectors, selectorLoss } from './event-selectors.js';
@@ -73,11 +73,24 @@ export class TrailHistory {
     return `${event.account}/${lastSegment(store)}`;
   }
 
-  /** Records what a successful CreateTrail / UpdateTrail / CreateEventDataStore / UpdateEventDataStore configured. */
+  /** Records what a successful CreateTrail / UpdateTrail / PutEventSelectors / CreateEventDataStore / UpdateEventDataStore configured. */
   learn(event: TrailEvent): void {
     if (event.errorCode) return;
     const response = event.response ?? {};
-    if (event.name === 'CreateTrail' || event.name === 'UpdateTrail') {
+    if (event.name === 'PutEventSelectors') {
+      const name = str(param(event.params, 'trailName')) ?? str(param(response, 'trailARN'));
+      if (!name) return;
+      const key = this.trailKey(event, name);
+      // The new selectors replace the old ones, basic and advanced alike.
+      const { eventSelectors: _basic, advancedEventSelectors: _advanced, ...rest } = this.trails.get(key) ?? {};
+      const selectors = hasSelectors(response) ? response : event.params;
+      const kept: Params = {};
+      for (const field of ['eventSelectors', 'advancedEventSelectors']) {
+        const value = param(selectors, field);
+        if (value !== undefined && value !== null) kept[field] = value;
+      }
+      this.trails.set(key, { ...rest, ...kept });
+    } else if (event.name === 'CreateTrail' || event.name === 'UpdateTrail') {
       const name = str(param(response, 'name')) ?? str(param(event.params, 'name'));
       if (!name) return;
       const key = this.trailKey(event, name);

@@ -23,7 +23,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   trail: {
     args: '<path|s3://...> | --lookup',
-    summary: 'CloudTrail detections over log files (.json, .jsonl, gzipped or not; folders, S3 prefixes), or LookupEvents',
+    summary: 'CloudTrail detections over log files (.json, .json.gz, folders, S3 prefixes), or LookupEvents',
     load: () => import('./trail.js'),
   },
   report: { args: '<results.json>', summary: 're-render saved results (any output format)', load: () => import('./report.js') },

@@ -106,7 +106,10 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
   const checks = checksForSources(options.checks ?? checksFor(options.config), ['L']);
   const capturedAt = new Date(snapshot.capturedAt);
   const inventory: Inventory = { resources: snapshot.resources, organizationAccounts: snapshot.organizationAccounts };
-  const evaluations = evaluateAll(checks, inventory, { config: celConfig(options.config, capturedAt), org: snapshot.organizationAccounts });
+  const evaluations = evaluateAll(checks, inventory, {
+    config: celConfig(options.config, capturedAt, snapshot.scope.organizationId),
+    org: snapshot.organizationAccounts,
+  });
   const notices: string[] = [];
   if (snapshot.incomplete) notices.push('the scan was interrupted: accounts not reached are listed as not assessed');
   for (const account of snapshot.scope.accounts) {

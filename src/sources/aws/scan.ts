@@ -103,6 +103,7 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
   const notices: string[] = [];
   let accounts: { id: string; name: string }[] = [{ id: caller.account, name: caller.account }];
   let managementAccountId: string | null = null;
+  let organizationId: string | null = null;
   let organizationAccounts: string[] = [];
   const callerScope = scopeFor(caller.account, base);
 
@@ -123,6 +124,7 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
     organizationAccounts = found.map((a) => a.id);
     orgDone = orgWalk.then((org) => {
       managementAccountId = org.managementAccountId;
+      organizationId = org.organizationId;
       resources.push(...org.collected.resources);
       callErrors.push(...org.collected.errors);
     });
@@ -210,6 +212,7 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
     scope: {
       org: options.org,
       managementAccountId,
+      organizationId,
       callerArn: caller.arn,
       shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
       requestedRegions: options.regions ?? 'all',

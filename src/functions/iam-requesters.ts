@@ -6,7 +6,7 @@
 // carries aws:SourceAccount / aws:SourceArn (and may leave them out), and a service principal never carries
 // aws:PrincipalOrgID. An outsider does not know the sts:ExternalId issued to a partner.
 import { FRESH_ACCOUNT, FRESH_ORG, FRESH_SERVICE, type PolicySet, type Requester, type Stmt } from './iam-eval.js';
-import { FRESH, FRESH_RUN, hasTokens, instance, isLoneHole, matchTri, not, type Tri } from './iam-match.js';
+import { FRESH, FRESH_RUN, and, hasTokens, instance, isLoneHole, matchTri, not, type Tri } from './iam-match.js';
 
 /** Accounts that are not outsiders, and our Organization's id when it is known. */
 export interface AccountScope {
@@ -87,6 +87,12 @@ function named(statements: readonly Stmt[]): Named {
   return out;
 }
 
+function merge(a?: Map<string, string>, b?: Map<string, string>): Map<string, string> | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return new Map([...a, ...b]);
+}
+
 interface Outside {
   account: string;
   weight: Tri;
@@ -139,13 +145,35 @@ export class Requesters {
     return not(matchTri(org, ours, false, false, this.set.tokens));
   }
 
-  private orgChoices(includeNamed: boolean): { org: string | undefined; weight: Tri }[] {
-    const out: { org: string | undefined; weight: Tri }[] = [
+  /**
+   * An outsider's Organization: none, one nobody named, or one the policies name that is not ours. An
+   * Organization named through an unknown value is asked about as "that Organization, not being ours":
+   * a stand-in id the unknown is taken to hold wherever it occurs.
+   */
+  private orgChoices(includeNamed: boolean): { org: string | undefined; weight: Tri; substitute?: Map<string, string> }[] {
+    const out: { org: string | undefined; weight: Tri; substitute?: Map<string, string> }[] = [
       { org: undefined, weight: 'yes' },
       { org: FRESH_ORG, weight: 'yes' },
     ];
-    if (includeNamed) for (const org of this.names.orgs) if (!org.includes(FRESH)) out.push({ org, weight: this.notOurs(org) });
+    if (!includeNamed) return out;
+    let unknowns = 0;
+    for (const org of this.names.orgs) {
+      if (org.includes(FRESH)) continue;
+      const weight = this.notOurs(org);
+      if (isLoneHole(org)) {
+        const stand = `o-${FRESH_RUN}${String.fromCharCode(0xe0a0 + (unknowns++ % 0x40))}`;
+        out.push({ org: stand, weight, substitute: new Map([[org, stand]]) });
+      } else out.push({ org, weight });
+    }
     return out;
+  }
+
+  /** A service the policies name through an unknown value may not be named at all (and is a stand-in). */
+  private serviceChoice(service: string): { service: string; weight: Tri; substitute?: Map<string, string> } {
+    if (!isLoneHole(service)) return { service, weight: 'yes' };
+    this.set.tokens.touch(service);
+    const stand = `${FRESH_RUN}\uE0E0.amazonaws.com`;
+    return { service: stand, weight: 'maybe', substitute: new Map([[service, stand]]) };
   }
 
   /** Outside accounts the policies name (not ours), with whether each certainly is outside. */
@@ -180,16 +208,17 @@ export class Requesters {
     for (const arn of this.names.arns) arns.add(withAccount(arn, account));
     const out: Requester[] = [];
     for (const arn of arns) {
-      for (const { org, weight } of this.orgChoices(includeNamedOrgs)) {
+      for (const { org, weight, substitute: orgSubstitute } of this.orgChoices(includeNamedOrgs)) {
+        const substitutes = merge(substitute, orgSubstitute);
         out.push({
           kind: 'aws',
           account,
           arn,
           service: '',
-          weight: weight === 'yes' ? accountWeight : weight === 'no' ? 'no' : accountWeight === 'no' ? 'no' : 'maybe',
+          weight: and(weight, accountWeight),
           accountLabel: label,
           ...(hasTokens(account) ? { notAccounts: this.inside } : {}),
-          ...(substitute ? { substitute } : {}),
+          ...(substitutes ? { substitute: substitutes } : {}),
           keys: new Map<string, (string[] | undefined)[]>([
             ['aws:principalaccount', [[account]]],
             ['aws:principalarn', [[arn]]],
@@ -210,18 +239,19 @@ export class Requesters {
     return out;
   }
 
-  private service(service: string, account: string, accountWeight: Tri, includeNamedOrgs: boolean, substitute?: Map<string, string>): Requester[] {
+  private service(named: string, account: string, accountWeight: Tri, includeNamedOrgs: boolean, substitute?: Map<string, string>): Requester[] {
+    const { service, weight: serviceWeight, substitute: serviceSubstitute } = this.serviceChoice(named);
     const sourceArns: (string[] | undefined)[] = [undefined, [`arn:${this.partition}:${FRESH_RUN}:${FRESH_RUN}:${account}:${FRESH_RUN}`]];
     for (const arn of this.names.sourceArns) sourceArns.push([withAccount(arn, account)]);
-    return this.orgChoices(includeNamedOrgs).map(({ org, weight }) => ({
+    return this.orgChoices(includeNamedOrgs).map(({ org, weight, substitute: orgSubstitute }) => ({
       kind: 'service' as const,
       account,
       arn: '',
       service,
-      weight: weight === 'yes' ? accountWeight : weight === 'no' ? 'no' : accountWeight === 'no' ? 'no' : 'maybe',
+      weight: and(and(weight, accountWeight), serviceWeight),
       accountLabel: service.includes(FRESH) ? '*' : '',
       ...(hasTokens(account) ? { notAccounts: this.inside } : {}),
-      ...(substitute ? { substitute } : {}),
+      ...(merge(merge(substitute, orgSubstitute), serviceSubstitute) ? { substitute: merge(merge(substitute, orgSubstitute), serviceSubstitute) } : {}),
       keys: new Map<string, (string[] | undefined)[]>([
         ['aws:sourceaccount', [undefined, [account]]],
         ['aws:sourcearn', sourceArns],

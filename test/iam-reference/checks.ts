@@ -49,7 +49,7 @@ const NAMES: Record<string, string[]> = {
   template: ['welcome', 'zz-unnamed'],
   'configuration-set': ['main', 'zz-unnamed'],
 };
-const PRINCIPAL_ACCOUNTS = [OWN_ACCOUNT, '999988887777', '444455556666', '123456789012', UNNAMED_ACCOUNT];
+const PRINCIPAL_ACCOUNTS = [OWN_ACCOUNT, '999988887777', '444455556666', '123456789012', '555566667777', UNNAMED_ACCOUNT];
 const PRINCIPAL_NAMES = ['root', 'role/partner', 'role/app', 'user/bulk', 'role/zz-unnamed'];
 const SERVICES = ['cognito-idp.amazonaws.com', 'sns.amazonaws.com', UNNAMED_SERVICE];
 const ORGS = [OUR_ORG, OTHER_ORG, UNNAMED_ORG];
@@ -504,8 +504,9 @@ export const CANDIDATES: Record<string, unknown[]> = {
   'unknown vpce pattern': ['vpce-1', '*'],
   'unknown from': ['noreply@example.com', 'a@example.com'],
   'unknown from pattern': ['*', '*@example.com'],
-  'unknown principal': ['*', '999988887777', OWN_ACCOUNT],
-  'unknown account': ['999988887777', OWN_ACCOUNT, '123456789012', '444455556666'],
+  // An unknown principal may be anyone, a named account, ours, or an outside account nobody else names.
+  'unknown principal': ['*', '999988887777', OWN_ACCOUNT, '555566667777'],
+  'unknown account': ['999988887777', OWN_ACCOUNT, '123456789012', '444455556666', '555566667777'],
   'unknown org': [OUR_ORG, OTHER_ORG],
   'unknown identity document': [{ Statement: [] }, ALLOW_ALL_IDENTITY],
   'unknown resource document': [

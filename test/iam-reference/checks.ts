@@ -508,6 +508,7 @@ export const CANDIDATES: Record<string, unknown[]> = {
   'unknown principal': ['*', '999988887777', OWN_ACCOUNT, '555566667777'],
   'unknown account': ['999988887777', OWN_ACCOUNT, '123456789012', '444455556666', '555566667777'],
   'unknown org': [OUR_ORG, OTHER_ORG],
+  'unknown org pattern': [OUR_ORG, 'o-*'],
   'unknown identity document': [{ Statement: [] }, ALLOW_ALL_IDENTITY],
   'unknown resource document': [
     { Statement: [] },

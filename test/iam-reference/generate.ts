@@ -153,6 +153,7 @@ const UNKNOWN_VALUES: Record<string, unknown[]> = {
   'from pattern': [marker('unknown from pattern')],
   principal: [{ AWS: marker('unknown principal') }, { AWS: { $unknown: 'partly known', parts: ['arn:aws:iam::', marker('unknown account'), ':root'] } }],
   org: [marker('unknown org')],
+  'org pattern': [marker('unknown org pattern')],
 };
 
 function maybeUnknown<T>(arb: fc.Arbitrary<T>, kind: string): fc.Arbitrary<T | unknown> {
@@ -170,7 +171,7 @@ function valueKind(operator: string, key: string): string | null {
   if (CIDR_KEYS.has(k)) return 'cidr';
   if (k === 'aws:sourcevpce') return `vpce${pattern}`;
   if (k === 'ses:fromaddress') return `from${pattern}`;
-  if (k === 'aws:principalorgid') return 'org';
+  if (k === 'aws:principalorgid') return `org${pattern}`;
   return null;
 }
 

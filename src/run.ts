@@ -1,10 +1,10 @@
 // The library API behind the commands: each run goes sources → inventory → engine → results.
 import type { Config } from './config/types.js';
 import { celConfig } from './config/types.js';
-import { evaluateAll } from './engine/evaluate.js';
-import { loadChecks, type CompiledCheck } from './engine/load.js';
+import { evaluateAll, evaluateEach } from './engine/evaluate.js';
+import { checksFor, checksForSources } from './checks.js';
+import type { CompiledCheck } from './engine/load.js';
 import { buildResults } from './engine/results.js';
-import type { SourceCode } from './engine/types.js';
 import type { Inventory } from './inventory/types.js';
 import type { Snapshot } from './inventory/snapshot.js';
 import type { NotAssessed } from './engine/types.js';
@@ -12,34 +12,30 @@ import { ConfigError, SourceError } from './errors.js';
 import { validateAgainst } from './schemas.js';
 import { decideSuppression } from './engine/suppress.js';
 import type { TrailRunResult } from './detections/run.js';
-import type { Resource } from './inventory/types.js';
+import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
-import { collectIac } from './sources/iac.js';
+import { collectIac, type IacOptions } from './sources/iac.js';
 import { VERSION } from './version.js';
 
-/** Built-in checks plus the config's policyDirs, with the config's overrides applied. */
-export function checksFor(config: Config): CompiledCheck[] {
-  return loadChecks({ policyDirs: config.policyDirs, overrides: config.checks });
-}
+// Part of the run API as well (callers filter the checks of a run); defined apart so that listing checks stays light.
+export { checksFor, checksForSources } from './checks.js';
 
-/** Only the checks that can run on the given sources (IaC: C and T). */
-export function checksForSources(checks: CompiledCheck[], sources: SourceCode[]): CompiledCheck[] {
-  return checks.filter((c) => c.sources.some((s) => sources.includes(s)));
-}
-
-export interface IacRunOptions {
+export interface IacRunOptions extends IacOptions {
   config: Config;
   cwd: string;
   now?: () => Date;
   checks?: CompiledCheck[];
 }
 
-/** `sesguard iac <paths>`: CloudFormation, CDK output and Terraform plans. */
-export function runIac(paths: string[], options: IacRunOptions): Results {
+/** `sesguard iac <paths>`: CloudFormation, CDK output, Terraform source and Terraform plans. */
+export async function runIac(paths: string[], options: IacRunOptions): Promise<Results> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const all = options.checks ?? checksFor(options.config);
-  const collection = collectIac(paths, options.cwd);
+  const collection = await collectIac(paths, options.cwd, {
+    ...(options.tfVarFiles ? { tfVarFiles: options.tfVarFiles } : {}),
+    ...(options.tfVars ? { tfVars: options.tfVars } : {}),
+  });
   const inventory: Inventory = { resources: collection.resources, organizationAccounts: [] };
   // A check that only one of the two formats supports must not be listed as run for the other:
   // filtering per resource provenance keeps "C" checks off Terraform resources and vice versa.
@@ -60,7 +56,24 @@ export function runIac(paths: string[], options: IacRunOptions): Results {
     finishedAt: now(),
     errors: collection.errors,
     inputs: { files: collection.files, skipped: collection.skipped, resourceCount: collection.resources.length },
+    notices: collection.notices,
+    scopeNotAssessed: fragmentsNotAssessed(collection.fragments, cfn),
   });
+}
+
+/** Parts of templates not turned into resources (Fn::ForEach over an unknown collection): their checks are not assessed there. */
+export function fragmentsNotAssessed(fragments: UnreadFragment[], checks: CompiledCheck[]): NotAssessed[] {
+  return fragments.flatMap((fragment) =>
+    checks
+      .filter((check) => check.resourceTypes.some((type) => fragment.resourceTypes.includes(type)))
+      .map((check) => ({
+        checkId: check.id,
+        file: fragment.file,
+        ...(fragment.line ? { line: fragment.line } : {}),
+        logicalId: fragment.name,
+        reason: fragment.reason,
+      })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,7 +119,8 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
   const checks = checksForSources(options.checks ?? checksFor(options.config), ['L']);
   const capturedAt = new Date(snapshot.capturedAt);
   const inventory: Inventory = { resources: snapshot.resources, organizationAccounts: snapshot.organizationAccounts };
-  const evaluations = evaluateAll(checks, inventory, {
+  // Folded into the results as they come: an Organization's outcomes are never all held at once.
+  const evaluations = evaluateEach(checks, inventory, {
     config: celConfig(options.config, capturedAt, snapshot.scope.organizationId),
     org: snapshot.organizationAccounts,
   });
@@ -153,8 +167,15 @@ export function parseSnapshot(text: string, file: string): Snapshot {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new SourceError('not valid JSON (expected a sesguard snapshot)', file);
+    throw new SourceError(SNAPSHOT_NOT_JSON, file);
   }
+  return validSnapshot(value, file);
+}
+
+export const SNAPSHOT_NOT_JSON = 'not valid JSON (expected a sesguard snapshot)';
+
+/** Validates a parsed snapshot (a large one is parsed in chunks by the caller, not from one text). */
+export function validSnapshot(value: unknown, file: string): Snapshot {
   const problem = validateAgainst('snapshot.schema.json', value);
   if (problem) throw new SourceError(`not a sesguard snapshot: ${problem}`, file);
   return value as Snapshot;

@@ -1,21 +1,67 @@
-// JSON Schema validation (ajv) for the typed boundaries: check files and the config file.
-import { readFileSync } from 'node:fs';
+// JSON Schema validation (ajv) for the typed boundaries: check files, the config file and snapshots.
+// `npm run build` compiles each schema into a standalone validator (dist/validators/, ajv's own code
+// generation, same options); a run uses it when its schema is the one it was built from (SHA-256), and
+// otherwise compiles the schema with ajv, required only then: a run from the build never loads ajv itself.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { SCHEMA_DIR } from './paths.js';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import { PACKAGE_ROOT, SCHEMA_DIR } from './paths.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-// ajv-formats is CommonJS: its default export arrives as the module object or the function, by loader.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
-addFormats(ajv);
+export const VALIDATOR_DIR = path.join(PACKAGE_ROOT, 'dist', 'validators');
+/** The options every validator is compiled with, at build time and at run time alike. */
+export const AJV_OPTIONS = { allErrors: true, strict: false } as const;
+
+const require = createRequire(import.meta.url);
+let ajv: AjvClass | null = null;
 const cache = new Map<string, ValidateFunction>();
+const hashes = new Map<string, string>();
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The SHA-256 of a schema file's text, read once per run. */
+export function schemaHash(schemaFile: string): string {
+  let hash = hashes.get(schemaFile);
+  if (hash === undefined) {
+    hash = sha256(readFileSync(path.join(SCHEMA_DIR, schemaFile), 'utf8'));
+    hashes.set(schemaFile, hash);
+  }
+  return hash;
+}
+
+/** ajv with the formats plugin: what compiles a schema at run time, and at build time into a validator. */
+export function createAjv(extra: Record<string, unknown> = {}): AjvClass {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  // ajv-formats is CommonJS: its export is the function, also as `default`.
+  const formats = require('ajv-formats') as { default?: (a: AjvClass) => void } & ((a: AjvClass) => void);
+  const instance = new Ajv({ ...AJV_OPTIONS, ...extra });
+  (formats.default ?? formats)(instance);
+  return instance;
+}
+
+/** The file a schema's standalone validator is built into. */
+export function validatorFile(schemaFile: string): string {
+  return path.join(VALIDATOR_DIR, schemaFile.replace(/\.json$/, '.cjs'));
+}
+
+function prebuilt(name: string): ValidateFunction | undefined {
+  const file = validatorFile(name);
+  if (!existsSync(file)) return undefined;
+  const module = require(file) as { default: ValidateFunction; schemaSha256: string };
+  return module.schemaSha256 === schemaHash(name) ? module.default : undefined;
+}
 
 function validator(name: string): ValidateFunction {
   let validate = cache.get(name);
   if (!validate) {
-    const schema = JSON.parse(readFileSync(path.join(SCHEMA_DIR, name), 'utf8'));
-    validate = ajv.compile(schema);
+    validate = prebuilt(name);
+    if (!validate) {
+      ajv ??= createAjv();
+      validate = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMA_DIR, name), 'utf8')));
+    }
     cache.set(name, validate);
   }
   return validate;

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedAttackFindings, writeDay } from '../src/detections/generate.js';
-import { timeOf } from '../src/cli/main.js';
+import { timeOf } from '../src/cli/trail.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { cli, tempDir } from './helpers.js';
 

@@ -24,6 +24,19 @@ const BOMB = [
   '    Properties: { TopicName: *i }',
 ].join('\n');
 
+const LOOP_HEAD = 'Transform: AWS::LanguageExtensions\nResources:\n';
+/** Four nested loops of 100 items each: 10^8 resources if expanded. */
+const RUNAWAY = (() => {
+  const items = `[${Array.from({ length: 100 }, (_, i) => `i${i}`).join(', ')}]`;
+  const lines = [LOOP_HEAD.trimEnd()];
+  ['A', 'B', 'C', 'D'].forEach((id, depth) => {
+    const pad = '  '.repeat(depth * 2 + 1);
+    lines.push(`${pad}Fn::ForEach::Loop${id}:`, `${pad}  - ${id}`, `${pad}  - ${items}`, `${pad}  -`);
+  });
+  lines.push(`${'  '.repeat(9)}"T\${A}\${B}\${C}\${D}": { Type: AWS::SNS::Topic }`);
+  return `${lines.join('\n')}\n`;
+})();
+
 describe('unusable templates', () => {
   test.each([
     ['malformed YAML', 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n   Properties: [oops\n', 4, /^not valid YAML\/JSON: /],
@@ -31,12 +44,14 @@ describe('unusable templates', () => {
     ['binary junk', 'AWSTemplateFormatVersion: x\nResources:\x00\x01\x02\n', 2, /^not a text file/],
     ['Resources that is not a map', 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  - Type: AWS::SNS::Topic\n', 3, /^Resources is not a map/],
     ['a resource without a Type', 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Properties: {}\n', 4, /^resource B has no Type string$/],
-    ['a resource whose Type is not a string', 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Type: [x]\n', 4, /^resource B has no Type string$/],
-    ['an unknown intrinsic tag', 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Foo bar\n', 5, /^unknown intrinsic function tag !Foo$/],
-    ['an unknown Fn:: function', 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: { "Fn::Foo": [a] }\n', 5, /^unknown intrinsic function Fn::Foo$/],
-    ['an unknown intrinsic in Outputs', 'Resources:\n  A:\n    Type: AWS::SNS::Topic\nOutputs:\n  O:\n    Value: !Bar x\n', 6, /^unknown intrinsic function tag !Bar$/],
+    ['a resource whose Type is null', 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Type:\n', 4, /^resource B has no Type string$/],
     ['a multi-document template', 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n---\nb: 1\n', 4, /^a template must be a single YAML document$/],
     ['an alias bomb (line of the alias that expands it)', BOMB, 14, /alias bomb/],
+    ['a Fn::ForEach that is not [identifier, collection, fragment]', `${LOOP_HEAD}  Fn::ForEach::Topics: [T, [a]]\n`, 3, /^Fn::ForEach::Topics needs a list of \[identifier, collection, fragment\]$/],
+    ['a Fn::ForEach identifier that is not alphanumeric', `${LOOP_HEAD}  Fn::ForEach::Topics: [my-id, [a], { "T\${my-id}": { Type: AWS::SNS::Topic } }]\n`, 3, /identifier must be alphanumeric/],
+    ['a Fn::ForEach fragment that is not a map', `${LOOP_HEAD}  Fn::ForEach::Topics: [T, [a], [x]]\n`, 3, /fragment must be a map/],
+    ['a Fn::ForEach that generates a logical id twice', `${LOOP_HEAD}  Fn::ForEach::Topics: [T, [a, a], { "Topic\${T}": { Type: AWS::SNS::Topic } }]\n`, 3, /^resource Topica is defined more than once$/],
+    ['nested Fn::ForEach loops of 10^8 resources (the loop where the count runs over)', RUNAWAY, 15, /generates more than 10000 entries/],
   ])('%s', (_name, text, line, message) => {
     const started = performance.now();
     const error = failure(text);
@@ -60,17 +75,6 @@ describe('unusable templates', () => {
       'Resources:\n  A:\n    Type: AWS::CloudWatch::Alarm\n    Properties: &p { Threshold: 2, AlarmActions: [x] }\n  B:\n    Type: AWS::CloudWatch::Alarm\n    Properties: *p\n',
     );
     expect(result?.resources.map((r) => (r.props as { threshold: number }).threshold)).toEqual([2, 2]);
-  });
-
-  test('Fn::ForEach is reported as not expanded, the rest is scanned', () => {
-    const result = readCloudFormation(
-      't.yaml',
-      'Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Topics:\n    - T\n    - [a, b]\n    - Topic${T}: { Type: AWS::SNS::Topic }\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties: { IsLogging: true }\n',
-    );
-    expect(result?.errors).toEqual([
-      { file: 't.yaml', line: 3, column: 3, message: 'Fn::ForEach::Topics is not expanded: the resources it generates are not scanned' },
-    ]);
-    expect(result?.resources.map((r) => r.provenance.logicalId)).toEqual(['Trail']);
   });
 });
 

@@ -68,8 +68,10 @@ describe('IAM', () => {
       ['custom', 'managed', undefined, 10, 'arn:aws:iam::111122223333:policy/custom'],
     ]);
     expect(role.props.policies[2].document).toMatchObject({ statements: [{ action: ['ses:SendEmail'] }] });
-    expect(role.props.policies[3].document).toEqual({
-      $unknown: 'managed policy arn:aws:iam::aws:policy/AmazonSESFullAccess is not defined in the template',
+    // AWS managed: the document comes from the shipped data file (data/aws-managed-policies.json).
+    expect(role.props.policies[3].document).toEqual({ statements: [{ effect: 'Allow', action: ['ses:*'], resource: ['*'] }] });
+    expect(role.props.policies[4].document).toEqual({
+      $unknown: 'managed policy arn:aws:iam::111122223333:policy/custom is not defined in the template',
     });
   });
 
@@ -88,8 +90,67 @@ describe('IAM', () => {
     expect(user.props.userName).toEqual({ $unknown: 'UserName is not set: CloudFormation generates the name' });
     expect(user.props.policies.map((p) => [p.name, p.definedAt?.logicalId, isUnknown(p.document) ? p.document.$unknown : 'known'])).toEqual([
       ['team-inline', 'Team', 'known'],
-      ['group ExternalGroup', undefined, 'policies of group ExternalGroup are not defined in the template'],
+      ['group ExternalGroup', undefined, 'group ExternalGroup is not defined in this template'],
     ]);
+  });
+
+  test('RolePolicy / UserPolicy / GroupPolicy fold into their principal by Ref or name; on one defined elsewhere they stay aws.iam.policy', () => {
+    const result = read(`Resources:
+  Mailer:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: mailer
+      AssumeRolePolicyDocument: { Statement: [ { Effect: Allow, Principal: { Service: ecs-tasks.amazonaws.com }, Action: "sts:AssumeRole" } ] }
+  Senders:
+    Type: AWS::IAM::Group
+  Smtp:
+    Type: AWS::IAM::User
+    Properties: { Groups: [!Ref Senders] }
+  MailerSend:
+    Type: AWS::IAM::RolePolicy
+    Properties: { RoleName: !Ref Mailer, PolicyName: mailer-send, PolicyDocument: ${DOC} }
+  MailerByName:
+    Type: AWS::IAM::RolePolicy
+    Properties: { RoleName: mailer, PolicyName: mailer-by-name, PolicyDocument: ${DOC} }
+  SendersSend:
+    Type: AWS::IAM::GroupPolicy
+    Properties: { GroupName: !Ref Senders, PolicyName: senders-send, PolicyDocument: ${DOC} }
+  SmtpSend:
+    Type: AWS::IAM::UserPolicy
+    Properties: { UserName: !Ref Smtp, PolicyName: smtp-send, PolicyDocument: ${DOC} }
+  LegacyRoleSend:
+    Type: AWS::IAM::RolePolicy
+    Properties: { RoleName: legacy-mailer, PolicyName: legacy-send, PolicyDocument: ${DOC} }
+`);
+    expect(get(result, 'Mailer', 'aws.iam.role').props.policies.map((p) => [p.name, p.kind, p.definedAt?.logicalId])).toEqual([
+      ['mailer-send', 'inline', 'MailerSend'],
+      ['mailer-by-name', 'inline', 'MailerByName'],
+    ]);
+    expect(get(result, 'Senders', 'aws.iam.group').props.policies.map((p) => p.name)).toEqual(['senders-send']);
+    expect(get(result, 'Smtp', 'aws.iam.user').props.policies.map((p) => p.name)).toEqual(['smtp-send', 'senders-send']);
+    const legacy = get(result, 'LegacyRoleSend', 'aws.iam.policy');
+    expect(legacy.props).toMatchObject({ policyName: 'legacy-send', externalAttachments: ['legacy-mailer'], document: { statements: [{ action: ['ses:SendEmail'] }] } });
+    expect(result.resources.filter((r) => r.type === 'aws.iam.policy').map((r) => r.provenance.logicalId)).toEqual(['LegacyRoleSend']);
+  });
+
+  test('users added to a group defined elsewhere: the addition stands for that group, its policies unknown', () => {
+    const result = read(`Resources:
+  Smtp:
+    Type: AWS::IAM::User
+  JoinShared:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties: { GroupName: shared-senders, Users: [!Ref Smtp, ops-user] }
+`);
+    expect(get(result, 'JoinShared', 'aws.iam.group')).toMatchObject({
+      id: 't.yaml#JoinShared',
+      name: 'shared-senders',
+      provenance: { logicalId: 'JoinShared', line: 4 },
+      props: {
+        groupName: 'shared-senders',
+        policies: [{ name: 'group shared-senders', kind: 'managed', line: 6, document: { $unknown: 'group shared-senders is not defined in this template' } }],
+      },
+    });
+    expect(get(result, 'Smtp', 'aws.iam.user').props.policies.map((p) => p.name)).toEqual(['group shared-senders']);
   });
 });
 
@@ -148,14 +209,63 @@ describe('SES', () => {
     const elsewhere = get(result, 'Elsewhere', 'aws.ses.identity').props;
     expect(elsewhere.parentDomain).toBeUndefined();
     expect(elsewhere.configurationSetName).toBe('shared-set');
-    expect(elsewhere.configurationSet).toEqual({ $unknown: 'configuration set shared-set is not defined in the template' });
+    expect(elsewhere.configurationSet).toEqual({ $unknown: 'configuration set shared-set is not defined in this template' });
     expect(elsewhere.notifications).toEqual({});
     expect(elsewhere.policies).toEqual([]);
+  });
+
+  test('an event destination of a set defined elsewhere: a resource of its own, and known to identities using that set', () => {
+    const result = read(`Parameters:
+  FeedbackSetName: { Type: String }
+Resources:
+  Sender:
+    Type: AWS::SES::EmailIdentity
+    Properties:
+      EmailIdentity: mail.example.com
+      ConfigurationSetAttributes: { ConfigurationSetName: platform-feedback }
+  Feedback:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: platform-feedback
+      EventDestination: { Enabled: true, MatchingEventTypes: [bounce, complaint], SnsDestination: { TopicARN: !Ref FeedbackTopic } }
+  FeedbackTopic:
+    Type: AWS::SNS::Topic
+  Unnamed:
+    Type: AWS::SES::ConfigurationSetEventDestination
+    Properties:
+      ConfigurationSetName: !Ref FeedbackSetName
+      EventDestination: { Enabled: true, MatchingEventTypes: [send], CloudWatchDestination: {} }
+`);
+    const missing = { $unknown: 'configuration set platform-feedback is not defined in this template' };
+    const destination = { name: 'Feedback', enabled: true, matchingEventTypes: ['BOUNCE', 'COMPLAINT'], targets: ['sns'], snsTopicArn: '${FeedbackTopic}', line: 9, column: 3 };
+    expect(get(result, 'Feedback', 'aws.ses.configuration-set')).toMatchObject({
+      id: 't.yaml#Feedback',
+      name: 'platform-feedback',
+      provenance: { logicalId: 'Feedback', line: 9 },
+      props: {
+        configurationSetName: 'platform-feedback',
+        reputationMetricsEnabled: missing,
+        tlsPolicy: missing,
+        sendingEnabled: missing,
+        eventDestinations: [destination, missing],
+      },
+    });
+    expect(get(result, 'Sender', 'aws.ses.identity').props.configurationSet).toEqual({
+      configurationSetName: 'platform-feedback',
+      reputationMetricsEnabled: missing,
+      tlsPolicy: missing,
+      sendingEnabled: missing,
+      eventDestinations: [destination, { $unknown: 'the other event destinations of configuration set platform-feedback are not in this template' }],
+    });
+    expect(get(result, 'Unnamed', 'aws.ses.configuration-set')).toMatchObject({
+      name: 'event destination Unnamed',
+      props: { reputationMetricsEnabled: { $unknown: 'the configuration set is not defined in this template: parameter FeedbackSetName has no default' } },
+    });
   });
 });
 
 describe('network', () => {
-  test('egress rules: inline, separate resources by Ref/GetAtt, the default allow-all, others skipped', () => {
+  test('egress rules: inline and separate resources by Ref/GetAtt; the default allow-all rule apart from what is written', () => {
     const result = read(`Resources:
   Inline:
     Type: AWS::EC2::SecurityGroup
@@ -174,26 +284,106 @@ describe('network', () => {
   RuleByGetAtt:
     Type: AWS::EC2::SecurityGroupEgress
     Properties: { GroupId: !GetAtt Separate.GroupId, IpProtocol: udp, FromPort: 53, ToPort: 53, DestinationSecurityGroupId: sg-1 }
-  RuleElsewhere:
-    Type: AWS::EC2::SecurityGroupEgress
-    Properties: { GroupId: sg-0outside, IpProtocol: tcp, FromPort: 25, ToPort: 25, CidrIp: 0.0.0.0/0 }
+  EmptyList:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupDescription: none written, SecurityGroupEgress: [] }
 `);
     expect(get(result, 'Inline', 'aws.ec2.security-group').props).toEqual({
       groupName: 'inline',
       attached: true,
+      defaultEgress: false,
       egress: [
         { protocol: '-1', cidrIpv6: '::/0', line: 7, column: 11 },
         { protocol: '6', fromPort: 465, toPort: 587, prefixListId: 'pl-1', line: 8, column: 11 },
       ],
     });
-    expect(get(result, 'Separate', 'aws.ec2.security-group').props.egress).toEqual([
-      { protocol: 'tcp', fromPort: 25, toPort: 25, cidrIpv4: '0.0.0.0/0', line: 13, column: 3 },
-      { protocol: 'udp', fromPort: 53, toPort: 53, destinationGroup: 'sg-1', line: 16, column: 3 },
-    ]);
-    expect(get(result, 'Bare', 'aws.ec2.security-group').props.egress).toEqual([
-      { protocol: '-1', cidrIpv4: '0.0.0.0/0', line: 11, column: 3 },
-    ]);
-    expect(result.resources.filter((r) => r.type === 'aws.ec2.security-group')).toHaveLength(3);
+    // A separate rule on a template group replaces AWS's default rule, as an inline one does.
+    expect(get(result, 'Separate', 'aws.ec2.security-group').props).toMatchObject({
+      defaultEgress: false,
+      egress: [
+        { protocol: 'tcp', fromPort: 25, toPort: 25, cidrIpv4: '0.0.0.0/0', line: 13, column: 3 },
+        { protocol: 'udp', fromPort: 53, toPort: 53, destinationGroup: 'sg-1', line: 16, column: 3 },
+      ],
+    });
+    // No rule written (absent, or an empty list): the group keeps AWS's allow-all rule, which is not a written rule.
+    expect(get(result, 'Bare', 'aws.ec2.security-group').props).toMatchObject({ egress: [], defaultEgress: true });
+    expect(get(result, 'EmptyList', 'aws.ec2.security-group').props).toMatchObject({ egress: [], defaultEgress: true });
+    expect(result.resources.filter((r) => r.type === 'aws.ec2.security-group')).toHaveLength(4);
+  });
+
+  test('an egress list the template does not decide is Unknown in every field a check reads, and so is the default rule', () => {
+    const result = read(`Parameters:
+  Rules: { Type: String }
+Conditions:
+  Open: !Equals [!Ref Rules, open]
+Resources:
+  Undecided:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: undecided
+      SecurityGroupEgress: !If [Open, [{ IpProtocol: "-1", CidrIp: 0.0.0.0/0 }], [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0 }]]
+  UndecidedButReplaced:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: undecided, with a separate rule
+      SecurityGroupEgress: !If [Open, [{ IpProtocol: "-1", CidrIp: 0.0.0.0/0 }], !Ref AWS::NoValue]
+  Https:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties: { GroupId: !Ref UndecidedButReplaced, IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0 }
+`);
+    const undecided = get(result, 'Undecided', 'aws.ec2.security-group').props;
+    expect(isUnknown(undecided.defaultEgress)).toBe(true);
+    expect(undecided.egress).toHaveLength(1);
+    for (const field of ['protocol', 'fromPort', 'toPort', 'cidrIpv4', 'cidrIpv6'] as const) expect(isUnknown(undecided.egress[0][field])).toBe(true);
+    expect(get(result, 'UndecidedButReplaced', 'aws.ec2.security-group').props.defaultEgress).toBe(false);
+  });
+
+  test('a rule on a group defined elsewhere is a resource of its own: the rule, its line, the group reference', () => {
+    const result = read(`Parameters:
+  AppSecurityGroupId: { Type: "AWS::EC2::SecurityGroup::Id" }
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: { CidrBlock: 10.0.0.0/16 }
+  RuleOnLiteral:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties: { GroupId: sg-0outside, IpProtocol: tcp, FromPort: 0, ToPort: 65535, CidrIpv6: "::/0" }
+  RuleOnImport:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties: { GroupId: !ImportValue shared-network-AppSg, IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0 }
+  RuleOnParameter:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties: { GroupId: !Ref AppSecurityGroupId, IpProtocol: tcp, FromPort: 587, ToPort: 587, CidrIp: 0.0.0.0/0 }
+  RuleOnVpcDefault:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties: { GroupId: !GetAtt Vpc.DefaultSecurityGroup, IpProtocol: "-1", CidrIp: 0.0.0.0/0 }
+`);
+    const literal = get(result, 'RuleOnLiteral', 'aws.ec2.security-group');
+    expect(literal).toMatchObject({
+      id: 't.yaml#RuleOnLiteral',
+      name: 'sg-0outside',
+      provenance: { logicalId: 'RuleOnLiteral', line: 7 },
+      props: {
+        groupName: { $unknown: 'security group sg-0outside is not defined in this template' },
+        groupId: 'sg-0outside',
+        egress: [{ protocol: 'tcp', fromPort: 0, toPort: 65535, cidrIpv6: '::/0', line: 7 }],
+        attached: true,
+      },
+    });
+    // Whether a group defined elsewhere keeps a default rule is not this template's to say.
+    expect(literal.props).not.toHaveProperty('defaultEgress');
+    expect(get(result, 'RuleOnImport', 'aws.ec2.security-group')).toMatchObject({
+      name: 'egress rule RuleOnImport',
+      props: { groupName: { $unknown: expect.stringMatching(/^the security group is not defined in this template: /) } },
+    });
+    expect(get(result, 'RuleOnParameter', 'aws.ec2.security-group')).toMatchObject({
+      name: 'egress rule RuleOnParameter',
+      props: { groupName: { $unknown: 'the security group is not defined in this template: parameter AppSecurityGroupId has no default' } },
+    });
+    expect(get(result, 'RuleOnVpcDefault', 'aws.ec2.security-group')).toMatchObject({
+      name: '${Vpc.DefaultSecurityGroup}',
+      props: { egress: [{ protocol: '-1', cidrIpv4: '0.0.0.0/0', line: 16 }] },
+    });
   });
 
   test('NACL entries join their ACL; Egress defaults to false', () => {
@@ -217,6 +407,28 @@ describe('network', () => {
       ],
     });
     expect(get(result, 'Empty', 'aws.ec2.network-acl').props.entries).toEqual([]);
+  });
+
+  test('an entry of an ACL defined elsewhere is a resource of its own, with the ACL\'s other entries Unknown', () => {
+    const result = read(`Resources:
+  DenySmtp:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties: { NetworkAclId: acl-0shared, RuleNumber: 90, Egress: true, Protocol: 6, RuleAction: deny, CidrBlock: 0.0.0.0/0, PortRange: { From: 25, To: 25 } }
+`);
+    expect(get(result, 'DenySmtp', 'aws.ec2.network-acl')).toEqual({
+      type: 'aws.ec2.network-acl',
+      id: 't.yaml#DenySmtp',
+      name: 'acl-0shared',
+      provenance: { source: 'cloudformation', file: 't.yaml', logicalId: 'DenySmtp', line: 2, column: 3 },
+      props: {
+        networkAclId: 'acl-0shared',
+        entries: [
+          { ruleNumber: 90, egress: true, protocol: '6', ruleAction: 'deny', cidrBlock: '0.0.0.0/0', fromPort: 25, toPort: 25, line: 2, column: 3 },
+          { $unknown: 'network ACL acl-0shared is not defined in this template' },
+        ],
+        isDefault: { $unknown: 'network ACL acl-0shared is not defined in this template' },
+      },
+    });
   });
 });
 

@@ -172,7 +172,7 @@ describe('fixtures', () => {
     expect(identity.props.configurationSetName).toBe('ConfigSet3D1F0A8B');
     expect(identity.props.mailFrom).toEqual({ domain: 'bounce.mail.example.com' });
     const set = identity.props.configurationSet as PropsOf<'aws.ses.configuration-set'>;
-    expect(set.eventDestinations[0].matchingEventTypes).toEqual(['BOUNCE', 'COMPLAINT', 'RENDERING_FAILURE']);
+    expect(set.eventDestinations[0]).toHaveProperty('matchingEventTypes', ['BOUNCE', 'COMPLAINT', 'RENDERING_FAILURE']);
   });
 });
 
@@ -238,13 +238,35 @@ describe('intrinsics', () => {
     ['!Sub with parameter and pseudo', '!Sub "${Env}-${AWS::AccountId}-${R.Arn}-${!Literal}"', 'prod-${AWS::AccountId}-${R.Arn}-${Literal}'],
     ['!Sub with variables', '!Sub ["${A}-${Env}", { A: !Ref AWS::Partition }]', '${AWS::Partition}-prod'],
     ['Fn::Sub long form', '{ "Fn::Sub": "x-${Env}" }', 'x-prod'],
-    ['!Sub of a parameter without default', '!Sub "x-${NoDefault}"', { $unknown: 'parameter NoDefault has no default' }],
+    ['!Sub of a parameter without default keeps the known text', '!Sub "x-${NoDefault}"', { $unknown: 'parameter NoDefault has no default', parts: ['x-', { $unknown: 'parameter NoDefault has no default' }] }],
+    [
+      '!Sub with two unknowns keeps the text around each',
+      '!Sub "arn:${AWS::Partition}:ses:${NoDefault}:111122223333:identity/${Imported}"',
+      {
+        $unknown: 'parameter NoDefault has no default; Fn::Sub refers to Imported, which is neither a parameter nor a resource of the template',
+        parts: [
+          'arn:${AWS::Partition}:ses:',
+          { $unknown: 'parameter NoDefault has no default' },
+          ':111122223333:identity/',
+          { $unknown: 'Fn::Sub refers to Imported, which is neither a parameter nor a resource of the template' },
+        ],
+      },
+    ],
     ['!GetAtt short form', '!GetAtt R.Arn', '${R.Arn}'],
     ['!GetAtt list form', '!GetAtt [R, Arn]', '${R.Arn}'],
     ['!GetAtt nested attribute', '!GetAtt R.Endpoint.Address', '${R.Endpoint.Address}'],
     ['!Join', '!Join ["-", [a, !Ref Env, 3]]', 'a-prod-3'],
     ['!Join of a list parameter', '!Join [";", !Ref Cidrs]', '10.0.0.0/8;192.168.0.0/16'],
-    ['!Join with an unknown part', '!Join ["", [a, !ImportValue Shared]]', { $unknown: 'imported from another stack (Shared)' }],
+    ['!Join with an unknown part keeps the known parts', '!Join ["", [a, !ImportValue Shared]]', { $unknown: 'imported from another stack (Shared)', parts: ['a', { $unknown: 'imported from another stack (Shared)' }] }],
+    [
+      '!Join of a partly known part flattens it',
+      '!Join [":", [arn, !Sub "aws-${NoDefault}", ses]]',
+      { $unknown: 'parameter NoDefault has no default', parts: ['arn:aws-', { $unknown: 'parameter NoDefault has no default' }, ':ses'] },
+    ],
+    ['!Join of an unknown list', '!Join [",", !Ref NoDefault]', { $unknown: 'parameter NoDefault has no default' }],
+    ['!Base64 of a partly known string is wholly unknown', '!Base64 { "Fn::Sub": "x-${NoDefault}" }', { $unknown: 'parameter NoDefault has no default' }],
+    ['!ImportValue of a partly known name is wholly unknown', '!ImportValue { "Fn::Sub": "${NoDefault}-vpc" }', { $unknown: 'parameter NoDefault has no default' }],
+    ['!Select from a partly known string split is wholly unknown', '!Select [0, !Split ["-", !Sub "a-${NoDefault}"]]', { $unknown: 'parameter NoDefault has no default' }],
     ['!Select on a literal list', '!Select [1, [a, b, c]]', 'b'],
     ['!Select on !Split', '!Select [0, !Split [",", "x,y"]]', 'x'],
     ['!Select out of range', '!Select [5, [a]]', { $unknown: 'Fn::Select index is outside the list' }],

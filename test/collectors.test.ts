@@ -16,7 +16,9 @@ import type { Resource } from '../src/inventory/types.js';
 import { startFakeAws, type FakeAws } from '../src/testing/fake-aws/index.js';
 import { readFileSync } from 'node:fs';
 import { staticScope } from '../src/sources/aws/collectors/static-scope.js';
-import type { Scenario } from '../src/testing/fake-aws/index.js';
+import type { AccessKeyScenario, IamScenario, Scenario } from '../src/testing/fake-aws/index.js';
+import { parseCredentialReport } from '../src/sources/aws/collectors/credential-report.js';
+import { isUnknown } from '../src/inventory/types.js';
 
 const MGMT = '111111111111';
 const SEC = '222222222222';
@@ -160,11 +162,19 @@ describe('iam', () => {
         policies: [{ name: 'AmazonSesSendingAccess', kind: 'inline', document: { statements: [{ effect: 'Allow', action: ['ses:*'], resource: ['*'] }] } }],
         groups: [],
         accessKeys: [
-          { id: 'AKIA333333333333OLD1', status: 'Active', createdAt: '2022-01-10T00:00:00.000Z', lastUsedAt: '2026-11-21T18:00:00.000Z', lastUsedService: 'ses' },
-          { id: 'AKIA333333333333OFF2', status: 'Inactive', createdAt: '2021-06-01T00:00:00.000Z' },
+          { id: 'access_key_1', status: 'Active', createdAt: '2022-01-10T00:00:00.000Z', lastUsedAt: '2026-11-21T18:00:00.000Z', lastUsedService: 'ses' },
+          { id: 'access_key_2', status: 'Inactive', createdAt: '2021-06-01T00:00:00.000Z' },
         ],
       },
     });
+  });
+
+  it('with --no-credential-report, reads the same keys per user, with their ids', async () => {
+    const out = await collectIam(scopeFor(fake, MAIL), { credentialReport: false });
+    expect(byName<Resource<'aws.iam.user'>>(out.resources, 'aws.iam.user', 'ses-smtp-user.20220110').props.accessKeys).toEqual([
+      { id: 'AKIA333333333333OLD1', status: 'Active', createdAt: '2022-01-10T00:00:00.000Z', lastUsedAt: '2026-11-21T18:00:00.000Z', lastUsedService: 'ses' },
+      { id: 'AKIA333333333333OFF2', status: 'Inactive', createdAt: '2021-06-01T00:00:00.000Z' },
+    ]);
   });
 
   it('gives a user the policies of its groups, URL-decoded with their conditions', async () => {
@@ -189,12 +199,12 @@ describe('iam', () => {
       policies: [{ name: 'send-notify', kind: 'inline', definedAt: groupAt, document: sendNotify }],
       groups: ['senders'],
       accessKeys: [
-        { id: 'AKIA222222222222APP1', status: 'Active', createdAt: '2026-10-01T00:00:00.000Z', lastUsedAt: '2026-11-22T09:00:00.000Z', lastUsedService: 'ses' },
+        { id: 'access_key_1', status: 'Active', createdAt: '2026-10-01T00:00:00.000Z', lastUsedAt: '2026-11-22T09:00:00.000Z', lastUsedService: 'ses' },
       ],
     });
   });
 
-  it('reads the access keys only of users whose policies mention SES or a wildcard', async () => {
+  it('with --no-credential-report, reads the access keys only of users whose policies mention SES or a wildcard', async () => {
     const scenario = plantedScenario();
     const iam = scenario.accounts.find((a) => a.Id === SEC)!.iam!;
     iam.users!.push(
@@ -211,7 +221,7 @@ describe('iam', () => {
     );
     const own = await startFakeAws(scenario, { pageSize: 1 });
     try {
-      const out = await collectIam(scopeFor(own, SEC));
+      const out = await collectIam(scopeFor(own, SEC), { credentialReport: false });
       expect(byName<Resource<'aws.iam.user'>>(out.resources, 'aws.iam.user', 'reader').props.accessKeys).toEqual([]);
       expect(byName<Resource<'aws.iam.user'>>(out.resources, 'aws.iam.user', 'admin').props.accessKeys).toEqual([
         { id: 'AKIA222222222222ADMN', status: 'Active', createdAt: '2020-01-01T00:00:00.000Z' },
@@ -224,6 +234,163 @@ describe('iam', () => {
     } finally {
       await own.close();
     }
+  });
+});
+
+describe('iam keys from the credential report', () => {
+  const HOUR = 3_600_000;
+  const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+  const REPORT_CALLS = ['GetCredentialReport', 'GenerateCredentialReport', 'ListAccessKeys', 'GetAccessKeyLastUsed'];
+
+  /** collectIam for the security account of a scenario changed by `change`, with the scan's clock at the real now. */
+  async function collectSec(change: (iam: IamScenario) => void, reportPollMs: number[] = [0, 0, 0]) {
+    const scenario = plantedScenario();
+    change(scenario.accounts.find((a) => a.Id === SEC)!.iam!);
+    const own = await startFakeAws(scenario, { pageSize: 1 });
+    try {
+      const scope = staticScope({
+        endpoint: own.endpoint,
+        accountId: SEC,
+        credentials: { accessKeyId: `ASIA${SEC}TEST`, secretAccessKey: 's', sessionToken: 't' },
+        now: new Date().toISOString(),
+      });
+      const out = await collectIam(scope, { reportPollMs });
+      scope.destroy();
+      const calls = own.calls.filter((c) => REPORT_CALLS.includes(c.operation)).map((c) => `${c.operation} ${c.status}`);
+      const keys = (name: string) => byName<Resource<'aws.iam.user'>>(out.resources, 'aws.iam.user', name).props.accessKeys;
+      return { out, calls, keys };
+    } finally {
+      await own.close();
+    }
+  }
+
+  const user = (UserName: string, AccessKeys: AccessKeyScenario[], CreateDate = '2025-01-01T00:00:00Z') => ({
+    UserName,
+    CreateDate,
+    UserPolicyList: [{ PolicyName: 's3', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }],
+    AccessKeys,
+  });
+
+  it('gives every user its keys — two keys, a never used one, an inactive one, none — and skips the root row', async () => {
+    const { out, calls, keys } = await collectSec((iam) => {
+      iam.users!.push(
+        user('two-keys', [
+          { AccessKeyId: 'AKIA2222222222220001', Status: 'Active', CreateDate: '2025-02-01T00:00:00Z', LastUsedDate: '2026-11-01T10:00:00Z', LastUsedServiceName: 's3', LastUsedRegion: 'eu-west-1' },
+          { AccessKeyId: 'AKIA2222222222220002', Status: 'Active', CreateDate: '2026-11-30T00:00:00Z' },
+        ]),
+        user('inactive-key', [{ AccessKeyId: 'AKIA2222222222220003', Status: 'Inactive', CreateDate: '2024-03-01T00:00:00Z' }]),
+        user('no-keys', []),
+      );
+    });
+    expect(out.errors).toEqual([]);
+    expect(out.resources.filter((r) => r.type === 'aws.iam.user').map((r) => r.name)).toEqual(['notify-app', 'two-keys', 'inactive-key', 'no-keys']);
+    expect(keys('two-keys')).toEqual([
+      { id: 'access_key_1', status: 'Active', createdAt: '2025-02-01T00:00:00.000Z', lastUsedAt: '2026-11-01T10:00:00.000Z', lastUsedService: 's3' },
+      { id: 'access_key_2', status: 'Active', createdAt: '2026-11-30T00:00:00.000Z' },
+    ]);
+    expect(keys('inactive-key')).toEqual([{ id: 'access_key_1', status: 'Inactive', createdAt: '2024-03-01T00:00:00.000Z' }]);
+    expect(keys('no-keys')).toEqual([]);
+    // No report yet: one look, one generation (complete at once), one download.
+    expect(calls).toEqual(['GetCredentialReport 410', 'GenerateCredentialReport 200', 'GetCredentialReport 200']);
+  });
+
+  it.each([
+    ['a fresh report is used as it is', { GeneratedTime: ago(HOUR) }, ['GetCredentialReport 200']],
+    [
+      'an expired report is generated again',
+      { GeneratedTime: ago(5 * HOUR) },
+      ['GetCredentialReport 410', 'GenerateCredentialReport 200', 'GetCredentialReport 200'],
+    ],
+    [
+      'a generation in progress is polled until ready',
+      { pollsUntilReady: 2 },
+      ['GetCredentialReport 410', 'GenerateCredentialReport 200', 'GetCredentialReport 404', 'GetCredentialReport 404', 'GetCredentialReport 200'],
+    ],
+  ])('%s', async (_what, report, expected) => {
+    const { calls, keys } = await collectSec((iam) => {
+      iam.credentialReport = report;
+      iam.users!.forEach((u) => (u.CreateDate = '2025-01-01T00:00:00Z'));
+    });
+    expect(calls).toEqual(expected);
+    expect(keys('notify-app')).toEqual([
+      { id: 'access_key_1', status: 'Active', createdAt: '2026-10-01T00:00:00.000Z', lastUsedAt: '2026-11-22T09:00:00.000Z', lastUsedService: 'ses' },
+    ]);
+  });
+
+  it('a generation that outlasts the polls leaves every user\'s keys not assessed, naming the call', async () => {
+    const { calls, keys } = await collectSec((iam) => (iam.credentialReport = { pollsUntilReady: 10 }), [0, 0]);
+    expect(calls).toEqual(['GetCredentialReport 410', 'GenerateCredentialReport 200', 'GetCredentialReport 404', 'GetCredentialReport 404']);
+    expect(isUnknown(keys('notify-app'))).toBe(true);
+    expect((keys('notify-app') as unknown as { $unknown: string }).$unknown).toMatch(/^iam:GetCredentialReport failed: ReportInProgress: the credential report was still not ready 0 s after iam:GenerateCredentialReport/);
+  });
+
+  it('a user created after the report is not assessed; the others are', async () => {
+    const { keys } = await collectSec((iam) => {
+      iam.credentialReport = { GeneratedTime: ago(HOUR) };
+      iam.users!.forEach((u) => (u.CreateDate = '2025-01-01T00:00:00Z'));
+      iam.users!.push(user('brand-new', [{ AccessKeyId: 'AKIA2222222222220009', Status: 'Active', CreateDate: ago(HOUR / 2) }], ago(HOUR / 2)));
+    });
+    expect(keys('notify-app')).toHaveLength(1);
+    expect((keys('brand-new') as unknown as { $unknown: string }).$unknown).toMatch(
+      new RegExp(`^arn:aws:iam::${SEC}:user/brand-new is not in the credential report generated at `),
+    );
+  });
+
+  it('makes the same calls for 2 users or 40: none per user', async () => {
+    const many = await collectSec((iam) => {
+      for (let i = 0; i < 38; i++) iam.users!.push(user(`u${i}`, [{ AccessKeyId: `AKIA22222222222${String(i).padStart(5, '0')}`, Status: 'Active', CreateDate: '2025-01-01T00:00:00Z' }]));
+    });
+    const few = await collectSec(() => undefined);
+    expect(many.calls).toEqual(few.calls);
+    expect(many.keys('u37')).toEqual([{ id: 'access_key_1', status: 'Active', createdAt: '2025-01-01T00:00:00.000Z' }]);
+  });
+});
+
+describe('credential report parsing', () => {
+  const HEADER =
+    'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,' +
+    'access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,' +
+    'access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,' +
+    'cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+  const row = (user: string, key1: string) =>
+    `${user},arn:aws:iam::222222222222:user/${user},2025-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,${key1},false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`;
+
+  it.each([
+    ['an active key never used', row('a', 'true,2025-02-01T00:00:00+00:00,N/A,N/A,N/A'), [{ id: 'access_key_1', status: 'Active', createdAt: '2025-02-01T00:00:00.000Z' }]],
+    ['no key (inactive, no date)', row('a', 'false,N/A,N/A,N/A,N/A'), []],
+    [
+      'a quoted user name with a comma',
+      '"a,b","arn:aws:iam::222222222222:user/a,b",2025-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
+      'arn:aws:iam::222222222222:user/a,b',
+    ],
+  ])('%s', (_what, line, expected) => {
+    const parsed = parseCredentialReport(`${HEADER}\r\n${line}\r\n`, '2026-11-30T00:00:00.000Z');
+    if (!parsed.ok) throw new Error(parsed.reason);
+    if (typeof expected === 'string') expect([...parsed.report.users.keys()]).toEqual([expected]);
+    else expect([...parsed.report.users.values()]).toEqual([expected]);
+  });
+
+  it('an active key without a creation date has an Unknown one', () => {
+    const parsed = parseCredentialReport(`${HEADER}\n${row('a', 'true,N/A,N/A,N/A,N/A')}`, '2026-11-30T00:00:00.000Z');
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const [keys] = [...parsed.report.users.values()] as { createdAt: unknown }[][];
+    expect(isUnknown(keys[0].createdAt)).toBe(true);
+  });
+
+  it('a row with a wrong number of fields is unreadable, the rest is read', () => {
+    const parsed = parseCredentialReport(`${HEADER}\n${row('a', 'true,N/A')}\n${row('b', 'false,N/A,N/A,N/A,N/A')}`, '2026-11-30T00:00:00.000Z');
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect([...parsed.report.users.entries()]).toEqual([
+      ['arn:aws:iam::222222222222:user/a', { unreadable: 'row 2 of the credential report has 19 fields, not 22' }],
+      ['arn:aws:iam::222222222222:user/b', []],
+    ]);
+  });
+
+  it('a report without the key columns is refused, naming them', () => {
+    expect(parseCredentialReport('user,arn\na,arn:aws:iam::1:user/a\n', '2026-11-30T00:00:00.000Z')).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^iam:GetCredentialReport returned a report without the columns access_key_1_active, /),
+    });
   });
 });
 

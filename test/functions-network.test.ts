@@ -145,6 +145,7 @@ describe('worldEgressRules', () => {
     ['unknown protocol to the world', [rule({ protocol: U('known after apply') as never, cidrIpv4: '0.0.0.0/0' })]],
     ['unknown port to the world', [rule({ fromPort: U('p') as never, toPort: 25, cidrIpv4: '0.0.0.0/0' })]],
     ['an invalid CIDR', [rule({ fromPort: 25, toPort: 25, cidrIpv4: 'anywhere' })]],
+    ['unknown protocol on a port-443 rule (all protocols would ignore the ports)', [rule({ protocol: U('p') as never, fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0' })]],
   ])('not assessed: %s', (_name, rules) => {
     expect(() => worldEgressRules(rules, [25])).toThrow(NotAssessedError);
   });
@@ -156,12 +157,30 @@ describe('worldEgressRules', () => {
       'an unknown rule beside a surely offending one',
       [rule({ cidrIpv4: U('x') as never, fromPort: 25, toPort: 25 }), rule({ protocol: '-1', cidrIpv4: '0.0.0.0/0' })],
     ],
+    ['unknown upper bound above a known lower bound of 1000', [rule({ fromPort: 1000, toPort: U('p') as never, cidrIpv4: '0.0.0.0/0' })]],
+    ['unknown lower bound below a known upper bound of 22', [rule({ fromPort: U('p') as never, toPort: 22, cidrIpv4: '0.0.0.0/0' })]],
   ])('decided despite an Unknown: %s', (_name, rules) => {
     expect(() => worldEgressRules(rules, [25])).not.toThrow();
   });
 
   it('an Unknown rule list is not assessed', () => {
     expect(() => worldEgressRules(U('egress known after apply'), [25])).toThrow(/egress known after apply/);
+  });
+
+  it('an Unknown item stands for rules that are not known: not assessed, never a pass', () => {
+    const rules = [rule({ fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0' }), U('the other rules of sg-0abc are not known')];
+    expect(() => worldEgressRules(rules, [25])).toThrow(/egress rule 2: the other rules of sg-0abc are not known/);
+    // …but a known rule that opens the port decides on its own.
+    expect(worldEgressRules([U('x'), rule({ protocol: '-1', cidrIpv6: '::/0' })], [25])).toHaveLength(1);
+  });
+
+  it.each([
+    ['all protocols to 0.0.0.0/0', rule({ protocol: '-1', cidrIpv4: '0.0.0.0/0' }), true],
+    ['all protocols to ::/0', rule({ protocol: '-1', cidrIpv6: '::/0' }), true],
+    ['tcp 0-65535 to 0.0.0.0/0', rule({ fromPort: 0, toPort: 65535, cidrIpv4: '0.0.0.0/0' }), false],
+    ['tcp 25 to ::/0', rule({ fromPort: 25, toPort: 25, cidrIpv6: '::/0' }), false],
+  ])('defaultShape: %s → %s', (_name, r, expected) => {
+    expect(worldEgressRules([r], [25])[0].defaultShape).toBe(expected);
   });
 });
 
@@ -200,6 +219,11 @@ describe('network ACL first match', () => {
     ['unknown action of the first match', [entry({ ruleAction: U('p') as never })]],
   ])('not assessed: %s', (_name, entries) => {
     expect(() => naclWorldEgress(entries, 25)).toThrow(NotAssessedError);
+  });
+
+  it('an Unknown item stands for entries that are not known (an ACL defined elsewhere): not assessed', () => {
+    const entries = [entry({ ruleNumber: 90, protocol: '6', fromPort: 25, toPort: 25, ruleAction: 'deny' }), U('network ACL acl-0abc is not defined in this template')];
+    expect(() => naclWorldEgress(entries, 25)).toThrow(/network ACL acl-0abc is not defined in this template/);
   });
 
   it('an unknown entry after the deciding one does not matter', () => {

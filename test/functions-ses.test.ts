@@ -25,7 +25,7 @@ function destination(d: Partial<EventDestination>): EventDestination {
   return { name: 'feedback', enabled: true, matchingEventTypes: ['BOUNCE', 'COMPLAINT'], targets: ['sns'], ...d };
 }
 
-function withSet(...destinations: EventDestination[]): Partial<SesIdentityProps> {
+function withSet(...destinations: (EventDestination | ReturnType<typeof U>)[]): Partial<SesIdentityProps> {
   return {
     configurationSetName: 'default',
     configurationSet: { configurationSetName: 'default', reputationMetricsEnabled: true, tlsPolicy: 'REQUIRE', sendingEnabled: true, eventDestinations: destinations },
@@ -59,6 +59,11 @@ describe('feedbackGaps (SESG-SES-004)', () => {
     ['topic for bounce, destination for complaint', identity({ notifications: { bounceTopic: topic }, ...withSet(destination({ matchingEventTypes: ['COMPLAINT'] })) }), []],
     ['CloudFormation: v1 topics unknown, destination covers', identity({ notifications: U('not expressible in CloudFormation'), ...withSet(destination({})) }), []],
     ['configuration set without destinations', identity(withSet()), ['BOUNCE', 'COMPLAINT']],
+    [
+      'set defined elsewhere, a known destination covers both',
+      identity(withSet(destination({}), U('other event destinations of configuration set shared are not in this template'))),
+      [],
+    ],
   ])('%s', (_name, i, gaps) => {
     expect(feedbackGaps(i)).toEqual(gaps);
   });
@@ -67,6 +72,10 @@ describe('feedbackGaps (SESG-SES-004)', () => {
     ['v1 topics unknown and no configuration set', identity({ notifications: U('not expressible in CloudFormation') })],
     ['configuration set defined elsewhere', identity({ configurationSetName: 'shared', configurationSet: U('configuration set shared is not in the input') })],
     ['destination enabled flag unknown', identity(withSet(destination({ enabled: U('parameter') })))],
+    [
+      'set defined elsewhere, the known destination covers bounce only',
+      identity(withSet(destination({ matchingEventTypes: ['BOUNCE'] }), U('other event destinations of configuration set shared are not in this template'))),
+    ],
   ])('not assessed: %s', (_name, i) => {
     expect(() => feedbackGaps(i)).toThrow(NotAssessedError);
   });

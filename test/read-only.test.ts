@@ -1,6 +1,7 @@
 // "Read-only, provably" (SPEC §9): the SDK commands the live scan uses are derived from its source and must be
-// Get/List/Describe/Lookup calls listed in READ_CALLS; the shipped IAM documents are generated from that table
-// and fresh; and a whole scan against the fake AWS makes no other call.
+// Get/List/Describe/Lookup calls listed in READ_CALLS — with one documented exception, GenerateCredentialReport,
+// which asks IAM to build the credential report and changes no configuration; the shipped IAM documents are
+// generated from that table and fresh; and a whole scan against the fake AWS makes no other call.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,9 +38,14 @@ describe('the live scan only reads', () => {
   it('finds the commands in the source (the scan is not empty)', () => {
     expect(operationsInSource().size).toBeGreaterThan(20);
   });
-  it.each(READ_CALLS.map((c) => [c.operation, c.iamAction]))('%s (%s) is a read call', (operation, action) => {
+  it.each(READ_CALLS.filter((c) => !c.notReadOnlyBecause).map((c) => [c.operation, c.iamAction]))('%s (%s) is a read call', (operation, action) => {
     expect(operation).toMatch(READ_ONLY);
     expect(action.split(':')[1]).toMatch(READ_ONLY);
+  });
+  it('the one call that is not Get/List/Describe/Lookup is GenerateCredentialReport, and it says why', () => {
+    const exceptions = READ_CALLS.filter((c) => c.notReadOnlyBecause !== undefined || !READ_ONLY.test(c.operation));
+    expect(exceptions.map((c) => [c.iamAction, typeof c.notReadOnlyBecause])).toEqual([['iam:GenerateCredentialReport', 'string']]);
+    expect(readFileSync(path.join(PACKAGE_ROOT, 'docs', 'iam', 'README.md'), 'utf8')).toContain('iam:GenerateCredentialReport');
   });
   it('every command used in the source is listed in READ_CALLS (or is the scanner\'s own STS call)', () => {
     const unlisted = [...operationsInSource()].filter((op) => !listed.has(op) && !scannerOps.has(op));
@@ -54,11 +60,14 @@ describe('the live scan only reads', () => {
       expect(readFileSync(path.join(PACKAGE_ROOT, 'docs', 'iam', name), 'utf8'), name).toBe(content);
     }
   });
-  it('the audit role policy allows exactly the member-account read calls', () => {
+  it('the audit role policy allows exactly the member-account read calls, and the exception in a statement of its own', () => {
     const policy = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'docs', 'iam', 'audit-role-policy.json'), 'utf8'));
-    const expected = [...new Set(READ_CALLS.map((c) => c.iamAction).filter((a) => !a.startsWith('organizations:')))].sort();
-    expect(policy.Statement).toHaveLength(1);
-    expect(policy.Statement[0].Action).toEqual(expected);
+    const member = READ_CALLS.filter((c) => !c.iamAction.startsWith('organizations:'));
+    const reads = [...new Set(member.filter((c) => !c.notReadOnlyBecause).map((c) => c.iamAction))].sort();
+    expect(policy.Statement.map((s: { Sid: string; Action: string[] }) => [s.Sid, s.Action])).toEqual([
+      ['SesguardReadOnlyAudit', reads],
+      ['GenerateTheCredentialReport', ['iam:GenerateCredentialReport']],
+    ]);
   });
   it('a whole Organization scan against the fake makes only listed read calls', async () => {
     const scenario = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'fixtures', 'scenarios', 'org-planted.json'), 'utf8'));
@@ -76,6 +85,10 @@ describe('the live scan only reads', () => {
       const made = new Set(fake.calls.map((c) => c.operation));
       expect([...made].filter((op) => !listed.has(op) && !scannerOps.has(op))).toEqual([]);
       expect(made.size).toBeGreaterThan(15);
+      // No report existed: the one call that is not a read was made, once per account.
+      expect(fake.calls.filter((c) => c.operation === 'GenerateCredentialReport').map((c) => c.account).sort()).toEqual(
+        scenario.accounts.map((a: { Id: string }) => a.Id).sort(),
+      );
     } finally {
       await fake.close();
     }

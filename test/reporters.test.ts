@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding, NotAssessed, Severity } from '../src/engine/types.js';
-import { reporters } from '../src/reporters/index.js';
+import { chunkedReporters, reporters } from '../src/reporters/index.js';
 import { escapeCell, MAX_FINDING_ROWS, MAX_GROUP_ROWS } from '../src/reporters/markdown.js';
 import type { Results } from '../src/results.js';
 
@@ -86,6 +86,28 @@ describe('json', () => {
     const doc = JSON.parse(reporters.json({ ...empty, findings: [reversed] })) as Results;
     expect(Object.keys(doc.findings[0])).toEqual(['checkId', 'severity', 'title', 'message', 'resource', 'evidence', 'suppressed', 'fingerprint', 'extra']);
     expect(Object.keys(doc.findings[0].resource)).toEqual(['type', 'id', 'name', 'file', 'line', 'logicalId']);
+  });
+
+  it('streams the same bytes as JSON.stringify(…, null, 2) of the document, one chunk per finding', () => {
+    const trail = { ...scan, trail: { coverage: { notes: ['a\nb'] }, timeline: [] } } as unknown as Results;
+    const odd = { ...empty, findings: [finding(1, 'low', 'line\nbreak "quoted" \u2028 ✓'), finding(2, 'high')], notices: [], errors: [], checks: [] };
+    for (const results of [iac, scan, empty, trail, odd]) {
+      const chunks = [...chunkedReporters.json(results)];
+      const text = chunks.join('');
+      expect(text).toBe(reporters.json(results));
+      // The canonical pretty form of what it holds, byte for byte: nothing added, nothing laid out differently.
+      expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(results)));
+      expect(chunks.length).toBeGreaterThan(results.findings.length);
+    }
+  });
+
+  it('leaves out undefined fields as JSON.stringify does', () => {
+    const results = { ...empty, trail: undefined, findings: [{ ...finding(1, 'low'), baselineState: undefined }] } as Results;
+    const text = reporters.json(results);
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+    expect(text).not.toContain('baselineState');
+    expect(text).not.toContain('"trail"');
   });
 });
 
@@ -260,8 +282,10 @@ function trailRun(overrides: Partial<NonNullable<Results['trail']>['coverage']> 
         regions: ['eu-west-1'],
         accounts: ['111122223333', '444455556666'],
         eventCount: 5120,
+        analysedEventCount: 5120,
         relevantEventCount: 37,
         malformedRecords: 0,
+        skipped: [],
         dataEventsPresent: false,
         sesSendEventsPresent: false,
         detectionsSupported: ids.map((id) => ({ id, supported: !(id in unsupported), why: unsupported[id] ?? `management events of ${id} are recorded` })),
@@ -283,7 +307,7 @@ describe('trail coverage statement', () => {
       '  Time span:        2026-11-23T00:00:00.000Z to 2026-11-23T23:55:00.000Z',
       '  Regions:          1: eu-west-1',
       '  Accounts:         2: 111122223333, 444455556666',
-      '  Events:           5120 read, 37 relevant to the detections',
+      '  Events:           5120 read, 5120 analysed, 37 relevant to the detections',
       '  Data events:      none in these logs',
       '  SES send events:  none (SES API send calls are data events; SMTP sending is never logged)',
       '  Detections:       7 of 9 enabled detections could work on these logs (1 disabled in the configuration)',
@@ -299,8 +323,18 @@ describe('trail coverage statement', () => {
   it('text: says when data and send events are present and when nothing was read', () => {
     const present = reporters.text(trailRun({ dataEventsPresent: true, sesSendEventsPresent: true }));
     expect(present).toContain('  Data events:      present\n  SES send events:  present\n');
-    const none = reporters.text(trailRun({ timeSpan: null, regions: [], accounts: [], eventCount: 0, relevantEventCount: 0, malformedRecords: 3 }));
-    expect(none).toContain('  Time span:        none (no events read)\n  Regions:          none\n  Accounts:         none\n  Events:           0 read, 0 relevant to the detections, 3 malformed record(s) skipped\n');
+    const none = reporters.text(trailRun({ timeSpan: null, regions: [], accounts: [], eventCount: 0, analysedEventCount: 0, relevantEventCount: 0, malformedRecords: 0 }));
+    expect(none).toContain('  Time span:        none (no events read)\n  Regions:          none\n  Accounts:         none\n  Events:           0 read, 0 analysed, 0 relevant to the detections\n');
+    const skipped = reporters.text(
+      trailRun({
+        timeSpan: null, regions: [], accounts: [], eventCount: 105, analysedEventCount: 0, relevantEventCount: 0, malformedRecords: 103,
+        skipped: [{ reason: 'no eventTime', count: 103, malformed: true, firstIn: 'logs/a.json' }, { reason: 'CloudTrail Insights records (unusual call rates, not API calls)', count: 2, malformed: false }],
+      }),
+    );
+    expect(skipped).toContain(
+      '  Time span:        none (no record could be analysed)\n  Regions:          none\n  Accounts:         none\n' +
+        '  Events:           105 read, 0 analysed, 0 relevant to the detections; not analysed: 103 with no eventTime, 2 CloudTrail Insights records (unusual call rates, not API calls)\n',
+    );
   });
 
   it('text: many accounts are counted past the first twenty; control characters from the logs are removed', () => {
@@ -330,7 +364,7 @@ describe('trail coverage statement', () => {
       '- **Time span:** 2026-11-23T00:00:00.000Z to 2026-11-23T23:55:00.000Z',
       '- **Regions:** 1: eu-west-1',
       '- **Accounts:** 2: 111122223333, 444455556666',
-      '- **Events:** 5120 read, 37 relevant to the detections',
+      '- **Events:** 5120 read, 5120 analysed, 37 relevant to the detections',
       '- **Data events:** none in these logs',
       '- **SES send events:** none (SES API send calls are data events; SMTP sending is never logged)',
       '- **Detections:** 7 of 9 enabled detections could work on these logs (1 disabled in the configuration)',

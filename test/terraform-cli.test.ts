@@ -1,9 +1,11 @@
 // `sesguard iac` on the Terraform fixtures end to end: the bad plan fails the checks it was written
 // for, at the .tf lines (module resources in the module's file); the good plan passes; data known only
-// after apply is not assessed; an unsupported format version is one error line and exit 2.
+// after apply is not assessed; an unsupported format version is one error line and exit 2; plans saved as
+// UTF-16 or with a BOM are read.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './helpers.js';
+import { cli, tempDir } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIR = 'fixtures/iac/terraform';
@@ -69,5 +71,57 @@ describe('sesguard iac on other Terraform plans', () => {
       `sesguard: ${DIR}/versions/plan-2.0.json:2: unsupported Terraform plan format_version "2.0" (supported 0.x and 1.x)`,
     ]);
     expect(code).toBe(2);
+  });
+});
+
+describe('plans saved by Windows tools (issue #8 item 2)', () => {
+  const original = readFileSync(path.join(ROOT, DIR, 'bad/plan.json'), 'utf8');
+  const utf16be = (text: string) => {
+    const le = Buffer.from(text, 'utf16le');
+    for (let i = 0; i + 1 < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1]!, le[i]!];
+    return le;
+  };
+  const encodings: [string, Buffer][] = [
+    ['UTF-16 LE with a BOM (PowerShell 5 `>`)', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(original, 'utf16le')])],
+    ['UTF-16 BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(original)])],
+    ['UTF-8 with a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(original, 'utf8')])],
+  ];
+
+  it.each(encodings)('%s is decoded and scanned like the UTF-8 plan', async (_, bytes) => {
+    const dir = tempDir({ 'plan.json': bytes });
+    const plain = tempDir({ 'plan.json': original });
+    const [decoded, reference] = await Promise.all([iacIn(dir), iacIn(plain)]);
+    expect(decoded.out.errors).toEqual([]);
+    expect(decoded.out.inputs.files).toEqual([{ file: 'plan.json', kind: 'terraform-plan' }]);
+    const ids = (r: typeof decoded) => r.out.findings.map((f: any) => [f.checkId, f.resource.logicalId, f.resource.line]);
+    expect(ids(decoded).length).toBeGreaterThan(5);
+    expect(ids(decoded)).toEqual(ids(reference));
+  });
+
+  it('UTF-16 that is not valid UTF-16 is one error line, exit 2', async () => {
+    const dir = tempDir({ 'plan.json': Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x00, 0xd8, 0x41, 0x00]) });
+    const r = await cli(['iac', '.', '--format', 'json', '--fail-on', 'none'], dir);
+    expect(JSON.parse(r.stdout).errors).toEqual([
+      { file: 'plan.json', message: 'not a text file (bytes that are not valid in the encoding its byte-order mark announces)' },
+    ]);
+    expect(r.code).toBe(2);
+  });
+});
+
+async function iacIn(cwd: string) {
+  const r = await cli(['iac', '.', '--format', 'json', '--fail-on', 'none'], cwd);
+  return { code: r.code, stderr: r.stderr, out: JSON.parse(r.stdout) };
+}
+
+describe('the demo (npm start)', () => {
+  it('gates Terraform source with no plan beside CloudFormation, CDK and a plan', async () => {
+    const dir = tempDir();
+    const r = await cli(['demo', '--quiet'], dir);
+    expect(r.code).toBe(0);
+    const results = JSON.parse(readFileSync(path.join(dir, 'sesguard-report', 'iac-results.json'), 'utf8'));
+    const kinds = new Set(results.inputs.files.map((f: any) => f.kind));
+    expect([...kinds].sort()).toEqual(['cloudformation', 'terraform-plan', 'terraform-source']);
+    const source = results.findings.filter((f: any) => f.resource.file.includes('fixtures/iac/terraform/source/'));
+    expect(source.map((f: any) => f.checkId).sort()).toEqual(['SESG-IAM-002', 'SESG-MON-005', 'SESG-NET-001', 'SESG-SES-001', 'SESG-SES-004', 'SESG-SES-004']);
   });
 });

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { defaultConfig, celConfig } from '../config/types.js';
 import { evaluateAll } from '../engine/evaluate.js';
-import { checksFor, checksForSources, parseSnapshot } from '../run.js';
+import { checksFor, checksForSources } from '../checks.js';
+import { parseSnapshot } from '../run.js';
 
 const started = performance.now();
 const file = process.argv[2];

@@ -14,6 +14,6 @@ process.stdin.resume();
 process.stdin.on('end', () => {
   // Report this process's CPU so the benchmark can tell a scanner-bound run from a fake-bound one.
   const cpu = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ cpuMs: Math.round((cpu.user + cpu.system) / 1000), calls: fake.calls.length })}\n`);
+  process.stdout.write(`${JSON.stringify({ cpuMs: Math.round((cpu.user + cpu.system) / 1000), calls: fake.calls.length, connections: fake.connections })}\n`);
   void fake.close().then(() => process.exit(0));
 });

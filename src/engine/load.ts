@@ -1,11 +1,11 @@
-// Loads checks from policy directories: YAML → schema validation (ajv) → CEL compiled once.
+// Loads checks from policy directories: YAML → schema validation (ajv) → CEL compiled once, when first needed.
 // Any problem is a PolicyError naming the file: a broken custom check must never be silently skipped.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PolicyError } from '../errors.js';
 import { BUILTIN_POLICY_DIR } from '../paths.js';
 import { compile, type Compiled } from './cel.js';
-import { readPolicyYaml } from './policy-file.js';
+import { readPolicy } from './policy-file.js';
 import type { CheckDefinition, LoadedCheck, Severity } from './types.js';
 
 export interface CompiledCheck extends LoadedCheck {
@@ -42,23 +42,36 @@ function compileField(expression: string, file: string, field: string): Compiled
   }
 }
 
-/** Parses, validates and compiles one check file. */
-export function loadCheckFile(file: string, severityOverride?: Severity): CompiledCheck {
-  const def = readPolicyYaml<CheckDefinition>(file, 'check.schema.json', 'check');
+function compileCheck(def: CheckDefinition, file: string): CompiledCheck['compiled'] {
   const compiled: CompiledCheck['compiled'] = {
     assert: compileField(def.assert, file, 'assert'),
   };
   if (def.applies) compiled.applies = compileField(def.applies, file, 'applies');
   if (def.details) compiled.details = compileField(def.details, file, 'details');
-  return {
+  return compiled;
+}
+
+/**
+ * Parses, validates and compiles one check file. A built-in check unchanged since the build (its CEL compiled
+ * then) is compiled when a run first evaluates it, so a run pays only for the checks it uses; any other file is
+ * compiled now, so a broken expression is reported whichever command runs.
+ */
+export function loadCheckFile(file: string, severityOverride?: Severity): CompiledCheck {
+  const { value: def, fromCatalog } = readPolicy<CheckDefinition>(file, 'check.schema.json', 'check');
+  const check: Omit<CompiledCheck, 'compiled'> = {
     ...def,
-    // A check that does not say what it reads is treated as reading everything: any Unknown in the
-    // resource makes it not assessed. Safe for custom checks; built-in ones list their paths.
+    // `reads` only documents (and explains errors): an Unknown the expression touches raises whatever is
+    // listed, so a custom check that omits it is as safe as a built-in one.
     reads: def.reads ?? ['*'],
     file,
     effectiveSeverity: severityOverride ?? def.severity,
-    compiled,
   };
+  if (!fromCatalog) return { ...check, compiled: compileCheck(def, file) };
+  let compiled: CompiledCheck['compiled'] | undefined;
+  return Object.defineProperty(check, 'compiled', {
+    enumerable: true,
+    get: () => (compiled ??= compileCheck(def, file)),
+  }) as CompiledCheck;
 }
 
 export interface LoadOptions {

@@ -60,7 +60,8 @@ function groupOf(resource: Resource): { group: string; groupKind: 'file' | 'acco
   return { group: p.file ?? '(unknown file)', groupKind: 'file' };
 }
 
-export function buildResults(inventory: Inventory, evaluations: Evaluation[], options: BuildOptions): Results {
+/** `evaluations` may be a stream (evaluateEach): each is folded in as it comes. */
+export function buildResults(inventory: Inventory, evaluations: Iterable<Evaluation>, options: BuildOptions): Results {
   const checks = new Map(options.checks.map((c) => [c.id, c]));
   const resources = new Map(inventory.resources.map((r) => [r.id, r]));
   const today = options.startedAt.toISOString().slice(0, 10);

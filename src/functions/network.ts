@@ -5,7 +5,7 @@
 // other fields do not already rule it out. When the answer depends on an Unknown, the functions throw
 // NotAssessedError (the engine records "not assessed"), never guess pass or fail.
 import { NotAssessedError } from '../errors.js';
-import { isUnknown, type EgressRule, type NaclEntry } from '../inventory/types.js';
+import { isUnknown, type EgressRule, type NaclEntry, type Unknown } from '../inventory/types.js';
 
 export interface Cidr {
   version: 4 | 6;
@@ -132,9 +132,14 @@ function toNumber(value: unknown): number | undefined {
 
 function portsTri(protocol: unknown, fromPort: unknown, toPort: unknown, port: number): Tri {
   if (!isUnknown(protocol) && isAllProtocols(protocol as string)) return true;
+  // Outside the range: closed, unless an unknown protocol is "all protocols", for which EC2 ignores ports.
+  const outside: Tri = isUnknown(protocol) ? { unknown: `protocol: ${protocol.$unknown}` } : false;
+  // One known bound can exclude the port whatever the other one is.
+  if (!isUnknown(fromPort) && !portRangeContains(toNumber(fromPort), undefined, port)) return outside;
+  if (!isUnknown(toPort) && !portRangeContains(undefined, toNumber(toPort), port)) return outside;
   if (isUnknown(fromPort)) return { unknown: `fromPort: ${fromPort.$unknown}` };
   if (isUnknown(toPort)) return { unknown: `toPort: ${toPort.$unknown}` };
-  return portRangeContains(toNumber(fromPort), toNumber(toPort), port);
+  return true;
 }
 
 function worldTri(cidr: unknown, what: string): Tri {
@@ -155,6 +160,11 @@ export interface WorldEgress {
   toPort?: number;
   destination: string;
   ports: number[];
+  /**
+   * True when the rule has the exact shape of the allow-all rule AWS adds to a new group (all protocols to
+   * 0.0.0.0/0 or ::/0): on a live group it was most likely left in place rather than written.
+   */
+  defaultShape: boolean;
 }
 
 function requireList<T>(value: unknown, what: string): T[] {
@@ -169,10 +179,15 @@ function requireList<T>(value: unknown, what: string): T[] {
  * prefix list are not the world. Throws NotAssessedError when no rule surely offends but one might.
  */
 export function worldEgressRules(rules: unknown, ports: readonly number[]): WorldEgress[] {
-  const list = requireList<EgressRule>(rules, 'egress rules');
+  const list = requireList<EgressRule | Unknown>(rules, 'egress rules');
   const found: WorldEgress[] = [];
   let undecided: string | null = null;
   list.forEach((rule, index) => {
+    // An Unknown item stands for rules that exist but are not known: they may open anything.
+    if (isUnknown(rule)) {
+      undecided ??= `egress rule ${index + 1}: ${rule.$unknown}`;
+      return;
+    }
     const protocolTri = (): Tri => tri(rule.protocol, (p: string) => protocolCoversTcp(p), 'protocol');
     const v4 = (): Tri => worldTri(rule.cidrIpv4, 'cidrIpv4');
     const v6 = (): Tri => worldTri(rule.cidrIpv6, 'cidrIpv6');
@@ -198,6 +213,7 @@ export function worldEgressRules(rules: unknown, ports: readonly number[]): Worl
         ...(toPort !== undefined ? { toPort } : {}),
         destination: String(destination),
         ports: open,
+        defaultShape: !isUnknown(rule.protocol) && isAllProtocols(rule.protocol) && isWorldCidr(String(destination)),
       });
     }
   });
@@ -221,10 +237,15 @@ export interface NaclDecision {
 
 /** The first matching egress rule for TCP to the world of one address family on `port`. */
 export function naclFamilyDecision(entries: unknown, port: number, family: AddressFamily): NaclDecision {
-  const list = requireList<NaclEntry>(entries, 'network ACL entries');
+  const list = requireList<NaclEntry | Unknown>(entries, 'network ACL entries');
   const candidates: { entry: NaclEntry; number: number; match: true | { unknown: string } }[] = [];
   let unordered: string | null = null;
   for (const entry of list) {
+    // An Unknown item stands for entries that are not known: any of them could be the first match.
+    if (isUnknown(entry)) {
+      unordered ??= entry.$unknown;
+      continue;
+    }
     const egress = tri(entry.egress, (e: boolean) => e === true, 'egress');
     const cidr = family === 'ipv4' ? entry.cidrBlock : entry.ipv6CidrBlock;
     const match = and(

@@ -57,7 +57,8 @@ function configurationSetCovers(configurationSet: unknown, type: FeedbackType): 
   if (isUnknown(destinations)) return { unknown: `event destinations: ${destinations.$unknown}` };
   let pending: Tri = false;
   for (const destination of Array.isArray(destinations) ? destinations : []) {
-    const covers = destinationCovers(destination, type);
+    // Destinations that may exist but are not known could cover the type: unknown unless a known one does.
+    const covers: Tri = isUnknown(destination) ? { unknown: `event destinations: ${destination.$unknown}` } : destinationCovers(destination, type);
     if (covers === true) return true;
     if (covers !== false && pending === false) pending = covers;
   }

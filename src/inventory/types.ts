@@ -5,7 +5,8 @@
 // - Property names are camelCase and source-independent; lists are always arrays (never a lone value).
 // - A value that the source cannot know (a parameter without default, `known after apply`, a managed
 //   policy defined elsewhere, a configuration set referenced by name but not defined) is an `Unknown`
-//   marker object. The engine turns a check that reads an Unknown into "not assessed" — never pass/fail.
+//   marker object. Evaluation is three-valued: a check whose outcome depends on an Unknown is "not
+//   assessed" — never pass/fail — and one that the known values decide is decided (src/engine/unknowns.ts).
 // - Sub-objects that sit at their own place in a file (a policy statement, an egress rule) may carry
 //   `line`/`column` so a finding can point at the offending property rather than at the resource.
 
@@ -197,7 +198,11 @@ export interface SesConfigurationSetProps {
   /** `REQUIRE` or `OPTIONAL` (SES default when unset: OPTIONAL). */
   tlsPolicy: Maybe<string>;
   sendingEnabled: Maybe<boolean>;
-  eventDestinations: EventDestination[];
+  /**
+   * The event destinations known. An Unknown item stands for destinations that may exist but are not in the
+   * input (a set defined elsewhere that the template adds destinations to): coverage they could decide is unknown.
+   */
+  eventDestinations: Maybe<EventDestination>[];
 }
 
 export interface SesNotifications {
@@ -252,7 +257,8 @@ export interface SesAccountProps {
 
 export interface SnsTopicProps {
   topicArn: string;
-  exists: boolean;
+  /** Unknown when the topic's attributes could not be read (denied, a topic in another account). */
+  exists: Maybe<boolean>;
   subscriptions: Maybe<{ protocol: string; endpoint: string; confirmed: boolean }[]>;
 }
 
@@ -304,7 +310,18 @@ export interface SecurityGroupProps {
   groupName: Maybe<string>;
   groupId?: Maybe<string>;
   vpcId?: Maybe<string>;
+  /**
+   * IaC: the rules someone wrote (inline, or as separate rule resources). Live: the rules present on the
+   * group, whoever added them. The rule AWS adds on its own is never listed here in IaC: see `defaultEgress`.
+   */
   egress: EgressRule[];
+  /**
+   * CloudFormation only: true when no egress rule is written for the group, so it keeps the allow-all rule AWS
+   * adds to a new group (SESG-NET-004); false when a written rule replaces it; Unknown when whether any rule is
+   * written depends on a value the template does not decide. Absent where the source lists every rule in
+   * `egress` (live) or where the default rule never exists (Terraform removes it).
+   */
+  defaultEgress?: Maybe<boolean>;
   /** Live: attached to at least one network interface. IaC: true (a declared group is meant to be used). */
   attached: Maybe<boolean>;
 }
@@ -322,7 +339,11 @@ export interface NaclEntry extends Located {
 
 export interface NetworkAclProps {
   networkAclId?: Maybe<string>;
-  entries: NaclEntry[];
+  /**
+   * The entries known. An Unknown item stands for entries that exist but are not in the input (an entry written
+   * for an ACL defined elsewhere): a first-match decision that could depend on them is not assessed.
+   */
+  entries: Maybe<NaclEntry>[];
   isDefault: Maybe<boolean>;
 }
 
@@ -395,12 +416,42 @@ export interface SourceError {
   message: string;
 }
 
+/**
+ * Something a source could not evaluate and worked around (an unknown function or YAML tag, a resource
+ * it skipped): reported as a notice, never an error, the rest of the input is still read.
+ */
+export interface SourceNotice {
+  file?: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/**
+ * A part of an input the source could not turn into resources (a `Fn::ForEach` over an unknown
+ * collection): every check that reads one of `resourceTypes` is not assessed there, with `reason`.
+ */
+export interface UnreadFragment {
+  file: string;
+  line?: number;
+  column?: number;
+  /** What the part is called in the input (`Fn::ForEach::Topics`). */
+  name: string;
+  reason: string;
+  /** The model types of the resources it would produce. */
+  resourceTypes: ResourceType[];
+}
+
 /** What a source produces for one input file (IaC) or one account (live). */
 export interface SourceResult {
   resources: Resource[];
   errors: SourceError[];
   /** Files recognised and parsed, by kind (for the summary). */
   files: { file: string; kind: 'cloudformation' | 'terraform-plan' }[];
+  /** Present when not empty. */
+  notices?: SourceNotice[];
+  /** Present when not empty. */
+  fragments?: UnreadFragment[];
 }
 
 /** Everything the engine evaluates. */

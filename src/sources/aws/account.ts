@@ -51,7 +51,13 @@ function merge(into: Collected, part: Collected): void {
   into.errors.push(...part.errors);
 }
 
-export async function collectAccount(scope: AccountScope, regions: readonly string[], _home: string): Promise<Collected> {
+export interface AccountOptions {
+  /** Access keys from the IAM credential report (default); false: per user (--no-credential-report). */
+  credentialReport?: boolean;
+}
+
+export async function collectAccount(scope: AccountScope, regions: readonly string[], _home: string, options: AccountOptions = {}): Promise<Collected> {
+  const iamOptions = { credentialReport: options.credentialReport };
   const out: Collected = { resources: [], errors: [] };
   if (regions.length === 0) {
     // Nothing regional to look at (e.g. --regions names only regions this account has not enabled): the
@@ -63,7 +69,7 @@ export async function collectAccount(scope: AccountScope, regions: readonly stri
       error: 'no requested SES region is enabled in this account',
       affects: ['aws.cloudtrail.account'],
     });
-    merge(out, await collectIam(scope));
+    merge(out, await collectIam(scope, iamOptions));
     return out;
   }
   const regional = regions.map(async (region) => {
@@ -71,7 +77,7 @@ export async function collectAccount(scope: AccountScope, regions: readonly stri
     const [ses, ec2] = await Promise.all([collectSes(scope, { region, alarms: cloudwatch.alarms }), collectEc2(scope, region)]);
     return [cloudwatch, ses, ec2] as Collected[];
   });
-  const [iam, trail, perRegion] = await Promise.all([collectIam(scope), collectCloudTrail(scope, regions), Promise.all(regional)]);
+  const [iam, trail, perRegion] = await Promise.all([collectIam(scope, iamOptions), collectCloudTrail(scope, regions), Promise.all(regional)]);
   merge(out, iam);
   merge(out, trail);
   for (const parts of perRegion) for (const part of parts) merge(out, { resources: part.resources, errors: part.errors });

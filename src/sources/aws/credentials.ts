@@ -1,11 +1,11 @@
 // Credentials for the live scan: the caller's own through the standard AWS SDK v3 chain (env, profiles, SSO,
 // web identity / GitHub OIDC, instance roles), and per member account an AssumeRole into the audit role,
 // refreshed before it expires. Secrets never leave these objects: nothing here logs or formats them.
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { ClientFactoryOptions } from './clients.js';
-import { clientConfig } from './clients.js';
+import type { AccountClients } from './clients.js';
+import type { ClientConstructor } from './types.js';
 
 export function callerCredentials(profile?: string): AwsCredentialIdentityProvider {
   return fromNodeProviderChain(profile ? { profile } : {});
@@ -16,18 +16,21 @@ export interface CallerIdentity {
   arn: string;
 }
 
-export async function whoAmI(credentials: AwsCredentialIdentityProvider, options: ClientFactoryOptions, region: string): Promise<CallerIdentity> {
-  const sts = new STSClient(clientConfig({ ...options, credentials }, region) as STSClientConfig);
+/** The STS client of the caller's own credentials: it answers who the caller is and assumes every audit role. */
+export function callerSts(caller: AccountClients, region: string): STSClient {
+  return caller.client(STSClient as unknown as ClientConstructor<STSClient>, region);
+}
+
+export async function whoAmI(sts: STSClient): Promise<CallerIdentity> {
   const out = await sts.send(new GetCallerIdentityCommand({}));
   return { account: out.Account ?? '', arn: out.Arn ?? '' };
 }
 
 export interface AssumeOptions {
-  base: AwsCredentialIdentityProvider;
+  /** The caller's STS client (callerSts). */
+  sts: STSClient;
   roleArn: string;
   externalId?: string;
-  client: ClientFactoryOptions;
-  region: string;
   sessionName?: string;
 }
 
@@ -35,9 +38,8 @@ export interface AssumeOptions {
 export function assumedRole(options: AssumeOptions): AwsCredentialIdentityProvider {
   let current: AwsCredentialIdentity | null = null;
   let pending: Promise<AwsCredentialIdentity> | null = null;
-  const sts = new STSClient(clientConfig({ ...options.client, credentials: options.base }, options.region) as STSClientConfig);
   const fetch = async (): Promise<AwsCredentialIdentity> => {
-    const out = await sts.send(
+    const out = await options.sts.send(
       new AssumeRoleCommand({
         RoleArn: options.roleArn,
         RoleSessionName: options.sessionName ?? 'sesguard-audit',

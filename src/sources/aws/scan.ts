@@ -6,9 +6,9 @@ import { ConfigError } from '../../errors.js';
 import type { Snapshot, SnapshotAccount } from '../../inventory/snapshot.js';
 import { SNAPSHOT_SCHEMA_VERSION } from '../../inventory/snapshot.js';
 import type { Resource } from '../../inventory/types.js';
-import { ClientCache, type ClientFactoryOptions } from './clients.js';
+import { ScanClients, type AccountClients } from './clients.js';
 import { collectAccount, collectOrganization, enabledRegions } from './account.js';
-import { assumedRole, callerCredentials, whoAmI } from './credentials.js';
+import { assumedRole, callerCredentials, callerSts, whoAmI } from './credentials.js';
 import { Limits, Semaphore } from './limiter.js';
 import { partitionOf, regionsToScan } from './regions.js';
 import { describeAwsError, type AccountScope, type CallError } from './types.js';
@@ -41,6 +41,8 @@ export interface ScanOptions {
   onProgress?: (progress: ScanProgress) => void;
   requestTimeoutMs?: number;
   maxAttempts?: number;
+  /** Access keys from the IAM credential report (default), or per user when false (--no-credential-report). */
+  credentialReport?: boolean;
 }
 
 /** Per account × service: at most this many calls in flight (keeps one account from starving the others). */
@@ -68,31 +70,47 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
   const home = options.homeRegion ?? 'us-east-1';
   const partition = partitionOf(home);
   const base = options.credentials ?? callerCredentials(options.profile);
-  const clientBase: ClientFactoryOptions = {
+  // Requests in flight never exceed the concurrency (plus the AssumeRole calls), so neither do sockets per endpoint.
+  const clients = new ScanClients({
     endpoint: options.endpoint,
     requestTimeoutMs: options.requestTimeoutMs,
     maxAttempts: options.maxAttempts,
-  };
+    maxSockets: options.concurrency,
+  });
+  try {
+    return await scanWith(options, clients, base, home, partition, capturedAt, now);
+  } finally {
+    clients.destroy();
+  }
+}
+
+async function scanWith(
+  options: ScanOptions,
+  clients: ScanClients,
+  base: AwsCredentialIdentityProvider,
+  home: string,
+  partition: Snapshot['partition'],
+  capturedAt: Date,
+  now: () => Date,
+): Promise<Snapshot> {
   const global = new Semaphore(options.concurrency);
   const limits = new Limits(global, PER_ACCOUNT_SERVICE, INTERVALS);
   let apiCalls = 0;
-  const caches: ClientCache[] = [];
+  const countCall = () => apiCalls++;
+  const callerClients = clients.account(base, countCall);
+  const sts = callerSts(clients.account(base), home);
 
-  const scopeFor = (accountId: string, credentials: AwsCredentialIdentityProvider): AccountScope => {
-    const cache = new ClientCache({ ...clientBase, credentials, onCall: () => apiCalls++ });
-    caches.push(cache);
-    return {
-      accountId,
-      partition,
-      client: (ctor, region) => cache.get(ctor, region),
-      limit: (service, fn) => limits.run(`${accountId}:${service}`, service, fn),
-      now: capturedAt.toISOString(),
-    };
-  };
+  const scopeFor = (accountId: string, account: AccountClients): AccountScope => ({
+    accountId,
+    partition,
+    client: (ctor, region) => account.client(ctor, region),
+    limit: (service, fn) => limits.run(`${accountId}:${service}`, service, fn),
+    now: capturedAt.toISOString(),
+  });
 
   let caller;
   try {
-    caller = await whoAmI(base, clientBase, home);
+    caller = await whoAmI(sts);
   } catch (error) {
     const profile = options.profile ? ` of profile ${options.profile}` : '';
     throw new ConfigError(`cannot use the AWS credentials${profile} (sts:GetCallerIdentity in ${home}): ${describeAwsError(error)}`);
@@ -105,7 +123,7 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
   let managementAccountId: string | null = null;
   let organizationId: string | null = null;
   let organizationAccounts: string[] = [];
-  const callerScope = scopeFor(caller.account, base);
+  const callerScope = scopeFor(caller.account, callerClients);
 
   // The Organization walk (SCP chains) is slow and rate-limited: enter accounts as soon as they are listed,
   // and collect the chains alongside.
@@ -163,7 +181,7 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
     const roleArn = `arn:${partition}:iam::${account.id}:role/${options.roleName}`;
     const credentials = isCaller
       ? base
-      : assumedRole({ base, roleArn, externalId: options.externalId, client: clientBase, region: home });
+      : assumedRole({ sts, roleArn, externalId: options.externalId });
     try {
       await credentials();
     } catch (error) {
@@ -173,7 +191,7 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
       report(account.id);
       return;
     }
-    const scope = isCaller ? callerScope : scopeFor(account.id, credentials);
+    const scope = isCaller ? callerScope : scopeFor(account.id, clients.account(credentials, countCall));
     const enabled = await enabledRegions(scope, home);
     if (!enabled.regions) {
       entry.status = 'failed';
@@ -185,7 +203,7 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
     const regions = regionsToScan(partition, enabled.regions, options.regions);
     entry.regions = regions;
     report(`${account.id} (${regions.length} regions)`);
-    const collected = await collectAccount(scope, regions, home);
+    const collected = await collectAccount(scope, regions, home, { credentialReport: options.credentialReport });
     resources.push(...collected.resources);
     callErrors.push(...collected.errors);
     entry.status = 'scanned';
@@ -196,7 +214,6 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
 
   const all = Promise.all([...accounts.map((a) => scanOne(a)), orgDone]);
   const outcome = await Promise.race([all.then(() => 'done' as const), abortPromise(options.signal)]);
-  for (const cache of caches) cache.destroy();
   const incomplete = outcome === 'aborted';
   const mine = new Set(accounts.map((a) => a.id));
   const management = managementAccountId ?? caller.account;

@@ -1,7 +1,9 @@
 // What every per-type normalizer shares: the template's resources indexed by logical id and type,
-// positions, and how to build provenance and resolve a reference to another resource of the template.
+// positions, the stack's account and region when known, and how to build provenance and resolve a
+// reference to another resource of the template.
 import type { Provenance } from '../../inventory/types.js';
 import type { Locator, Position, RawResource } from './parse.js';
+import type { StackIdentity } from './template.js';
 import { isObj, linkedId } from './values.js';
 
 export class TemplateContext {
@@ -12,6 +14,7 @@ export class TemplateContext {
     readonly file: string,
     readonly resources: RawResource[],
     readonly locator: Locator,
+    readonly identity: StackIdentity = {},
   ) {
     for (const resource of resources) {
       this.byId.set(resource.logicalId, resource);
@@ -33,6 +36,8 @@ export class TemplateContext {
       column: resource.column,
       logicalId: resource.logicalId,
     };
+    if (this.identity.account) provenance.account = this.identity.account;
+    if (this.identity.region) provenance.region = this.identity.region;
     const cdkPath = isObj(resource.metadata) ? resource.metadata['aws:cdk:path'] : undefined;
     if (typeof cdkPath === 'string') provenance.cdkPath = cdkPath;
     return provenance;

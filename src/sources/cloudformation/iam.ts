@@ -1,12 +1,16 @@
 // IAM resources of a template → aws.iam.role / user / group / policy. Every policy that applies to a
 // principal is folded into it: inline `Policies`, `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy`
-// resources attached via Roles/Users/Groups, `ManagedPolicyArns`, and (for users) their groups' policies.
+// resources attached via Roles/Users/Groups, `AWS::IAM::RolePolicy` / `UserPolicy` / `GroupPolicy`,
+// `ManagedPolicyArns`, and (for users) their groups' policies. A policy resource attached to a principal
+// defined elsewhere stays visible as aws.iam.policy; users added to a group defined elsewhere, as that group.
+import { awsManagedPolicy, awsManagedPolicyName } from '../../inventory/aws-managed-policies.js';
 import { normalizePolicyDocument } from '../../inventory/policy-document.js';
 import {
   type AttachedPolicy,
   type Maybe,
   type PolicyDocument,
   type Resource,
+  type Unknown,
   isUnknown,
   unknown,
 } from '../../inventory/types.js';
@@ -19,6 +23,25 @@ const USER = 'AWS::IAM::User';
 const GROUP = 'AWS::IAM::Group';
 const POLICY = 'AWS::IAM::Policy';
 const MANAGED_POLICY = 'AWS::IAM::ManagedPolicy';
+const USER_TO_GROUP_ADDITION = 'AWS::IAM::UserToGroupAddition';
+
+/** One-principal inline policy resources (CloudFormation, 2023) → the principal type and the property naming it. */
+const INLINE_POLICY_TYPES: Record<string, { principalType: string; property: string }> = {
+  'AWS::IAM::RolePolicy': { principalType: ROLE, property: 'RoleName' },
+  'AWS::IAM::UserPolicy': { principalType: USER, property: 'UserName' },
+  'AWS::IAM::GroupPolicy': { principalType: GROUP, property: 'GroupName' },
+};
+
+/** The CloudFormation resource types this adapter reads. */
+export const IAM_RESOURCE_TYPES: readonly string[] = [
+  ROLE,
+  USER,
+  GROUP,
+  POLICY,
+  MANAGED_POLICY,
+  ...Object.keys(INLINE_POLICY_TYPES),
+  USER_TO_GROUP_ADDITION,
+];
 
 /** Principal type → the property holding its physical name and the policy property listing it. */
 const PRINCIPALS: Record<string, { nameProperty: string; attachField: string }> = {
@@ -26,9 +49,6 @@ const PRINCIPALS: Record<string, { nameProperty: string; attachField: string }> 
   [USER]: { nameProperty: 'UserName', attachField: 'Users' },
   [GROUP]: { nameProperty: 'GroupName', attachField: 'Groups' },
 };
-
-/** `arn:aws:iam::aws:policy/…`, also with the partition left symbolic (`arn:${AWS::Partition}:…`). */
-const AWS_MANAGED_ARN = /^arn:(?:\$\{AWS::Partition\}|[^:]+):iam::aws:policy\//;
 
 /** A policy document with the position of each statement. */
 export function policyDocument(raw: unknown, context: TemplateContext): Maybe<PolicyDocument> {
@@ -72,11 +92,22 @@ interface Folded {
   managed: Map<string, AttachedPolicy>;
 }
 
+/** The principals a policy resource names, per principal type: lists for Policy/ManagedPolicy, one name otherwise. */
+function attachments(resource: RawResource): [type: string, values: unknown[] | Unknown][] {
+  const inline = INLINE_POLICY_TYPES[resource.type];
+  if (inline) {
+    const value = resource.properties[inline.property];
+    return [[inline.principalType, value === undefined || value === null ? unknown(`${inline.property} is not set`) : [value]]];
+  }
+  return Object.entries(PRINCIPALS).map(([type, { attachField }]) => [type, list(resource.properties[attachField])]);
+}
+
 function foldPolicyResources(context: TemplateContext): Folded {
   const attached = new Map<string, AttachedPolicy[]>();
   const managed = new Map<string, AttachedPolicy>();
   const pending: { resource: RawResource; policy: AttachedPolicy; external: Maybe<string>[]; attachedCount: number }[] = [];
-  for (const resource of [...context.ofType(POLICY), ...context.ofType(MANAGED_POLICY)]) {
+  const policyResources = [POLICY, MANAGED_POLICY, ...Object.keys(INLINE_POLICY_TYPES)].flatMap((type) => context.ofType(type));
+  for (const resource of policyResources) {
     const isManaged = resource.type === MANAGED_POLICY;
     const name = displayName(resource.properties[isManaged ? 'ManagedPolicyName' : 'PolicyName'], resource.logicalId);
     const policy: AttachedPolicy = {
@@ -90,14 +121,13 @@ function foldPolicyResources(context: TemplateContext): Folded {
     if (isManaged) managed.set(resource.logicalId, policy);
     const external: Maybe<string>[] = [];
     let attachedCount = 0;
-    for (const [type, { nameProperty, attachField }] of Object.entries(PRINCIPALS)) {
-      const targets = list(resource.properties[attachField]);
+    for (const [type, targets] of attachments(resource)) {
       if (isUnknown(targets)) {
         external.push(targets);
         continue;
       }
       for (const value of targets) {
-        const principal = context.target(value, [type], nameProperty);
+        const principal = context.target(value, [type], PRINCIPALS[type].nameProperty);
         if (!principal) {
           external.push(str(value) ?? unknown('empty attachment'));
           continue;
@@ -157,13 +187,19 @@ function managedPolicies(resource: RawResource, context: TemplateContext, folded
       return;
     }
     const arn = str(value);
+    const awsManaged = arn === undefined ? null : awsManagedPolicyName(arn);
+    if (arn !== undefined && awsManaged !== null) {
+      const name = awsManaged.slice(awsManaged.lastIndexOf('/') + 1);
+      out.push({ name, kind: 'aws-managed', ...(typeof arn === 'string' ? { arn } : {}), ...at, document: awsManagedPolicy(arn) });
+      return;
+    }
     if (arn === undefined || isUnknown(arn)) {
       out.push({ name: '(unknown managed policy)', kind: 'managed', ...at, document: arn ?? unknown('empty managed policy ARN') });
       return;
     }
     out.push({
       name: arn.slice(arn.lastIndexOf('/') + 1) || arn,
-      kind: AWS_MANAGED_ARN.test(arn) ? 'aws-managed' : 'managed',
+      kind: 'managed',
       arn,
       ...at,
       document: unknown(`managed policy ${arn} is not defined in the template`),
@@ -178,7 +214,7 @@ function ownPolicies(resource: RawResource, context: TemplateContext, folded: Fo
   return [...inlinePolicies(resource, context), ...attached, ...managedPolicies(resource, context, folded, attached)];
 }
 
-export function normalizeIam(context: TemplateContext): Resource[] {
+export function adaptIam(context: TemplateContext): Resource[] {
   const folded = foldPolicyResources(context);
   const out: Resource[] = [];
 
@@ -227,13 +263,16 @@ export function normalizeIam(context: TemplateContext): Resource[] {
     if (isUnknown(groups)) addMembership(user, groups);
     else for (const group of groups) addMembership(user, group);
   }
-  for (const addition of context.ofType('AWS::IAM::UserToGroupAddition')) {
+  const outsideGroups: Resource<'aws.iam.group'>[] = [];
+  for (const addition of context.ofType(USER_TO_GROUP_ADDITION)) {
     const users = list(addition.properties.Users);
-    if (isUnknown(users)) continue;
-    for (const value of users) {
-      const user = context.target(value, [USER], 'UserName');
-      if (user) addMembership(user, addition.properties.GroupName);
+    if (!isUnknown(users)) {
+      for (const value of users) {
+        const user = context.target(value, [USER], 'UserName');
+        if (user) addMembership(user, addition.properties.GroupName);
+      }
     }
+    if (!context.target(addition.properties.GroupName, [GROUP], 'GroupName')) outsideGroups.push(outsideGroupAddition(context, addition));
   }
 
   for (const resource of context.ofType(USER)) {
@@ -253,7 +292,7 @@ export function normalizeIam(context: TemplateContext): Resource[] {
         name: `group ${isUnknown(name) ? '(unknown)' : name}`,
         kind: 'managed',
         ...located(context.locator.key(resource.properties, 'Groups')),
-        document: unknown(`policies of group ${isUnknown(name) ? '(unknown)' : name} are not defined in the template`),
+        document: unknown(outsideGroupReason(name)),
       });
     }
     out.push({
@@ -270,7 +309,39 @@ export function normalizeIam(context: TemplateContext): Resource[] {
     });
   }
 
-  out.push(...folded.standalone);
+  out.push(...folded.standalone, ...outsideGroups);
   return out;
+}
+
+function outsideGroupReason(name: Maybe<string>): string {
+  return isUnknown(name) ? `the group is not defined in this template: ${name.$unknown}` : `group ${name} is not defined in this template`;
+}
+
+/**
+ * Users added to a group defined elsewhere: the addition is evaluated on its own, as that group, whose policies
+ * are not in the template — so the IAM checks are not assessed for it, with the reason, rather than skipped.
+ * (Template users it names also carry the group's policies as Unknown.)
+ */
+function outsideGroupAddition(context: TemplateContext, addition: RawResource): Resource<'aws.iam.group'> {
+  const reference = addition.properties.GroupName;
+  const name = str(reference) ?? unknown('GroupName is not set');
+  const reason = outsideGroupReason(name);
+  return {
+    type: 'aws.iam.group',
+    id: context.id(addition),
+    name: typeof name === 'string' && name !== '' ? name : `group of ${addition.logicalId}`,
+    provenance: context.provenance(addition),
+    props: {
+      groupName: name,
+      policies: [
+        {
+          name: `group ${typeof name === 'string' ? name : '(unknown)'}`,
+          kind: 'managed',
+          ...located(context.locator.key(addition.properties, 'GroupName')),
+          document: unknown(reason),
+        },
+      ],
+    },
+  };
 }
 

@@ -1,15 +1,29 @@
-// The CloudFormation source: a template's text (YAML, JSON, CDK cdk.out output) → normalized resources
-// with positions, links between resources resolved, and inline suppressions from `Metadata.sesguard`.
-import type { InlineSuppression, Resource, SourceError, SourceResult } from '../../inventory/types.js';
+// The CloudFormation source: templates' text (YAML, JSON, CDK cdk.out output) → normalized resources with
+// positions, links between resources resolved, inline suppressions from `Metadata.sesguard`, and what could
+// not be evaluated as notices. Templates are read as a set: every one is loaded first, then the set is
+// evaluated together, so one stack's `Fn::ImportValue` / `Fn::GetStackOutput` finds another's output.
+import type { InlineSuppression, Resource, ResourceType, SourceError, SourceResult, UnreadFragment } from '../../inventory/types.js';
+import { type CdkStack, cdkStackFinder } from './cdk-manifest.js';
 import { TemplateContext } from './context.js';
-import { normalizeIam } from './iam.js';
-import { normalizeMonitoring } from './monitoring.js';
-import { normalizeNetwork } from './network.js';
-import { type RawResource, isCloudFormationTemplate, parseTemplate } from './parse.js';
-import { normalizeSes } from './ses.js';
+import { IAM_RESOURCE_TYPES, adaptIam } from './iam.js';
+import { MONITORING_RESOURCE_TYPES, adaptMonitoring } from './monitoring.js';
+import { NETWORK_RESOURCE_TYPES, adaptNetwork } from './network.js';
+import { type LoadedTemplate, type RawResource, isCloudFormationTemplate, loadTemplate } from './parse.js';
+import { SES_RESOURCE_TYPES, adaptSes } from './ses.js';
+import { evaluateStacks } from './stacks.js';
+import type { ParsedTemplate, StackIdentity } from './template.js';
 import { isObj, list } from './values.js';
 
 export { isCloudFormationTemplate };
+export type { LoadedTemplate };
+
+/** Every CloudFormation resource type the source reads (the nothing-dropped conventions test covers each). */
+export const CLOUDFORMATION_RESOURCE_TYPES: readonly string[] = [
+  ...IAM_RESOURCE_TYPES,
+  ...SES_RESOURCE_TYPES,
+  ...MONITORING_RESOURCE_TYPES,
+  ...NETWORK_RESOURCE_TYPES,
+];
 
 /** `Metadata: { sesguard: { suppress: [ { check, reason } ] } }`; one without a reason is an error. */
 function suppressions(resource: RawResource, context: TemplateContext, errors: SourceError[]): InlineSuppression[] {
@@ -39,21 +53,20 @@ function suppressions(resource: RawResource, context: TemplateContext, errors: S
   return out;
 }
 
-/**
- * Reads one template. `file` is the display path used in provenance and resource ids. Returns null when
- * the text is YAML/JSON but not a template; throws SourceError when it cannot be used.
- */
-export function readCloudFormation(file: string, text: string): SourceResult | null {
-  const parsed = parseTemplate(file, text);
-  if (!parsed) return null;
-  const context = new TemplateContext(file, parsed.resources, parsed.locator);
-  const errors: SourceError[] = parsed.problems.map((p) => ({ file, line: p.line, column: p.column, message: p.message }));
-  const resources: Resource[] = [
-    ...normalizeIam(context),
-    ...normalizeSes(context),
-    ...normalizeMonitoring(context),
-    ...normalizeNetwork(context),
-  ];
+function adaptAll(context: TemplateContext): Resource[] {
+  return [...adaptIam(context), ...adaptSes(context), ...adaptMonitoring(context), ...adaptNetwork(context)];
+}
+
+/** The model types a loop's resources would produce, read the way the template's own resources are. */
+function resourceTypesOf(file: string, parsed: ParsedTemplate, resources: RawResource[], identity: StackIdentity): ResourceType[] {
+  const types = adaptAll(new TemplateContext(file, resources, parsed.locator, identity)).map((r) => r.type);
+  return [...new Set(types)].sort();
+}
+
+function normalize(file: string, parsed: ParsedTemplate, identity: StackIdentity): SourceResult {
+  const context = new TemplateContext(file, parsed.resources, parsed.locator, identity);
+  const errors: SourceError[] = [];
+  const resources = adaptAll(context);
   for (const resource of resources) {
     const raw = resource.provenance.logicalId ? context.byId.get(resource.provenance.logicalId) : undefined;
     if (!raw) continue;
@@ -62,5 +75,62 @@ export function readCloudFormation(file: string, text: string): SourceResult | n
   }
   // Emitted per type; file order is what a reader of the results expects.
   resources.sort((a, b) => (a.provenance.line ?? 0) - (b.provenance.line ?? 0));
-  return { resources, errors, files: [{ file, kind: 'cloudformation' }] };
+  const result: SourceResult = { resources, errors, files: [{ file, kind: 'cloudformation' }] };
+  if (parsed.notices.length > 0) result.notices = parsed.notices.map((n) => ({ file, line: n.line, column: n.column, message: n.message }));
+  const fragments: UnreadFragment[] = parsed.unexpanded.map((loop) => ({
+    file,
+    line: loop.line,
+    column: loop.column,
+    name: loop.name,
+    reason: loop.reason,
+    resourceTypes: resourceTypesOf(file, parsed, loop.resources, identity),
+  }));
+  if (fragments.length > 0) result.fragments = fragments;
+  return result;
+}
+
+/** Reads a template's text (phase one of a set). Null when it is not a template; throws SourceError when unreadable. */
+export function loadCloudFormation(file: string, text: string): LoadedTemplate | null {
+  return loadTemplate(file, text);
+}
+
+export interface TemplateInput {
+  template: LoadedTemplate;
+  /** Absolute path of the file: a CDK `manifest.json` beside it names its stack and environment. */
+  path?: string;
+}
+
+export interface TemplateOutcome {
+  file: string;
+  result?: SourceResult;
+  /** Why the template could not be used; a SourceError for input problems. */
+  error?: unknown;
+}
+
+/** Evaluates loaded templates together (cross-stack references resolve inside the set), in input order. */
+export function readCloudFormationSet(inputs: TemplateInput[], findCdkStack: (path: string) => CdkStack | undefined = cdkStackFinder()): TemplateOutcome[] {
+  const members = inputs.map((input) => {
+    const cdk = input.path ? findCdkStack(input.path) : undefined;
+    return { template: input.template, ...(cdk ? { cdk } : {}) };
+  });
+  return evaluateStacks(members).map((outcome) => {
+    if (!outcome.parsed) return { file: outcome.file, error: outcome.error };
+    try {
+      return { file: outcome.file, result: normalize(outcome.file, outcome.parsed, outcome.identity) };
+    } catch (error) {
+      return { file: outcome.file, error };
+    }
+  });
+}
+
+/**
+ * Reads one template on its own. `file` is the display path used in provenance and resource ids. Returns
+ * null when the text is YAML/JSON but not a template; throws SourceError when it cannot be used.
+ */
+export function readCloudFormation(file: string, text: string): SourceResult | null {
+  const template = loadTemplate(file, text);
+  if (!template) return null;
+  const [outcome] = readCloudFormationSet([{ template }], () => undefined);
+  if (outcome.error !== undefined) throw outcome.error;
+  return outcome.result as SourceResult;
 }

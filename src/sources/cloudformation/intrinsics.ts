@@ -1,7 +1,9 @@
-// CloudFormation intrinsic functions evaluated as far as a template alone allows: parameter defaults,
-// pseudo parameters kept symbolic (`${AWS::Region}`), references to resources kept as links (so the
-// normalizer can join a policy to its role), and everything else that only a deployment knows as Unknown.
-import { type Unknown, isUnknown, unknown } from '../../inventory/types.js';
+// CloudFormation intrinsic functions evaluated as far as the scanned templates allow: parameter defaults,
+// pseudo parameters known for the stack (a CDK manifest's account and region) or kept symbolic
+// (`${AWS::Region}`), references to resources kept as links (so the normalizer can join a policy to its
+// role), cross-stack references through the stack set's links, strings that are only partly known kept
+// as known pieces and holes, and everything else that only a deployment knows as Unknown.
+import { type Maybe, type Unknown, isUnknown, partialString, unknown } from '../../inventory/types.js';
 
 /** A `Ref` / `Fn::GetAtt` to a resource of the template; rendered as `${Logical}` / `${Logical.Attr}` text. */
 export class Link {
@@ -18,13 +20,42 @@ export class Link {
 /** `Ref: AWS::NoValue`: the property or list item it stands in is removed. */
 export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 
+/** Says, at the place being evaluated, that something was not resolved (a notice for the user). */
+export type Report = (message: string) => void;
+
+/** `Fn::GetStackOutput`'s arguments, evaluated. */
+export interface StackOutputRef {
+  stackName: unknown;
+  outputName: unknown;
+  region?: unknown;
+  roleArn?: unknown;
+}
+
+/**
+ * What a template can reach of the other scanned templates. Each returns the value (links to the other
+ * template's resources already rendered as text) or an Unknown saying why not, reporting what it could
+ * not resolve.
+ */
+export interface StackLinks {
+  importValue(name: string, report: Report): unknown;
+  stackOutput(ref: StackOutputRef, report: Report): unknown;
+  /** `Fn::GetAtt [Nested, Outputs.X]`: undefined when `logicalId` is not a nested stack of the set. */
+  nestedOutput(logicalId: string, output: string, report: Report): unknown;
+}
+
 /** What intrinsics can see of the template. */
 export interface Scope {
   /** Parameter name → what `Ref` gives for it (its default, or Unknown). */
   parameters: Map<string, unknown>;
   resources: Set<string>;
   mappings: Record<string, unknown>;
+  /** Pseudo parameters whose value is known for this stack (`AWS::AccountId` from a CDK manifest). */
+  pseudo: ReadonlyMap<string, string>;
+  links?: StackLinks;
 }
+
+/** Reports nothing: for evaluations whose notices are not wanted. */
+export const SILENT: Report = () => undefined;
 
 /** Short-form tag → long-form function name. */
 export const INTRINSIC_TAGS: Record<string, string> = {
@@ -33,7 +64,7 @@ export const INTRINSIC_TAGS: Record<string, string> = {
   ...Object.fromEntries(
     [
       'Sub', 'GetAtt', 'Join', 'If', 'Select', 'Split', 'FindInMap', 'ImportValue', 'GetAZs', 'Base64', 'Cidr',
-      'Equals', 'Not', 'And', 'Or', 'Transform', 'Length', 'ToJsonString',
+      'Equals', 'Not', 'And', 'Or', 'Transform', 'Length', 'ToJsonString', 'GetStackOutput',
     ].map((name) => [`!${name}`, `Fn::${name}`]),
   ),
 };
@@ -58,8 +89,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Link);
 }
 
-/** Text of a resolved value, for Fn::Sub / Fn::Join; Unknown when it has none. */
-export function toText(value: unknown): string | Unknown {
+/** Text of a resolved value, for Fn::Sub / Fn::Join; Unknown (perhaps partly known) when it has none. */
+export function toText(value: unknown): Maybe<string> {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof Link) return value.toString();
@@ -77,6 +108,14 @@ function deepEqual(a: unknown, b: unknown): boolean {
     return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
   }
   return false;
+}
+
+/**
+ * An Unknown passed on as a different value (an import's name is not its value, Base64 changes the
+ * text): its reason without the known pieces of a partly known string.
+ */
+function hole(value: Unknown): Unknown {
+  return value.parts ? { $unknown: value.$unknown } : value;
 }
 
 /** The first Unknown found inside a value (depth-first), if any. */
@@ -97,8 +136,10 @@ function firstUnknown(value: unknown): Unknown | undefined {
 }
 
 function ref(name: unknown, scope: Scope): unknown {
-  if (typeof name !== 'string') return unknown('Ref to a name that is not a string');
+  if (typeof name !== 'string') return isUnknown(name) ? hole(name) : unknown('Ref to a name that is not a string');
   if (name === 'AWS::NoValue') return NO_VALUE;
+  const known = scope.pseudo.get(name);
+  if (known !== undefined) return known;
   if (SYMBOLIC_PSEUDO.has(name)) return `\${${name}}`;
   if (name.startsWith('AWS::')) return unknown(`pseudo parameter ${name} is known only at deployment`);
   if (scope.parameters.has(name)) return scope.parameters.get(name);
@@ -106,7 +147,7 @@ function ref(name: unknown, scope: Scope): unknown {
   return unknown(`Ref to ${name}, which is neither a parameter nor a resource of the template`);
 }
 
-function getAtt(arg: unknown, scope: Scope): unknown {
+function getAtt(arg: unknown, scope: Scope, report: Report): unknown {
   let logicalId: unknown;
   let attribute: unknown;
   if (typeof arg === 'string') {
@@ -119,56 +160,70 @@ function getAtt(arg: unknown, scope: Scope): unknown {
   if (typeof logicalId !== 'string') return unknown('Fn::GetAtt of a resource name that is not a string');
   if (!scope.resources.has(logicalId)) return unknown(`Fn::GetAtt of ${logicalId}, which is not a resource of the template`);
   const attr = toText(attribute);
+  if (typeof attr === 'string' && attr.startsWith('Outputs.')) {
+    const output = scope.links?.nestedOutput(logicalId, attr.slice('Outputs.'.length), report);
+    if (output !== undefined) return output;
+  }
   return new Link(logicalId, isUnknown(attr) ? undefined : attr || undefined);
 }
 
-function sub(arg: unknown, scope: Scope): unknown {
+function sub(arg: unknown, scope: Scope, report: Report): unknown {
   let template: unknown = arg;
   let variables: Record<string, unknown> = {};
   if (Array.isArray(arg)) {
     template = arg[0];
     if (isRecord(arg[1])) variables = arg[1];
   }
-  if (typeof template !== 'string') return isUnknown(template) ? template : unknown('Fn::Sub of a template that is not a string');
-  let missing: Unknown | undefined;
-  const text = template.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
-    if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
-    const name = inner.trim();
-    let value: unknown;
-    if (Object.prototype.hasOwnProperty.call(variables, name)) value = variables[name];
-    else if (SYMBOLIC_PSEUDO.has(name)) return whole;
-    else if (scope.parameters.has(name)) value = scope.parameters.get(name);
-    else if (scope.resources.has(name.split('.')[0])) return whole;
-    else value = unknown(`Fn::Sub refers to ${name}, which is neither a parameter nor a resource of the template`);
-    const rendered = toText(value);
-    if (isUnknown(rendered)) {
-      missing ??= rendered;
-      return whole;
-    }
-    return rendered;
-  });
-  return missing ?? text;
+  if (typeof template !== 'string') return isUnknown(template) ? hole(template) : unknown('Fn::Sub of a template that is not a string');
+  // Known text and the Unknown values of variables, in order: a partly known string keeps its known text.
+  const pieces: (string | Unknown)[] = [];
+  let last = 0;
+  for (const match of template.matchAll(/\$\{([^}]*)\}/g)) {
+    const [whole, inner] = match;
+    pieces.push(template.slice(last, match.index));
+    last = match.index + whole.length;
+    pieces.push(subVariable(whole, inner, variables, scope, report));
+  }
+  pieces.push(template.slice(last));
+  return partialString(pieces);
+}
+
+/** What one `${…}` of a Fn::Sub template becomes. */
+function subVariable(whole: string, inner: string, variables: Record<string, unknown>, scope: Scope, report: Report): string | Unknown {
+  if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
+  const name = inner.trim();
+  let value: unknown;
+  if (Object.prototype.hasOwnProperty.call(variables, name)) value = variables[name];
+  else if (scope.pseudo.has(name)) value = scope.pseudo.get(name);
+  else if (SYMBOLIC_PSEUDO.has(name)) return whole;
+  else if (scope.parameters.has(name)) value = scope.parameters.get(name);
+  else if (scope.resources.has(name.split('.')[0])) {
+    const [logicalId, attribute, ...rest] = name.split('.');
+    if (attribute !== 'Outputs' || rest.length === 0) return whole;
+    value = scope.links?.nestedOutput(logicalId, rest.join('.'), report);
+    if (value === undefined) return whole;
+  } else value = unknown(`Fn::Sub refers to ${name}, which is neither a parameter nor a resource of the template`);
+  return toText(value);
 }
 
 function join(arg: unknown): unknown {
   if (!Array.isArray(arg) || arg.length !== 2) return unknown('Fn::Join needs a delimiter and a list');
   const [delimiter, parts] = arg;
-  if (isUnknown(parts)) return parts;
+  if (isUnknown(parts)) return hole(parts);
   if (typeof delimiter !== 'string' || !Array.isArray(parts)) return unknown('Fn::Join of something that is not a list');
-  const texts: string[] = [];
-  for (const part of parts) {
-    const text = toText(part);
-    if (isUnknown(text)) return text;
-    texts.push(text);
-  }
-  return texts.join(delimiter);
+  const pieces: (string | Unknown)[] = [];
+  parts.forEach((part, index) => {
+    if (index > 0) pieces.push(delimiter);
+    pieces.push(toText(part));
+  });
+  return partialString(pieces);
 }
 
 function select(arg: unknown): unknown {
   if (!Array.isArray(arg) || arg.length !== 2) return unknown('Fn::Select needs an index and a list');
   const [index, list] = arg;
-  if (isUnknown(list)) return list;
-  if (isUnknown(index)) return index;
+  if (isUnknown(list)) return hole(list);
+  if (isUnknown(index)) return hole(index);
   const i = typeof index === 'number' ? index : Number(index);
   if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length) {
     return unknown('Fn::Select index is outside the list');
@@ -179,7 +234,7 @@ function select(arg: unknown): unknown {
 function split(arg: unknown): unknown {
   if (!Array.isArray(arg) || arg.length !== 2) return unknown('Fn::Split needs a delimiter and a string');
   const [delimiter, source] = arg;
-  if (isUnknown(source)) return source;
+  if (isUnknown(source)) return hole(source);
   if (typeof delimiter !== 'string' || typeof source !== 'string') return unknown('Fn::Split of something that is not text');
   return source.split(delimiter);
 }
@@ -190,7 +245,7 @@ function findInMap(arg: unknown, scope: Scope): unknown {
   const fallback = isRecord(options) && 'DefaultValue' in options ? options.DefaultValue : undefined;
   const keys = [mapName, top, second].map(toText);
   const missingKey = keys.find(isUnknown);
-  if (missingKey) return fallback ?? missingKey;
+  if (missingKey) return fallback ?? hole(missingKey);
   const [m, t, s] = keys as string[];
   const map = scope.mappings[m];
   const level = isRecord(map) ? map[t] : undefined;
@@ -201,7 +256,7 @@ function findInMap(arg: unknown, scope: Scope): unknown {
 function equals(arg: unknown): unknown {
   if (!Array.isArray(arg) || arg.length !== 2) return unknown('Fn::Equals needs two values');
   const u = firstUnknown(arg);
-  if (u) return u;
+  if (u) return hole(u);
   // Symbolic values (pseudo parameters, resource links) are equal only to themselves: undecidable otherwise.
   const [a, b] = arg.map((v) => (v instanceof Link ? v.toString() : v));
   if (deepEqual(a, b)) return true;
@@ -213,21 +268,42 @@ function equals(arg: unknown): unknown {
 function logical(name: string, arg: unknown): unknown {
   const list = Array.isArray(arg) ? arg : [arg];
   const u = list.find(isUnknown);
-  if (u) return u;
+  if (u) return hole(u);
   if (!list.every((v) => typeof v === 'boolean')) return unknown(`${name} of a value that is not a condition`);
   if (name === 'Fn::Not') return !list[0];
   return name === 'Fn::And' ? list.every(Boolean) : list.some(Boolean);
 }
 
-/** Evaluates one intrinsic function whose argument is already resolved. `name` is a known function. */
-export function applyIntrinsic(name: string, arg: unknown, scope: Scope): unknown {
+/** `Fn::GetStackOutput: { StackName, OutputName, Region?, RoleArn? }` (or the list form `[stack, output, region?]`). */
+function getStackOutput(arg: unknown, scope: Scope, report: Report): unknown {
+  let ref: StackOutputRef | undefined;
+  if (isRecord(arg) && 'StackName' in arg && 'OutputName' in arg) {
+    ref = { stackName: arg.StackName, outputName: arg.OutputName, region: arg.Region, roleArn: arg.RoleArn };
+  } else if (Array.isArray(arg) && arg.length >= 2) {
+    ref = { stackName: arg[0], outputName: arg[1], region: arg[2] };
+  }
+  if (!ref) return isUnknown(arg) ? hole(arg) : unknown('Fn::GetStackOutput needs StackName and OutputName');
+  if (!scope.links) return unknown('Fn::GetStackOutput: read from another stack');
+  return scope.links.stackOutput(ref, report);
+}
+
+function importValue(arg: unknown, scope: Scope, report: Report): unknown {
+  if (typeof arg !== 'string') return isUnknown(arg) ? hole(arg) : unknown('Fn::ImportValue of a name that is not a string');
+  return scope.links ? scope.links.importValue(arg, report) : unknown(`imported from another stack (${arg})`);
+}
+
+/**
+ * Evaluates one intrinsic function whose argument is already resolved. `name` is a known function.
+ * `report` receives what could not be resolved at this place (a cross-stack reference to outside).
+ */
+export function applyIntrinsic(name: string, arg: unknown, scope: Scope, report: Report = SILENT): unknown {
   switch (name) {
     case 'Ref':
       return ref(arg, scope);
     case 'Fn::GetAtt':
-      return getAtt(arg, scope);
+      return getAtt(arg, scope, report);
     case 'Fn::Sub':
-      return sub(arg, scope);
+      return sub(arg, scope, report);
     case 'Fn::Join':
       return join(arg);
     case 'Fn::Select':
@@ -253,17 +329,19 @@ export function applyIntrinsic(name: string, arg: unknown, scope: Scope): unknow
       return unknown(`depends on condition ${typeof arg === 'string' ? arg : '(unnamed)'}`);
     case 'Fn::Base64': {
       const text = toText(arg);
-      return isUnknown(text) ? text : Buffer.from(text, 'utf8').toString('base64');
+      return isUnknown(text) ? hole(text) : Buffer.from(text, 'utf8').toString('base64');
     }
     case 'Fn::Length':
       if (Array.isArray(arg)) return arg.length;
-      return isUnknown(arg) ? arg : unknown('Fn::Length of something that is not a list');
+      return isUnknown(arg) ? hole(arg) : unknown('Fn::Length of something that is not a list');
     case 'Fn::ToJsonString': {
       const u = firstUnknown(arg);
-      return u ?? JSON.stringify(arg, (_key, value: unknown) => (value instanceof Link ? value.toString() : value));
+      return u ? hole(u) : JSON.stringify(arg, (_key, value: unknown) => (value instanceof Link ? value.toString() : value));
     }
     case 'Fn::ImportValue':
-      return unknown(`imported from another stack${typeof arg === 'string' ? ` (${arg})` : ''}`);
+      return importValue(arg, scope, report);
+    case 'Fn::GetStackOutput':
+      return getStackOutput(arg, scope, report);
     case 'Fn::GetAZs':
       return unknown('Fn::GetAZs is known only at deployment');
     case 'Fn::Cidr':

@@ -5,6 +5,15 @@ import type { TemplateContext } from './context.js';
 import { physicalName } from './iam.js';
 import { bool, isObj, list, num, obj, str, strings } from './values.js';
 
+const ALARM = 'AWS::CloudWatch::Alarm';
+const TRAIL = 'AWS::CloudTrail::Trail';
+
+/**
+ * The CloudFormation resource types this adapter reads. Neither refers to anything a check needs: an alarm's
+ * actions are judged as written (an SNS topic ARN from elsewhere is still an action), a trail's bucket is not read.
+ */
+export const MONITORING_RESOURCE_TYPES: readonly string[] = [ALARM, TRAIL];
+
 function displayName(value: unknown, fallback: string): string {
   const name = str(value);
   return typeof name === 'string' ? name : fallback;
@@ -48,9 +57,9 @@ function includesManagementEvents(properties: Record<string, unknown>): Maybe<bo
   return undecided ?? false;
 }
 
-export function normalizeMonitoring(context: TemplateContext): Resource[] {
+export function adaptMonitoring(context: TemplateContext): Resource[] {
   const out: Resource[] = [];
-  for (const resource of context.ofType('AWS::CloudWatch::Alarm')) {
+  for (const resource of context.ofType(ALARM)) {
     const p = resource.properties;
     const metrics = list(p.Metrics);
     const actions = strings(p.AlarmActions);
@@ -82,7 +91,7 @@ export function normalizeMonitoring(context: TemplateContext): Resource[] {
       },
     });
   }
-  for (const resource of context.ofType('AWS::CloudTrail::Trail')) {
+  for (const resource of context.ofType(TRAIL)) {
     const p = resource.properties;
     out.push({
       type: 'aws.cloudtrail.trail',

@@ -1,14 +1,17 @@
-// Parses a CloudFormation template (YAML with short-form tags, or JSON, which is YAML) once with `yaml`
-// and converts the syntax tree to plain values in one walk, evaluating intrinsics on the way and
-// remembering which tree node each converted map/list came from, so positions are looked up on demand.
-import { type Alias, type Document, LineCounter, type Node, type Pair, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+// Reads a CloudFormation template's text (YAML with short-form tags, or JSON, which is YAML) into a syntax
+// tree with positions, once, and decides whether it is a template at all. Everything that makes a file
+// unreadable — not text, malformed YAML/JSON, several documents, `Resources` that is not a map, an alias
+// bomb — is a SourceError naming the file and line. Converting the tree to values is convert.ts's job.
+import { type Document, LineCounter, type Node, type YAMLMap, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { YAMLError } from 'yaml';
 import { SourceError } from '../../errors.js';
-import { isUnknown, unknown } from '../../inventory/types.js';
-import { INTRINSIC_TAGS, NO_VALUE, type Scope, applyIntrinsic, isIntrinsicName } from './intrinsics.js';
+import { pairOf } from './convert.js';
+import { INTRINSIC_TAGS } from './intrinsics.js';
 
 /** Resource type names as CloudFormation writes them: `AWS::SES::EmailIdentity`, `Custom::Thing`. */
 const RESOURCE_TYPE = /^(?:[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9:]+|Custom::[A-Za-z0-9_@-]+)$/;
+/** A `Fn::ForEach` loop among the resources (AWS::LanguageExtensions) also marks a template. */
+const LOOP = 'Fn::ForEach::';
 /** yaml's own `maxAliasCount`; CloudFormation itself rejects aliases, so a small budget is plenty. */
 const MAX_ALIAS_COUNT = 100;
 
@@ -75,11 +78,12 @@ export interface RawResource {
   column: number;
 }
 
-export interface ParsedTemplate {
-  resources: RawResource[];
-  locator: Locator;
-  /** Problems that leave the rest of the template usable (e.g. an unexpanded Fn::ForEach). */
-  problems: { line: number; column: number; message: string }[];
+/** A template's syntax tree, read and recognised, not yet converted. */
+export interface LoadedTemplate {
+  file: string;
+  doc: Document.Parsed;
+  root: YAMLMap;
+  lines: LineCounter;
 }
 
 function firstLine(message: string): string {
@@ -91,21 +95,6 @@ function fromYamlError(file: string, error: YAMLError): SourceError {
   return new SourceError(`not valid YAML/JSON: ${firstLine(error.message)}`, file, at?.line, at?.col);
 }
 
-function scalarKey(pair: Pair): string {
-  const key = pair.key as Node | null;
-  if (isScalar(key)) return String(key.value);
-  return key === null ? '' : String(key);
-}
-
-function pairOf(node: unknown, key: string): Pair | undefined {
-  if (!isMap(node)) return undefined;
-  return node.items.find((pair) => scalarKey(pair) === key);
-}
-
-function isStandardTag(tag: string): boolean {
-  return tag.startsWith('tag:yaml.org,2002:');
-}
-
 /** Recognition on the syntax tree, before any conversion: the same test as `isCloudFormationTemplate`. */
 function looksLikeTemplate(root: unknown): boolean {
   if (!isMap(root)) return false;
@@ -113,132 +102,31 @@ function looksLikeTemplate(root: unknown): boolean {
   const resources = pairOf(root, 'Resources')?.value;
   if (!isMap(resources)) return false;
   return resources.items.some((pair) => {
+    if (isScalar(pair.key) && String(pair.key.value).startsWith(LOOP)) return true;
     const type = pairOf(pair.value, 'Type')?.value;
     return isScalar(type) && typeof type.value === 'string' && RESOURCE_TYPE.test(type.value);
   });
 }
 
-/** Recognition by content: a `Resources` map with typed entries, or `AWSTemplateFormatVersion`. */
+/** Recognition by content: a `Resources` map with typed entries or loops, or `AWSTemplateFormatVersion`. */
 export function isCloudFormationTemplate(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const template = value as Record<string, unknown>;
   if ('AWSTemplateFormatVersion' in template) return true;
   const resources = template.Resources;
   if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) return false;
-  return Object.values(resources).some((entry) => {
+  return Object.entries(resources).some(([key, entry]) => {
+    if (key.startsWith(LOOP)) return true;
     const type = (entry as Record<string, unknown> | null)?.Type;
     return typeof type === 'string' && RESOURCE_TYPE.test(type);
   });
 }
 
-function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  // A `__proto__` key must become data, not the object's prototype.
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
-
-/** The one walk from syntax tree to plain values. */
-class Converter {
-  readonly nodes = new WeakMap<object, Node>();
-  private readonly anchors = new Map<string, unknown>();
-  aliases = 0;
-  firstAlias: number | undefined;
-
-  constructor(
-    private readonly file: string,
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
-    public scope: Scope,
-  ) {}
-
-  private fail(message: string, node: Node | null | undefined): never {
-    const offset = node?.range?.[0];
-    const at = offset === undefined ? undefined : this.lines.linePos(offset);
-    throw new SourceError(message, this.file, at?.line, at?.col);
-  }
-
-  convert(node: unknown): unknown {
-    if (node === null || node === undefined) return null;
-    if (isAlias(node)) return this.alias(node);
-    const value = this.convertNode(node as Node);
-    const anchor = (node as Node).anchor;
-    if (anchor) this.anchors.set(anchor, value);
-    return value;
-  }
-
-  private alias(node: Alias): unknown {
-    this.aliases++;
-    this.firstAlias ??= node.range?.[0];
-    // The value is shared, not copied, so the walk itself stays linear; yaml's own limit is applied after.
-    if (this.anchors.has(node.source)) return this.anchors.get(node.source);
-    // An anchor in a part of the template the walk skips (e.g. an unknown top-level key).
-    const target = node.resolve(this.doc);
-    if (!target) this.fail(`alias *${node.source} has no anchor before it`, node);
-    return this.convert(target);
-  }
-
-  private convertNode(node: Node): unknown {
-    const tag = node.tag;
-    let fn: string | undefined;
-    if (tag !== undefined && !isStandardTag(tag)) {
-      fn = INTRINSIC_TAGS[tag];
-      if (fn === undefined) this.fail(`unknown intrinsic function tag ${tag}`, node);
-    }
-    let value: unknown;
-    if (isScalar(node)) {
-      value = node.value;
-      if (fn === 'Fn::GetAtt' && typeof value === 'string') value = value.split(/\.(.*)/s, 2);
-    } else if (isMap(node)) {
-      if (!fn && node.items.length === 1) {
-        const key = scalarKey(node.items[0]);
-        if (key === 'Ref' || key.startsWith('Fn::')) {
-          if (key.startsWith('Fn::ForEach::')) return unknown('Fn::ForEach is not expanded');
-          if (!isIntrinsicName(key)) this.fail(`unknown intrinsic function ${key}`, node.items[0].key as Node);
-          return applyIntrinsic(key, this.convert(node.items[0].value), this.scope);
-        }
-      }
-      const map: Record<string, unknown> = {};
-      for (const pair of node.items) {
-        const item = this.convert(pair.value);
-        if (item !== NO_VALUE) setKey(map, scalarKey(pair), item);
-      }
-      this.nodes.set(map, node);
-      value = map;
-    } else if (isSeq(node)) {
-      const list: unknown[] = [];
-      for (const item of node.items) {
-        const converted = this.convert(item);
-        if (converted !== NO_VALUE) list.push(converted);
-      }
-      this.nodes.set(list, node);
-      value = list;
-    } else {
-      value = null;
-    }
-    return fn ? applyIntrinsic(fn, value, this.scope) : value;
-  }
-}
-
-function parameterValue(definition: unknown): unknown {
-  if (typeof definition !== 'object' || definition === null) return unknown('parameter has no definition');
-  const { Type: type, Default: fallback } = definition as Record<string, unknown>;
-  const typeName = typeof type === 'string' ? type : '';
-  if (typeName.startsWith('AWS::SSM::Parameter::Value')) return unknown('parameter is read from SSM at deployment');
-  if (fallback === undefined || fallback === null) return undefined;
-  if (isUnknown(fallback)) return fallback;
-  if (typeName === 'CommaDelimitedList' || typeName.startsWith('List<')) {
-    return String(fallback)
-      .split(',')
-      .map((s) => s.trim());
-  }
-  return fallback;
-}
-
 /**
- * Parses and converts a template. Returns null when the text is YAML/JSON but not a template; throws
- * SourceError (with file, line, column) when it cannot be used.
+ * Reads a template's text into its syntax tree. Returns null when the text is YAML/JSON but not a
+ * template; throws SourceError (with file, line, column) when it cannot be read.
  */
-export function parseTemplate(file: string, input: string): ParsedTemplate | null {
+export function loadTemplate(file: string, input: string): LoadedTemplate | null {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const nul = text.indexOf('\0');
   const lines = new LineCounter();
@@ -264,72 +152,16 @@ export function parseTemplate(file: string, input: string): ParsedTemplate | nul
     if (isAlias(resources)) checkAliases(file, doc, lines, resources.range?.[0]);
     return null;
   }
-
-  const scope: Scope = { parameters: new Map(), resources: new Set(), mappings: {} };
-  const converter = new Converter(file, doc, lines, scope);
-  const section = (name: string) => pairOf(root, name);
-
-  // Parameters and Mappings hold literals; they are converted first so Resources can use them.
-  const parameters = converter.convert(section('Parameters')?.value);
-  if (typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters)) {
-    for (const [name, definition] of Object.entries(parameters)) {
-      const value = parameterValue(definition);
-      scope.parameters.set(name, value === undefined ? unknown(`parameter ${name} has no default`) : value);
-    }
-  }
-  const mappings = converter.convert(section('Mappings')?.value);
-  if (typeof mappings === 'object' && mappings !== null && !Array.isArray(mappings)) {
-    scope.mappings = mappings as Record<string, unknown>;
-  }
-
-  const resourcesPair = section('Resources');
-  const resourcesNode = resourcesPair?.value as Node | undefined;
-  if (resourcesNode !== undefined && resourcesNode !== null && !isMap(resourcesNode)) {
-    const at = resourcesNode.range ? lines.linePos(resourcesNode.range[0]) : undefined;
+  const resources = pairOf(root, 'Resources')?.value as Node | undefined | null;
+  if (resources !== undefined && resources !== null && !isMap(resources)) {
+    const at = resources.range ? lines.linePos(resources.range[0]) : undefined;
     throw new SourceError('Resources is not a map of logical ids to resources', file, at?.line, at?.col);
   }
-  const problems: ParsedTemplate['problems'] = [];
-  const entries = isMap(resourcesNode) ? resourcesNode.items : [];
-  for (const pair of entries) scope.resources.add(scalarKey(pair));
-
-  const resources: RawResource[] = [];
-  for (const pair of entries) {
-    const logicalId = scalarKey(pair);
-    const keyNode = pair.key as Node | null;
-    const { line, col } = lines.linePos(keyNode?.range?.[0] ?? 0);
-    if (logicalId.startsWith('Fn::ForEach::')) {
-      problems.push({ line, column: col, message: `${logicalId} is not expanded: the resources it generates are not scanned` });
-      continue;
-    }
-    const body = pair.value as Node | null;
-    const typeNode = pairOf(body, 'Type')?.value as Node | undefined;
-    if (!isScalar(typeNode) || typeof typeNode.value !== 'string' || typeNode.tag !== undefined) {
-      throw new SourceError(`resource ${logicalId} has no Type string`, file, line, col);
-    }
-    const properties = converter.convert(pairOf(body, 'Properties')?.value);
-    const metadata = converter.convert(pairOf(body, 'Metadata')?.value);
-    resources.push({
-      logicalId,
-      type: typeNode.value,
-      properties:
-        typeof properties === 'object' && properties !== null && !Array.isArray(properties) && !isUnknown(properties)
-          ? (properties as Record<string, unknown>)
-          : {},
-      metadata,
-      line,
-      column: col,
-    });
-  }
-  // Converted only to reject unknown intrinsics there; their values are not needed.
-  converter.convert(section('Conditions')?.value);
-  converter.convert(section('Outputs')?.value);
-
-  if (converter.aliases > 0) checkAliases(file, doc, lines, converter.firstAlias);
-  return { resources, locator: new Locator(lines, converter.nodes), problems };
+  return { file, doc, root, lines };
 }
 
 /** Applies yaml's own alias-expansion limit (billion laughs), which it only enforces in `toJS`. */
-function checkAliases(file: string, doc: ReturnType<typeof parseDocument>, lines: LineCounter, first: number | undefined): void {
+export function checkAliases(file: string, doc: Document.Parsed, lines: LineCounter, first: number | undefined): void {
   try {
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {

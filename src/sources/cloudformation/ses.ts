@@ -14,6 +14,11 @@ import type { RawResource } from './parse.js';
 import { bool, list, obj, str } from './values.js';
 
 const CONFIGURATION_SET = 'AWS::SES::ConfigurationSet';
+const EVENT_DESTINATION = 'AWS::SES::ConfigurationSetEventDestination';
+const EMAIL_IDENTITY = 'AWS::SES::EmailIdentity';
+
+/** The CloudFormation resource types this adapter reads. CloudFormation has no sending-authorization policy type. */
+export const SES_RESOURCE_TYPES: readonly string[] = [CONFIGURATION_SET, EVENT_DESTINATION, EMAIL_IDENTITY];
 
 /** Target property of an event destination → the target kind of the model. */
 const TARGETS: [string, string][] = [
@@ -59,7 +64,50 @@ function configurationSetName(resource: RawResource): string {
   return typeof name === 'string' ? name : resource.logicalId;
 }
 
-export function normalizeSes(context: TemplateContext): Resource[] {
+/**
+ * A configuration set defined elsewhere, as far as the template shows it: the destinations it writes for the set,
+ * and an Unknown standing for the set's other destinations and settings. An identity whose feedback the known
+ * destinations already cover is decided; otherwise it is not assessed.
+ */
+function outsideSet(name: string, destinations: EventDestination[]): Maybe<SesConfigurationSetProps> {
+  const missing = unknown(`configuration set ${name} is not defined in this template`);
+  if (destinations.length === 0) return missing;
+  return {
+    configurationSetName: name,
+    reputationMetricsEnabled: missing,
+    tlsPolicy: missing,
+    sendingEnabled: missing,
+    eventDestinations: [...destinations, unknown(`the other event destinations of configuration set ${name} are not in this template`)],
+  };
+}
+
+/**
+ * An event destination written for a set defined elsewhere (by name, `Fn::ImportValue`, a parameter): evaluated
+ * on its own, as that set as far as the template shows it, under the destination's id, line and suppressions.
+ * The set's own settings (SESG-SES-008/009) are not assessed, with the reason.
+ */
+function outsideSetDestination(context: TemplateContext, resource: RawResource, destination: EventDestination): Resource<'aws.ses.configuration-set'> {
+  const reference = resource.properties.ConfigurationSetName;
+  const name = str(reference) ?? unknown('ConfigurationSetName is not set');
+  const missing = unknown(
+    isUnknown(name) ? `the configuration set is not defined in this template: ${name.$unknown}` : `configuration set ${name} is not defined in this template`,
+  );
+  return {
+    type: 'aws.ses.configuration-set',
+    id: context.id(resource),
+    name: typeof name === 'string' && name !== '' ? name : `event destination ${resource.logicalId}`,
+    provenance: context.provenance(resource),
+    props: {
+      configurationSetName: name,
+      reputationMetricsEnabled: missing,
+      tlsPolicy: missing,
+      sendingEnabled: missing,
+      eventDestinations: [destination, missing],
+    },
+  };
+}
+
+export function adaptSes(context: TemplateContext): Resource[] {
   const out: Resource[] = [];
   const sets = new Map<string, SesConfigurationSetProps>();
   for (const resource of context.ofType(CONFIGURATION_SET)) {
@@ -81,12 +129,22 @@ export function normalizeSes(context: TemplateContext): Resource[] {
       props,
     });
   }
-  for (const resource of context.ofType('AWS::SES::ConfigurationSetEventDestination')) {
-    const set = context.target(resource.properties.ConfigurationSetName, [CONFIGURATION_SET], 'Name');
-    if (set) sets.get(set.logicalId)?.eventDestinations.push(eventDestination(resource));
+  /** Destinations written for sets defined elsewhere, by the set's name. */
+  const outside = new Map<string, EventDestination[]>();
+  for (const resource of context.ofType(EVENT_DESTINATION)) {
+    const destination = eventDestination(resource);
+    const reference = resource.properties.ConfigurationSetName;
+    const set = context.target(reference, [CONFIGURATION_SET], 'Name');
+    if (set) {
+      sets.get(set.logicalId)?.eventDestinations.push(destination);
+      continue;
+    }
+    const name = str(reference);
+    if (typeof name === 'string') outside.set(name, [...(outside.get(name) ?? []), destination]);
+    out.push(outsideSetDestination(context, resource, destination));
   }
 
-  const identities = context.ofType('AWS::SES::EmailIdentity');
+  const identities = context.ofType(EMAIL_IDENTITY);
   const domains = new Map<string, RawResource>();
   for (const resource of identities) {
     const identity = str(resource.properties.EmailIdentity);
@@ -134,9 +192,7 @@ export function normalizeSes(context: TemplateContext): Resource[] {
       } else {
         const name = str(setRef) ?? unknown('empty configuration set name');
         props.configurationSetName = name;
-        props.configurationSet = isUnknown(name)
-          ? name
-          : unknown(`configuration set ${name} is not defined in the template`);
+        props.configurationSet = isUnknown(name) ? name : outsideSet(name, outside.get(name) ?? []);
       }
     }
     out.push({

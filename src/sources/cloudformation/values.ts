@@ -9,6 +9,14 @@ export function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Link) && !isUnknown(value);
 }
 
+/**
+ * Properties that are wholly Unknown (`Properties: !Rain::Include props.yaml`): every property a
+ * normalizer reads is that Unknown, so nothing is taken for absent (and given AWS's default).
+ */
+export function unknownProperties(reason: Unknown): Obj {
+  return new Proxy({} as Obj, { get: (_target, key) => (typeof key === 'string' ? reason : undefined) });
+}
+
 /** A sub-object, or an empty one when absent or not a map (so optional nesting reads simply). */
 export function obj(value: unknown): Obj {
   return isObj(value) ? value : {};

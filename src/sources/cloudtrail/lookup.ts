@@ -10,12 +10,7 @@ import { describeFailure, jsonProblemMessage } from './read.js';
 /** LookupEvents allows 2 requests per second per account and region. */
 export const LOOKUP_INTERVAL_MS = 500;
 
-/** The regions enabled by default in every commercial account (used for `--regions all`). */
-export const DEFAULT_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
-  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1',
-  'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
-];
+export { DEFAULT_REGIONS } from './regions.js';
 
 export interface LookupQuery {
   /** Event sources whose every event is wanted (ses.amazonaws.com). */

@@ -3,24 +3,11 @@
 // naming the prefix; a failing object is one error naming the object; the rest is still read.
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SourceError } from '../../inventory/types.js';
-import { ConfigError } from '../../errors.js';
 import { LOG_NAME, isDigestName, type TrailObject } from './local.js';
 import { describeFailure } from './read.js';
+import { parseS3Url } from './s3-url.js';
 
-export interface S3Location {
-  bucket: string;
-  prefix: string;
-}
-
-export function isS3Url(input: string): boolean {
-  return /^s3:\/\//i.test(input);
-}
-
-export function parseS3Url(url: string): S3Location {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(url);
-  if (!match || match[1] === '') throw new ConfigError(`not an S3 URL: ${url} (expected s3://bucket/prefix)`);
-  return { bucket: match[1], prefix: match[2] };
-}
+export { isS3Url, parseS3Url, type S3Location } from './s3-url.js';
 
 export interface S3ClientOptions {
   region?: string;

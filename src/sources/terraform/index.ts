@@ -1,14 +1,13 @@
 // The Terraform plan source: `terraform show -json` output → normalized resources. Positions and
 // `# sesguard:ignore` suppressions come from the `.tf` files beside the plan (and local child modules)
 // when the caller lets us read them; otherwise resources point at their address in the plan text.
-import type { Provenance, Resource, SourceError, SourceResult } from '../../inventory/types.js';
-import { Context, type Placed } from './context.js';
-import { planAddressLines, scanTfFile, type TfBlock } from './hcl.js';
-import { buildIam } from './iam.js';
-import { buildMonitoring } from './monitoring.js';
-import { buildNetwork } from './network.js';
+import type { Provenance, SourceError, SourceResult } from '../../inventory/types.js';
+
+export { TERRAFORM_RESOURCE_TYPES } from './adapt.js';
+import { adaptTerraform } from './adapt.js';
+import { planAddressLines, scanTfFile, type TfBlock } from './block-positions.js';
+import type { Placed, TfModel } from './model.js';
 import { References, configKey, joinPath, moduleDirs, parsePlan, type ParsedPlan } from './plan.js';
-import { buildSes } from './ses.js';
 import { isObject } from './values.js';
 
 export interface TerraformReadOptions {
@@ -17,6 +16,7 @@ export interface TerraformReadOptions {
   /** Lists a directory by path relative to the plan's directory; [] when it cannot be listed. */
   listDir?: (dir: string) => string[];
 }
+
 
 /** Recognition by content: a `format_version` and one of the plan's top-level sections. */
 export function isTerraformPlan(value: unknown): boolean {
@@ -93,7 +93,20 @@ export function readTerraformPlan(file: string, text: string, plan: unknown, opt
     });
   }
 
-  const ctx = new Context(file, parsed.resources, new References(parsed.modules, parsed.resources), placed);
-  const resources: Resource[] = [...buildIam(ctx), ...buildSes(ctx), ...buildNetwork(ctx), ...buildMonitoring(ctx)];
-  return { resources, errors, files: [{ file, kind: 'terraform-plan' }] };
+  const refs = new References(parsed.modules, parsed.resources);
+  const model: TfModel = {
+    idPrefix: file,
+    scope: 'the plan',
+    resources: parsed.resources,
+    place: (resource) => {
+      const found = placed.get(resource.address);
+      if (!found) throw new Error(`no position for ${resource.address}`);
+      return found;
+    },
+    references: (resource, attribute) => refs.of(resource, attribute),
+    sets: (resource, attribute) => refs.sets(resource, attribute),
+  };
+  return { resources: adaptTerraform(model), errors, files: [{ file, kind: 'terraform-plan' }] };
 }
+
+

@@ -115,7 +115,8 @@ export function generateScenario(options: GenerateOptions): Scenario {
       parentId: i === 0 ? 'r-gen0' : ous[i % ous.length].Id,
       assumableRoles: i === 0 ? [] : [{ RoleName: 'SesguardAudit' }],
       enabledRegions: regions,
-      iam: { users, roles, policies: [{ PolicyName: 'AmazonSESFullAccess', Arn: 'arn:aws:iam::aws:policy/AmazonSESFullAccess', Document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:*', Resource: '*' }] } }] },
+      // No report yet, and generating one takes a poll: the most calls a scan makes for the keys.
+      iam: { users, roles, credentialReport: { pollsUntilReady: 1 }, policies: [{ PolicyName: 'AmazonSESFullAccess', Arn: 'arn:aws:iam::aws:policy/AmazonSESFullAccess', Document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:*', Resource: '*' }] } }] },
       regions: perRegion,
     });
   }

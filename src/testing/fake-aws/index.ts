@@ -56,6 +56,8 @@ export interface CallRecord {
 export interface FakeAws {
   endpoint: string;
   calls: CallRecord[];
+  /** TCP connections accepted so far: what keep-alive sharing saves shows here (each one is a handshake against AWS). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -220,6 +222,9 @@ export async function startFakeAws(scenario: Scenario, options: FakeOptions = {}
     });
   });
 
+  let connections = 0;
+  server.on('connection', () => connections++);
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -228,6 +233,9 @@ export async function startFakeAws(scenario: Scenario, options: FakeOptions = {}
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

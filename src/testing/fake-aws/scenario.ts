@@ -130,6 +130,19 @@ export interface IamScenario {
   groups?: IamGroupScenario[];
   roles?: IamRoleScenario[];
   policies?: IamManagedPolicyScenario[];
+  /** The account's credential report. Default: none generated yet, and a generation completes at once. */
+  credentialReport?: CredentialReportScenario;
+}
+
+/**
+ * GenerateCredentialReport / GetCredentialReport. The CSV is built from `users` (and a root row) when the
+ * report is generated; users created after that are not in it. A report older than four hours is expired.
+ */
+export interface CredentialReportScenario {
+  /** ISO 8601: a report generated then is already there. */
+  GeneratedTime?: string;
+  /** GetCredentialReport (or GenerateCredentialReport) calls answered "in progress" once a generation has started (default 0). */
+  pollsUntilReady?: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ export class World {
   readonly managementAccountId: string;
   /** Keys issued by AssumeRole → who they stand for. */
   readonly issued = new Map<string, { account: string; roleName: string; sessionName: string }>();
+  /** Per account: the credential report IAM holds, and a generation in progress (polls left until it is ready). */
+  readonly credentialReports = new Map<string, { generatedAt?: Date; pollsLeft?: number }>();
 
   constructor(
     readonly scenario: Scenario,

@@ -1,5 +1,7 @@
 // IAM collector (global): roles, users and groups with every policy that applies to them, from one paginated
-// GetAccountAuthorizationDetails (documents arrive URL-encoded), plus access keys of the users that may use SES.
+// GetAccountAuthorizationDetails (documents arrive URL-encoded), plus every user's access keys from the credential
+// report — or, with `credentialReport: false` (--no-credential-report), per user with ListAccessKeys and
+// GetAccessKeyLastUsed for the users that may use SES.
 import {
   GetAccessKeyLastUsedCommand,
   IAMClient,
@@ -10,10 +12,12 @@ import {
   type ManagedPolicyDetail,
   type PolicyDetail,
 } from '@aws-sdk/client-iam';
+import { awsManagedPolicy } from '../../../inventory/aws-managed-policies.js';
 import { normalizePolicyDocument } from '../../../inventory/policy-document.js';
 import type { AccessKey, AttachedPolicy, Maybe, PolicyDocument, Resource } from '../../../inventory/types.js';
 import { isUnknown, unknown } from '../../../inventory/types.js';
 import type { AccountScope, Collected } from '../types.js';
+import { fetchCredentialReport, type ReportResult } from './credential-report.js';
 import { GLOBAL, attempt, attemptPages, callError, clientOf, failed, homeRegion, iso, mapAll, provenance } from './util.js';
 
 const SERVICE = 'iam';
@@ -74,8 +78,18 @@ function globMatches(pattern: string, value: string): boolean {
   return regex.test(value);
 }
 
-export async function collectIam(scope: AccountScope): Promise<Collected> {
+export interface IamOptions {
+  /** Keys from the credential report (default); false: ListAccessKeys / GetAccessKeyLastUsed per SES-capable user. */
+  credentialReport?: boolean;
+  /** Waits between credential report polls (tests shorten them). */
+  reportPollMs?: readonly number[];
+}
+
+export async function collectIam(scope: AccountScope, options: IamOptions = {}): Promise<Collected> {
   const client = clientOf(scope, IAMClient, homeRegion(scope.partition));
+  const useReport = options.credentialReport ?? true;
+  // The report does not depend on the principals: fetched alongside them (a generation can take seconds).
+  const reportFetch: Promise<ReportResult> | undefined = useReport ? fetchCredentialReport(scope, client, options.reportPollMs) : undefined;
   const details = await attemptPages(
     scope,
     SERVICE,
@@ -83,6 +97,7 @@ export async function collectIam(scope: AccountScope): Promise<Collected> {
     paginateGetAccountAuthorizationDetails({ client }, { Filter: ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] }),
   );
   if (!details.ok) {
+    await reportFetch;
     // A partial listing would hide principals: nothing IAM is built for the account.
     return { resources: [], errors: [callError(scope, GLOBAL, DETAILS, details.error, ['aws.iam.role', 'aws.iam.user', 'aws.iam.group'])] };
   }
@@ -101,7 +116,11 @@ export async function collectIam(scope: AccountScope): Promise<Collected> {
         name: a.PolicyName ?? arn,
         kind: arn.startsWith(awsManagedPrefix) ? ('aws-managed' as const) : ('managed' as const),
         arn,
-        document: policy ? defaultVersionDocument(policy) : unknown(`${DETAILS} did not return managed policy ${arn}`),
+        document: policy
+          ? defaultVersionDocument(policy)
+          : arn.startsWith(awsManagedPrefix)
+            ? awsManagedPolicy(arn)
+            : unknown(`${DETAILS} did not return managed policy ${arn}`),
       };
     });
   }
@@ -149,6 +168,11 @@ export async function collectIam(scope: AccountScope): Promise<Collected> {
     return { name, id, groupNames, policies };
   });
 
+  const report = reportFetch ? await reportFetch : undefined;
+  const keysOf = async (u: { name: string; id: string; policies: AttachedPolicy[] }): Promise<AccessKey[]> => {
+    if (report) return reportKeys(report, u.id);
+    return mayUseSes(u.policies) ? accessKeys(scope, client, u.name) : [];
+  };
   const userResources = await mapAll(iamUsers, async (u): Promise<Resource<'aws.iam.user'>> => ({
     type: 'aws.iam.user',
     id: u.id,
@@ -158,7 +182,7 @@ export async function collectIam(scope: AccountScope): Promise<Collected> {
       userName: u.name,
       policies: u.policies,
       groups: u.groupNames,
-      accessKeys: mayUseSes(u.policies) ? await accessKeys(scope, client, u.name) : [],
+      accessKeys: await keysOf(u),
     },
   }));
   resources.push(...userResources);
@@ -166,7 +190,19 @@ export async function collectIam(scope: AccountScope): Promise<Collected> {
 }
 
 /**
- * Keys of one user with their last use. A failed listing makes the whole list Unknown (the model types it as an
+ * A user's keys from the credential report. A report that could not be had, a user not in it (created after
+ * IAM generated it) or an unreadable row make the user's key list Unknown: its key checks are not assessed.
+ */
+function reportKeys(result: ReportResult, arn: string): AccessKey[] {
+  if (!result.ok) return unknown(`${result.reason} (--no-credential-report reads the keys per user instead)`) as unknown as AccessKey[];
+  const row = result.report.users.get(arn);
+  if (row === undefined) return unknown(`${arn} is not in the credential report generated at ${result.report.generatedAt}`) as unknown as AccessKey[];
+  if (!Array.isArray(row)) return unknown(`iam:GetCredentialReport: ${row.unreadable}`) as unknown as AccessKey[];
+  return row;
+}
+
+/**
+ * Keys of one user with their last use (--no-credential-report). A failed listing makes the whole list Unknown (the model types it as an
  * array; the engine reads the marker wherever it sits); a failed last-use lookup makes that key's `lastUsedAt`
  * Unknown, so the idle-key test is not assessed rather than guessed from the creation date.
  */

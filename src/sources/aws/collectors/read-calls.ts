@@ -1,6 +1,7 @@
 // Every AWS API call the live-scan collectors make, with the IAM action that authorizes it. The audit-role
 // policy in docs/iam/ is derived from this table, and a test checks it against the collectors' source: a
-// command used but not listed, or listed but unused, fails it; every operation is a Get/List/Describe/Lookup.
+// command used but not listed, or listed but unused, fails it; every operation is a Get/List/Describe/Lookup,
+// except the one entry that says why it is not (GenerateCredentialReport).
 
 export interface ReadCall {
   /** SDK client package suffix (`@aws-sdk/client-<service>`). */
@@ -9,6 +10,8 @@ export interface ReadCall {
   operation: string;
   /** The IAM action that authorizes the call. */
   iamAction: string;
+  /** Only for a call that is not Get/List/Describe/Lookup: why it is still a read (shown in docs/iam/). */
+  notReadOnlyBecause?: string;
 }
 
 export const READ_CALLS: readonly ReadCall[] = [
@@ -23,6 +26,15 @@ export const READ_CALLS: readonly ReadCall[] = [
   { service: 'iam', operation: 'GetAccountAuthorizationDetails', iamAction: 'iam:GetAccountAuthorizationDetails' },
   { service: 'iam', operation: 'ListAccessKeys', iamAction: 'iam:ListAccessKeys' },
   { service: 'iam', operation: 'GetAccessKeyLastUsed', iamAction: 'iam:GetAccessKeyLastUsed' },
+  { service: 'iam', operation: 'GetCredentialReport', iamAction: 'iam:GetCredentialReport' },
+  {
+    service: 'iam',
+    operation: 'GenerateCredentialReport',
+    iamAction: 'iam:GenerateCredentialReport',
+    notReadOnlyBecause:
+      'asks IAM to build the account\'s credential report (at most once every four hours) when none is fresh; it changes no ' +
+      'configuration, and AWS\'s own SecurityAudit and ReadOnlyAccess policies grant it. --no-credential-report avoids it.',
+  },
   { service: 'sesv2', operation: 'GetAccount', iamAction: 'ses:GetAccount' },
   { service: 'sesv2', operation: 'ListEmailIdentities', iamAction: 'ses:ListEmailIdentities' },
   { service: 'sesv2', operation: 'GetEmailIdentity', iamAction: 'ses:GetEmailIdentity' },

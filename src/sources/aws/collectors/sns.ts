@@ -43,13 +43,13 @@ function isNotFound(error: unknown): boolean {
 
 /**
  * One `aws.sns.topic` per ARN. A topic that does not exist is a finding (exists false); a topic whose
- * attributes cannot be read (denied, cross-account) is not emitted and its failure is a CallError, since
- * "exists" cannot be left unknown without the check guessing.
+ * attributes cannot be read (denied, cross-account) is still emitted, with `exists` and its subscriptions
+ * Unknown, so SESG-SES-005 is not assessed for that topic by name; the failure is also a CallError for the notice.
  */
 export async function collectSnsTopics(scope: AccountScope, topicArns: readonly string[]): Promise<Collected> {
   const errors: CallError[] = [];
   const unique = [...new Set(topicArns)].sort();
-  const resources = await mapAll(unique, async (topicArn): Promise<Resource<'aws.sns.topic'> | null> => {
+  const resources = await mapAll(unique, async (topicArn): Promise<Resource<'aws.sns.topic'>> => {
     const parsed = parseArn(topicArn);
     const region = parsed?.region || 'us-east-1';
     const account = parsed?.account || scope.accountId;
@@ -65,8 +65,9 @@ export async function collectSnsTopics(scope: AccountScope, topicArns: readonly 
     const attributes = await attempt(scope, SERVICE, 'sns:GetTopicAttributes', () => client.send(new GetTopicAttributesCommand({ TopicArn: topicArn })));
     if (!attributes.ok) {
       if (isNotFound(attributes.error)) return resource({ topicArn, exists: false, subscriptions: [] });
-      errors.push(callError(scope, region, 'sns:GetTopicAttributes', attributes.error, ['aws.sns.topic']));
-      return null;
+      errors.push(callError(scope, region, 'sns:GetTopicAttributes', attributes.error, []));
+      const reason = failed(attributes);
+      return resource({ topicArn, exists: reason, subscriptions: reason });
     }
     const listed = await attemptPages(
       scope,
@@ -86,5 +87,5 @@ export async function collectSnsTopics(scope: AccountScope, topicArns: readonly 
       : failed(listed);
     return resource({ topicArn, exists: true, subscriptions });
   });
-  return { resources: resources.filter((r): r is Resource<'aws.sns.topic'> => r !== null), errors };
+  return { resources, errors };
 }

@@ -2,7 +2,7 @@
 // for running the collectors against the fake AWS (tests, benchmarks) without the orchestrator. Records the
 // service and start time of every limited call, so pacing can be observed.
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { ClientCache } from '../clients.js';
+import { ScanClients } from '../clients.js';
 import { Limits, Semaphore } from '../limiter.js';
 import type { AccountScope } from '../types.js';
 
@@ -24,25 +24,25 @@ export interface StaticScopeOptions {
 }
 
 export function staticScope(options: StaticScopeOptions): StaticScope {
-  const cache = new ClientCache({
+  const clients = new ScanClients({
     endpoint: options.endpoint,
-    credentials: async () => options.credentials,
     maxAttempts: options.maxAttempts ?? 6,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
   });
+  const account = clients.account(async () => options.credentials);
   const limits = new Limits(new Semaphore(16), options.perService ?? 4);
   const limited: { service: string; at: number }[] = [];
   return {
     accountId: options.accountId,
     partition: options.partition ?? 'aws',
     now: options.now ?? new Date().toISOString(),
-    client: (ctor, region) => cache.get(ctor, region),
+    client: (ctor, region) => account.client(ctor, region),
     limit: (service, fn) =>
       limits.run(`${options.accountId}:${service}`, service, () => {
         limited.push({ service, at: Date.now() });
         return fn();
       }),
     limited,
-    destroy: () => cache.destroy(),
+    destroy: () => clients.destroy(),
   };
 }

@@ -1,7 +1,9 @@
 // IAM (awsQuery): GetAccountAuthorizationDetails with URL-encoded policy documents as IAM returns
-// them, ListAccessKeys and GetAccessKeyLastUsed.
+// them, ListAccessKeys and GetAccessKeyLastUsed, and the credential report (GenerateCredentialReport starts
+// a generation that takes `pollsUntilReady` polls, none by default; GetCredentialReport serves the CSV, base64,
+// as IAM does).
 import { ApiError } from '../protocol.js';
-import type { AttachedManagedPolicy, IamManagedPolicyScenario, InlinePolicy, PolicyDocumentJson } from '../scenario.js';
+import type { AccessKeyScenario, AttachedManagedPolicy, IamManagedPolicyScenario, IamUserScenario, InlinePolicy, PolicyDocumentJson } from '../scenario.js';
 import { DEFAULT_DATE, date, fakeId, paginate, type FakeRequest, type World } from '../world.js';
 
 type Handler = (req: FakeRequest, world: World) => unknown;
@@ -46,7 +48,101 @@ function queryPage<T>(req: FakeRequest, world: World, items: T[]) {
   return { items: p.items, IsTruncated: p.next !== undefined, Marker: p.next };
 }
 
+/** IAM regenerates a credential report at most every four hours; an older one is expired. */
+const REPORT_LIFETIME_MS = 4 * 3_600_000;
+
+const REPORT_COLUMNS = [
+  'user', 'arn', 'user_creation_time', 'password_enabled', 'password_last_used', 'password_last_changed', 'password_next_rotation',
+  'mfa_active', 'access_key_1_active', 'access_key_1_last_rotated', 'access_key_1_last_used_date', 'access_key_1_last_used_region',
+  'access_key_1_last_used_service', 'access_key_2_active', 'access_key_2_last_rotated', 'access_key_2_last_used_date',
+  'access_key_2_last_used_region', 'access_key_2_last_used_service', 'cert_1_active', 'cert_1_last_rotated', 'cert_2_active',
+  'cert_2_last_rotated',
+];
+
+/** ISO 8601 the way the report writes it (`2024-01-01T00:00:00+00:00`), or `N/A`. */
+function reportDate(iso: string | undefined): string {
+  return iso === undefined ? 'N/A' : new Date(iso).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
+function keyCells(key: AccessKeyScenario | undefined): string[] {
+  if (!key) return ['false', 'N/A', 'N/A', 'N/A', 'N/A'];
+  return [
+    String(key.Status === 'Active'),
+    reportDate(key.CreateDate),
+    reportDate(key.LastUsedDate),
+    key.LastUsedDate ? (key.LastUsedRegion ?? 'N/A') : 'N/A',
+    key.LastUsedDate ? (key.LastUsedServiceName ?? 'N/A') : 'N/A',
+  ];
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** The CSV of a report generated at `at`: the root row, then every user that existed then. */
+function credentialReportCsv(account: string, users: IamUserScenario[], at: Date): string {
+  const root = ['<root_account>', `arn:aws:iam::${account}:root`, reportDate(DEFAULT_DATE), 'not_supported', 'no_information', 'not_supported', 'not_supported', 'true', ...keyCells(undefined), ...keyCells(undefined), 'false', 'N/A', 'false', 'N/A'];
+  const rows = users
+    .filter((u) => Date.parse(u.CreateDate ?? DEFAULT_DATE) <= at.getTime())
+    .map((u) => [
+      u.UserName,
+      `arn:aws:iam::${account}:user${u.Path ?? '/'}${u.UserName}`,
+      reportDate(u.CreateDate ?? DEFAULT_DATE),
+      'false', 'N/A', 'N/A', 'N/A', 'false',
+      ...keyCells(u.AccessKeys?.[0]),
+      ...keyCells(u.AccessKeys?.[1]),
+      'false', 'N/A', 'false', 'N/A',
+    ]);
+  return [REPORT_COLUMNS, root, ...rows].map((r) => r.map(csvCell).join(',')).join('\n');
+}
+
+/** The account's report state, seeded from the scenario on first use. */
+function reportState(req: FakeRequest, world: World): { generatedAt?: Date; pollsLeft?: number } {
+  let state = world.credentialReports.get(req.account);
+  if (!state) {
+    const seeded = world.account(req.account).iam?.credentialReport?.GeneratedTime;
+    state = { generatedAt: seeded ? new Date(seeded) : undefined };
+    world.credentialReports.set(req.account, state);
+  }
+  return state;
+}
+
+/** A poll during a generation: counts down, and completes it when no poll is left. */
+function pollGeneration(state: { generatedAt?: Date; pollsLeft?: number }): 'in-progress' | 'ready' | 'idle' {
+  if (state.pollsLeft === undefined) return 'idle';
+  if (state.pollsLeft > 0) {
+    state.pollsLeft--;
+    return 'in-progress';
+  }
+  state.pollsLeft = undefined;
+  state.generatedAt = new Date();
+  return 'ready';
+}
+
 export const iamHandlers: Record<string, Handler> = {
+  GenerateCredentialReport(req, world) {
+    const state = reportState(req, world);
+    const poll = pollGeneration(state);
+    if (poll === 'in-progress') return { State: 'INPROGRESS', Description: 'The credential report is being generated.' };
+    if (poll === 'ready' || (state.generatedAt && Date.now() - state.generatedAt.getTime() < REPORT_LIFETIME_MS)) return { State: 'COMPLETE' };
+    state.pollsLeft = world.account(req.account).iam?.credentialReport?.pollsUntilReady ?? 0;
+    if (state.pollsLeft === 0) {
+      pollGeneration(state);
+      return { State: 'COMPLETE' };
+    }
+    return { State: 'STARTED', Description: 'No report exists. Starting a new report generation task' };
+  },
+
+  GetCredentialReport(req, world) {
+    const state = reportState(req, world);
+    if (pollGeneration(state) === 'in-progress') throw new ApiError('ReportInProgress', 'Report generation in progress', 404);
+    const at = state.generatedAt;
+    if (!at) throw new ApiError('ReportNotPresent', 'Credential report not present', 410);
+    if (Date.now() - at.getTime() >= REPORT_LIFETIME_MS) throw new ApiError('ReportExpired', 'Credential report expired', 410);
+    const csv = credentialReportCsv(req.account, world.account(req.account).iam?.users ?? [], at);
+    return { Content: Buffer.from(csv, 'utf8').toString('base64'), ReportFormat: 'text/csv', GeneratedTime: at };
+  },
+
   GetAccountAuthorizationDetails(req, world) {
     const account = req.account;
     const iam = world.account(account).iam ?? {};

@@ -1,7 +1,9 @@
-// A light scanner for the `.tf` sources beside a plan: where each `resource "TYPE" "NAME" {` block
-// starts and ends, where its direct nested blocks (`egress { … }`) start, and the `# sesguard:ignore`
-// comments on or directly above it. It is not an HCL parser: it only needs lines, so it follows braces
-// outside strings, comments and heredocs, which is enough for files `terraform fmt` would accept.
+// Positions of resource blocks in the `.tf` sources beside a plan (the plan reader's positions): where
+// each `resource "TYPE" "NAME" {` block starts and ends, where its direct nested blocks (`egress { … }`)
+// start, and the `# sesguard:ignore` comments on or directly above it. A line scanner, not a parser (the
+// source reader parses .tf files with tree-sitter): it follows braces outside strings, comments and
+// heredocs, which is enough for files `terraform fmt` would accept, and keeps plan scans free of the
+// parser's start-up cost. `parseIgnore` is shared with the source reader.
 import type { InlineSuppression, SourceError } from '../../inventory/types.js';
 
 export interface TfBlock {
@@ -72,7 +74,7 @@ function braceDelta(line: string, state: BraceState): number {
   return delta;
 }
 
-function parseIgnore(
+export function parseIgnore(
   text: string,
   line: number,
   file: string,

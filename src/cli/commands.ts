@@ -1,0 +1,43 @@
+// The command table (SPEC §4): name → arguments, one-line summary, and the module that implements it,
+// imported only when that command runs, so each command loads its own dependencies and no one else's
+// (`sesguard iac` never loads the AWS SDK; `--version` loads nothing).
+import type { Command } from './command.js';
+
+export interface CommandEntry {
+  args: string;
+  summary: string;
+  load: () => Promise<{ default: Command }>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  iac: {
+    args: '<path...>',
+    summary: 'CloudFormation (YAML/JSON, CDK cdk.out), Terraform source (.tf) and plan JSON; directories are walked',
+    load: () => import('./iac.js'),
+  },
+  scan: { args: '', summary: 'live AWS: the caller’s account, or --org for every active account', load: () => import('./scan.js') },
+  evaluate: {
+    args: '<snapshot>',
+    summary: 'evaluate a saved inventory snapshot (same results as the scan that wrote it)',
+    load: () => import('./evaluate.js'),
+  },
+  trail: {
+    args: '<path|s3://...> | --lookup',
+    summary: 'CloudTrail detections over log files (.json, .json.gz, folders, S3 prefixes), or LookupEvents',
+    load: () => import('./trail.js'),
+  },
+  report: { args: '<results.json>', summary: 're-render saved results (any output format)', load: () => import('./report.js') },
+  merge: { args: '<results.json...>', summary: 'combine the results of scan shards into one', load: () => import('./merge.js') },
+  checks: { args: '', summary: 'list the checks and detections (id, severity, sources, title)', load: () => import('./checks.js') },
+  policies: {
+    args: 'test [dir]',
+    summary: 'run the fixtures of the built-in checks, or of the checks in dir',
+    load: () => import('./policies.js'),
+  },
+  'verify-bundle': {
+    args: '<dir>',
+    summary: 'check an evidence bundle against its manifest',
+    load: () => import('./verify-bundle.js'),
+  },
+  demo: { args: '', summary: 'the whole pipeline on bundled examples; writes sesguard-report/', load: () => import('./demo.js') },
+};

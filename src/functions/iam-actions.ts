@@ -67,10 +67,6 @@ export function globMatch(pattern: string, text: string, ignoreCase = false): bo
   return pi === p.length;
 }
 
-export function hasWildcard(pattern: string): boolean {
-  return pattern.includes('*') || pattern.includes('?');
-}
-
 /** IAM action matching: case-insensitive, `*` and `?` wildcards, anywhere (service prefix included). */
 export function actionMatches(pattern: string, action: string): boolean {
   return globMatch(pattern, action, true);

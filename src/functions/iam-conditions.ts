@@ -6,7 +6,7 @@
 //   `…IfExists` (true), `ForAllValues:` (true), `ForAnyValue:` (false) and `Null` (which tests absence);
 // - `ForAnyValue:` / `ForAllValues:` compare each value of a (multivalued) request key.
 // Values are token text (iam-match.ts); request values may be tokens too (instances of unknown values).
-import { ATTACKER_IP, FRESH_RUN, addressWitnesses, hasTokens, instance, ipInRange, matchTri, not, type Tri, type TokenTable } from './iam-match.js';
+import { FRESH_RUN, addressWitnesses, hasTokens, instance, ipInRange, matchTri, not, type Tri, type TokenTable } from './iam-match.js';
 
 type Family = 'string' | 'arn' | 'ip' | 'numeric' | 'date' | 'bool' | 'binary' | 'null' | 'unknown';
 
@@ -261,4 +261,3 @@ export function valueWitnesses(atoms: readonly ConditionAtom[]): string[] {
   return [...out];
 }
 
-export { ATTACKER_IP };

@@ -440,11 +440,6 @@ export class PolicySet {
     this.touchedStatements = new Set();
   }
 
-  /** Is the element (see elementsOf) forced in this evaluation? */
-  isForced(element: string): boolean {
-    return this.options.forced?.has(element) ?? false;
-  }
-
   /**
    * One Principal entry against a requester: an AWS entry names an account (id or root ARN: every principal
    * of it) or one principal's ARN; a Service entry names a service. Principal entries take no wildcards.
@@ -1004,4 +999,4 @@ export function resetReasons(set: PolicySet): void {
   set.resetReasons();
 }
 
-export { and, not, or, type Tri };
+export type { Tri };

@@ -298,26 +298,6 @@ export function not(a: Tri): Tri {
   return a === 'yes' ? 'no' : a === 'no' ? 'yes' : 'maybe';
 }
 
-export function anyOf<T>(items: Iterable<T>, test: (item: T) => Tri): Tri {
-  let result: Tri = 'no';
-  for (const item of items) {
-    const t = test(item);
-    if (t === 'yes') return 'yes';
-    if (t === 'maybe') result = 'maybe';
-  }
-  return result;
-}
-
-export function allOf<T>(items: Iterable<T>, test: (item: T) => Tri): Tri {
-  let result: Tri = 'yes';
-  for (const item of items) {
-    const t = test(item);
-    if (t === 'no') return 'no';
-    if (t === 'maybe') result = 'maybe';
-  }
-  return result;
-}
-
 // ---------------------------------------------------------------------------------------------
 // IP addresses (aws:SourceIp, aws:VpcSourceIp)
 

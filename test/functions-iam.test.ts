@@ -213,6 +213,7 @@ const verdicts = (docs: NamedDocument[]) => {
 describe('identity policies (issue 13, items 1–8)', () => {
   it.each([
     ['1. a Deny scoped to one region leaves the other regions open', [send({ Action: 'ses:*' }), { Effect: 'Deny', Action: '*', Resource: 'arn:aws:ses:us-east-1:111122223333:identity/*' }], { identities: 'yes', control: 'yes' }],
+    ['a Deny of one identity in every region and account: every identity but one', [send({ Action: 'ses:*' }), { Effect: 'Deny', Action: '*', Resource: 'arn:aws:ses:*:*:identity/ceo@example.com' }], { send: 'yes', identities: 'no' }],
     ['1. a Deny of every identity in every region', [send({ Action: 'ses:*' }), { Effect: 'Deny', Action: '*', Resource: 'arn:aws:ses:*:*:identity/*' }], { send: 'no', identities: 'no', control: 'yes' }],
     ['2. NotResource in a Deny denies everything but what it lists', [send({ Action: 'ses:Send*' }), { Effect: 'Deny', Action: 'ses:Send*', NotResource: 'arn:aws:*:*:*:*' }], { identities: 'yes' }],
     ['3. NotResource in an Allow grants no identity when it lists them all', [{ Effect: 'Allow', Action: 'ses:Send*', NotResource: 'arn:aws:ses:*:*:identity/*' }], { send: 'no', identities: 'no', network: 'no', from: 'no' }],

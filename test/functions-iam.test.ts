@@ -301,6 +301,7 @@ describe('sending-authorization and trust policies (issue 13, items 9–13)', ()
     ['12. a service not narrowed can send (confused deputy)', [allow({ Service: 'cognito-idp.amazonaws.com' })], { public: 'no', foreign: 'yes' }],
     ['12. a service narrowed to our account cannot', [allow({ Service: 'cognito-idp.amazonaws.com' }, cond('StringEquals', 'aws:SourceAccount', '111122223333'))], { public: 'no', foreign: 'no' }],
     ['13. * bound to an outside account by aws:PrincipalAccount', [allow('*', cond('StringEquals', 'aws:PrincipalAccount', '999988887777'))], { public: 'no', foreign: 'yes', trust: 'yes' }],
+    ['13. an Organization named only through aws:SourceOrgID is another Organization', [allow('*', cond('StringNotEquals', 'aws:SourceOrgID', 'o-zzz9y8x7w6'))], { public: 'yes', foreign: 'yes', trust: 'yes' }],
     ['13. a named outside account', [allow({ AWS: 'arn:aws:iam::999988887777:root' })], { public: 'no', foreign: 'yes', trust: 'yes' }],
     ['13. Organization and trusted accounts are inside', [allow({ AWS: ['444455556666', 'arn:aws:iam::111122223333:role/app'] })], { public: 'no', foreign: 'no', trust: 'no' }],
   ])('%s', (_name, statements, expected) => {

@@ -218,12 +218,16 @@ interface Group {
   names: string[];
 }
 
+const NOTHING_TOUCHED: ReadonlySet<string> = new Set();
+const NOTHING_NOTED: ReadonlySet<string> = new Set();
+const NO_STATEMENTS: ReadonlySet<Stmt> = new Set();
+
 /** A memoized result, with what it met (see PolicySet.recorded). */
 interface Recorded<T> {
   value: T;
-  touched: Set<string>;
-  notes: Set<string>;
-  statements: Set<Stmt>;
+  touched: ReadonlySet<string>;
+  notes: ReadonlySet<string>;
+  statements: ReadonlySet<Stmt>;
 }
 
 interface Prepared {
@@ -282,7 +286,16 @@ export class PolicySet {
   ) {
     this.allows = statements.filter((s) => s.effect === 'Allow');
     this.denies = statements.filter((s) => s.effect === 'Deny');
+    this.fullyKnown =
+      tokens.info.size === 0 && statements.every((s) => s.unknown === undefined && s.atoms.every((a) => a.spec.family !== 'unknown'));
   }
+
+  /**
+   * No Unknown anywhere in the statements or the resource when the set is made: no memoized computation can
+   * touch a token, so only notes need recording. (A token allocated later — the stand-in for an unknown
+   * Organization id in iam-requesters.ts — is compared only while requesters are built, outside them.)
+   */
+  private readonly fullyKnown: boolean;
 
   /** Marks an unreadable statement as taking part in an undecided answer. */
   private unreadable(stmt: Stmt): Tri {
@@ -631,22 +644,35 @@ export class PolicySet {
   private recorded<T>(memo: Map<string, Recorded<T>>, key: string, compute: () => T): T {
     let entry = memo.get(key);
     if (!entry) {
-      const outer = { touched: this.tokens.touched, notes: this.notes, statements: this.touchedStatements };
-      this.tokens.touched = new Set();
-      this.notes = new Set();
-      this.touchedStatements = new Set();
-      try {
-        entry = { value: compute(), touched: this.tokens.touched, notes: this.notes, statements: this.touchedStatements };
-      } finally {
-        this.tokens.touched = outer.touched;
-        this.notes = outer.notes;
-        this.touchedStatements = outer.statements;
+      if (this.fullyKnown) {
+        // Nothing unknown to record: only notes (a search too large to decide) may arise. They are collected
+        // apart, so that one the outer question already holds is still replayed by a later question.
+        const outerNotes = this.notes;
+        this.notes = new Set();
+        try {
+          const value = compute();
+          entry = { value, touched: NOTHING_TOUCHED, notes: this.notes.size > 0 ? this.notes : NOTHING_NOTED, statements: NO_STATEMENTS };
+        } finally {
+          this.notes = outerNotes;
+        }
+      } else {
+        const outer = { touched: this.tokens.touched, notes: this.notes, statements: this.touchedStatements };
+        this.tokens.touched = new Set();
+        this.notes = new Set();
+        this.touchedStatements = new Set();
+        try {
+          entry = { value: compute(), touched: this.tokens.touched, notes: this.notes, statements: this.touchedStatements };
+        } finally {
+          this.tokens.touched = outer.touched;
+          this.notes = outer.notes;
+          this.touchedStatements = outer.statements;
+        }
       }
       memo.set(key, entry);
     }
-    for (const t of entry.touched) this.tokens.touched.add(t);
-    for (const n of entry.notes) this.notes.add(n);
-    for (const st of entry.statements) this.touchedStatements.add(st);
+    if (entry.touched.size > 0) for (const t of entry.touched) this.tokens.touched.add(t);
+    if (entry.notes.size > 0) for (const n of entry.notes) this.notes.add(n);
+    if (entry.statements.size > 0) for (const st of entry.statements) this.touchedStatements.add(st);
     return entry.value;
   }
 
@@ -873,7 +899,7 @@ export class PolicySet {
    * Actions no statement tells apart (covered alike by every statement, the same resource types, the same
    * catalogue facts about the keys the statements test) have the same answers: one stands for the others.
    */
-  private representative(action: string): string {
+  representative(action: string): string {
     let hit = this.representatives.get(action);
     if (hit === undefined) {
       const spec = actionSpec(action);
@@ -881,7 +907,9 @@ export class PolicySet {
       const keys = [...this.keysFor(action)].sort();
       const statements = this.forAction(action).map((s) => `${this.statementId(s)}${this.actionTri(s, action)[0]}`);
       const facts = keys.filter((k) => k.split(':')[0] === service).map((k) => `${k}=${spec.keys.has(k) ? 1 : 0}`);
-      const types = spec.required === null ? 'unknown' : spec.required.map((t) => `${t.service}:${t.prefix}`).join(' ');
+      // A resource policy authorizes its own resource only: the types an action takes do not tell actions apart.
+      const types =
+        spec.required === null ? 'unknown' : this.kind === 'resource' ? '' : spec.required.map((t) => `${t.service}:${t.prefix}`).join(' ');
       const key = `${service}|${types}|${statements.join(',')}|${facts.join(',')}`;
       hit = this.actionClasses.get(key);
       if (hit === undefined) {

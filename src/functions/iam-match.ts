@@ -231,6 +231,8 @@ let cachedMatches = 0;
 export function matchTri(pattern: string, value: string, glob: boolean, ignoreCase: boolean, tokens?: TokenTable): Tri {
   const p = ignoreCase ? pattern.toLowerCase() : pattern;
   const v = ignoreCase ? value.toLowerCase() : value;
+  // Known text without wildcards is compared as it is (most values): no need to search or to cache.
+  if ((!glob || !(p.includes('*') || p.includes('?'))) && !hasTokens(p) && !hasTokens(v)) return p === v ? 'yes' : 'no';
   const byPattern = matchCache[(glob ? 2 : 0) + (ignoreCase ? 1 : 0)];
   let byValue = byPattern.get(p);
   if (!byValue) {

@@ -29,6 +29,7 @@ interface Named {
 
 const PRINCIPAL_ARN = /^arn:[^:]*:(?:iam|sts)::([^:]*):(.*)$/;
 const ACCOUNT_ID = /^\d{12}$/;
+const ROOT_ARN = /^arn:[^:\uE100-\uF8FF]*:iam::\d{12}:root$/;
 
 function accountOfArn(arn: string): string | undefined {
   const segs = arn.split(':');
@@ -107,12 +108,28 @@ export class Requesters {
   private readonly ownAccount: string;
   private readonly oursToken: string | null;
 
+  /** Which facts about a requester any statement can tell apart (others need no separate requesters). */
+  private readonly tells: { arn: boolean; org: boolean; sourceOrg: boolean };
+
   constructor(
     private readonly set: PolicySet,
     private readonly scope: AccountScope,
     ownAccountToken: string,
   ) {
     this.names = named(set.statements);
+    const keys = new Set(set.statements.flatMap((s) => s.atoms.map((a) => a.key)));
+    const unreadable = set.statements.some((s) => s.unknown !== undefined || s.atoms.some((a) => a.spec.family === 'unknown'));
+    this.tells = {
+      // A Principal entry other than `*`, an account or an account's root may name one principal of it.
+      arn:
+        unreadable ||
+        this.names.arns.size > 0 ||
+        keys.has('aws:principalarn') ||
+        set.statements.some((s) => s.principal?.spec.aws.some((e) => !isLoneHole(e) && !ACCOUNT_ID.test(e) && !ROOT_ARN.test(e))),
+      // A named Organization (also one named through aws:SourceOrgID) is asked about by SESG-SES-002.
+      org: unreadable || this.names.orgs.size > 0 || keys.has('aws:principalorgid') || keys.has('aws:principalorgpaths'),
+      sourceOrg: unreadable || keys.has('aws:sourceorgid') || keys.has('aws:sourceorgpaths'),
+    };
     this.ownAccount = scope.own ?? ownAccountToken;
     this.oursToken = scope.organizationId
       ? null
@@ -150,11 +167,11 @@ export class Requesters {
    * Organization named through an unknown value is asked about as "that Organization, not being ours":
    * a stand-in id the unknown is taken to hold wherever it occurs.
    */
-  private orgChoices(includeNamed: boolean): { org: string | undefined; weight: Tri; substitute?: Map<string, string> }[] {
-    const out: { org: string | undefined; weight: Tri; substitute?: Map<string, string> }[] = [
-      { org: undefined, weight: 'yes' },
-      { org: FRESH_ORG, weight: 'yes' },
-    ];
+  private orgChoices(includeNamed: boolean, told: boolean): { org: string | undefined; weight: Tri; substitute?: Map<string, string> }[] {
+    const out: { org: string | undefined; weight: Tri; substitute?: Map<string, string> }[] = [{ org: undefined, weight: 'yes' }];
+    // No statement tests the Organization: being in one changes nothing.
+    if (!told) return out;
+    out.push({ org: FRESH_ORG, weight: 'yes' });
     if (!includeNamed) return out;
     let unknowns = 0;
     for (const org of this.names.orgs) {
@@ -200,15 +217,16 @@ export class Requesters {
   }
 
   private aws(account: string, accountWeight: Tri, label: string, includeNamedOrgs: boolean, substitute?: Map<string, string>): Requester[] {
-    const arns = new Set([
-      `arn:${this.partition}:iam::${account}:root`,
-      `arn:${this.partition}:iam::${account}:role/${FRESH_RUN}`,
-      `arn:${this.partition}:iam::${account}:user/${FRESH_RUN}`,
-    ]);
-    for (const arn of this.names.arns) arns.add(withAccount(arn, account));
+    const arns = new Set([`arn:${this.partition}:iam::${account}:root`]);
+    // Other principals of the account only where a statement can tell them from the account itself.
+    if (this.tells.arn) {
+      arns.add(`arn:${this.partition}:iam::${account}:role/${FRESH_RUN}`);
+      arns.add(`arn:${this.partition}:iam::${account}:user/${FRESH_RUN}`);
+      for (const arn of this.names.arns) arns.add(withAccount(arn, account));
+    }
     const out: Requester[] = [];
     for (const arn of arns) {
-      for (const { org, weight, substitute: orgSubstitute } of this.orgChoices(includeNamedOrgs)) {
+      for (const { org, weight, substitute: orgSubstitute } of this.orgChoices(includeNamedOrgs, this.tells.org)) {
         const substitutes = merge(substitute, orgSubstitute);
         out.push({
           kind: 'aws',
@@ -243,7 +261,7 @@ export class Requesters {
     const { service, weight: serviceWeight, substitute: serviceSubstitute } = this.serviceChoice(named);
     const sourceArns: (string[] | undefined)[] = [undefined, [`arn:${this.partition}:${FRESH_RUN}:${FRESH_RUN}:${account}:${FRESH_RUN}`]];
     for (const arn of this.names.sourceArns) sourceArns.push([withAccount(arn, account)]);
-    return this.orgChoices(includeNamedOrgs).map(({ org, weight, substitute: orgSubstitute }) => ({
+    return this.orgChoices(includeNamedOrgs, this.tells.sourceOrg).map(({ org, weight, substitute: orgSubstitute }) => ({
       kind: 'service' as const,
       account,
       arn: '',

@@ -330,8 +330,10 @@ function admits(
 ): { tri: Tri; items: PrincipalRisk[] } {
   let tri: Tri = 'no';
   const items = new Map<string, PrincipalRisk>();
+  // Actions no statement tells apart have one answer: ask once per kind.
+  const distinct = [...new Set(actions.map((a) => set.representative(a)))];
   for (const requester of requesters) {
-    for (const action of actions) {
+    for (const action of distinct) {
       const found = set.exists(action, requester, ANY);
       tri = or(tri, found.tri);
       for (const [stmt, t] of found.per) {
@@ -368,6 +370,8 @@ function resourceQuestion(
 ): RiskAnalysis {
   const tokens = new TokenTable(own);
   const statements = compileStatements(docs, tokens);
+  // Without an Allow statement (an unreadable document counts as one) nobody is allowed anything.
+  if (!statements.some((s) => s.effect === 'Allow')) return { items: [], verdict: { tri: 'no', reasons: [] } };
   const ownResource = tokens.text(own.arn, 'the resource itself');
   const ownAccount = own.account ?? OWN_ACCOUNT;
   const make = (forced?: Forced) =>

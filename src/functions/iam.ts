@@ -29,6 +29,7 @@ import {
   type Stmt,
 } from './iam-eval.js';
 import { OWN_ACCOUNT, TokenTable, and, or, type Tri } from './iam-match.js';
+import { identityKey, memoized, resourceKey, setId } from './iam-memo.js';
 import { Requesters, type AccountScope } from './iam-requesters.js';
 
 export type { AccountScope, NamedDocument, Tri };
@@ -143,6 +144,10 @@ function mergeGrants(a: Map<Stmt, Set<string>>, b: Map<Stmt, Set<string>>): Map<
 
 /** The send questions of SPEC §8 for one principal's policies (or one standalone policy). */
 export function analyzeSendGrants(docs: readonly NamedDocument[], context: PrincipalContext = {}): SendAnalysis {
+  return memoized(identityKey('send', docs, context), () => computeSendGrants(docs, context));
+}
+
+function computeSendGrants(docs: readonly NamedDocument[], context: PrincipalContext): SendAnalysis {
   const { base, make } = identitySets(docs, context);
   const strip = ({ tri, reasons }: Verdict): Verdict => ({ tri, reasons });
   const send = settle(base, make, (set) => sendThrough(set, SELF, ANY), mergeGrants);
@@ -260,6 +265,10 @@ function controlQuestion(set: PolicySet): { tri: Tri; items: Map<Stmt, ControlUs
  * An action granted only on resources of a type it does not take grants nothing.
  */
 export function analyzeControlGrants(docs: readonly NamedDocument[], context: PrincipalContext = {}): ControlAnalysis {
+  return memoized(identityKey('control', docs, context), () => computeControlGrants(docs, context));
+}
+
+function computeControlGrants(docs: readonly NamedDocument[], context: PrincipalContext): ControlAnalysis {
   const { base, make } = identitySets(docs, context);
   const control = settle(base, make, controlQuestion, (a, b) => {
     const out = new Map(a);
@@ -361,8 +370,19 @@ function mergeRisks(a: PrincipalRisk[], b: PrincipalRisk[]): PrincipalRisk[] {
   return [...out.values()];
 }
 
-/** A question about a resource's policies, with its requesters, settled. */
+/** A question about a resource's policies, with its requesters, settled (once per key, see iam-memo.ts). */
 function resourceQuestion(
+  question: string,
+  docs: readonly NamedDocument[],
+  own: OwnResource,
+  scope: AccountScope,
+  ask: (set: PolicySet, who: Requesters) => { tri: Tri; items: PrincipalRisk[] },
+): RiskAnalysis {
+  const key = resourceKey(question, docs, own, [scope.own, own.account], `${setId(scope.allowed)}|${scope.organizationId ?? ''}`);
+  return memoized(key, () => computeResourceQuestion(docs, own, scope, ask));
+}
+
+function computeResourceQuestion(
   docs: readonly NamedDocument[],
   own: OwnResource,
   scope: AccountScope,
@@ -388,7 +408,7 @@ const NO_ACCOUNTS: AccountScope = { allowed: new Set() };
  * actions, resources and conditions are read.
  */
 export function analyzePublic(docs: readonly NamedDocument[], own: OwnResource): RiskAnalysis {
-  return resourceQuestion(docs, own, NO_ACCOUNTS, (set, who) => {
+  return resourceQuestion('public', docs, own, NO_ACCOUNTS, (set, who) => {
     const aws = admits(set, SEND_ACTIONS, who.anyoneAws(), () => 'any principal, of any account');
     const services = admits(set, SEND_ACTIONS, who.anyoneService(), () => 'any AWS service, acting for any account');
     return { tri: or(aws.tri, services.tri), items: [...aws.items, ...services.items] };
@@ -402,7 +422,7 @@ export function analyzePublic(docs: readonly NamedDocument[], own: OwnResource):
  * all is SESG-SES-001's finding; both can hold.
  */
 export function analyzeForeign(docs: readonly NamedDocument[], scope: AccountScope, own: OwnResource): RiskAnalysis {
-  return resourceQuestion(docs, own, scope, (set, who) => {
+  return resourceQuestion('foreign', docs, own, scope, (set, who) => {
     const aws = admits(set, SEND_ACTIONS, who.namedOutsideAws(), () => 'account outside the Organization and trustedAccounts');
     const services = admits(
       set,
@@ -419,7 +439,7 @@ export function analyzeForeign(docs: readonly NamedDocument[], scope: AccountSco
  * principal cannot satisfy binds it; negated operators, `IfExists` and `ForAllValues:` do not.
  */
 export function analyzeTrust(trust: NamedDocument, scope: AccountScope, own: OwnResource): RiskAnalysis {
-  return resourceQuestion([trust], own, scope, (set, who) =>
+  return resourceQuestion('trust', [trust], own, scope, (set, who) =>
     admits(set, [ASSUME_ROLE_ACTION], who.outsideAws(), (r) =>
       r.accountLabel === '*' ? 'any principal, of any account' : 'account outside the Organization and trustedAccounts',
     ),

@@ -7,10 +7,10 @@ import type { CompiledCheck } from './engine/load.js';
 import { buildResults } from './engine/results.js';
 import type { Inventory } from './inventory/types.js';
 import type { Snapshot } from './inventory/snapshot.js';
-import type { NotAssessed } from './engine/types.js';
+import { SEVERITY_RANK, type NotAssessed } from './engine/types.js';
 import { ConfigError, SourceError } from './errors.js';
 import { validateAgainst } from './schemas.js';
-import { decideSuppression } from './engine/suppress.js';
+import { SuppressionUse, decideSuppression, isUnmatchedConfigNotice, unmatchedConfigNotices } from './engine/suppress.js';
 import type { TrailRunResult } from './detections/run.js';
 import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
@@ -205,6 +205,15 @@ function checkMergeable(parts: Results[], names: string[]): string[] {
   return missing.length ? [`shards ${missing.map((k) => `${k}/${n}`).join(', ')} are missing from this merge: their accounts are not covered`] : [];
 }
 
+/**
+ * Every part's notices once; a config suppression that matched nothing is reported only when it matched
+ * nothing in any part (the shard holding its resource may have used it).
+ */
+function mergedNotices(parts: Results[], extra: string[]): string[] {
+  const all = [...new Set([...parts.flatMap((p) => p.notices), ...extra])];
+  return all.filter((n) => !isUnmatchedConfigNotice(n) || parts.every((p) => p.notices.includes(n)));
+}
+
 export function mergeResults(parts: Results[], names: string[] = parts.map((_, i) => `part ${i + 1}`)): Results {
   if (parts.length === 0) throw new ConfigError('merge needs at least one results file');
   const missingShards = checkMergeable(parts, names);
@@ -224,13 +233,12 @@ export function mergeResults(parts: Results[], names: string[] = parts.map((_, i
   const worst = groups.length ? groups.reduce((w, g) => (g[1] < w[1] ? g : w)) : null;
   const assessed = counts.evaluated;
   const coverage = assessed + counts.notAssessed === 0 ? 1 : Math.round((assessed / (assessed + counts.notAssessed)) * 10000) / 10000;
-  const order = { critical: 0, high: 1, medium: 2, low: 3 };
   return {
     ...first,
     startedAt: parts.map((p) => p.startedAt).sort()[0],
     finishedAt: parts.map((p) => p.finishedAt).sort().at(-1) as string,
     score: { overall, coverage, worst: worst ? { group: worst[0], score: worst[1] } : null, byAccount, byFile },
-    findings: parts.flatMap((p) => p.findings).sort((a, b) => order[a.severity] - order[b.severity] || a.checkId.localeCompare(b.checkId)),
+    findings: parts.flatMap((p) => p.findings).sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.checkId.localeCompare(b.checkId)),
     notAssessed: parts.flatMap((p) => p.notAssessed),
     errors: parts.flatMap((p) => p.errors),
     counts,
@@ -242,7 +250,7 @@ export function mergeResults(parts: Results[], names: string[] = parts.map((_, i
       accounts: parts.flatMap((p) => p.inputs.accounts ?? []),
       apiCalls: parts.reduce((s, p) => s + (p.inputs.apiCalls ?? 0), 0),
     },
-    notices: [...new Set([...parts.flatMap((p) => p.notices), ...missingShards])],
+    notices: mergedNotices(parts, missingShards),
     incomplete: parts.some((p) => p.incomplete) || missingShards.length > 0,
   };
 }
@@ -260,6 +268,7 @@ export function trailResults(run: TrailRunResult, config: Config): Results {
   const today = run.startedAt.slice(0, 10);
   const notices = [...run.coverage.notes];
   const expired = new Set<string>();
+  const use = new SuppressionUse();
   let suppressed = 0;
   const findings = run.findings.map((finding) => {
     const subject: Resource = {
@@ -270,6 +279,7 @@ export function trailResults(run: TrailRunResult, config: Config): Results {
       props: {} as never,
     };
     const decision = decideSuppression(finding.checkId, subject, config.suppressions, today);
+    use.record(finding.checkId, subject, decision);
     if (decision.expired && !expired.has(decision.expired.check + decision.expired.resource)) {
       expired.add(decision.expired.check + decision.expired.resource);
       notices.push(`suppression of ${decision.expired.check} for ${decision.expired.resource} expired on ${decision.expired.expires}: it no longer suppresses`);
@@ -277,6 +287,7 @@ export function trailResults(run: TrailRunResult, config: Config): Results {
     if (decision.suppression) suppressed++;
     return { ...finding, suppressed: decision.suppression };
   });
+  notices.push(...unmatchedConfigNotices(use, { config: config.suppressions, checksRun: run.detections.map((d) => d.id), scope: 'live' }));
   const enabled = new Set(run.detections.map((d) => d.id));
   const support = run.coverage.detectionsSupported.filter((d) => enabled.has(d.id));
   const unsupported = support.filter((d) => !d.supported);

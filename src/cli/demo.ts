@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { SEVERITIES } from '../engine/types.js';
 import { ConfigError } from '../errors.js';
 import { runTrail } from '../detections/index.js';
 import { writeDay } from '../detections/generate.js';
@@ -18,7 +19,7 @@ import { flag } from './options.js';
 
 function oneLineSummary(title: string, results: Results): string {
   const open = results.findings.filter((f) => !f.suppressed);
-  const bySeverity = (['critical', 'high', 'medium', 'low'] as const)
+  const bySeverity = SEVERITIES
     .map((sev) => [sev, open.filter((f) => f.severity === sev).length] as const)
     .filter(([, n]) => n > 0)
     .map(([sev, n]) => `${n} ${sev}`)

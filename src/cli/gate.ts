@@ -5,10 +5,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { SEVERITIES } from '../engine/types.js';
 import { ConfigError, SourceError } from '../errors.js';
 import type { BundleFile } from '../evidence/bundle.js';
-import { exitCodeFor } from '../gate.js';
+import { FAIL_ON, exitCodeFor } from '../gate.js';
 import type { ReportOptions } from '../reporters/index.js';
 import { loadChunkedReporter } from '../reporters/load.js';
 import { batched, writeFileAtomic } from '../output-file.js';
@@ -19,7 +18,6 @@ import { choice, flag, text, type Options, type Values } from './options.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
-const FAIL_ON = [...SEVERITIES, 'none'] as const;
 
 export const CONFIG = {
   config: text('FILE', 'config file (default: sesguard.yaml or .sesguard.yaml in the working directory)'),

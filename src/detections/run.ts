@@ -6,10 +6,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DEFAULT_THRESHOLDS } from '../config/types.js';
 import type { Finding, Severity } from '../engine/types.js';
-import type { SourceError } from '../inventory/types.js';
-import { SourceError as SourceFailure } from '../errors.js';
+import type { InputError } from '../inventory/types.js';
+import { SourceError } from '../errors.js';
 import { listLocal, type TrailObject } from '../sources/cloudtrail/local.js';
-import { SkippedInput, describeFailure, readBufferBatches, readRecordBatches } from '../sources/cloudtrail/read.js';
+import { SkippedInput, describeFailure, parseWhole, readRecordBatches } from '../sources/cloudtrail/read.js';
 import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 import { isS3Url } from '../sources/cloudtrail/s3-url.js';
 import type { CloudTrailRecord, TrailInputFile } from '../sources/cloudtrail/types.js';
@@ -63,7 +63,7 @@ export interface TrailRunResult {
   findings: Finding[];
   coverage: Coverage;
   timeline: PrincipalTimeline[];
-  errors: SourceError[];
+  errors: InputError[];
   inputs: { files: TrailInputFile[]; skipped: string[] };
   /** The detections that ran (enabled ones). */
   detections: DetectionDefinition[];
@@ -98,7 +98,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
   };
   const lookup = isLookup(inputs);
   const analyzer = createTrailAnalyzer({ thresholds, definitions, overrides: options.checks, lookup });
-  const errors: SourceError[] = [];
+  const errors: InputError[] = [];
   const files: TrailInputFile[] = [];
   const skipped: string[] = [];
   const notes: string[] = [];
@@ -123,27 +123,46 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
       }
       analyzer.add(record, origin);
     };
+    const failed = (object: TrailObject, error: unknown): void => {
+      if (error instanceof SkippedInput) {
+        skipped.push(object.name);
+        digests++;
+        return;
+      }
+      errors.push({ file: object.name, message: error instanceof SourceError ? error.message : describeFailure(error) });
+    };
+    /** Streams one log (S3 objects, and local files too large to read whole). */
     const read = async (object: TrailObject): Promise<void> => {
       try {
-        const whole = object.whole ? await object.whole() : null;
-        const batches = whole ? readBufferBatches(whole, object.name) : readRecordBatches(object.open(), object.name);
-        for await (const batch of batches) for (const record of batch) add(record, object.name);
+        for await (const batch of readRecordBatches(object.open(), object.name)) for (const record of batch) add(record, object.name);
         files.push({ file: object.name, kind: 'cloudtrail' });
       } catch (error) {
-        if (error instanceof SkippedInput) {
-          skipped.push(object.name);
-          digests++;
-          return;
-        }
-        errors.push({ file: object.name, message: error instanceof SourceFailure ? error.message : describeFailure(error) });
+        failed(object, error);
       }
+    };
+    /**
+     * A local log read, gunzipped and parsed in one synchronous step: a trail is thousands of small files,
+     * and a promise per file cost more than the work (B4). False when it must be streamed instead.
+     */
+    const readWholeLocal = (object: TrailObject): boolean => {
+      try {
+        const whole = object.whole?.() ?? null;
+        const records = whole ? parseWhole(whole, object.name) : null;
+        if (!records) return false;
+        for (const record of records) add(record, object.name);
+        files.push({ file: object.name, kind: 'cloudtrail' });
+      } catch (error) {
+        failed(object, error);
+      }
+      return true;
     };
     const local = inputs.filter((i) => !isS3Url(i));
     if (local.length > 0) {
       const listing = listLocal(local, options.cwd ?? process.cwd());
       errors.push(...listing.errors);
       skipped.push(...listing.skipped);
-      await pool(listing.objects, options.concurrency ?? 4, read);
+      const large = listing.objects.filter((object) => !readWholeLocal(object));
+      await pool(large, options.concurrency ?? 4, read);
     }
     const remote = inputs.filter(isS3Url);
     if (remote.length > 0) {
@@ -203,7 +222,7 @@ async function readLookup(
   query: { sources: string[]; names: string[] },
   options: TrailRunOptions,
   analyzer: TrailAnalyzer,
-  errors: SourceError[],
+  errors: InputError[],
   files: TrailInputFile[],
   notes: string[],
 ): Promise<void> {

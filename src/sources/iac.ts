@@ -5,8 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { SourceError as SourceFailure } from '../errors.js';
-import type { Resource, SourceError, SourceNotice, UnreadFragment } from '../inventory/types.js';
+import { SourceError } from '../errors.js';
+import type { Resource, InputError, SourceNotice, UnreadFragment } from '../inventory/types.js';
 import { findJsonProblem } from './json-error.js';
 import { type LoadedTemplate, loadCloudFormation, readCloudFormationSet } from './cloudformation/index.js';
 import { formatNotices } from './notices.js';
@@ -24,7 +24,7 @@ export const MAX_PLAN_BYTES = 512 * 1024 * 1024;
 
 export interface IacCollection {
   resources: Resource[];
-  errors: SourceError[];
+  errors: InputError[];
   files: { file: string; kind: IacKind }[];
   skipped: string[];
   /** What the sources could not evaluate and worked around, one line each. */
@@ -191,28 +191,28 @@ class Candidate {
     return at < 0 ? '.' : this.shown.slice(0, at);
   }
 
-  /** The decoded text. Throws SourceFailure when the file cannot be used. */
+  /** The decoded text. Throws SourceError when the file cannot be used. */
   text(limit = MAX_PLAN_BYTES): string {
     if (this.textValue !== undefined) return this.textValue;
     let size: number;
     try {
       size = statSync(this.full).size;
     } catch (error) {
-      throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, this.shown);
+      throw new SourceError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, this.shown);
     }
-    if (size > limit) throw new SourceFailure(`file is too large (${size} bytes; limit ${limit})`, this.shown);
+    if (size > limit) throw new SourceError(`file is too large (${size} bytes; limit ${limit})`, this.shown);
     let binary: boolean;
     try {
       binary = size > 0 && looksBinary(this.full);
     } catch (error) {
-      throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, this.shown);
+      throw new SourceError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, this.shown);
     }
-    if (binary) throw new SourceFailure('not a text file (binary content)', this.shown);
+    if (binary) throw new SourceError('not a text file (binary content)', this.shown);
     try {
       this.textValue = readText(this.full);
     } catch (error) {
-      if (error instanceof EncodingError) throw new SourceFailure(error.message, this.shown);
-      throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, this.shown);
+      if (error instanceof EncodingError) throw new SourceError(error.message, this.shown);
+      throw new SourceError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, this.shown);
     }
     return this.textValue;
   }
@@ -228,7 +228,7 @@ class Candidate {
         } catch {
           // V8's message may quote the input (secrets included) and often has no position: describe it ourselves.
           const e = jsonError(text);
-          throw new SourceFailure(`not valid JSON: ${e.message}`, this.shown, e.line, e.column);
+          throw new SourceError(`not valid JSON: ${e.message}`, this.shown, e.line, e.column);
         }
       }
     }
@@ -240,7 +240,7 @@ class Candidate {
     if (this.templateValue === undefined) {
       const size = this.text().length;
       if (size > MAX_TEMPLATE_BYTES) {
-        throw new SourceFailure(`file is too large for a CloudFormation template (${size} bytes; limit ${MAX_TEMPLATE_BYTES})`, this.shown);
+        throw new SourceError(`file is too large for a CloudFormation template (${size} bytes; limit ${MAX_TEMPLATE_BYTES})`, this.shown);
       }
       this.templateValue = loadCloudFormation(this.shown, this.text()) ?? null;
     }
@@ -300,7 +300,7 @@ const READERS: Reader[] = [
           out.errors.push(...result.errors);
           out.sourceNotices.push(...(result.notices ?? []));
         } catch (error) {
-          out.errors.push(asSourceError(error, file.shown));
+          out.errors.push(asInputError(error, file.shown));
         }
       }
       return out;
@@ -320,7 +320,7 @@ const READERS: Reader[] = [
       const templates = files.map((file) => ({ template: file.template()!, path: file.full }));
       for (const { file, result, error } of readCloudFormationSet(templates)) {
         if (!result) {
-          out.errors.push(asSourceError(error, file));
+          out.errors.push(asInputError(error, file));
           continue;
         }
         out.files.push(...result.files);
@@ -376,8 +376,8 @@ async function readTerraformSource(files: Candidate[], ctx: ReadContext): Promis
   };
 }
 
-function asSourceError(error: unknown, shown: string): SourceError {
-  if (error instanceof SourceFailure) {
+function asInputError(error: unknown, shown: string): InputError {
+  if (error instanceof SourceError) {
     return {
       file: error.file ?? shown,
       ...(error.line ? { line: error.line } : {}),
@@ -416,7 +416,7 @@ export async function collectIac(paths: string[], cwd: string, options: IacOptio
         else if (isDir) out.skipped.push(candidate.shown);
         else out.errors.push({ file: candidate.shown, message: 'neither a CloudFormation template, a Terraform plan (terraform show -json) nor Terraform source (.tf)' });
       } catch (error) {
-        out.errors.push(asSourceError(error, candidate.shown));
+        out.errors.push(asInputError(error, candidate.shown));
       }
     }
   }

@@ -2,7 +2,7 @@
 // positions, links between resources resolved, inline suppressions from `Metadata.sesguard`, and what could
 // not be evaluated as notices. Templates are read as a set: every one is loaded first, then the set is
 // evaluated together, so one stack's `Fn::ImportValue` / `Fn::GetStackOutput` finds another's output.
-import type { InlineSuppression, Resource, ResourceType, SourceError, SourceResult, UnreadFragment } from '../../inventory/types.js';
+import type { InlineSuppression, Resource, ResourceType, InputError, SourceNotice, SourceResult, UnreadFragment } from '../../inventory/types.js';
 import { type CdkStack, cdkStackFinder } from './cdk-manifest.js';
 import { TemplateContext } from './context.js';
 import { IAM_RESOURCE_TYPES, adaptIam } from './iam.js';
@@ -26,7 +26,7 @@ export const CLOUDFORMATION_RESOURCE_TYPES: readonly string[] = [
 ];
 
 /** `Metadata: { sesguard: { suppress: [ { check, reason } ] } }`; one without a reason is an error. */
-function suppressions(resource: RawResource, context: TemplateContext, errors: SourceError[]): InlineSuppression[] {
+function suppressions(resource: RawResource, context: TemplateContext, errors: InputError[]): InlineSuppression[] {
   const sesguard = isObj(resource.metadata) ? resource.metadata.sesguard : undefined;
   if (!isObj(sesguard)) return [];
   const entries = list(sesguard.suppress);
@@ -65,18 +65,32 @@ function resourceTypesOf(file: string, parsed: ParsedTemplate, resources: RawRes
 
 function normalize(file: string, parsed: ParsedTemplate, identity: StackIdentity): SourceResult {
   const context = new TemplateContext(file, parsed.resources, parsed.locator, identity);
-  const errors: SourceError[] = [];
+  const errors: InputError[] = [];
   const resources = adaptAll(context);
+  const emitted = new Set<string>();
   for (const resource of resources) {
     const raw = resource.provenance.logicalId ? context.byId.get(resource.provenance.logicalId) : undefined;
     if (!raw) continue;
+    emitted.add(raw.logicalId);
     const found = suppressions(raw, context, errors);
     if (found.length > 0) resource.suppressions = found;
   }
   // Emitted per type; file order is what a reader of the results expects.
   resources.sort((a, b) => (a.provenance.line ?? 0) - (b.provenance.line ?? 0));
   const result: SourceResult = { resources, errors, files: [{ file, kind: 'cloudformation' }] };
-  if (parsed.notices.length > 0) result.notices = parsed.notices.map((n) => ({ file, line: n.line, column: n.column, message: n.message }));
+  const notices: SourceNotice[] = parsed.notices.map((n) => ({ file, line: n.line, column: n.column, message: n.message }));
+  // A suppression on a resource that is not judged on its own (CDK's generated `…DefaultPolicy`, folded
+  // into its role) can never match a finding: say so, and where the findings are.
+  for (const raw of parsed.resources) {
+    if (emitted.has(raw.logicalId)) continue;
+    for (const s of suppressions(raw, context, errors)) {
+      const policy = raw.type === 'AWS::IAM::Policy' || raw.type === 'AWS::IAM::ManagedPolicy';
+      const hint = policy ? ': its statements are judged on the roles, users and groups it attaches to; suppress there' : '';
+      const message = `inline suppression of ${s.check} on ${raw.logicalId} (${raw.type}) matches no finding: sesguard does not judge this resource on its own${hint}`;
+      notices.push({ file, line: s.line ?? raw.line, message });
+    }
+  }
+  if (notices.length > 0) result.notices = notices;
   const fragments: UnreadFragment[] = parsed.unexpanded.map((loop) => ({
     file,
     line: loop.line,

@@ -3,7 +3,7 @@
 // digest files are skipped (they hold hashes, not events); anything unreadable is an error entry.
 import { closeSync, createReadStream, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { SourceError } from '../../inventory/types.js';
+import type { InputError } from '../../inventory/types.js';
 import { describeFailure } from './read.js';
 
 /** A log to read: its display name and a way to open its bytes. */
@@ -11,7 +11,7 @@ export interface TrailObject {
   name: string;
   open(): AsyncIterable<Uint8Array>;
   /** The whole content when it is small enough to read in one piece, else null (then `open`). */
-  whole?(): Promise<Buffer | null>;
+  whole?(): Buffer | null;
 }
 
 /** Files up to this size are read in one call; CloudTrail files are typically well below 1 MiB. */
@@ -20,7 +20,7 @@ export const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
 export interface TrailListing {
   objects: TrailObject[];
   skipped: string[];
-  errors: SourceError[];
+  errors: InputError[];
 }
 
 /** CloudTrail log names end in .json.gz (delivered) or .json (saved, or uncompressed copies). */
@@ -63,7 +63,7 @@ function fileObject(full: string, name: string): TrailObject {
   return {
     name,
     open: () => createReadStream(full, { highWaterMark: 256 * 1024 }),
-    whole: async () => readWhole(full),
+    whole: () => readWhole(full),
   };
 }
 

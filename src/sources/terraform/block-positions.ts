@@ -4,7 +4,7 @@
 // source reader parses .tf files with tree-sitter): it follows braces outside strings, comments and
 // heredocs, which is enough for files `terraform fmt` would accept, and keeps plan scans free of the
 // parser's start-up cost. `parseIgnore` is shared with the source reader.
-import type { InlineSuppression, SourceError } from '../../inventory/types.js';
+import type { InlineSuppression, InputError } from '../../inventory/types.js';
 
 export interface TfBlock {
   file: string;
@@ -79,7 +79,7 @@ export function parseIgnore(
   line: number,
   file: string,
   out: InlineSuppression[],
-  errors: SourceError[],
+  errors: InputError[],
 ): void {
   const m = IGNORE.exec(text);
   if (!m) return;
@@ -100,7 +100,7 @@ export function parseIgnore(
  * Every resource block of one `.tf` file, keyed `TYPE.NAME`. Suppression comments without a reason
  * are reported in `errors` (naming the file and line) and do not suppress; scanning goes on.
  */
-export function scanTfFile(file: string, text: string, errors: SourceError[]): Map<string, TfBlock> {
+export function scanTfFile(file: string, text: string, errors: InputError[]): Map<string, TfBlock> {
   const lines = text.split(/\r?\n/);
   const found = new Map<string, TfBlock>();
   const state: BraceState = { heredoc: null, blockComment: false };

@@ -1,7 +1,7 @@
 // The Terraform plan source: `terraform show -json` output → normalized resources. Positions and
 // `# sesguard:ignore` suppressions come from the `.tf` files beside the plan (and local child modules)
 // when the caller lets us read them; otherwise resources point at their address in the plan text.
-import type { Provenance, SourceError, SourceResult } from '../../inventory/types.js';
+import type { Provenance, InputError, SourceResult } from '../../inventory/types.js';
 
 export { TERRAFORM_RESOURCE_TYPES } from './adapt.js';
 import { adaptTerraform } from './adapt.js';
@@ -33,7 +33,7 @@ function dirname(file: string): string {
 }
 
 /** Resource blocks of the `.tf` files of every local module directory, by configuration key. */
-function scanSources(file: string, parsed: ParsedPlan, options: TerraformReadOptions, errors: SourceError[]): Map<string, TfBlock> {
+function scanSources(file: string, parsed: ParsedPlan, options: TerraformReadOptions, errors: InputError[]): Map<string, TfBlock> {
   const blocks = new Map<string, TfBlock>();
   const { readTextFile, listDir } = options;
   if (!readTextFile || !listDir) return blocks;
@@ -67,7 +67,7 @@ function scanSources(file: string, parsed: ParsedPlan, options: TerraformReadOpt
  */
 export function readTerraformPlan(file: string, text: string, plan: unknown, options: TerraformReadOptions = {}): SourceResult {
   const parsed = parsePlan(file, text, plan);
-  const errors: SourceError[] = [];
+  const errors: InputError[] = [];
   const blocks = scanSources(file, parsed, options, errors);
   let planLines: Map<string, number> | undefined;
 

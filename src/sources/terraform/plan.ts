@@ -2,7 +2,7 @@
 // model resource per resource instance (values from `change.after` with `after_unknown` turned into
 // Unknown markers), the module tree of `configuration` (expressions and their references, module
 // calls, outputs) and reference resolution from an attribute to the resource instances it names.
-import { SourceError as SourceFailure } from '../../errors.js';
+import { SourceError } from '../../errors.js';
 import { unknown } from '../../inventory/types.js';
 import type { TfResource } from './model.js';
 import { KNOWN_AFTER_APPLY, isObject, type Values } from './values.js';
@@ -46,11 +46,11 @@ export function checkFormatVersion(file: string, text: string, plan: Values): vo
   const version = plan.format_version;
   const line = lineOf(text, '"format_version"');
   if (typeof version !== 'string' || !/^\d+(\.\d+)*$/.test(version)) {
-    throw new SourceFailure(`Terraform plan format_version ${JSON.stringify(version ?? null)} is not a version`, file, line);
+    throw new SourceError(`Terraform plan format_version ${JSON.stringify(version ?? null)} is not a version`, file, line);
   }
   const major = Number(version.split('.')[0]);
   if (major !== 0 && major !== 1) {
-    throw new SourceFailure(`unsupported Terraform plan format_version "${version}" (supported 0.x and 1.x)`, file, line);
+    throw new SourceError(`unsupported Terraform plan format_version "${version}" (supported 0.x and 1.x)`, file, line);
   }
 }
 
@@ -106,8 +106,8 @@ function makeResource(entry: Values, values: Values): TfResource {
   return resource;
 }
 
-function broken(file: string, what: string): SourceFailure {
-  return new SourceFailure(`malformed Terraform plan: ${what}`, file);
+function broken(file: string, what: string): SourceError {
+  return new SourceError(`malformed Terraform plan: ${what}`, file);
 }
 
 function isEntry(value: unknown): value is Values {

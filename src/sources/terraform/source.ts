@@ -2,7 +2,7 @@
 // statically into the Terraform model, then adapted like a plan. A directory is a root module unless
 // another scanned directory calls it as a local module, or a plan beside it says what will be applied.
 // IO happens through the callbacks it is given; the parser is tree-sitter (loaded on first use).
-import type { InlineSuppression, Resource, SourceError } from '../../inventory/types.js';
+import type { InlineSuppression, Resource, InputError } from '../../inventory/types.js';
 import { unknown } from '../../inventory/types.js';
 import { parseIgnore } from './block-positions.js';
 import { Evaluator, origins, type Scope } from './hcl/evaluate.js';
@@ -30,7 +30,7 @@ export interface TerraformSourceInput {
 
 export interface TerraformSourceResult {
   resources: Resource[];
-  errors: SourceError[];
+  errors: InputError[];
   notices: string[];
   files: string[];
 }
@@ -115,7 +115,7 @@ function readRoot(
   input: TerraformSourceInput,
   parser: Awaited<ReturnType<typeof loadHclParser>>,
   notice: (file: string, at: Pos | undefined, message: string) => void,
-  errors: SourceError[],
+  errors: InputError[],
   parsedFile: (file: string) => ParsedFile | undefined,
 ): { resources: Resource[] } {
   const templates = new Map<string, ParsedFile | null>();
@@ -154,7 +154,7 @@ function variablesFor(
   parser: Awaited<ReturnType<typeof loadHclParser>>,
   evaluator: Evaluator,
   notice: (file: string, at: Pos | undefined, message: string) => void,
-  errors: SourceError[],
+  errors: InputError[],
 ): Map<string, unknown> {
   const values = new Map<string, unknown>();
   const empty: Scope = { lookup: () => undefined };
@@ -228,7 +228,7 @@ function modelValue(value: unknown, depth = 0): unknown {
 }
 
 /** Suppression comments on a block's first line or directly above it (no blank line between). */
-function suppressionsOf(file: ParsedFile, line: number, errors: SourceError[]): InlineSuppression[] {
+function suppressionsOf(file: ParsedFile, line: number, errors: InputError[]): InlineSuppression[] {
   const byLine = new Map(file.comments.map((c) => [c.line, c.text]));
   const out: InlineSuppression[] = [];
   const above: number[] = [];
@@ -241,7 +241,7 @@ function suppressionsOf(file: ParsedFile, line: number, errors: SourceError[]): 
   return out;
 }
 
-function modelOf(root: string, instances: Instance[], parsedFile: (file: string) => ParsedFile | undefined, errors: SourceError[]): TfModel {
+function modelOf(root: string, instances: Instance[], parsedFile: (file: string) => ParsedFile | undefined, errors: InputError[]): TfModel {
   const byAddress = new Map<string, TfResource>();
   const placed = new Map<TfResource, Placed>();
   const refsOf = new Map<TfResource, Map<string, Set<string>>>();

@@ -141,18 +141,22 @@ function cached<T>(resource: ResourceLike, key: string, compute: () => T): T {
   return hit;
 }
 
-const sendAnalysis = (r: ResourceLike) => cached(r, 'send', () => analyzeSendGrants(policyDocuments(r), principalContext(r)));
-const controlAnalysis = (r: ResourceLike) => cached(r, 'control', () => analyzeControlGrants(policyDocuments(r), principalContext(r)));
-const publicAnalysis = (r: ResourceLike) => cached(r, 'public', () => analyzePublic(policyDocuments(r), ownResource(r)));
+// One documents array and one own ARN per resource, shared by its questions (iam-memo.ts builds keys once per array).
+const documentsOf = (r: ResourceLike) => cached(r, 'documents', () => policyDocuments(r));
+const ownOf = (r: ResourceLike) => cached(r, 'own', () => ownResource(r));
+
+const sendAnalysis = (r: ResourceLike) => cached(r, 'send', () => analyzeSendGrants(documentsOf(r), principalContext(r)));
+const controlAnalysis = (r: ResourceLike) => cached(r, 'control', () => analyzeControlGrants(documentsOf(r), principalContext(r)));
+const publicAnalysis = (r: ResourceLike) => cached(r, 'public', () => analyzePublic(documentsOf(r), ownOf(r)));
 
 function foreignAnalysis(r: ResourceLike, org: unknown, trusted: unknown, organizationId: unknown) {
   const scope = accountScope(r, org, trusted, organizationId);
-  return cached(r, `foreign|${scope.key}`, () => analyzeForeign(policyDocuments(r), scope, ownResource(r)));
+  return cached(r, `foreign|${scope.key}`, () => analyzeForeign(documentsOf(r), scope, ownOf(r)));
 }
 
 function trustAnalysis(r: ResourceLike, org: unknown, trusted: unknown, organizationId: unknown) {
   const scope = accountScope(r, org, trusted, organizationId);
-  return cached(r, `trust|${scope.key}`, () => analyzeTrust(trustDocument(r), scope, ownResource(r)));
+  return cached(r, `trust|${scope.key}`, () => analyzeTrust(trustDocument(r), scope, ownOf(r)));
 }
 
 export type Scope = 'send' | 'identities' | 'network' | 'from' | 'control' | 'public' | 'trust' | 'foreign';

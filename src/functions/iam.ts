@@ -144,7 +144,8 @@ function mergeGrants(a: Map<Stmt, Set<string>>, b: Map<Stmt, Set<string>>): Map<
 
 /** The send questions of SPEC §8 for one principal's policies (or one standalone policy). */
 export function analyzeSendGrants(docs: readonly NamedDocument[], context: PrincipalContext = {}): SendAnalysis {
-  return memoized(identityKey('send', docs, context), () => computeSendGrants(docs, context));
+  const { key, docs: asked } = identityKey('send', docs, context);
+  return memoized(key, () => computeSendGrants(asked, context));
 }
 
 function computeSendGrants(docs: readonly NamedDocument[], context: PrincipalContext): SendAnalysis {
@@ -265,7 +266,8 @@ function controlQuestion(set: PolicySet): { tri: Tri; items: Map<Stmt, ControlUs
  * An action granted only on resources of a type it does not take grants nothing.
  */
 export function analyzeControlGrants(docs: readonly NamedDocument[], context: PrincipalContext = {}): ControlAnalysis {
-  return memoized(identityKey('control', docs, context), () => computeControlGrants(docs, context));
+  const { key, docs: asked } = identityKey('control', docs, context);
+  return memoized(key, () => computeControlGrants(asked, context));
 }
 
 function computeControlGrants(docs: readonly NamedDocument[], context: PrincipalContext): ControlAnalysis {

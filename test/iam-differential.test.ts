@@ -15,7 +15,7 @@ import { identityCase, sendingCase, trustCase } from './iam-reference/generate.j
 
 const checks = new Map(loadChecks().map((c) => [c.id, c]));
 const SEED = 13;
-export const RUNS = { identity: Number(process.env.IAM_RUNS ?? 300), sending: Number(process.env.IAM_RUNS ?? 300), trust: Number(process.env.IAM_RUNS ?? 300) };
+export const RUNS = { identity: Number(process.env.IAM_RUNS ?? 400), sending: Number(process.env.IAM_RUNS ?? 800), trust: Number(process.env.IAM_RUNS ?? 800) };
 
 function documentOf(raw: unknown): unknown {
   return isUnknown(raw) ? raw : normalizePolicyDocument(raw);

@@ -76,6 +76,17 @@ describe('JsonObjectReader', () => {
     expect(read(text, bytewise(text))).toStrictEqual(expected);
   });
 
+  it('passes each element of a top-level array through the element function, and keeps what it returns', () => {
+    const seen: string[] = [];
+    const reader = new JsonObjectReader((member, value) => {
+      seen.push(member);
+      return member === 'findings' ? (value as { id: number }).id : value;
+    });
+    reader.push(Buffer.from('{"findings":[{"id":1,"big":"x"},{"id":2}],"other":[{"a":1}],"n":{"findings":[3]}}'));
+    expect(reader.end()).toStrictEqual({ findings: [1, 2], other: [{ a: 1 }], n: { findings: [3] } });
+    expect(seen).toEqual(['findings', 'findings', 'other']);
+  });
+
   it('keeps "__proto__" as a member, not as the prototype', () => {
     const value = read('{"__proto__":{"polluted":true}}');
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
@@ -90,7 +101,7 @@ describe('JsonObjectReader', () => {
   });
 
   it('says when valid JSON is not an object', () => {
-    for (const text of ['[]', '"x"', '1', 'null', '']) {
+    for (const text of ['[]', '"x"', '1', '-1', 'null', 'true']) {
       try {
         read(text);
         expect.unreachable();
@@ -98,11 +109,13 @@ describe('JsonObjectReader', () => {
         expect((error as JsonStreamError).notAnObject).toBe(true);
       }
     }
-    try {
-      read('{"a":');
-      expect.unreachable();
-    } catch (error) {
-      expect((error as JsonStreamError).notAnObject).toBe(false);
+    for (const text of ['{"a":', '', 'Resources:', '\ufeff\ufeff{}', '<html>']) {
+      try {
+        read(text);
+        expect.unreachable();
+      } catch (error) {
+        expect((error as JsonStreamError).notAnObject).toBe(false);
+      }
     }
   });
 

@@ -116,6 +116,20 @@ function unreadableStatement(item: Unknown): PolicyStatement {
 }
 
 /**
+ * A statement whose Effect is Unknown (`!Ref Mode`, an `Fn::If`) allows or denies what it names: both, each
+ * applying on an unreadable condition, so an answer it could change is undecided and one it cannot stays decided.
+ */
+function effects(raw: Record<string, unknown>, statement: PolicyStatement): PolicyStatement[] {
+  const effect = pick(raw, 'Effect');
+  if (!isUnknown(effect)) return [statement];
+  const condition = { ...statement.condition, [UNREADABLE_CONDITION]: { [UNREADABLE_CONDITION]: [effect] } };
+  return [
+    { ...statement, effect: 'Allow', condition },
+    { ...statement, effect: 'Deny', condition },
+  ];
+}
+
+/**
  * Normalizes a whole document. A string is parsed as JSON (live IAM returns URL-decoded JSON text;
  * Terraform plans carry policies as JSON strings). Returns Unknown when the document itself is unknown
  * or not a policy.
@@ -144,7 +158,7 @@ export function normalizePolicyDocument(raw: unknown, locate?: StatementLocator)
     const at = locate?.(index);
     if (at?.line !== undefined) statement.line = at.line;
     if (at?.column !== undefined) statement.column = at.column;
-    statements.push(statement);
+    statements.push(...(isUnknown(item) ? [statement] : effects(item as Record<string, unknown>, statement)));
   });
   return { statements };
 }

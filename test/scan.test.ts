@@ -261,6 +261,15 @@ describe('scan bad input', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
+  it('a snapshot that cannot be written: exit 2 naming it; the scan is not lost, its results are still written', async () => {
+    const dir = tempDir({ blocker: 'a file' });
+    const r = await cli(['scan', '--accounts', '111111111111', '--endpoint-url', fake.endpoint, '--snapshot', 'blocker/s.json', '--json', 'r.json', '--quiet', '--fail-on', 'none'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('sesguard: note: '))).toEqual([
+      'sesguard: blocker/s.json: cannot write (a part of the path is a file, not a directory)',
+    ]);
+    expect(JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8')).inputs.accounts).toEqual([expect.objectContaining({ accountId: '111111111111', status: 'scanned' })]);
+  });
   it('credentials that do not work: exit 2 naming the call', async () => {
     const r = await cli(['scan', '--endpoint-url', 'http://127.0.0.1:9'], tempDir());
     expect(r.code).toBe(2);

@@ -1,6 +1,5 @@
 // `sesguard scan`: the live, read-only scan of the caller's account or (--org) the whole Organization.
 // The AWS SDK is imported when the scan starts (src/live.ts), not when this module loads.
-import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { evaluateSnapshot } from '../run.js';

@@ -206,6 +206,18 @@ describe('other commands', () => {
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/^FAIL SESG-NET-001 /m);
   });
+  it.each([
+    ['an empty directory', 'empty', /^sesguard: empty: no check file \(\*\.yaml, \*\.yml\) in this directory$/],
+    ['a directory that does not exist', 'nope', /^sesguard: nope: cannot read policy directory \(no such directory\)$/],
+    ['a file', 'x.yaml', /^sesguard: x\.yaml: cannot read policy directory \(not a directory\)$/],
+  ])('policies test on %s: exit 2, one line naming it', async (_name, given, line) => {
+    const dir = tempDir({ 'x.yaml': 'a: 1\n' });
+    mkdirSync(path.join(dir, 'empty'));
+    const r = await cli(['policies', 'test', given], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)]);
+  });
   it('report re-renders a saved results file', async () => {
     const dir = tempDir({ 'bad.yaml': BAD_CFN });
     await cli(['iac', 'bad.yaml', '--json', 'r.json', '--quiet'], dir);

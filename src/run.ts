@@ -15,6 +15,7 @@ import type { TrailRunResult } from './detections/run.js';
 import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
 import { collectIac, type IacOptions } from './sources/iac.js';
+import { failedCallsNotice } from './failed-calls.js';
 import { VERSION } from './version.js';
 
 // Part of the run API as well (callers filter the checks of a run); defined apart so that listing checks stays light.
@@ -151,10 +152,10 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
     incomplete: snapshot.incomplete,
     scopeNotAssessed: scopeNotAssessed(snapshot, checks),
   });
-  const byFailedCalls = results.notAssessed.filter((n) => / failed: /.test(n.reason)).length;
-  if (byFailedCalls > 0) {
-    results.notices.push(`${byFailedCalls} (check, resource) pair(s) not assessed because AWS calls failed (reasons in notAssessed)`);
-  }
+  // Accounts that could not be entered have their own notice above.
+  const failedAccounts = new Set(snapshot.scope.accounts.filter((a) => a.status === 'failed').map((a) => a.accountId));
+  const failed = failedCallsNotice(results.notAssessed, failedAccounts);
+  if (failed) results.notices.push(failed);
   return results;
 }
 

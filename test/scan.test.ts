@@ -126,6 +126,9 @@ describe('failures become not assessed, never a pass', () => {
       expect(checks.has('SESG-MON-001')).toBe(true);
       expect(results.notAssessed.find((n) => n.checkId === 'SESG-MON-001')?.reason).toMatch(/DescribeAlarms.*AccessDenied/);
       expect(results.notAssessed.filter((n) => n.account !== '444444444444')).toEqual([]);
+      // The summary names the call, the error and where (a text report shows it without the JSON).
+      const [notice] = results.notices.filter((n) => /AWS calls failed/.test(n));
+      expect(notice).toMatch(/^\d+ \(check, resource\) pair\(s\) not assessed because AWS calls failed: cloudwatch:DescribeAlarms \(AccessDenied\) in 444444444444\/eu-west-1, 444444444444\/us-east-1 \(each pair's reason in notAssessed\)$/);
       // Everything else in that account was still assessed.
       expect(results.findings.some((f) => f.resource.account === '444444444444' && f.checkId === 'SESG-MON-005')).toBe(true);
     } finally {
@@ -142,6 +145,8 @@ describe('failures become not assessed, never a pass', () => {
     expect(results.notAssessed.find((n) => n.account === '333333333333')?.reason).toMatch(/^sts:AssumeRole into arn:aws:iam::333333333333:role\/SesguardAudit failed: AccessDenied/);
     expect(results.score.coverage).toBeLessThan(1);
     expect(r.stderr).toMatch(/333333333333.*AssumeRole/);
+    // Accounts that could not be entered are named by their own notice, not listed again as failed calls.
+    expect(r.stderr).not.toMatch(/AWS calls failed: sts:AssumeRole/);
     expect(r.stderr).not.toMatch(/not-a-secret/);
   });
 

@@ -218,6 +218,13 @@ describe('other commands', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)]);
   });
+  it('the errors of a live run go to stderr with their account, region and call (SPEC §11), as the text report shows them', async () => {
+    const dir = tempDir();
+    copyFileSync(path.join(__dirname, '..', 'fixtures', 'results', 'scan-results.json'), path.join(dir, 'scan.json'));
+    const r = await cli(['report', 'scan.json', '--quiet'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => !l.startsWith('sesguard: note: ') && l)).toEqual(['sesguard: 777788889999 sts:AssumeRole: could not assume role SesguardAudit: AccessDenied']);
+  });
   it('report re-renders a saved results file', async () => {
     const dir = tempDir({ 'bad.yaml': BAD_CFN });
     await cli(['iac', 'bad.yaml', '--json', 'r.json', '--quiet'], dir);

@@ -7,6 +7,7 @@ import type { Config } from '../config/types.js';
 import { ConfigError, PolicyError, SourceError } from '../errors.js';
 import type { BundleFile } from '../evidence/bundle.js';
 import { FAIL_ON, exitCodeFor } from '../gate.js';
+import { errorWhere } from '../reporters/common.js';
 import type { ReportOptions } from '../reporters/index.js';
 import { loadChunkedReporter } from '../reporters/load.js';
 import { batched, writeFileAtomic, type OutputContent } from '../output-file.js';
@@ -123,7 +124,8 @@ async function writeOutputs(results: Results, values: OutputValues, io: Io, conf
 
 export function printErrors(results: Results, io: Io, noticesShown = false): void {
   for (const e of results.errors) {
-    const where = [e.file, e.line, e.line && e.column ? e.column : undefined].filter((x) => x !== undefined).join(':');
+    // The file (and line), or the account, region and call of a live read (SPEC §11), as the text report shows it.
+    const where = errorWhere(e);
     io.stderr(`sesguard: ${where ? `${where}: ` : ''}${e.message}\n`);
   }
   if (!noticesShown) for (const notice of results.notices) io.stderr(`sesguard: note: ${notice}\n`);

@@ -121,7 +121,10 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
   const capturedAt = new Date(snapshot.capturedAt);
   const inventory: Inventory = { resources: snapshot.resources, organizationAccounts: snapshot.organizationAccounts };
   // Folded into the results as they come: an Organization's outcomes are never all held at once.
-  const evaluations = evaluateEach(checks, inventory, { config: celConfig(options.config, capturedAt), org: snapshot.organizationAccounts });
+  const evaluations = evaluateEach(checks, inventory, {
+    config: celConfig(options.config, capturedAt, snapshot.scope.organizationId),
+    org: snapshot.organizationAccounts,
+  });
   const notices: string[] = [];
   if (snapshot.incomplete) notices.push('the scan was interrupted: accounts not reached are listed as not assessed');
   for (const account of snapshot.scope.accounts) {

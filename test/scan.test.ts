@@ -91,6 +91,8 @@ describe('scan --org on the planted Organization', () => {
   it('the snapshot re-evaluates to the same results', () => {
     const snapshot = parseSnapshot(readFileSync(path.join(run.dir, 's.json'), 'utf8'), 's.json');
     const config = { ...defaultConfig(), approvedRegions: ['us-east-1'], approvedRegionsSet: true, approvedDomainIdentities: ['notify.example.com'] };
+    // --org read the Organization's id: aws:PrincipalOrgID conditions are judged against it.
+    expect(snapshot.scope.organizationId).toBe('o-plant3d0001');
     const again = evaluateSnapshot(snapshot, { config });
     expect(again.findings.map((f) => f.fingerprint).sort()).toEqual(run.results.findings.map((f) => f.fingerprint).sort());
     expect(again.score).toEqual(run.results.score);

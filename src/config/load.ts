@@ -53,6 +53,7 @@ export function parseConfig(text: string, file: string, displayName = file): Con
   config.approvedRegions = file_.approvedRegions ?? [];
   config.approvedRegionsSet = file_.approvedRegions !== undefined;
   config.trustedAccounts = file_.trustedAccounts ?? [];
+  config.organizationId = file_.organizationId ?? null;
   config.approvedDomainIdentities = file_.approvedDomainIdentities ?? [];
   Object.assign(config.thresholds, file_.thresholds ?? {});
   config.checks = file_.checks ?? {};

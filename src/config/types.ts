@@ -32,6 +32,7 @@ export interface ConfigSuppression {
 export interface ConfigFile {
   approvedRegions?: string[];
   trustedAccounts?: string[];
+  organizationId?: string;
   approvedDomainIdentities?: string[];
   thresholds?: Partial<Thresholds>;
   checks?: Record<string, { enabled?: boolean; severity?: Severity }>;
@@ -46,6 +47,8 @@ export interface Config {
   approvedRegions: string[];
   approvedRegionsSet: boolean;
   trustedAccounts: string[];
+  /** Our Organization's id (`o-…`): what aws:PrincipalOrgID conditions are judged against. Null when not set. */
+  organizationId: string | null;
   approvedDomainIdentities: string[];
   thresholds: Thresholds;
   checks: Record<string, { enabled?: boolean; severity?: Severity }>;
@@ -60,6 +63,7 @@ export function defaultConfig(): Config {
     approvedRegions: [],
     approvedRegionsSet: false,
     trustedAccounts: [],
+    organizationId: null,
     approvedDomainIdentities: [],
     thresholds: { ...DEFAULT_THRESHOLDS },
     checks: {},
@@ -70,14 +74,16 @@ export function defaultConfig(): Config {
 
 /**
  * The `config` variable of CEL expressions. `now` is the reference time of the data (the scan's or the
- * snapshot's capture time), so evaluating a saved snapshot later gives the same results.
+ * snapshot's capture time), so evaluating a saved snapshot later gives the same results. `organizationId`:
+ * the id a live scan read from the Organization, else the configured one, else null.
  */
-export function celConfig(config: Config, now: Date = new Date(0)): Record<string, unknown> {
+export function celConfig(config: Config, now: Date = new Date(0), organizationId?: string | null): Record<string, unknown> {
   return {
     now: now.toISOString(),
     approvedRegions: config.approvedRegions,
     approvedRegionsSet: config.approvedRegionsSet,
     trustedAccounts: config.trustedAccounts,
+    organizationId: organizationId ?? config.organizationId,
     approvedDomainIdentities: config.approvedDomainIdentities,
     thresholds: { ...config.thresholds },
   };

@@ -92,3 +92,16 @@ describe('an output that cannot be written', () => {
     expect(stderrLines(r.stderr)).toEqual([expect.stringMatching(/^sesguard: .*sesguard-report\/iac\.sarif: cannot write \(a part of the path is a file, not a directory\)$/)]);
   });
 });
+
+describe('a config path that is not a config file', () => {
+  it.each([
+    ['missing', 'nope.yaml', 'sesguard: nope.yaml: config file not found'],
+    ['a directory', 'conf', 'sesguard: conf: cannot read config (it is a directory)'],
+  ])('%s: exit 2, one line naming it', async (_name, given, line) => {
+    const dir = tempDir({ 'stack.yaml': BAD_CFN });
+    mkdirSync(path.join(dir, 'conf'));
+    const r = await cli(['iac', 'stack.yaml', '--config', given], dir);
+    expect(r.code).toBe(2);
+    expect(stderrLines(r.stderr)).toEqual([line]);
+  });
+});

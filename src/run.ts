@@ -2,7 +2,7 @@
 import type { Config } from './config/types.js';
 import { celConfig } from './config/types.js';
 import { evaluateAll, evaluateEach } from './engine/evaluate.js';
-import { checksFor, checksForSources } from './checks.js';
+import { checksFor, checksForSources, unknownCheckNotices } from './checks.js';
 import type { CompiledCheck } from './engine/load.js';
 import { buildResults } from './engine/results.js';
 import type { Inventory } from './inventory/types.js';
@@ -57,7 +57,7 @@ export async function runIac(paths: string[], options: IacRunOptions): Promise<R
     finishedAt: now(),
     errors: collection.errors,
     inputs: { files: collection.files, skipped: collection.skipped, resourceCount: collection.resources.length },
-    notices: collection.notices,
+    notices: [...collection.notices, ...unknownCheckNotices(options.config)],
     scopeNotAssessed: fragmentsNotAssessed(collection.fragments, cfn),
   });
 }
@@ -130,7 +130,7 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
   for (const account of snapshot.scope.accounts) {
     if (account.status === 'failed') notices.push(`account ${account.accountId} (${account.name}) not assessed: ${account.reason ?? 'failed'}`);
   }
-  notices.push(...(snapshot.notices ?? []));
+  notices.push(...(snapshot.notices ?? []), ...unknownCheckNotices(options.config));
   if (!snapshot.scope.org) {
     notices.push('the Organization was not read (no --org): its SCP checks are not assessed, and "outside" accounts are those not in trustedAccounts');
   }
@@ -267,7 +267,7 @@ export function mergeResults(parts: Results[], names: string[] = parts.map((_, i
  */
 export function trailResults(run: TrailRunResult, config: Config): Results {
   const today = run.startedAt.slice(0, 10);
-  const notices = [...run.coverage.notes];
+  const notices = [...run.coverage.notes, ...unknownCheckNotices(config)];
   const expired = new Set<string>();
   const use = new SuppressionUse();
   let suppressed = 0;

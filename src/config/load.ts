@@ -70,7 +70,9 @@ export function loadConfig(explicit: string | undefined, cwd: string): Config {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${path.relative(cwd, file)}: cannot read config (${(error as NodeJS.ErrnoException).code})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code;
+    throw new ConfigError(`${path.relative(cwd, file) || file}: cannot read config (${why})`);
   }
   return parseConfig(text, file, path.relative(cwd, file) || file);
 }

@@ -101,6 +101,28 @@ export const ec2Handlers: Record<string, Handler> = {
     };
   },
 
+  DescribeFlowLogs(req, world) {
+    const filters = ec2Filters(req.form);
+    const flowLogs = (world.region(req.account, req.region).ec2?.flowLogs ?? []).filter(
+      (f) => matches(filters, 'log-group-name', [f.LogGroupName]) && matches(filters, 'resource-id', [f.ResourceId]),
+    );
+    const p = page(req, world, flowLogs);
+    return {
+      flowLogSet: p.items.map((f) => ({
+        flowLogId: f.FlowLogId,
+        resourceId: f.ResourceId,
+        logDestinationType: f.LogDestinationType ?? (f.LogGroupName ? 'cloud-watch-logs' : 's3'),
+        logGroupName: f.LogGroupName,
+        logFormat: f.LogFormat ?? '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
+        flowLogStatus: 'ACTIVE',
+        deliverLogsStatus: 'SUCCESS',
+        trafficType: 'ALL',
+        maxAggregationInterval: 60,
+      })),
+      nextToken: p.next,
+    };
+  },
+
   DescribeNetworkAcls(req, world) {
     const ids = ec2List(req.form, 'NetworkAclId');
     const filters = ec2Filters(req.form);

@@ -17,6 +17,9 @@ import type { Results } from './results.js';
 import { collectIac } from './sources/iac.js';
 import { VERSION } from './version.js';
 
+// Part of the run API as well (callers filter the checks of a run); defined apart so that listing checks stays light.
+export { checksFor, checksForSources } from './checks.js';
+
 export interface IacRunOptions {
   config: Config;
   cwd: string;

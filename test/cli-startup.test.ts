@@ -79,6 +79,14 @@ describe('commands that do not call AWS do not load the AWS SDK', () => {
       });
     }
   }
+  it('importing the library (dist/index.js) loads neither the SDK nor the detections', () => {
+    const library = pathToFileURL(path.join(PACKAGE_ROOT, 'dist', 'index.js')).href;
+    const { code, modules } = modulesLoaded(['--input-type=module', '-e', `await import('${library}');`], tempDir());
+    expect(code).toBe(0);
+    expect(modules.some((m) => m.endsWith('/dist/index.js'))).toBe(true);
+    expect(aws(modules)).toEqual([]);
+    expect(modules.filter((m) => /\/dist\/detections\/(run|analyzer|rules)/.test(m))).toEqual([]);
+  });
   it('iac does not load the CloudTrail detections either', () => {
     const { modules } = modulesLoaded([...ENTRIES[1][1], 'iac', template, '--fail-on', 'none'], tempDir());
     expect(modules.filter((m) => /\/dist\/detections\/(run|analyzer|rules)/.test(m))).toEqual([]);

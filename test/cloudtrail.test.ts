@@ -116,9 +116,12 @@ describe('readRecords', () => {
     ['not JSON', () => chunks('hello'), undefined, 'not valid JSON'],
     ['binary junk', () => chunks(Buffer.from([0, 1, 2, 255, 254])), undefined, 'not a CloudTrail log (binary content)'],
     ['binary junk while streaming', () => chunks(Buffer.from([0, 1, 2, 255, 254, 0, 0, 0, 0, 0, 0, 0, 0])), 10, 'not a CloudTrail log (binary content)'],
-    ['a digest file', () => chunks(JSON.stringify({ digestStartTime: 'x', logFiles: [] })), undefined, 'digest'],
   ])('%s is a SourceError naming the file', async (_name, input, limit, message) => {
     await expect(collect(input(), limit)).rejects.toMatchObject({ name: 'SourceError', file: 'test.json', message: expect.stringContaining(message) });
+  });
+
+  it('a digest file is recognised by its content and skipped, not read as a log and not an error', async () => {
+    await expect(collect(chunks(JSON.stringify({ digestStartTime: 'x', logFiles: [] })))).rejects.toMatchObject({ name: 'SkippedInput', file: 'test.json', reason: expect.stringContaining('digest') });
   });
 });
 
@@ -236,11 +239,17 @@ describe('bad inputs among good ones', () => {
     expect(result.findings[0].evidence.eventIds).toEqual(['e0000001-0000-4000-8000-000000000001', 'e0000001-0000-4000-8000-000000000002', 'e0000001-0000-4000-8000-000000000003']);
   });
 
-  it('a record without a time or name is counted, not analysed', async () => {
+  it('records without a time are counted, named, not analysed; a run that analysed nothing is one error line', async () => {
     const dir = tempDir({ 'a.json': JSON.stringify({ Records: [{ eventSource: 'ses.amazonaws.com', eventName: 'GetSendQuota' }, { eventTime: 'yesterday', eventSource: 'ses.amazonaws.com', eventName: 'GetSendQuota' }] }) });
     const result = await runTrail([dir], { cwd: dir });
     expect(result.coverage.malformedRecords).toBe(2);
-    expect(result.errors).toEqual([]);
+    expect(result.coverage.skipped).toEqual([
+      { reason: 'an eventTime that is not ISO 8601 with a time zone', count: 1, malformed: true, firstIn: 'a.json' },
+      { reason: 'no eventTime', count: 1, malformed: true, firstIn: 'a.json' },
+    ]);
+    expect(result.errors).toEqual([
+      { message: 'nothing could be analysed: none of the 2 records read is a usable CloudTrail event (1 with an eventTime that is not ISO 8601 with a time zone, first in a.json; 1 with no eventTime, first in a.json)' },
+    ]);
   });
 });
 
@@ -346,7 +355,7 @@ describe('S3 prefix', () => {
     const result = await runTrail([`s3://${bucket}/${prefix}`], { s3Client: client, since: new Date('2026-12-10T00:00:00Z'), until: new Date('2026-12-11T00:00:00Z') });
     expect(requests.filter((r) => r.startsWith('GET') && !r.endsWith('?list'))).toEqual([]);
     expect(result.inputs.files).toEqual([]);
-    expect(result.errors).toEqual([]);
+    expect(result.errors).toEqual([{ message: 'nothing to analyse: no CloudTrail log file was found in the inputs for --since/--until' }]);
   });
 
   it('an unlistable prefix is one error naming it', async () => {

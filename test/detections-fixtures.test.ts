@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PolicyError } from '../src/errors.js';
-import { DETECTION_DIR, loadDetections, runDetectionFixtures } from '../src/detections/index.js';
+import { DETECTION_DIR, describeFixtureResult, loadDetections, runDetectionFixtures } from '../src/detections/index.js';
 import { DETECTORS } from '../src/detections/rules/index.js';
 import type { DetectionDefinition } from '../src/detections/types.js';
 
@@ -45,7 +45,7 @@ describe('runDetectionFixtures', () => {
     expect(twoRegions).toBeDefined();
     const withoutThresholds = { ...twoRegions!, thresholds: undefined };
     const got = runDetectionFixtures([{ ...base, fixtures: { fires: [withoutThresholds], quiet: [] } }]);
-    expect(got).toEqual([{ checkId: 'SESG-DET-001', file: base.file, caseName: twoRegions!.name, expected: 'fires', fired: false, ok: false }]);
+    expect(got).toEqual([{ checkId: 'SESG-DET-001', file: base.file, caseName: twoRegions!.name, expected: 'fires', fired: false, reported: [], ok: false }]);
   });
 
   it('only findings of the case own detection count: a DET-002 run does not satisfy a DET-001 fires case', () => {
@@ -53,6 +53,25 @@ describe('runDetectionFixtures', () => {
     const got = runDetectionFixtures([{ ...base, fixtures: { fires: det002.fixtures.fires, quiet: [] } }, det002]);
     const asDet001 = got.find((r) => r.checkId === 'SESG-DET-001');
     expect(asDet001).toMatchObject({ expected: 'fires', fired: false, ok: false });
+  });
+});
+
+describe('attempt cases', () => {
+  const det008 = definitions.find((d) => d.id === 'SESG-DET-008') as DetectionDefinition;
+  const attemptCase = det008.fixtures.fires.find((c) => c.attempt)!;
+
+  it('a case marked attempt is satisfied only by an attempt; unmarked, the same records do not count as a change', () => {
+    expect(attemptCase).toBeDefined();
+    const asChange = runDetectionFixtures([{ ...det008, fixtures: { fires: [{ ...attemptCase, attempt: undefined }], quiet: [] } }]);
+    expect(asChange[0]).toMatchObject({ ok: false, fired: false, reported: ['attempt'] });
+    expect(describeFixtureResult(asChange[0])).toBe(`SESG-DET-008 "${attemptCase.name}": expected it to fire, it reported an attempt`);
+    const asAttempt = runDetectionFixtures([{ ...det008, fixtures: { fires: [attemptCase], quiet: [] } }]);
+    expect(asAttempt[0]).toMatchObject({ ok: true, fired: true, reported: ['attempt'] });
+  });
+
+  it('an attempt is not quiet', () => {
+    const got = runDetectionFixtures([{ ...det008, fixtures: { fires: [], quiet: [attemptCase] } }]);
+    expect(got[0]).toMatchObject({ ok: false, expected: 'quiet', reported: ['attempt'] });
   });
 });
 

@@ -191,11 +191,13 @@ describe('config', () => {
 });
 
 describe('checks that do not list what they read', () => {
-  it('treat any Unknown in the resource as not assessed (safe default for custom checks)', () => {
+  it('are decided by what they touch: an Unknown elsewhere does not matter, one they compare makes them not assessed', () => {
     const check = loadCheckFile(writeCheck({ reads: undefined, applies: undefined, assert: 'resource.props.groupName == "x"' }));
-    const outcome = evaluateCheck(check, sg({ groupName: 'x', egress: [{ cidrIpv4: { $unknown: 'known after apply' } }] }), ctx);
-    expect(outcome).toEqual({ kind: 'not-assessed', reason: '*: known after apply' });
-    expect(evaluateCheck(check, sg({ groupName: 'x', egress: [] }), ctx).kind).toBe('pass');
+    expect(evaluateCheck(check, sg({ groupName: 'x', egress: [{ cidrIpv4: { $unknown: 'known after apply' } }] }), ctx).kind).toBe('pass');
+    expect(evaluateCheck(check, sg({ groupName: { $unknown: 'parameter Name has no default' }, egress: [] }), ctx)).toEqual({
+      kind: 'not-assessed',
+      reason: 'groupName: parameter Name has no default',
+    });
   });
   it('schema errors: up to three at once', () => {
     const file = writeCheck({ severity: 'urgent', colour: 'red', sources: ['Q'] });

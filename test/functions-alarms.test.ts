@@ -50,6 +50,11 @@ describe('sesAlarmKinds / reputationAlarmKind', () => {
     expect(reputationAlarmKind(a)).toBe(kind);
   });
 
+  it('an unknown namespace on a Send alarm cannot make it a reputation alarm', () => {
+    expect(reputationAlarmKind(alarm({ namespace: U('p'), metricName: 'Send' }))).toBe('');
+    expect(() => reputationAlarmKind(alarm({ namespace: U('p') }))).toThrow(NotAssessedError);
+  });
+
   it('an unknown metric name in AWS/SES is not assessed', () => {
     expect(() => sesAlarmKinds(alarm({ metricName: U('parameter MetricName') }))).toThrow(NotAssessedError);
   });
@@ -106,6 +111,7 @@ describe('alarmCoverage (SESG-MON-001…003)', () => {
     ['a bad and a good alarm', [alarm({ actionsEnabled: false }), alarm({ alarmName: 'good' })], 'bounce', 0.05, true, []],
     ['complaint alarm at the max', [alarm({ metricName: 'Reputation.ComplaintRate', threshold: 0.001 })], 'complaint', 0.001, true, []],
     ['send alarm, any threshold', [alarm({ metricName: 'Send', threshold: 40000 })], 'send', undefined, true, []],
+    ['an alarm of unknown metric whose actions are disabled cannot cover', [alarm({ metricName: U('p'), actionsEnabled: false })], 'bounce', 0.05, false, []],
   ] as const)('%s', (_name, alarms, kind, max, covered, reasons) => {
     const coverage = alarmCoverage(alarms, kind, max);
     expect(coverage.covered).toBe(covered);
@@ -116,6 +122,8 @@ describe('alarmCoverage (SESG-MON-001…003)', () => {
     ['unknown alarm list', U('DescribeAlarms: AccessDenied')],
     ['unknown threshold of the only candidate', [alarm({ threshold: U('p') })]],
     ['metric-math threshold above max', [alarm({ metrics: [{ namespace: 'AWS/SES', metricName: 'Reputation.BounceRate' }], threshold: 5 })]],
+    ['a well-wired alarm of unknown metric', [alarm({ metricName: U('p') })]],
+    ['an unknown alarm in the list', [U('alarm defined by a parameter')]],
   ])('not assessed: %s', (_name, alarms) => {
     expect(() => alarmCoverage(alarms, 'bounce', 0.05)).toThrow(NotAssessedError);
   });

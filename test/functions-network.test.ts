@@ -145,6 +145,7 @@ describe('worldEgressRules', () => {
     ['unknown protocol to the world', [rule({ protocol: U('known after apply') as never, cidrIpv4: '0.0.0.0/0' })]],
     ['unknown port to the world', [rule({ fromPort: U('p') as never, toPort: 25, cidrIpv4: '0.0.0.0/0' })]],
     ['an invalid CIDR', [rule({ fromPort: 25, toPort: 25, cidrIpv4: 'anywhere' })]],
+    ['unknown protocol on a port-443 rule (all protocols would ignore the ports)', [rule({ protocol: U('p') as never, fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0' })]],
   ])('not assessed: %s', (_name, rules) => {
     expect(() => worldEgressRules(rules, [25])).toThrow(NotAssessedError);
   });
@@ -156,6 +157,8 @@ describe('worldEgressRules', () => {
       'an unknown rule beside a surely offending one',
       [rule({ cidrIpv4: U('x') as never, fromPort: 25, toPort: 25 }), rule({ protocol: '-1', cidrIpv4: '0.0.0.0/0' })],
     ],
+    ['unknown upper bound above a known lower bound of 1000', [rule({ fromPort: 1000, toPort: U('p') as never, cidrIpv4: '0.0.0.0/0' })]],
+    ['unknown lower bound below a known upper bound of 22', [rule({ fromPort: U('p') as never, toPort: 22, cidrIpv4: '0.0.0.0/0' })]],
   ])('decided despite an Unknown: %s', (_name, rules) => {
     expect(() => worldEgressRules(rules, [25])).not.toThrow();
   });

@@ -260,8 +260,10 @@ function trailRun(overrides: Partial<NonNullable<Results['trail']>['coverage']> 
         regions: ['eu-west-1'],
         accounts: ['111122223333', '444455556666'],
         eventCount: 5120,
+        analysedEventCount: 5120,
         relevantEventCount: 37,
         malformedRecords: 0,
+        skipped: [],
         dataEventsPresent: false,
         sesSendEventsPresent: false,
         detectionsSupported: ids.map((id) => ({ id, supported: !(id in unsupported), why: unsupported[id] ?? `management events of ${id} are recorded` })),
@@ -283,7 +285,7 @@ describe('trail coverage statement', () => {
       '  Time span:        2026-11-23T00:00:00.000Z to 2026-11-23T23:55:00.000Z',
       '  Regions:          1: eu-west-1',
       '  Accounts:         2: 111122223333, 444455556666',
-      '  Events:           5120 read, 37 relevant to the detections',
+      '  Events:           5120 read, 5120 analysed, 37 relevant to the detections',
       '  Data events:      none in these logs',
       '  SES send events:  none (SES API send calls are data events; SMTP sending is never logged)',
       '  Detections:       7 of 9 enabled detections could work on these logs (1 disabled in the configuration)',
@@ -299,8 +301,18 @@ describe('trail coverage statement', () => {
   it('text: says when data and send events are present and when nothing was read', () => {
     const present = reporters.text(trailRun({ dataEventsPresent: true, sesSendEventsPresent: true }));
     expect(present).toContain('  Data events:      present\n  SES send events:  present\n');
-    const none = reporters.text(trailRun({ timeSpan: null, regions: [], accounts: [], eventCount: 0, relevantEventCount: 0, malformedRecords: 3 }));
-    expect(none).toContain('  Time span:        none (no events read)\n  Regions:          none\n  Accounts:         none\n  Events:           0 read, 0 relevant to the detections, 3 malformed record(s) skipped\n');
+    const none = reporters.text(trailRun({ timeSpan: null, regions: [], accounts: [], eventCount: 0, analysedEventCount: 0, relevantEventCount: 0, malformedRecords: 0 }));
+    expect(none).toContain('  Time span:        none (no events read)\n  Regions:          none\n  Accounts:         none\n  Events:           0 read, 0 analysed, 0 relevant to the detections\n');
+    const skipped = reporters.text(
+      trailRun({
+        timeSpan: null, regions: [], accounts: [], eventCount: 105, analysedEventCount: 0, relevantEventCount: 0, malformedRecords: 103,
+        skipped: [{ reason: 'no eventTime', count: 103, malformed: true, firstIn: 'logs/a.json' }, { reason: 'CloudTrail Insights records (unusual call rates, not API calls)', count: 2, malformed: false }],
+      }),
+    );
+    expect(skipped).toContain(
+      '  Time span:        none (no record could be analysed)\n  Regions:          none\n  Accounts:         none\n' +
+        '  Events:           105 read, 0 analysed, 0 relevant to the detections; not analysed: 103 with no eventTime, 2 CloudTrail Insights records (unusual call rates, not API calls)\n',
+    );
   });
 
   it('text: many accounts are counted past the first twenty; control characters from the logs are removed', () => {
@@ -330,7 +342,7 @@ describe('trail coverage statement', () => {
       '- **Time span:** 2026-11-23T00:00:00.000Z to 2026-11-23T23:55:00.000Z',
       '- **Regions:** 1: eu-west-1',
       '- **Accounts:** 2: 111122223333, 444455556666',
-      '- **Events:** 5120 read, 37 relevant to the detections',
+      '- **Events:** 5120 read, 5120 analysed, 37 relevant to the detections',
       '- **Data events:** none in these logs',
       '- **SES send events:** none (SES API send calls are data events; SMTP sending is never logged)',
       '- **Detections:** 7 of 9 enabled detections could work on these logs (1 disabled in the configuration)',

@@ -5,9 +5,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { SEVERITIES, type Severity } from '../engine/types.js';
+import { SEVERITIES } from '../engine/types.js';
 import { ConfigError, SourceError } from '../errors.js';
 import type { BundleFile } from '../evidence/bundle.js';
+import { exitCodeFor } from '../gate.js';
 import type { ReportOptions } from '../reporters/index.js';
 import { loadReporter } from '../reporters/load.js';
 import type { Results } from '../results.js';
@@ -79,21 +80,6 @@ async function writeOutputs(results: Results, values: OutputValues, io: Io, conf
   for (const [format, file] of targets) {
     if (file) writeAtomic(path.resolve(io.cwd, file), await render(results, format, io, config, values['sarif-anchor'], baselineFixed));
   }
-}
-
-/** 2 when the result cannot be trusted, 1 when it fails the gate, else 0. */
-export function exitCodeFor(results: Results, failOn: Severity | 'none', minScore: number | null): number {
-  if (results.errors.length > 0 || results.incomplete) return 2;
-  const rank = { critical: 0, high: 1, medium: 2, low: 3 };
-  if (failOn !== 'none') {
-    const gate = rank[failOn];
-    const failing = results.findings.some(
-      (f) => !f.suppressed && rank[f.severity] <= gate && (f.baselineState === undefined || f.baselineState === 'new'),
-    );
-    if (failing) return 1;
-  }
-  if (minScore !== null && results.score.overall !== null && results.score.overall < minScore) return 1;
-  return 0;
 }
 
 export function printErrors(results: Results, io: Io, noticesShown = false): void {

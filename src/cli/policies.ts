@@ -1,6 +1,6 @@
 // `sesguard policies test [dir]`: runs the fixtures of the built-in checks and detections, or of the checks in dir.
 import path from 'node:path';
-import { DETECTION_DIR, loadDetections, runDetectionFixtures } from '../detections/index.js';
+import { DETECTION_DIR, describeFixtureResult, loadDetections, runDetectionFixtures } from '../detections/index.js';
 import { runFixtures } from '../engine/fixtures.js';
 import { loadChecks } from '../engine/load.js';
 import { ConfigError } from '../errors.js';
@@ -19,10 +19,7 @@ export default command({
         ok: r.ok,
         text: `${r.checkId} "${r.caseName}": expected ${r.expected}, got ${r.actual.kind}${'reason' in r.actual && r.actual.reason ? ` (${r.actual.reason})` : ''}`,
       })),
-      ...runDetectionFixtures(detections).map((r) => ({
-        ok: r.ok,
-        text: `${r.checkId} "${r.caseName}": expected it to ${r.expected === 'fires' ? 'fire' : 'stay quiet'}, it ${r.fired ? 'fired' : 'did not fire'}`,
-      })),
+      ...runDetectionFixtures(detections).map((r) => ({ ok: r.ok, text: describeFixtureResult(r) })),
     ];
     const failed = rows.filter((r) => !r.ok);
     for (const r of failed) io.stdout(`FAIL ${r.text}\n`);

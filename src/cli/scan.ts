@@ -1,11 +1,10 @@
 // `sesguard scan`: the live, read-only scan of the caller's account or (--org) the whole Organization.
-// The AWS SDK is imported when the scan starts, not when this module loads.
+// The AWS SDK is imported when the scan starts (src/live.ts), not when this module loads.
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { evaluateSnapshot } from '../run.js';
-import type { ScanProgress } from '../sources/aws/scan.js';
-import { VERSION } from '../version.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_ROLE_NAME, scanLive, type ScanProgress } from '../live.js';
 import { ENDPOINT, REGIONS, homeRegion } from './aws-options.js';
 import { command } from './command.js';
 import { CONFIG, GATE, OUTPUTS, finish, writeAtomic } from './gate.js';
@@ -45,12 +44,12 @@ export default command({
     org: flag('every active account of the Organization (run from the management account)'),
     accounts: text('ID,..', 'only these accounts', accountList),
     'exclude-accounts': text('ID,..', 'all but these accounts', accountList),
-    'role-name': withDefault('NAME', 'role assumed in each member account', 'SesguardAudit', (raw) => raw),
+    'role-name': withDefault('NAME', 'role assumed in each member account', DEFAULT_ROLE_NAME, (raw) => raw),
     'external-id': text('X', 'external id of that role'),
     profile: text('P', 'AWS profile for the caller’s credentials (default: the standard AWS SDK chain)'),
     ...REGIONS,
     ...ENDPOINT,
-    concurrency: withDefault('N', 'API requests in flight at most', 16, concurrencyOf),
+    concurrency: withDefault('N', 'API requests in flight at most', DEFAULT_CONCURRENCY, concurrencyOf),
     snapshot: text('FILE', 'also write the inventory snapshot (evaluate reads it)'),
     shard: text('K/N', 'the K-th of N deterministic slices of the accounts (merge joins them)', shardOf),
     'no-credential-report': flag('access keys per user (iam:ListAccessKeys) where iam:GenerateCredentialReport is not allowed'),
@@ -63,7 +62,6 @@ export default command({
     const config = loadConfig(values.config, io.cwd);
     const env = io.env ?? process.env;
     const onProgress = progressLine(io, values['no-progress'] || values.quiet);
-    const { scanLive } = await import('../sources/aws/scan.js');
     const snapshot = await scanLive({
       org: values.org,
       accounts: values.accounts,
@@ -77,7 +75,6 @@ export default command({
       shard: values.shard,
       credentialReport: !values['no-credential-report'],
       homeRegion: homeRegion(env),
-      version: VERSION,
       now: io.now,
       signal: io.signal,
       onProgress,

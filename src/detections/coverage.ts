@@ -1,13 +1,19 @@
 // The coverage statement: what the given logs could and could not show. SES send calls are optional
 // data events (never in LookupEvents), SMTP sending is never logged, and a single-region trail cannot
-// show multi-region reconnaissance; a responder must know which "nothing found" means "not visible".
-import type { Coverage, DetectionDefinition, DetectionSupport, TrailThresholds } from './types.js';
+// show multi-region reconnaissance; a responder must know which "nothing found" means "not visible". The
+// same holds for records that could not be analysed: when some were skipped the statement says how many
+// and why, and when none could be analysed no detection is called supported.
+import type { Coverage, DetectionDefinition, DetectionSupport, SkippedRecords, TrailThresholds } from './types.js';
 import { iso } from './windows.js';
 
 /** What the analyzer counts while records stream by. */
 export interface TrailStats {
+  /** Records read. */
   eventCount: number;
-  malformed: number;
+  /** Records with a name, a source, a valid time (and a caller, when a detection reads them). */
+  analysed: number;
+  /** Records not analysed, by reason. */
+  skipped: Map<string, SkippedRecords>;
   duplicates: number;
   first: number;
   last: number;
@@ -24,6 +30,10 @@ export interface CoverageInput {
   definitions: DetectionDefinition[];
   /** Detections enabled by config. */
   active: Set<string>;
+  /** Detections that threw, with the reason (not assessed). */
+  failures: Map<string, string>;
+  /** What each detection could not decide from the logs. */
+  undecided: Map<string, string[]>;
   thresholds: TrailThresholds;
   lookup: boolean;
 }
@@ -38,7 +48,10 @@ function support(definition: DetectionDefinition, input: CoverageInput): Detecti
   const { stats, thresholds, lookup } = input;
   const id = definition.id;
   if (!input.active.has(id)) return { id, supported: false, why: DISABLED_WHY };
+  const failure = input.failures.get(id);
+  if (failure) return { id, supported: false, why: failure, failed: true };
   if (stats.eventCount === 0) return { id, supported: false, why: 'no CloudTrail events were read' };
+  if (stats.analysed === 0) return { id, supported: false, why: `none of the ${stats.eventCount} records read could be analysed (${skippedSummary(stats)})` };
   if (definition.needsDataEvents) {
     if (lookup) return { id, supported: false, why: 'LookupEvents returns management events only; SES send calls are data events' };
     if (stats.sendEvents === 0) {
@@ -68,6 +81,37 @@ function support(definition: DetectionDefinition, input: CoverageInput): Detecti
   return { id, supported: true, why: `management events ${definition.events.map((g) => g.names.join('/')).join(', ')} are recorded` };
 }
 
+/** The skipped records, most frequent reason first. */
+function skippedList(stats: TrailStats): SkippedRecords[] {
+  return [...stats.skipped.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+}
+
+/** `103 with no eventTime` for broken records, `2 CloudTrail Insights records (…)` for the others. */
+export function skippedPhrase(skipped: SkippedRecords): string {
+  return skipped.malformed ? `${skipped.count} with ${skipped.reason}` : `${skipped.count} ${skipped.reason}`;
+}
+
+/** `103 with no eventTime, first in logs/a.json; 2 CloudTrail Insights records (…)` */
+export function skippedSummary(stats: TrailStats): string {
+  return skippedList(stats)
+    .map((s) => `${skippedPhrase(s)}${s.firstIn ? `, first in ${s.firstIn}` : ''}`)
+    .join('; ');
+}
+
+/** At most this many undecided questions are named per detection; the rest are counted. */
+const MAX_UNDECIDED = 5;
+
+/**
+ * The one line that says a run analysed nothing (exit 2), or null when something was analysed.
+ * LookupEvents that answered with no event is not such a run: a quiet account is a valid answer.
+ */
+export function nothingAnalysed(coverage: Coverage, lookup: boolean): string | null {
+  if (coverage.analysedEventCount > 0 || (lookup && coverage.eventCount === 0)) return null;
+  if (coverage.eventCount === 0) return 'nothing to analyse: the inputs hold no CloudTrail records';
+  const why = coverage.skipped.map((s) => `${skippedPhrase(s)}${s.firstIn ? `, first in ${s.firstIn}` : ''}`).join('; ');
+  return `nothing could be analysed: none of the ${coverage.eventCount} records read is a usable CloudTrail event (${why})`;
+}
+
 export function buildCoverage(input: CoverageInput): Coverage {
   const { stats, lookup } = input;
   const notes: string[] = [SMTP_NOTE];
@@ -77,22 +121,41 @@ export function buildCoverage(input: CoverageInput): Coverage {
   else if (stats.sendEvents === 0) {
     notes.push('No SES send data events: who sent how much through the SES API cannot be told from these logs (SESG-DET-010 not assessed).');
   }
+  const span = stats.analysed > 0 && Number.isFinite(stats.first) && Number.isFinite(stats.last);
   // The runbook pulls the last 24-48 hours; a shorter span may miss the start of a campaign.
-  if (stats.eventCount > 0 && stats.last - stats.first < 23 * 3600_000) {
+  if (span && stats.last - stats.first < 23 * 3600_000) {
     notes.push(`The logs span less than 24 hours (${((stats.last - stats.first) / 3600_000).toFixed(1)} h); the runbook looks at the last 24-48 hours.`);
+  }
+  if (stats.skipped.size > 0) {
+    const share = stats.eventCount > 0 ? Math.floor((stats.analysed / stats.eventCount) * 1000) / 10 : 0;
+    notes.push(
+      `${stats.eventCount - stats.analysed} of ${stats.eventCount} records were not analysed (${skippedSummary(stats)}): ` +
+        `findings and "supported" cover only the ${stats.analysed} records (${share} %) that were.`,
+    );
   }
   if (stats.awsCallers.size > 0) {
     notes.push(`${stats.awsCallers.size} AWS-service caller(s) (e.g. Trusted Advisor) were not treated as reconnaissance.`);
   }
-  if (stats.duplicates > 0) notes.push(`${stats.duplicates} duplicate event(s) (same eventID, e.g. overlapping trails) were counted once.`);
-  if (stats.malformed > 0) notes.push(`${stats.malformed} record(s) without a name, source or valid time were skipped.`);
+  if (stats.duplicates > 0) {
+    notes.push(`${stats.duplicates} duplicate event(s) (same eventID, eventSource, eventName and eventTime, e.g. overlapping trails) were counted once.`);
+  }
+  for (const [id, reasons] of [...input.undecided].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const more = reasons.length > MAX_UNDECIDED ? ` and ${reasons.length - MAX_UNDECIDED} more` : '';
+    notes.push(`${id} could not decide from these logs ${reasons.slice(0, MAX_UNDECIDED).join('; ')}${more}.`);
+  }
+  for (const [id, why] of [...input.failures].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (input.active.has(id)) notes.push(`${id} is not assessed: ${why}.`);
+  }
+  const skipped = skippedList(stats);
   return {
-    timeSpan: stats.eventCount > 0 && Number.isFinite(stats.first) ? { start: iso(stats.first), end: iso(stats.last) } : null,
+    timeSpan: span ? { start: iso(stats.first), end: iso(stats.last) } : null,
     regions: [...stats.regions].sort(),
     accounts: [...stats.accounts].sort(),
     eventCount: stats.eventCount,
+    analysedEventCount: stats.analysed,
     relevantEventCount: input.keptCount + stats.sendEvents,
-    malformedRecords: stats.malformed,
+    malformedRecords: skipped.filter((s) => s.malformed).reduce((n, s) => n + s.count, 0),
+    skipped,
     dataEventsPresent: stats.dataEvents,
     sesSendEventsPresent: stats.sendEvents > 0,
     detectionsSupported: input.definitions.map((d) => support(d, input)),
@@ -123,11 +186,14 @@ export function coverageStatement(coverage: Coverage): CoverageStatement {
   const enabled = coverage.detectionsSupported.filter((d) => d.why !== DISABLED_WHY);
   const disabled = coverage.detectionsSupported.length - enabled.length;
   const supported = enabled.filter((d) => d.supported).length;
-  const events = `${coverage.eventCount} read, ${coverage.relevantEventCount} relevant to the detections` +
-    (coverage.malformedRecords > 0 ? `, ${coverage.malformedRecords} malformed record(s) skipped` : '');
+  // Results written before the counts of skipped records existed lack them: every record counted as analysed.
+  const skipped = coverage.skipped ?? [];
+  const analysed = coverage.analysedEventCount ?? coverage.eventCount - coverage.malformedRecords;
+  const events = `${coverage.eventCount} read, ${analysed} analysed, ${coverage.relevantEventCount} relevant to the detections` +
+    (skipped.length > 0 ? `; not analysed: ${skipped.map(skippedPhrase).join(', ')}` : '');
   return {
     facts: [
-      ['Time span', coverage.timeSpan ? `${coverage.timeSpan.start} to ${coverage.timeSpan.end}` : 'none (no events read)'],
+      ['Time span', coverage.timeSpan ? `${coverage.timeSpan.start} to ${coverage.timeSpan.end}` : coverage.eventCount > 0 ? 'none (no record could be analysed)' : 'none (no events read)'],
       ['Regions', listed(coverage.regions)],
       ['Accounts', listed(coverage.accounts)],
       ['Events', events],

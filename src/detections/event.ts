@@ -1,5 +1,7 @@
 // From a raw CloudTrail record to the compact TrailEvent the detections read, and the tests that
-// decide what a record is: an SES send call, a call made by AWS itself.
+// decide what a record is: an SES send call, a call made by AWS itself, an Insights record. Shared by the
+// analyzer and the rule files (which import helpers from here, never from each other).
+import { createHash } from 'node:crypto';
 import type { CloudTrailRecord } from '../sources/cloudtrail/types.js';
 import type { TrailEvent } from './types.js';
 
@@ -18,6 +20,14 @@ export function isSend(record: CloudTrailRecord): boolean {
 
 export function isDataEvent(record: CloudTrailRecord): boolean {
   return record.eventCategory === 'Data' || record.managementEvent === false;
+}
+
+/**
+ * CloudTrail Insights records (delivered under CloudTrail-Insight/) describe unusual call rates, not
+ * calls: their eventName sits inside insightDetails and there is no caller. Never read as API calls.
+ */
+export function isInsight(record: CloudTrailRecord): boolean {
+  return record.eventType === 'AwsCloudTrailInsight' || record.eventCategory === 'Insight' || record.insightDetails !== undefined;
 }
 
 /** A service's own address, e.g. `trustedadvisor.amazonaws.com`: no customer caller can present it. */
@@ -52,19 +62,39 @@ export function principalOf(record: CloudTrailRecord): string {
 }
 
 function objectOrNull(value: unknown): Record<string, unknown> | null {
+  // Some log shippers store requestParameters / responseElements as JSON text.
+  if (typeof value === 'string' && value.startsWith('{')) {
+    try {
+      return objectOrNull(JSON.parse(value));
+    } catch {
+      return null;
+    }
+  }
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-/** Null when the record lacks what every detection needs (a name, a source and a valid time). */
-export function toEvent(record: CloudTrailRecord): TrailEvent | null {
-  const time = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
-  if (!Number.isFinite(time) || typeof record.eventName !== 'string' || typeof record.eventSource !== 'string') return null;
-  const identity = record.userIdentity ?? {};
+/**
+ * The event's id. A record whose shipper dropped eventID gets a stand-in derived from its whole content:
+ * stable whatever the file order, equal only for records that are identical (true duplicates).
+ */
+function idOf(record: CloudTrailRecord): string {
+  if (typeof record.eventID === 'string' && record.eventID !== '') return record.eventID;
+  return `no-eventID:${createHash('sha256').update(JSON.stringify(record)).digest('hex').slice(0, 20)}`;
+}
+
+/**
+ * The compact event of a record whose name, source and time were checked (`time` in epoch ms), or null
+ * when it names no caller at all (a shipper dropped userIdentity): the detections group by caller and
+ * must not merge unknown ones.
+ */
+export function toEvent(record: CloudTrailRecord, time: number): TrailEvent | null {
+  const identity = record.userIdentity;
+  if (identity === null || typeof identity !== 'object') return null;
   const event: TrailEvent = {
-    id: typeof record.eventID === 'string' ? record.eventID : `${record.eventName}@${record.eventTime}`,
+    id: idOf(record),
     time,
-    name: record.eventName,
-    source: record.eventSource,
+    name: record.eventName as string,
+    source: record.eventSource as string,
     region: typeof record.awsRegion === 'string' ? record.awsRegion : 'unknown',
     account: String(record.recipientAccountId ?? identity.accountId ?? 'unknown'),
     principal: principalOf(record),
@@ -81,6 +111,25 @@ export function toEvent(record: CloudTrailRecord): TrailEvent | null {
   if (typeof record.userAgent === 'string') event.userAgent = record.userAgent;
   if (typeof record.errorCode === 'string' && record.errorCode !== '') event.errorCode = record.errorCode;
   return event;
+}
+
+/** `user/alice`, `assumed-role/deploy/session`, or the stand-in itself: short enough for a message. */
+export function shortPrincipal(principal: string): string {
+  const match = /^arn:aws[a-z-]*:(?:iam|sts)::\d{12}:(.+)$/.exec(principal);
+  return match ? match[1] : principal;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The key id and owner a successful CreateAccessKey returned (a failed one created nothing). */
+export function createdKey(event: TrailEvent): { accessKey: string; userName?: string } | null {
+  if (event.errorCode) return null;
+  const key = param(event.response, 'accessKey') as Record<string, unknown> | undefined;
+  const accessKey = str(param(key, 'accessKeyId'));
+  if (!accessKey) return null;
+  return { accessKey, userName: str(param(key, 'userName')) ?? str(param(event.params, 'userName')) };
 }
 
 /** Case-insensitive lookup of a request parameter: SES v1 uses camelCase, SES v2 and EC2's newer APIs PascalCase. */

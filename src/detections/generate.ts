@@ -28,6 +28,11 @@ export interface DayOptions {
   fileMinutes?: number;
   /** Record SES send data events (off: a trail with management events only). */
   dataEvents?: boolean;
+  /**
+   * How many regions carry the full background noise; the others get a twentieth of it (at least one
+   * record a file), as in a real account that works in one or two regions. Default: every region.
+   */
+  busyRegions?: number;
 }
 
 export interface GeneratedFile {
@@ -293,37 +298,133 @@ function benign(day: Day, dataEvents: boolean): void {
   }
 }
 
-const NOISE = [
-  { source: 'ec2.amazonaws.com', name: 'DescribeInstances' },
-  { source: 'ec2.amazonaws.com', name: 'DescribeSecurityGroups' },
-  { source: 'sts.amazonaws.com', name: 'AssumeRole' },
-  { source: 'kms.amazonaws.com', name: 'Decrypt' },
-  { source: 'logs.amazonaws.com', name: 'CreateLogStream' },
-  { source: 'ssm.amazonaws.com', name: 'GetParameter' },
-  { source: 'dynamodb.amazonaws.com', name: 'DescribeTable' },
-  { source: 'lambda.amazonaws.com', name: 'GetFunction' },
+/** A base64-looking token of `length` characters (session tokens are a large share of real records). */
+function token(day: Day, length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[day.int(64)];
+  return out;
+}
+
+const SDK_AGENTS = [
+  'aws-sdk-java/2.21.29 Linux/5.10.205-195.804.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.9+8-LTS Java/17.0.9 vendor/Amazon.com_Inc. io/sync http/Apache cfg/retry-mode/legacy',
+  'aws-sdk-js/3.450.0 ua/2.0 os/linux#5.10.205-195.804.amzn2.x86_64 lang/js md/nodejs#20.10.0 api/kms#3.450.0',
+  'Boto3/1.34.11 md/Botocore#1.34.11 ua/2.0 os/linux#5.10.205 md/arch#x86_64 lang/python#3.11.6 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.11',
+  'aws-sdk-go-v2/1.24.0 os/linux lang/go#1.21.5 md/GOOS#linux md/GOARCH#amd64 api/sts#1.26.6',
+];
+
+function tls(source: string, region: string): Record<string, unknown> {
+  return { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${source.split('.')[0]}.${region}.amazonaws.com` };
+}
+
+type Noise = (day: Day, region: string, time: number) => CloudTrailRecord;
+
+/** The background of a real account: service role sessions, AWS services acting for it, data events. */
+const NOISE: Noise[] = [
+  // Lambda assuming its execution role: AWSService caller, credentials in the response.
+  (day, region, time) =>
+    day.record({
+      identity: { type: 'AWSService', invokedBy: 'lambda.amazonaws.com' },
+      time,
+      source: 'sts.amazonaws.com',
+      name: 'AssumeRole',
+      region,
+      sourceIPAddress: 'lambda.amazonaws.com',
+      userAgent: 'lambda.amazonaws.com',
+      readOnly: true,
+      requestParameters: { roleArn: `arn:aws:iam::${ACCOUNT}:role/lambda-exec-orders`, roleSessionName: `orders-api-${day.int(1e6)}` },
+      responseElements: {
+        credentials: { accessKeyId: `ASIA${token(day, 16).toUpperCase().replace(/[^A-Z0-9]/g, 'Q')}`, sessionToken: token(day, 620), expiration: 'Nov 23, 2026, 11:59:59 PM' },
+        assumedRoleUser: { assumedRoleId: `AROAEXAMPLELAMBDAEXEC:orders-api-${day.int(1e6)}`, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/lambda-exec-orders/orders-api` },
+      },
+      resources: [{ accountId: ACCOUNT, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${ACCOUNT}:role/lambda-exec-orders` }],
+      sharedEventID: day.uuid(),
+      tlsDetails: tls('sts.amazonaws.com', region),
+    }),
+  // KMS decrypt by an application role session.
+  (day, region, time) =>
+    day.record({
+      identity: roleSession('app-server', `i-0a1b2c3d4e5f6${String(day.int(999)).padStart(4, '0')}`, `ASIAAPPSERVER${String(day.int(1e6)).padStart(7, '0')}`),
+      time,
+      source: 'kms.amazonaws.com',
+      name: 'Decrypt',
+      region,
+      sourceIPAddress: `10.0.${day.int(255)}.${day.int(255)}`,
+      userAgent: day.pick(SDK_AGENTS),
+      readOnly: true,
+      requestParameters: { encryptionAlgorithm: 'SYMMETRIC_DEFAULT', encryptionContext: { 'aws:rds:db-id': `db-${token(day, 26).toUpperCase()}` } },
+      resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: `arn:aws:kms:${region}:${ACCOUNT}:key/${day.uuid()}` }],
+      vpcEndpointId: 'vpce-0kms1234abcd',
+      tlsDetails: tls('kms.amazonaws.com', region),
+    }),
+  // EC2 describe calls from a monitoring agent.
+  (day, region, time) =>
+    day.record({
+      identity: roleSession('monitoring-agent', `agent-${day.int(20)}`, `ASIAMONITOR${String(day.int(1e6)).padStart(9, '0')}`),
+      time,
+      source: 'ec2.amazonaws.com',
+      name: day.pick(['DescribeInstances', 'DescribeSecurityGroups', 'DescribeVolumes', 'DescribeNetworkInterfaces']),
+      region,
+      sourceIPAddress: `10.1.${day.int(255)}.${day.int(255)}`,
+      userAgent: day.pick(SDK_AGENTS),
+      readOnly: true,
+      requestParameters: { maxResults: 1000, filterSet: { items: [{ name: 'tag:Environment', valueSet: { items: [{ value: 'production' }] } }] }, instancesSet: {} },
+      tlsDetails: tls('ec2.amazonaws.com', region),
+    }),
+  // SSM parameters read at start-up.
+  (day, region, time) =>
+    day.record({
+      identity: roleSession('batch-worker', `batch-${day.int(50)}`, `ASIABATCHWORKER${String(day.int(1e5)).padStart(5, '0')}`),
+      time,
+      source: 'ssm.amazonaws.com',
+      name: 'GetParameter',
+      region,
+      sourceIPAddress: `10.2.${day.int(255)}.${day.int(255)}`,
+      userAgent: day.pick(SDK_AGENTS),
+      readOnly: true,
+      requestParameters: { name: `/orders/${day.pick(['db/url', 'db/password', 'queue/url', 'feature-flags'])}`, withDecryption: true },
+      tlsDetails: tls('ssm.amazonaws.com', region),
+    }),
+  // CloudWatch Logs streams created by a service on the account's behalf.
+  (day, region, time) =>
+    day.record({
+      identity: roleSession('ecs-task-orders', day.uuid().replace(/-/g, ''), `ASIAECSTASK${String(day.int(1e9)).padStart(9, '0')}`),
+      time,
+      source: 'logs.amazonaws.com',
+      name: 'CreateLogStream',
+      region,
+      sourceIPAddress: `10.3.${day.int(255)}.${day.int(255)}`,
+      userAgent: 'aws-sdk-go/1.44.327 (go1.20.8; linux; amd64) exec-env/AWS_ECS_FARGATE',
+      readOnly: false,
+      requestParameters: { logGroupName: '/ecs/orders', logStreamName: `orders/web/${day.uuid().replace(/-/g, '')}` },
+      tlsDetails: tls('logs.amazonaws.com', region),
+    }),
+  // S3 object reads: data events with resources and additional event data.
+  (day, region, time) =>
+    day.record({
+      identity: roleSession('app-server', `i-0a1b2c3d4e5f6${String(day.int(999)).padStart(4, '0')}`, `ASIAAPPSERVER${String(day.int(1e6)).padStart(7, '0')}`),
+      time,
+      source: 's3.amazonaws.com',
+      name: 'GetObject',
+      region,
+      sourceIPAddress: `10.0.${day.int(255)}.${day.int(255)}`,
+      userAgent: `[${day.pick(SDK_AGENTS)}]`,
+      readOnly: true,
+      managementEvent: false,
+      eventCategory: 'Data',
+      requestParameters: { bucketName: 'orders-assets', Host: `orders-assets.s3.${region}.amazonaws.com`, key: `img/${day.int(1e6)}.png` },
+      additionalEventData: { SignatureVersion: 'SigV4', CipherSuite: 'TLS_AES_128_GCM_SHA256', bytesTransferredIn: 0, AuthenticationMethod: 'AuthHeader', 'x-amz-id-2': token(day, 76), bytesTransferredOut: day.int(500_000) },
+      resources: [
+        { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::orders-assets/img/${day.int(1e6)}.png` },
+        { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::orders-assets' },
+      ],
+      tlsDetails: tls('s3.amazonaws.com', region),
+    }),
 ];
 
 function noise(day: Day, region: string, from: number, minutes: number, count: number): CloudTrailRecord[] {
   const out: CloudTrailRecord[] = [];
-  for (let i = 0; i < count; i++) {
-    const which = day.pick(NOISE);
-    const role = day.pick(['app-server', 'batch-worker', 'lambda-exec', 'deploy']);
-    const dataObject = day.rand() < 0.1;
-    out.push(
-      day.record({
-        identity: roleSession(role, `session-${day.int(50)}`, `ASIA${role.toUpperCase().replace('-', '').padEnd(16, 'X').slice(0, 16)}`),
-        time: from + Math.floor(day.rand() * minutes * MINUTE),
-        source: dataObject ? 's3.amazonaws.com' : which.source,
-        name: dataObject ? 'GetObject' : which.name,
-        region,
-        sourceIPAddress: `10.0.${day.int(255)}.${day.int(255)}`,
-        userAgent: 'aws-sdk-js/3.450.0',
-        requestParameters: dataObject ? { bucketName: 'app-assets', key: `img/${day.int(1e6)}.png` } : { maxResults: 100 },
-        ...(dataObject ? { managementEvent: false, eventCategory: 'Data', readOnly: true } : {}),
-      }),
-    );
-  }
+  for (let i = 0; i < count; i++) out.push(day.pick(NOISE)(day, region, from + Math.floor(day.rand() * minutes * MINUTE)));
   return out;
 }
 
@@ -349,10 +450,12 @@ export function* generateDay(options: DayOptions = {}): Generator<GeneratedFile>
   }
   day.events.length = 0;
   const perFile = options.noisePerFile ?? 5;
+  const busy = options.busyRegions ?? REGIONS.length;
   for (let slot = 0; slot * fileMinutes < 24 * 60; slot++) {
-    for (const region of REGIONS) {
+    for (const [index, region] of REGIONS.entries()) {
       const from = day.start + slot * fileMinutes * MINUTE;
-      const records = [...(slots.get(`${region}|${slot}`) ?? []), ...noise(day, region, from, fileMinutes, perFile)];
+      const count = index < busy ? perFile : Math.min(perFile, Math.max(1, Math.round(perFile / 20)));
+      const records = [...(slots.get(`${region}|${slot}`) ?? []), ...noise(day, region, from, fileMinutes, count)];
       if (records.length === 0) continue;
       records.sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)));
       // Delivered a few minutes after the slot ends, named by delivery time as AWS does.

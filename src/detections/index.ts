@@ -2,7 +2,7 @@
 // wrapper import. Everything else in src/detections/ is internal.
 export { runTrail, type TrailInputs, type TrailRunOptions, type TrailRunResult, type LookupInput } from './run.js';
 export { createTrailAnalyzer, type AnalyzerOptions, type TrailAnalyzer } from './analyzer.js';
-export { runDetectionFixtures, type DetectionExpectation, type DetectionFixtureResult } from './fixtures.js';
+export { describeFixtureResult, runDetectionFixtures, type DetectionExpectation, type DetectionFixtureResult } from './fixtures.js';
 export { loadDetections, loadDetectionFile, DETECTION_DIR } from './load.js';
 export { detectionHelpUri, detectionSummary } from './summary.js';
 export { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';

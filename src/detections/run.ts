@@ -1,6 +1,7 @@
 // The library entry of `sesguard trail`: inputs (files, folders, S3 prefixes, or LookupEvents) →
 // records → the streaming analyzer → findings, coverage, timeline and per-input errors. The CLI wraps
-// the result into the Results document; this module does the IO of reading, nothing else.
+// the result into the Results document; this module does the IO of reading, nothing else. The AWS SDK
+// (S3, LookupEvents) is loaded only when an input needs it: local logs never pay for it.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DEFAULT_THRESHOLDS } from '../config/types.js';
@@ -8,14 +9,15 @@ import type { Finding, Severity } from '../engine/types.js';
 import type { SourceError } from '../inventory/types.js';
 import { SourceError as SourceFailure } from '../errors.js';
 import { listLocal, type TrailObject } from '../sources/cloudtrail/local.js';
-import { describeFailure, readBufferBatches, readRecordBatches } from '../sources/cloudtrail/read.js';
+import { SkippedInput, describeFailure, readBufferBatches, readRecordBatches } from '../sources/cloudtrail/read.js';
 import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 import { isS3Url } from '../sources/cloudtrail/s3-url.js';
 import type { CloudTrailRecord, TrailInputFile } from '../sources/cloudtrail/types.js';
 import { createTrailAnalyzer, type TrailAnalyzer } from './analyzer.js';
-import { SES } from './event.js';
+import { nothingAnalysed } from './coverage.js';
+import { lookupQuery } from './declaration.js';
 import { loadDetections } from './load.js';
-import { DETECTORS } from './rules/index.js';
+import { parseEventTime } from './time.js';
 import type { Coverage, DetectionDefinition, PrincipalTimeline, TrailThresholds } from './types.js';
 import { detectionSummary } from './summary.js';
 import type { CheckSummary } from '../results.js';
@@ -100,34 +102,39 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
   const files: TrailInputFile[] = [];
   const skipped: string[] = [];
   const notes: string[] = [];
+  let outside = 0;
+  let digests = 0;
 
   if (lookup) {
-    await readLookup(inputs.lookup, options, analyzer, errors, files, notes);
+    await readLookup(inputs.lookup, lookupQuery(definitions), options, analyzer, errors, files, notes);
   }
   else {
     const since = options.since?.getTime() ?? -Infinity;
     const until = options.until?.getTime() ?? Infinity;
-    let outside = 0;
     const ranged = options.since !== undefined || options.until !== undefined;
-    const add = (record: CloudTrailRecord): void => {
-      if (!ranged) {
-        analyzer.add(record);
-        return;
+    // A record without a valid time is handed on: the analyzer counts it as malformed, never as outside.
+    const add = (record: CloudTrailRecord, origin: string): void => {
+      if (ranged) {
+        const time = parseEventTime(record?.eventTime);
+        if (time < since || time > until) {
+          outside++;
+          return;
+        }
       }
-      const time = typeof record?.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
-      if (Number.isFinite(time) && (time < since || time > until)) {
-        outside++;
-        return;
-      }
-      analyzer.add(record);
+      analyzer.add(record, origin);
     };
     const read = async (object: TrailObject): Promise<void> => {
       try {
         const whole = object.whole ? await object.whole() : null;
         const batches = whole ? readBufferBatches(whole, object.name) : readRecordBatches(object.open(), object.name);
-        for await (const batch of batches) for (const record of batch) add(record);
+        for await (const batch of batches) for (const record of batch) add(record, object.name);
         files.push({ file: object.name, kind: 'cloudtrail' });
       } catch (error) {
+        if (error instanceof SkippedInput) {
+          skipped.push(object.name);
+          digests++;
+          return;
+        }
         errors.push({ file: object.name, message: error instanceof SourceFailure ? error.message : describeFailure(error) });
       }
     };
@@ -154,10 +161,16 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
       }
     }
     if (outside > 0) notes.push(`${outside} event(s) outside the requested time range were not analysed.`);
+    if (digests > 0) notes.push(`${digests} CloudTrail digest file(s) recognised by their content were skipped (they hold hashes, not events).`);
   }
 
   const report = analyzer.finish();
   report.coverage.notes.push(...notes);
+  // A run that analysed nothing is not a clean run: one line naming why, and exit 2 (SPEC §11).
+  if (errors.length === 0) {
+    const why = lookup ? nothingAnalysed(report.coverage, true) : nothingFromFiles(report.coverage, files.length, outside, options);
+    if (why) errors.push({ message: why });
+  }
   // Stable output whatever order files were read in.
   files.sort((a, b) => a.file.localeCompare(b.file));
   skipped.sort();
@@ -175,37 +188,43 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
   };
 }
 
+/** Why a run over files and S3 analysed nothing, or null when it analysed something. */
+function nothingFromFiles(coverage: Coverage, files: number, outside: number, options: TrailRunOptions): string | null {
+  if (coverage.analysedEventCount > 0) return null;
+  const range = options.since !== undefined || options.until !== undefined;
+  if (files === 0) return `nothing to analyse: no CloudTrail log file was found in the inputs${range ? ' for --since/--until' : ''}`;
+  if (outside > 0 && coverage.eventCount === 0) return `nothing to analyse: all ${outside} event(s) read are outside --since/--until`;
+  return nothingAnalysed(coverage, false);
+}
+
 async function readLookup(
-  query: LookupInput['lookup'],
+  range: LookupInput['lookup'],
+  /** Whole sources a detection reads (SES), plus the other declared events asked for by name. */
+  query: { sources: string[]; names: string[] },
   options: TrailRunOptions,
   analyzer: TrailAnalyzer,
   errors: SourceError[],
   files: TrailInputFile[],
   notes: string[],
 ): Promise<void> {
-  const { defaultCloudTrailClient, lookupRegion } = await import('../sources/cloudtrail/lookup.js');
-  const regions = query.regions.includes('all') ? DEFAULT_REGIONS : [...new Set(query.regions)];
-  if (query.regions.includes('all')) {
+  const regions = range.regions.includes('all') ? DEFAULT_REGIONS : [...new Set(range.regions)];
+  if (range.regions.includes('all')) {
     notes.push(`--regions all: the ${DEFAULT_REGIONS.length} regions enabled by default; opt-in regions must be named.`);
   }
-  // Every SES event, plus the other events the detections read, asked for by name.
-  const names = new Set<string>();
-  for (const detector of DETECTORS) {
-    for (const group of detector.events) if (group.source !== SES) for (const name of group.names) names.add(name);
-  }
+  const { defaultCloudTrailClient, lookupRegion } = await import('../sources/cloudtrail/lookup.js');
   await Promise.all(
     regions.map(async (region) => {
       const client = options.cloudTrailClient?.(region) ?? defaultCloudTrailClient(region, options.endpoint);
       const before = errors.length;
       for await (const record of lookupRegion(client, region, {
-        since: query.since,
-        until: query.until,
-        query: { sources: [SES], names: [...names].sort() },
+        since: range.since,
+        until: range.until,
+        query,
         onError: (error) => errors.push(error),
         sleep: options.sleep,
         clock: options.clock,
       })) {
-        analyzer.add(record);
+        analyzer.add(record, `lookup:${region}`);
       }
       if (errors.slice(before).every((e) => e.region !== region)) {
         analyzer.noteRegion(region);

@@ -1,5 +1,5 @@
-// Types of the CloudTrail detection stage (SPEC §8, SESG-DET-*): the compact event the analyzer keeps,
-// the detector contract, and the report handed to the CLI and reporters.
+// Types of the CloudTrail detection stage (SPEC §8, SESG-DET-*): what a detection declares, the compact
+// event the analyzer keeps, the detector contract, and the report handed to the CLI and reporters.
 import type { Finding, Severity } from '../engine/types.js';
 import type { CloudTrailRecord } from '../sources/cloudtrail/types.js';
 
@@ -8,7 +8,24 @@ export interface DetectionFixtureCase {
   name: string;
   records: CloudTrailRecord[];
   thresholds?: Partial<TrailThresholds>;
+  /** A `fires` case whose calls failed: it must be reported as an attempt (and only as one). */
+  attempt?: boolean;
 }
+
+/**
+ * The input a detection reads. Today CloudTrail records; VPC Flow Logs (`vpc-flow`, issue #12) join as a
+ * second kind, each detection declaring which one it needs.
+ */
+export type DetectionInput = 'cloudtrail';
+
+/** CloudTrail events of one source a detection reads; `names: ['*']` is every event of the source. */
+export interface EventGroup {
+  source: string;
+  names: string[];
+}
+
+/** The event name that stands for every event of a source in a declaration. */
+export const ALL_EVENTS = '*';
 
 /** A detection's metadata as written in policies/det/<id>.yaml (schemas/detection.schema.json). */
 export interface DetectionDefinition {
@@ -19,8 +36,13 @@ export interface DetectionDefinition {
   rationale: string;
   remediation: { console?: string; cli?: string };
   references: string[];
-  /** The CloudTrail events the detection relies on, by event source. */
-  events: { source: string; names: string[] }[];
+  /** What it reads. */
+  input: DetectionInput;
+  /**
+   * The CloudTrail events it reads, by event source: the one declaration of them. The analyzer keeps
+   * these events (and no others) and a detection that asks for one it did not declare fails.
+   */
+  events: EventGroup[];
   /** True when it can only work on data events (SES send calls). */
   needsDataEvents?: boolean;
   /** Cases that must produce a finding of this detection (`fires`) and benign look-alikes that must not (`quiet`). */
@@ -57,12 +79,16 @@ export interface TrailEvent {
 /** SES send calls of one caller (principal + access key) in one 5-minute window. */
 export interface SendBucket {
   start: number;
+  /** Failed send calls (an attempt to send), counted apart from sends. */
+  failed: boolean;
   count: number;
   first: number;
   last: number;
   regions: Set<string>;
   sourceIps: Set<string>;
   userAgents: Set<string>;
+  /** The error codes of failed send calls (empty for sends that went through). */
+  errorCodes: Set<string>;
   /** The first few events, as evidence. */
   samples: TrailEvent[];
 }
@@ -70,6 +96,8 @@ export interface SendBucket {
 export interface SendSeries {
   /** Who volume is measured for: the role for role sessions (sessions rotate), else the principal. */
   actor: string;
+  /** Send calls that failed (errorCode set) are counted apart: attempts, never sends. */
+  failed: boolean;
   principal: string;
   principalType: string;
   accessKey?: string;
@@ -82,16 +110,23 @@ export interface TrailThresholds {
   reconWindowMinutes: number;
 }
 
-/** What a detector sees at finish(): every kept event sorted by time, and send volume per caller. */
+/**
+ * What a detector sees at finish(), limited to what its definition declares: asking for an event (or
+ * send volume) it did not declare throws, which makes the detection not assessed with that reason.
+ */
 export interface DetectContext {
   thresholds: TrailThresholds;
-  /** Kept events with this name, sorted by time (then id). */
+  /** Declared events with these names, successful and failed, sorted by time (then id). */
   named(...names: string[]): TrailEvent[];
+  /** SES send volume per caller (needs the send events declared). */
   sends: SendSeries[];
-  /** The CreateAccessKey event that created a key, when it is in the logs. */
-  keyCreation(accessKey: string): TrailEvent | undefined;
-  /** Everything SES saw from one access key: kept calls (sorted) and send windows (sorted). */
+  /** Everything SES saw from one access key: calls (sorted) and send windows (sorted). Needs `ses: ['*']`. */
   sesByKey(accessKey: string): { calls: TrailEvent[]; sends: SendBucket[] };
+  /**
+   * Records something the detection could not decide from the logs (a policy document that is not in
+   * them): not a finding, never a silent pass; the coverage statement lists it.
+   */
+  undecided(reason: string): void;
 }
 
 /** Related events shown with a finding, e.g. the creation of the key it used. */
@@ -100,8 +135,14 @@ export interface Related {
   events: TrailEvent[];
 }
 
-/** A detector's raw result; the analyzer turns it into a Finding with evidence. */
+/**
+ * A detector's raw result; the analyzer turns it into a Finding with evidence. A hit is either a change
+ * that happened (`attempt: false`, every event in `events` succeeded) or an attempt (`attempt: true`,
+ * every event failed): never both (SPEC §8). Context that made a call matter (the creation of a key,
+ * the policy that gave a user sending rights) goes in `related`.
+ */
 export interface Hit {
+  attempt: boolean;
   /** The principal ARN or access key the finding is about (resource.id). */
   subject: string;
   subjectKind: 'principal' | 'access-key';
@@ -117,10 +158,9 @@ export interface Hit {
   details?: Record<string, unknown>;
 }
 
+/** The logic of one detection (src/detections/rules/<id>.ts); what it reads is declared in its YAML. */
 export interface Detector {
   id: string;
-  /** The CloudTrail events it reads; tests assert this equals the YAML's `events`. */
-  events: { source: string; names: string[] }[];
   detect(context: DetectContext): Hit[];
 }
 
@@ -128,16 +168,33 @@ export interface DetectionSupport {
   id: string;
   supported: boolean;
   why: string;
+  /** The detection itself failed (threw): not assessed because of sesguard, not because of the logs. */
+  failed?: boolean;
+}
+
+/** Records read but not analysed, for one reason. */
+export interface SkippedRecords {
+  reason: string;
+  count: number;
+  /** Broken records (as opposed to records that are not API calls, like Insights records). */
+  malformed: boolean;
+  /** The input the first of them came from. */
+  firstIn?: string;
 }
 
 export interface Coverage {
   timeSpan: { start: string; end: string } | null;
   regions: string[];
   accounts: string[];
+  /** Records read. */
   eventCount: number;
+  /** Records that are API calls with a name, a source and a valid time: the ones the detections could use. */
+  analysedEventCount: number;
   relevantEventCount: number;
-  /** Records without an event name or a valid time: counted, not analysed. */
+  /** Records without an event name, a source or a valid time: counted, not analysed. */
   malformedRecords: number;
+  /** Every record read but not analysed, by reason. */
+  skipped: SkippedRecords[];
   dataEventsPresent: boolean;
   sesSendEventsPresent: boolean;
   detectionsSupported: DetectionSupport[];

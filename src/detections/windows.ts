@@ -4,6 +4,8 @@ import type { TrailEvent } from './types.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
+/** SES send calls are counted per caller in windows of this length (SESG-DET-010's unit). */
+export const SEND_WINDOW_MS = 5 * MINUTE;
 
 /** Sort by time, then event id, so ties are broken the same way whatever the input order. */
 export function byTime(a: TrailEvent, b: TrailEvent): number {

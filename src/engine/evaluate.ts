@@ -1,8 +1,10 @@
-// Evaluates compiled checks on normalized resources: the four outcomes of SPEC/STYLE, no IO, no clock.
+// Evaluates compiled checks on normalized resources: the four outcomes of SPEC/STYLE, three-valued over
+// Unknowns (SPEC §8), no IO, no clock.
 import { NotAssessedError } from '../errors.js';
 import { isUnknown, type Inventory, type Resource, type Unknown } from '../inventory/types.js';
 import type { CompiledCheck } from './load.js';
 import type { Evaluation, Outcome } from './types.js';
+import { UnknownTouched, beginSession, celView, endSession, rawValue } from './unknowns.js';
 
 export interface EvalContext {
   /** The CEL `config` variable (see celConfig). */
@@ -84,16 +86,25 @@ export function formatMessage(template: string, details: Record<string, unknown>
   });
 }
 
-function reasonOf(error: unknown): string {
+/**
+ * Why an evaluation that threw is not assessed: the Unknown it ran into or a domain function's reason,
+ * then every other Unknown the evaluation touched (`u || w` depends on both; cel-js throws the last).
+ */
+function reasonOf(error: unknown, touched: UnknownTouched[], check: CompiledCheck, resource: Resource): string {
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (current && !seen.has(current)) {
     seen.add(current);
-    if (current instanceof NotAssessedError) return current.message;
+    if (current instanceof UnknownTouched || current instanceof NotAssessedError) {
+      return [...new Set([current.message, ...touched.map((u) => u.message)])].join('; ');
+    }
     current = (current as { cause?: unknown }).cause;
   }
   const message = ((error as Error)?.message ?? String(error)).split('\n')[0];
-  return `check could not be evaluated: ${message}`;
+  // An error that names no Unknown: say which Unknowns the check reads, in case one of them is the cause.
+  const read = check.reads.map((path) => [path, unknownAtCached(resource.props, path)] as const).filter(([, u]) => u);
+  const context = read.map(([path, u]) => `${path === '*' ? '' : `${path}: `}${u!.$unknown}`).join('; ');
+  return `check could not be evaluated: ${message}${context ? ` (it reads ${context})` : ''}`;
 }
 
 // Several checks read the same paths of the same resource: scan each (props, path) once per run.
@@ -114,36 +125,72 @@ function unknownAtCached(props: unknown, dotted: string): Unknown | null {
   return hit;
 }
 
-/** One (check, resource) pair. */
+function notAssessed(reasons: string[]): Outcome {
+  return { kind: 'not-assessed', reason: [...new Set(reasons)].join('; ') };
+}
+
+/** The decided part of one pair: applies, then assert. Throws when the outcome depends on an Unknown. */
+function decide(check: CompiledCheck, vars: Vars): Outcome | 'fail' {
+  if (check.compiled.applies) {
+    const applies = check.compiled.applies(vars);
+    if (applies !== true && applies !== false) {
+      return { kind: 'not-assessed', reason: `check could not be evaluated: applies returned ${typeof applies}` };
+    }
+    if (!applies) return { kind: 'not-applicable', reason: check.notApplicableHint };
+  }
+  const ok = check.compiled.assert(vars);
+  if (ok === true) return { kind: 'pass' };
+  if (ok !== false) return { kind: 'not-assessed', reason: `check could not be evaluated: assert returned ${typeof ok}` };
+  return 'fail';
+}
+
+/** Evidence of a failed pair; an evidence expression that cannot be computed does not hide the finding. */
+function failure(check: CompiledCheck, vars: Vars): Outcome {
+  let evidence: Record<string, unknown>;
+  try {
+    const details = check.compiled.details ? plain(rawValue(check.compiled.details(vars))) : {};
+    evidence = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : { value: details };
+  } catch (error) {
+    evidence = { evidenceNotComputed: error instanceof UnknownTouched || error instanceof NotAssessedError ? error.message : String((error as Error)?.message ?? error).split('\n')[0] };
+  }
+  const outcome: Outcome = { kind: 'fail', message: formatMessage(check.message, evidence), evidence };
+  if (typeof evidence.line === 'number' && evidence.line > 0) outcome.line = evidence.line;
+  if (typeof evidence.column === 'number' && evidence.column > 0) outcome.column = evidence.column;
+  return outcome;
+}
+
+/**
+ * One (check, resource) pair, three-valued: CEL evaluates over a view of the resource in which Unknowns
+ * raise when touched (src/engine/unknowns.ts), so the outcome is decided whenever the known data decides
+ * it, and not assessed — naming the Unknowns it depended on — only when it does not.
+ */
 export function evaluateCheck(check: CompiledCheck, resource: Resource, ctx: EvalContext): Outcome {
   if (!check.resourceTypes.includes(resource.type)) return { kind: 'not-applicable' };
-  for (const read of check.reads) {
-    const missing = unknownAtCached(resource.props, read);
-    if (missing) return { kind: 'not-assessed', reason: `${read}: ${missing.$unknown}` };
-  }
-  const vars = { resource, config: ctx.config, org: ctx.org };
+  return evaluateOn(check, resource, celVars(resource, ctx));
+}
+
+type Vars = { resource: unknown; config: unknown; org: unknown };
+
+function celVars(resource: Resource, ctx: EvalContext): Vars {
+  return { resource: celView(resource), config: celView(ctx.config, 'config'), org: celView(ctx.org, 'org') };
+}
+
+function evaluateOn(check: CompiledCheck, resource: Resource, vars: Vars): Outcome {
+  beginSession();
+  let decided: Outcome | 'fail';
   try {
-    if (check.compiled.applies) {
-      const applies = check.compiled.applies(vars);
-      if (applies !== true && applies !== false) {
-        return { kind: 'not-assessed', reason: `check could not be evaluated: applies returned ${typeof applies}` };
-      }
-      if (!applies) return { kind: 'not-applicable', reason: check.notApplicableHint };
-    }
-    const ok = check.compiled.assert(vars);
-    if (ok === true) return { kind: 'pass' };
-    if (ok !== false) {
-      return { kind: 'not-assessed', reason: `check could not be evaluated: assert returned ${typeof ok}` };
-    }
-    const details = check.compiled.details ? (plain(check.compiled.details(vars)) as Record<string, unknown>) : {};
-    const evidence = details && typeof details === 'object' && !Array.isArray(details) ? details : { value: details };
-    const outcome: Outcome = { kind: 'fail', message: formatMessage(check.message, evidence), evidence };
-    if (typeof evidence.line === 'number' && evidence.line > 0) outcome.line = evidence.line;
-    if (typeof evidence.column === 'number' && evidence.column > 0) outcome.column = evidence.column;
-    return outcome;
+    decided = decide(check, vars);
   } catch (error) {
-    return { kind: 'not-assessed', reason: reasonOf(error) };
+    const { touched } = endSession();
+    return { kind: 'not-assessed', reason: reasonOf(error, touched, check, resource) };
   }
+  const { untouched } = endSession();
+  // A poison handed to a built-in that never looked at it (list equality, has()): the decision may have
+  // treated the Unknown as a value. Not trusted.
+  if (untouched.length > 0 && (decided === 'fail' || decided.kind !== 'not-assessed')) {
+    return notAssessed(untouched.map((u) => u.message));
+  }
+  return decided === 'fail' ? failure(check, vars) : decided;
 }
 
 /** Every check on every resource of a matching type. Pairs of other types are not listed at all. */
@@ -158,8 +205,12 @@ export function evaluateAll(checks: CompiledCheck[], inventory: Inventory, ctx: 
   }
   const out: Evaluation[] = [];
   for (const resource of inventory.resources) {
-    for (const check of byType.get(resource.type) ?? []) {
-      out.push({ checkId: check.id, resourceId: resource.id, outcome: evaluateCheck(check, resource, ctx) });
+    const checksOfType = byType.get(resource.type);
+    if (!checksOfType) continue;
+    // One view per resource, shared by its checks (cel-js never writes to the context).
+    const vars = celVars(resource, ctx);
+    for (const check of checksOfType) {
+      out.push({ checkId: check.id, resourceId: resource.id, outcome: evaluateOn(check, resource, vars) });
     }
   }
   return out;

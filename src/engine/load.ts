@@ -60,8 +60,8 @@ export function loadCheckFile(file: string, severityOverride?: Severity): Compil
   const { value: def, fromCatalog } = readPolicy<CheckDefinition>(file, 'check.schema.json', 'check');
   const check: Omit<CompiledCheck, 'compiled'> = {
     ...def,
-    // A check that does not say what it reads is treated as reading everything: any Unknown in the
-    // resource makes it not assessed. Safe for custom checks; built-in ones list their paths.
+    // `reads` only documents (and explains errors): an Unknown the expression touches raises whatever is
+    // listed, so a custom check that omits it is as safe as a built-in one.
     reads: def.reads ?? ['*'],
     file,
     effectiveSeverity: severityOverride ?? def.severity,

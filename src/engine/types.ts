@@ -18,7 +18,7 @@ export interface CheckDefinition {
   rationale: string;
   remediation: { console?: string; cli?: string; cloudformation?: string; terraform?: string };
   references: string[];
-  /** Property names (dotted, under `props`) the check reads: an Unknown there → not assessed. */
+  /** Property names (dotted, under `props`) the check reads: documentation, and context for error reasons. */
   reads: string[];
   /** CEL → bool. False → not applicable. Default: applicable. */
   applies?: string;

@@ -24,19 +24,36 @@ function num(value: unknown): number | undefined {
   return undefined;
 }
 
-function kindOfMetric(namespace: unknown, metricName: unknown): SesMetricKind | null | 'unknown' {
-  if (isUnknown(namespace) || isUnknown(metricName)) {
-    // Only an unknown that could make it an SES metric matters.
-    if (!isUnknown(namespace) && namespace !== SES_NAMESPACE) return null;
-    if (!isUnknown(metricName) && !(String(metricName) in METRIC_KIND)) return null;
-    return 'unknown';
+const ALL_KINDS: readonly SesMetricKind[] = ['bounce', 'complaint', 'send'];
+
+/** The SES metric kinds one (namespace, metric name) can be: one when both are known, several when not. */
+function kindsOfMetric(namespace: unknown, metricName: unknown): readonly SesMetricKind[] {
+  if (!isUnknown(namespace) && namespace !== SES_NAMESPACE) return [];
+  if (isUnknown(metricName)) return ALL_KINDS;
+  const kind = METRIC_KIND[String(metricName)];
+  return kind ? [kind] : [];
+}
+
+/** Kinds an alarm surely reads, and kinds it may read (a namespace or metric name is Unknown). */
+function alarmKinds(alarm: CloudWatchAlarmProps): { certain: Set<SesMetricKind>; possible: Set<SesMetricKind> } {
+  const certain = new Set<SesMetricKind>();
+  const possible = new Set<SesMetricKind>();
+  if (isUnknown(alarm)) return { certain, possible: new Set(ALL_KINDS) };
+  const metrics = isUnknown(alarm.metrics) ? null : (alarm.metrics ?? []);
+  if (metrics === null) ALL_KINDS.forEach((k) => possible.add(k));
+  for (const metric of [{ namespace: alarm.namespace, metricName: alarm.metricName }, ...(metrics ?? [])]) {
+    const kinds = isUnknown(metric) ? ALL_KINDS : kindsOfMetric(metric.namespace, metric.metricName);
+    const sure = !isUnknown(metric) && !isUnknown(metric.namespace) && !isUnknown(metric.metricName);
+    for (const kind of kinds) {
+      possible.add(kind);
+      if (sure) certain.add(kind);
+    }
   }
-  if (namespace !== SES_NAMESPACE) return null;
-  return METRIC_KIND[String(metricName)] ?? null;
+  return { certain, possible };
 }
 
 function alarmName(alarm: CloudWatchAlarmProps): string {
-  return isUnknown(alarm.alarmName) || alarm.alarmName === undefined ? '(unnamed alarm)' : String(alarm.alarmName);
+  return isUnknown(alarm) || isUnknown(alarm.alarmName) || alarm.alarmName === undefined ? '(unnamed alarm)' : String(alarm.alarmName);
 }
 
 /** True when the alarm evaluates a metric-math expression over `metrics[]` rather than one metric. */
@@ -49,25 +66,24 @@ export function isMetricMath(alarm: CloudWatchAlarmProps): boolean {
  * order. Throws NotAssessedError when a namespace or metric name that could be an SES metric is unknown.
  */
 export function sesAlarmKinds(alarm: CloudWatchAlarmProps): SesMetricKind[] {
-  const kinds = new Set<SesMetricKind>();
-  let undecided = false;
-  const sources = [{ namespace: alarm.namespace, metricName: alarm.metricName }, ...(alarm.metrics ?? [])];
-  for (const metric of sources) {
-    const kind = kindOfMetric(metric.namespace, metric.metricName);
-    if (kind === 'unknown') undecided = true;
-    else if (kind) kinds.add(kind);
-  }
-  if (kinds.size === 0 && undecided) {
+  const { certain, possible } = alarmKinds(alarm);
+  if (certain.size === 0 && possible.size > 0) {
     throw new NotAssessedError(`alarm ${alarmName(alarm)}: the metric it watches is not known`);
   }
-  return (['bounce', 'complaint', 'send'] as const).filter((k) => kinds.has(k));
+  return ALL_KINDS.filter((k) => certain.has(k));
 }
 
-/** The reputation metric an alarm watches (bounce before complaint), or '' when it watches neither. */
+/**
+ * The reputation metric an alarm watches (bounce before complaint), or '' when it watches neither.
+ * NotAssessedError only when an Unknown could change the answer (an unknown namespace on a `Send` alarm
+ * cannot make it a reputation alarm).
+ */
 export function reputationAlarmKind(alarm: CloudWatchAlarmProps): 'bounce' | 'complaint' | '' {
-  const kinds = sesAlarmKinds(alarm);
-  if (kinds.includes('bounce')) return 'bounce';
-  if (kinds.includes('complaint')) return 'complaint';
+  const { certain, possible } = alarmKinds(alarm);
+  for (const kind of ['bounce', 'complaint'] as const) {
+    if (certain.has(kind)) return kind;
+    if (possible.has(kind)) throw new NotAssessedError(`alarm ${alarmName(alarm)}: the metric it watches is not known`);
+  }
   return '';
 }
 
@@ -131,14 +147,15 @@ export function alarmCoverage(alarms: unknown, kind: SesMetricKind, max?: number
   const rejected: AlarmCoverage['rejected'] = [];
   let undecided: string | null = null;
   for (const alarm of list) {
-    let kinds: SesMetricKind[];
-    try {
-      kinds = sesAlarmKinds(alarm);
-    } catch (error) {
-      undecided ??= (error as Error).message;
+    const { certain, possible } = alarmKinds(alarm);
+    if (!possible.has(kind)) continue;
+    if (isUnknown(alarm)) {
+      undecided ??= `an alarm: ${alarm.$unknown}`;
       continue;
     }
-    if (!kinds.includes(kind)) continue;
+    // On the metric for sure, or maybe (an Unknown namespace or metric name): a maybe-alarm that a known
+    // reason rejects cannot cover it either way, one that could cover it leaves the answer open.
+    const sure = certain.has(kind);
     const reasons: string[] = [];
     let pending: string | null = null;
     if (isUnknown(alarm.actionsEnabled)) pending ??= `actionsEnabled: ${alarm.actionsEnabled.$unknown}`;
@@ -160,7 +177,9 @@ export function alarmCoverage(alarms: unknown, kind: SesMetricKind, max?: number
         }
       }
     }
-    if (reasons.length > 0) rejected.push({ alarm: alarmName(alarm), reasons });
+    if (reasons.length > 0) {
+      if (sure) rejected.push({ alarm: alarmName(alarm), reasons });
+    } else if (!sure) undecided ??= `alarm ${alarmName(alarm)}: the metric it watches is not known`;
     else if (pending !== null) undecided ??= `alarm ${alarmName(alarm)}: ${pending}`;
     else return { covered: true, rejected: [] };
   }

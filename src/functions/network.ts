@@ -132,9 +132,14 @@ function toNumber(value: unknown): number | undefined {
 
 function portsTri(protocol: unknown, fromPort: unknown, toPort: unknown, port: number): Tri {
   if (!isUnknown(protocol) && isAllProtocols(protocol as string)) return true;
+  // Outside the range: closed, unless an unknown protocol is "all protocols", for which EC2 ignores ports.
+  const outside: Tri = isUnknown(protocol) ? { unknown: `protocol: ${protocol.$unknown}` } : false;
+  // One known bound can exclude the port whatever the other one is.
+  if (!isUnknown(fromPort) && !portRangeContains(toNumber(fromPort), undefined, port)) return outside;
+  if (!isUnknown(toPort) && !portRangeContains(undefined, toNumber(toPort), port)) return outside;
   if (isUnknown(fromPort)) return { unknown: `fromPort: ${fromPort.$unknown}` };
   if (isUnknown(toPort)) return { unknown: `toPort: ${toPort.$unknown}` };
-  return portRangeContains(toNumber(fromPort), toNumber(toPort), port);
+  return true;
 }
 
 function worldTri(cidr: unknown, what: string): Tri {

@@ -5,7 +5,8 @@
 // - Property names are camelCase and source-independent; lists are always arrays (never a lone value).
 // - A value that the source cannot know (a parameter without default, `known after apply`, a managed
 //   policy defined elsewhere, a configuration set referenced by name but not defined) is an `Unknown`
-//   marker object. The engine turns a check that reads an Unknown into "not assessed" — never pass/fail.
+//   marker object. Evaluation is three-valued: a check whose outcome depends on an Unknown is "not
+//   assessed" — never pass/fail — and one that the known values decide is decided (src/engine/unknowns.ts).
 // - Sub-objects that sit at their own place in a file (a policy statement, an egress rule) may carry
 //   `line`/`column` so a finding can point at the offending property rather than at the resource.
 

@@ -514,6 +514,7 @@ function coverageFacts(coverage: unknown): string {
   if (isRecord(span)) facts.push(`<div><dt>time span</dt><dd>${esc(span.start)} – ${esc(span.end)}</dd></div>`);
   for (const [key, label] of [
     ['eventCount', 'events read'],
+    ['analysedEventCount', 'events analysed'],
     ['relevantEventCount', 'relevant events'],
     ['malformedRecords', 'malformed records'],
   ] as const) {

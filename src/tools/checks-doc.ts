@@ -43,7 +43,7 @@ export function renderChecksDoc(checks: CompiledCheck[], detections: DetectionDe
   for (const d of detections) {
     out.push('', `## ${d.id}`, '', `**${d.title}** — severity ${d.severity}; CloudTrail (\`sesguard trail\`)${d.needsDataEvents ? '; needs SES data events' : ''}.`, '');
     out.push('### Why', '', d.rationale.trim(), '');
-    out.push('### Events it reads', '', ...d.events.map((e) => `- \`${e.source}\`: ${e.names.join(', ')}`), '');
+    out.push('### Events it reads', '', ...d.events.map((e) => `- \`${e.source}\`: ${e.names.includes('*') ? 'every event' : e.names.join(', ')}`), '');
     out.push('### What to do', '');
     if (d.remediation.console) out.push(`Console: ${d.remediation.console.trim()}`, '');
     if (d.remediation.cli) out.push('AWS CLI:', '', fence('sh', d.remediation.cli), '');

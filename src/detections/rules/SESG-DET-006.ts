@@ -1,10 +1,11 @@
 // SESG-DET-006: security-group egress opened to the world on a mail port (25, 465, 587). Most
 // workloads never need to send mail directly; closing port 25 removed most abuse (seed 003), so
-// opening it is a step of an attack or a change to review (seed 000, "EC2 traffic patterns").
+// opening it is a step of an attack or a change to review (seed 000, "EC2 traffic patterns"). A refused
+// change is an attempt: the rule does not exist.
 import { EC2, param } from '../event.js';
 import type { Detector, Hit, TrailEvent } from '../types.js';
 import { MINUTE, distinct, gapClusters, groupBy } from '../windows.js';
-import { asArray, failures, principalScope, shortPrincipal, str } from './util.js';
+import { asArray, eventsByOutcome, failedWith, principalScope, shortPrincipal, str } from './util.js';
 
 export const MAIL_PORTS = [25, 465, 587];
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -112,10 +113,10 @@ function describe(opening: Opening): string {
 
 export const detector: Detector = {
   id: 'SESG-DET-006',
-  events: [{ source: EC2, names: ['AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules', 'AuthorizeSecurityGroupIngress'] }],
   detect(context) {
     const windowMs = context.thresholds.reconWindowMinutes * MINUTE;
-    const authorizations = context.named('AuthorizeSecurityGroupEgress', 'AuthorizeSecurityGroupIngress').filter((e) => e.source === EC2);
+    // Only a rule that was created says which way it points (its response lists it).
+    const authorizations = context.named('AuthorizeSecurityGroupEgress', 'AuthorizeSecurityGroupIngress').filter((e) => e.source === EC2 && !e.errorCode);
     const directions = knownDirections(authorizations);
     const opened: { event: TrailEvent; openings: Opening[] }[] = [];
     for (const event of context.named('AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules')) {
@@ -126,16 +127,22 @@ export const detector: Detector = {
     const openingsOf = new Map(opened.map((o) => [o.event, o.openings]));
     const hits: Hit[] = [];
     for (const [principal, events] of groupBy(opened.map((o) => o.event), (e) => e.principal)) {
-      for (const cluster of gapClusters(events, windowMs)) {
-        const openings = cluster.flatMap((e) => openingsOf.get(e) ?? []);
-        hits.push({
-          ...principalScope(principal, cluster),
-          message:
-            `${shortPrincipal(principal)} opened security-group egress to the world on a mail port: ` +
-            `${distinct(openings.map(describe)).join('; ')}${failures(cluster)}. Revoke the rule unless this host is an approved relay.`,
-          events: cluster,
-          details: { openings },
-        });
+      for (const { attempt, items } of eventsByOutcome(events)) {
+        for (const cluster of gapClusters(items, windowMs)) {
+          const openings = cluster.flatMap((e) => openingsOf.get(e) ?? []);
+          const rules = distinct(openings.map(describe)).join('; ');
+          hits.push({
+            attempt,
+            ...principalScope(principal, cluster),
+            message: attempt
+              ? `${shortPrincipal(principal)} tried to open security-group egress to the world on a mail port: ${rules}; ` +
+                `${failedWith(cluster)}. The rule was not created; find out who holds this credential.`
+              : `${shortPrincipal(principal)} opened security-group egress to the world on a mail port: ` +
+                `${rules}. Revoke the rule unless this host is an approved relay.`,
+            events: cluster,
+            details: { openings },
+          });
+        }
       }
     }
     return hits;

@@ -1,9 +1,11 @@
 // SESG-DET-008: monitoring tampered with. Bounce/complaint feedback, reputation alarms and CloudTrail
-// are how abuse gets noticed (seeds 000, 001 item 6, 002); an attacker turns them off first.
+// are how abuse gets noticed (seeds 000, 001 item 6, 002); an attacker turns them off first. A refused
+// call changed nothing: it is reported apart, as an attempt, never as tampering.
 import { CLOUDTRAIL, CLOUDWATCH, SES, isFalse, param } from '../event.js';
 import type { Detector, Hit, TrailEvent } from '../types.js';
 import { MINUTE, distinct, gapClusters, groupBy } from '../windows.js';
-import { asArray, failures, principalScope, shortPrincipal, str } from './util.js';
+import { asArray, eventsByOutcome, failedWith, principalScope, shortPrincipal, str } from './util.js';
+import { selectorLoss } from './event-selectors.js';
 
 const SES_EVENTS = [
   'DeleteConfigurationSetEventDestination',
@@ -14,7 +16,7 @@ const SES_EVENTS = [
   'PutEmailIdentityFeedbackAttributes',
 ];
 const ALARM_EVENTS = ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm'];
-const TRAIL_EVENTS = ['StopLogging', 'DeleteTrail'];
+const TRAIL_EVENTS = ['StopLogging', 'DeleteTrail', 'PutEventSelectors'];
 
 /** An alarm is an SES alarm when its name says so or the logs show it was created on AWS/SES. */
 const SES_ALARM_NAME = /(^|[^a-z])ses([^a-z]|$)|bounce|complaint|reputation/i;
@@ -22,48 +24,73 @@ const SES_ALARM_NAME = /(^|[^a-z])ses([^a-z]|$)|bounce|complaint|reputation/i;
 function sesAlarmNames(events: TrailEvent[]): Set<string> {
   const names = new Set<string>();
   for (const event of events) {
-    if (event.name !== 'PutMetricAlarm') continue;
+    // A refused PutMetricAlarm created no alarm.
+    if (event.name !== 'PutMetricAlarm' || event.errorCode) continue;
     const name = str(param(event.params, 'alarmName'));
     if (name && param(event.params, 'namespace') === 'AWS/SES') names.add(name);
   }
   return names;
 }
 
-/** What the call switched off, or null when it did not weaken monitoring. */
-function tampering(event: TrailEvent, sesAlarms: Set<string>): string | null {
+/** A monitoring change in the two forms messages need: done ("deleted trail x") and tried ("delete trail x"). */
+interface Change {
+  done: string;
+  tried: string;
+}
+
+function change(done: string, tried: string): Change {
+  return { done, tried };
+}
+
+/** What the call switched off (or tried to), or null when it does not weaken monitoring. */
+function tampering(event: TrailEvent, sesAlarms: Set<string>): Change | null {
   const p = event.params;
+  const name = (key: string) => str(param(p, key)) ?? '?';
   switch (event.name) {
-    case 'DeleteConfigurationSetEventDestination':
-      return `deleted event destination ${str(param(p, 'eventDestinationName')) ?? '?'} of configuration set ${str(param(p, 'configurationSetName')) ?? '?'}`;
+    case 'DeleteConfigurationSetEventDestination': {
+      const what = `event destination ${name('eventDestinationName')} of configuration set ${name('configurationSetName')}`;
+      return change(`deleted ${what}`, `delete ${what}`);
+    }
     case 'UpdateConfigurationSetEventDestination': {
       const destination = (param(p, 'eventDestination') ?? p) as Record<string, unknown>;
-      return isFalse(param(destination, 'enabled'))
-        ? `disabled event destination ${str(param(destination, 'name')) ?? str(param(p, 'eventDestinationName')) ?? '?'} of configuration set ${str(param(p, 'configurationSetName')) ?? '?'}`
-        : null;
+      if (!isFalse(param(destination, 'enabled'))) return null;
+      const what = `event destination ${str(param(destination, 'name')) ?? name('eventDestinationName')} of configuration set ${name('configurationSetName')}`;
+      return change(`disabled ${what}`, `disable ${what}`);
     }
     case 'DeleteConfigurationSet':
-      return `deleted configuration set ${str(param(p, 'configurationSetName')) ?? '?'} with its event destinations`;
+      return change(`deleted configuration set ${name('configurationSetName')} with its event destinations`, `delete configuration set ${name('configurationSetName')} with its event destinations`);
     case 'SetIdentityNotificationTopic': {
       const type = str(param(p, 'notificationType')) ?? '';
       // Clearing the Bounce or Complaint topic silences the feedback; Delivery is informational.
       if (str(param(p, 'snsTopic')) || !/bounce|complaint/i.test(type)) return null;
-      return `cleared the ${type} notification topic of ${str(param(p, 'identity')) ?? '?'}`;
+      return change(`cleared the ${type} notification topic of ${name('identity')}`, `clear the ${type} notification topic of ${name('identity')}`);
     }
     case 'SetIdentityFeedbackForwardingEnabled':
-      return isFalse(param(p, 'forwardingEnabled')) ? `disabled feedback forwarding for ${str(param(p, 'identity')) ?? '?'}` : null;
+      return isFalse(param(p, 'forwardingEnabled'))
+        ? change(`disabled feedback forwarding for ${name('identity')}`, `disable feedback forwarding for ${name('identity')}`)
+        : null;
     case 'PutEmailIdentityFeedbackAttributes':
-      return isFalse(param(p, 'emailForwardingEnabled')) ? `disabled feedback forwarding for ${str(param(p, 'emailIdentity')) ?? '?'}` : null;
+      return isFalse(param(p, 'emailForwardingEnabled'))
+        ? change(`disabled feedback forwarding for ${name('emailIdentity')}`, `disable feedback forwarding for ${name('emailIdentity')}`)
+        : null;
     case 'DeleteAlarms':
     case 'DisableAlarmActions': {
       const names = asArray(param(p, 'alarmNames')).map(str).filter((n): n is string => n !== undefined);
       const ses = names.filter((n) => sesAlarms.has(n) || SES_ALARM_NAME.test(n));
       if (ses.length === 0) return null;
-      return `${event.name === 'DeleteAlarms' ? 'deleted' : 'disabled the actions of'} SES alarm${ses.length > 1 ? 's' : ''} ${ses.join(', ')}`;
+      const what = `SES alarm${ses.length > 1 ? 's' : ''} ${ses.join(', ')}`;
+      return event.name === 'DeleteAlarms' ? change(`deleted ${what}`, `delete ${what}`) : change(`disabled the actions of ${what}`, `disable the actions of ${what}`);
     }
     case 'StopLogging':
-      return `stopped CloudTrail logging of ${str(param(p, 'name')) ?? '?'}`;
+      return change(`stopped CloudTrail logging of ${name('name')}`, `stop CloudTrail logging of ${name('name')}`);
     case 'DeleteTrail':
-      return `deleted trail ${str(param(p, 'name')) ?? '?'}`;
+      return change(`deleted trail ${name('name')}`, `delete trail ${name('name')}`);
+    case 'PutEventSelectors': {
+      const loss = selectorLoss(p);
+      if (!loss) return null;
+      const what = `the event selectors of trail ${name('trailName')} so that it ${loss}`;
+      return change(`changed ${what}`, `change ${what}`);
+    }
     default:
       return null;
   }
@@ -71,11 +98,6 @@ function tampering(event: TrailEvent, sesAlarms: Set<string>): string | null {
 
 export const detector: Detector = {
   id: 'SESG-DET-008',
-  events: [
-    { source: SES, names: SES_EVENTS },
-    { source: CLOUDWATCH, names: ALARM_EVENTS },
-    { source: CLOUDTRAIL, names: TRAIL_EVENTS },
-  ],
   detect(context) {
     const windowMs = context.thresholds.reconWindowMinutes * MINUTE;
     const sesAlarms = sesAlarmNames(context.named('PutMetricAlarm'));
@@ -83,7 +105,7 @@ export const detector: Detector = {
     for (const name of SES_EVENTS) sources[name] = SES;
     for (const name of ALARM_EVENTS) sources[name] = CLOUDWATCH;
     for (const name of TRAIL_EVENTS) sources[name] = CLOUDTRAIL;
-    const actions = new Map<TrailEvent, string>();
+    const actions = new Map<TrailEvent, Change>();
     for (const event of context.named(...SES_EVENTS, ...ALARM_EVENTS, ...TRAIL_EVENTS)) {
       if (sources[event.name] !== event.source) continue;
       const what = tampering(event, sesAlarms);
@@ -91,16 +113,21 @@ export const detector: Detector = {
     }
     const hits: Hit[] = [];
     for (const [principal, events] of groupBy(actions.keys(), (e) => e.principal)) {
-      for (const cluster of gapClusters(events, windowMs)) {
-        const what = distinct(cluster.map((e) => `${actions.get(e)} (${e.region})`));
-        hits.push({
-          ...principalScope(principal, cluster),
-          message:
-            `${shortPrincipal(principal)} weakened monitoring: ${what.join('; ')}${failures(cluster)}. ` +
-            `Restore it now; activity after this point may be missing from the logs.`,
-          events: cluster,
-          details: { actions: what },
-        });
+      for (const { attempt, items } of eventsByOutcome(events)) {
+        for (const cluster of gapClusters(items, windowMs)) {
+          const what = distinct(cluster.map((e) => `${(actions.get(e) as Change)[attempt ? 'tried' : 'done']} (${e.region})`));
+          hits.push({
+            attempt,
+            ...principalScope(principal, cluster),
+            message: attempt
+              ? `${shortPrincipal(principal)} tried to ${what.join(' and to ')}; ${failedWith(cluster)}. ` +
+                `${cluster.length === 1 ? 'The call' : 'These calls'} changed nothing; find out who holds this credential.`
+              : `${shortPrincipal(principal)} weakened monitoring: ${what.join('; ')}. ` +
+                `Restore it now; activity after this point may be missing from the logs.`,
+            events: cluster,
+            details: { actions: what },
+          });
+        }
       }
     }
     return hits;

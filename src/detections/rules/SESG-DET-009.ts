@@ -1,125 +1,155 @@
 // SESG-DET-009: SMTP credentials created. SES SMTP credentials are an IAM user (the console names it
 // ses-smtp-user.<timestamp>) with a sending policy and an access key; SMTP sending is never logged by
-// CloudTrail, so the credential's creation is the last trace the logs hold (seeds 000, 001).
-import { IAM, param } from '../event.js';
+// CloudTrail, so the credential's creation is the last trace the logs hold (seeds 000, 001). Whether a
+// policy lets a user send is judged as the posture checks judge it (../permissions.ts): `*`, `ses:*`,
+// NotAction, AWS managed policies such as AdministratorAccess, group policies. A policy whose document
+// is not in the logs is undecided, and said so. Refused calls are attempts, reported apart.
+import { IAM, createdKey, param } from '../event.js';
+import { awsManagedDocument, isAwsManaged, loggedDocument, maySend, type LoggedPolicy } from '../permissions.js';
+import { unknown } from '../../inventory/types.js';
 import type { Detector, Hit, TrailEvent } from '../types.js';
 import { HOUR, distinct, gapClusters, groupBy } from '../windows.js';
-import { asArray, failures, shortPrincipal, str } from './util.js';
-import { createdKey } from './SESG-DET-007.js';
+import { byOutcome, failedWith, shortPrincipal, str } from './util.js';
 
 export const SMTP_USER = /^ses-smtp-user\./i;
-const SEND_ACTIONS = ['ses:sendemail', 'ses:sendrawemail', 'ses:sendtemplatedemail', 'ses:sendbulktemplatedemail', 'ses:sendbulkemail'];
-/** AWS managed policies that grant sending. */
-const SENDING_MANAGED_POLICIES = /:policy\/(AmazonSESFullAccess|AmazonSimpleEmailServiceFullAccess)$/;
-
-function patternMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return regex.test(action);
-}
-
-function parseDocument(value: unknown): Record<string, unknown> | null {
-  if (value !== null && typeof value === 'object') return value as Record<string, unknown>;
-  if (typeof value !== 'string') return null;
-  for (const text of [value, safeDecode(value)]) {
-    try {
-      return JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      // not this encoding; IAM documents may be URL-encoded
-    }
-  }
-  return null;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/** True when an Allow statement grants a send action (through wildcards or a NotAction that spares it). */
-export function grantsSend(document: unknown): boolean {
-  const parsed = parseDocument(document);
-  if (!parsed) return false;
-  for (const raw of asArray(parsed.Statement)) {
-    const statement = raw as Record<string, unknown>;
-    if (statement.Effect !== 'Allow') continue;
-    const actions = asArray(statement.Action).map(String);
-    const notActions = asArray(statement.NotAction).map(String);
-    if (actions.length > 0 && SEND_ACTIONS.some((a) => actions.some((p) => patternMatches(p, a)))) return true;
-    if (statement.NotAction !== undefined && SEND_ACTIONS.some((a) => !notActions.some((p) => patternMatches(p, a)))) return true;
-  }
-  return false;
-}
 
 interface Step {
   event: TrailEvent;
   user: string;
-  what: string;
+  done: string;
+  tried: string;
+}
+
+/** Customer managed policy documents created in these logs (CreatePolicy, default CreatePolicyVersion), by ARN. */
+function customerPolicies(created: TrailEvent[], versions: TrailEvent[]): Map<string, LoggedPolicy[]> {
+  const out = new Map<string, LoggedPolicy[]>();
+  const add = (arn: string | undefined, document: unknown) => {
+    if (!arn) return;
+    const list = out.get(arn) ?? [];
+    list.push({ name: arn, document: loggedDocument(document) });
+    out.set(arn, list);
+  };
+  for (const event of created) {
+    if (!event.errorCode) add(str(param(param(event.response, 'policy') as Record<string, unknown> | undefined, 'arn')), param(event.params, 'policyDocument'));
+  }
+  for (const event of versions) {
+    const isDefault = param(event.params, 'setAsDefault');
+    if (!event.errorCode && (isDefault === true || isDefault === 'true')) add(str(param(event.params, 'policyArn')), param(event.params, 'policyDocument'));
+  }
+  return out;
 }
 
 export const detector: Detector = {
   id: 'SESG-DET-009',
-  events: [{ source: IAM, names: ['CreateUser', 'PutUserPolicy', 'AttachUserPolicy', 'CreatePolicy', 'CreateAccessKey'] }],
   detect(context) {
-    const iam = (...names: string[]) => context.named(...names).filter((e) => e.source === IAM);
-    // Customer-managed policies created in these logs, by ARN, so attaching one can be judged.
-    const sendingPolicies = new Set<string>();
-    for (const event of iam('CreatePolicy')) {
-      const arn = str(param(param(event.response, 'policy') as Record<string, unknown> | undefined, 'arn'));
-      if (arn && grantsSend(param(event.params, 'policyDocument'))) sendingPolicies.add(arn);
+    const iam = (name: string) => context.named(name).filter((e) => e.source === IAM);
+    const customer = customerPolicies(iam('CreatePolicy'), iam('CreatePolicyVersion'));
+    /** The documents behind a managed policy ARN, each judged on its own (any version that grants counts). */
+    const managed = (arn: string): LoggedPolicy[][] =>
+      isAwsManaged(arn)
+        ? [[{ name: arn, document: awsManagedDocument(arn) }]]
+        : (customer.get(arn) ?? [{ name: arn, document: unknown(`customer managed policy ${arn} is not created in these logs`) }]).map((p) => [p]);
+    const verdictOf = (alternatives: LoggedPolicy[][]) => {
+      const verdicts = alternatives.map(maySend);
+      const yes = verdicts.find((v) => v.verdict === 'yes');
+      if (yes) return yes;
+      const maybe = verdicts.filter((v) => v.verdict === 'maybe');
+      return maybe.length > 0 ? { verdict: 'maybe' as const, why: maybe.flatMap((v) => v.why) } : { verdict: 'no' as const, why: [] };
+    };
+
+    // Policies given to groups in these logs (a user's policies include its groups', as for the posture checks).
+    const groupPolicies = new Map<string, LoggedPolicy[][]>();
+    for (const event of [...iam('PutGroupPolicy'), ...iam('AttachGroupPolicy')]) {
+      const group = str(param(event.params, 'groupName'));
+      if (!group || event.errorCode) continue;
+      const list = groupPolicies.get(`${event.account}/${group}`) ?? [];
+      if (event.name === 'PutGroupPolicy') list.push([{ name: `${group} inline ${str(param(event.params, 'policyName')) ?? '?'}`, document: loggedDocument(param(event.params, 'policyDocument')) }]);
+      else list.push(...managed(str(param(event.params, 'policyArn')) ?? '?'));
+      groupPolicies.set(`${event.account}/${group}`, list);
     }
+
     const steps: Step[] = [];
+    /** Users given sending rights by a call that succeeded, and users whose rights are undecided (with why). */
+    const sending = new Set<string>();
+    const undecided = new Map<string, string>();
+    /** A call that gave `user` the policies `about`: a step when they grant sending, undecided when unknown. */
+    const grant = (event: TrailEvent, user: string, verdict: { verdict: string; why: string[] }, about: string, done: string, tried: string) => {
+      if (verdict.verdict === 'yes') {
+        steps.push({ event, user, done, tried });
+        if (!event.errorCode) sending.add(`${event.account}/${user}`);
+      }
+      else if (verdict.verdict === 'maybe' && !event.errorCode) {
+        undecided.set(`${event.account}/${user}`, verdict.why.join('; '));
+        context.undecided(`whether ${about} lets ${user} send SES mail: ${verdict.why.join('; ')}`);
+      }
+    };
     for (const event of iam('CreateUser')) {
       const user = str(param(event.params, 'userName'));
-      if (user && SMTP_USER.test(user)) steps.push({ event, user, what: `created IAM user ${user}` });
+      if (user && SMTP_USER.test(user)) steps.push({ event, user, done: `created IAM user ${user}`, tried: `create IAM user ${user}` });
     }
     for (const event of iam('PutUserPolicy')) {
       const user = str(param(event.params, 'userName'));
-      if (user && grantsSend(param(event.params, 'policyDocument'))) {
-        steps.push({ event, user, what: `added inline SES sending policy ${str(param(event.params, 'policyName')) ?? '?'} to ${user}` });
-      }
+      if (!user) continue;
+      const name = str(param(event.params, 'policyName')) ?? '?';
+      grant(event, user, maySend([{ name, document: loggedDocument(param(event.params, 'policyDocument')) }]), `inline policy ${name}`,
+        `added inline SES sending policy ${name} to ${user}`, `add inline SES sending policy ${name} to ${user}`);
     }
     for (const event of iam('AttachUserPolicy')) {
       const user = str(param(event.params, 'userName'));
       const arn = str(param(event.params, 'policyArn'));
-      if (user && arn && (SENDING_MANAGED_POLICIES.test(arn) || sendingPolicies.has(arn))) {
-        steps.push({ event, user, what: `attached SES sending policy ${arn} to ${user}` });
-      }
+      if (!user || !arn) continue;
+      grant(event, user, verdictOf(managed(arn)), arn, `attached ${arn}, which grants SES sending, to ${user}`, `attach ${arn}, which grants SES sending, to ${user}`);
+    }
+    for (const event of iam('AddUserToGroup')) {
+      const user = str(param(event.params, 'userName'));
+      const group = str(param(event.params, 'groupName'));
+      if (!user || !group) continue;
+      const policies = groupPolicies.get(`${event.account}/${group}`) ?? [[{ name: `group ${group}`, document: unknown(`the policies of group ${group} are not in these logs`) }]];
+      grant(event, user, verdictOf(policies), `group ${group}`, `added ${user} to group ${group}, whose policies grant SES sending`, `add ${user} to group ${group}, whose policies grant SES sending`);
     }
     // A key is an SMTP credential when its user is one: named so, or given sending rights in these logs.
-    const sendingUsers = new Set(steps.map((s) => s.user));
     for (const event of iam('CreateAccessKey')) {
       const user = createdKey(event)?.userName ?? str(param(event.params, 'userName'));
-      if (user && (SMTP_USER.test(user) || sendingUsers.has(user))) {
-        steps.push({ event, user, what: `created access key ${createdKey(event)?.accessKey ?? '(failed)'} for ${user}` });
+      if (!user) continue;
+      const key = `${event.account}/${user}`;
+      if (SMTP_USER.test(user) || sending.has(key)) {
+        steps.push({ event, user, done: `created access key ${createdKey(event)?.accessKey ?? '?'} for ${user}`, tried: `create an access key for ${user}` });
+      }
+      else if (undecided.has(key) && !event.errorCode) {
+        context.undecided(`whether access key ${createdKey(event)?.accessKey ?? '?'} for ${user} is an SMTP credential: ${undecided.get(key)}`);
       }
     }
     steps.sort((a, b) => a.event.time - b.event.time || (a.event.id < b.event.id ? -1 : 1));
+
     const hits: Hit[] = [];
     for (const [user, userSteps] of groupBy(steps, (s) => `${s.event.account}/${s.user}`)) {
-      const byEvent = new Map(userSteps.map((s) => [s.event, s]));
-      for (const cluster of gapClusters(userSteps.map((s) => s.event), 24 * HOUR)) {
-        const first = byEvent.get(cluster[0]) as Step;
-        const account = cluster[0].account;
-        const created = cluster.map((e) => (e.name === 'CreateUser' ? str(param(param(e.response, 'user') as Record<string, unknown> | undefined, 'arn')) : undefined));
-        const userArn = created.find((a) => a !== undefined) ?? `arn:aws:iam::${account}:user/${first.user}`;
-        const actors = distinct(cluster.map((e) => shortPrincipal(e.principal)));
-        const keys = cluster.map((e) => createdKey(e)?.accessKey).filter((k): k is string => k !== undefined);
-        hits.push({
-          subject: userArn,
-          subjectKind: 'principal',
-          account,
-          windowStart: cluster[0].time,
-          windowEnd: cluster[cluster.length - 1].time,
-          message:
-            `SMTP credentials created for ${user.split('/')[1]} by ${actors.join(', ')}: ` +
-            `${cluster.map((e) => (byEvent.get(e) as Step).what).join('; ')}${failures(cluster)}. ` +
-            `SMTP sends are never in CloudTrail: delete the key unless the credential was requested.`,
-          events: cluster,
-          details: { smtpUser: first.user, createdKeys: keys, createdBy: distinct(cluster.map((e) => e.principal)) },
-        });
+      for (const { attempt, items } of byOutcome(userSteps, (s) => s.event)) {
+        const byEvent = new Map(items.map((s) => [s.event, s]));
+        for (const cluster of gapClusters(items.map((s) => s.event), 24 * HOUR)) {
+          const first = byEvent.get(cluster[0]) as Step;
+          const account = cluster[0].account;
+          const created = cluster.map((e) => (e.name === 'CreateUser' && !e.errorCode ? str(param(param(e.response, 'user') as Record<string, unknown> | undefined, 'arn')) : undefined));
+          const userArn = created.find((a) => a !== undefined) ?? `arn:aws:iam::${account}:user/${first.user}`;
+          const actors = distinct(cluster.map((e) => shortPrincipal(e.principal)));
+          const keys = cluster.map((e) => createdKey(e)?.accessKey).filter((k): k is string => k !== undefined);
+          const name = user.slice(user.indexOf('/') + 1);
+          const what = cluster.map((e) => (byEvent.get(e) as Step)[attempt ? 'tried' : 'done']);
+          hits.push({
+            attempt,
+            subject: userArn,
+            subjectKind: 'principal',
+            account,
+            windowStart: cluster[0].time,
+            windowEnd: cluster[cluster.length - 1].time,
+            message: attempt
+              ? `${actors.join(', ')} tried to create SMTP credentials for ${name}: tried to ${what.join(', to ')}; ${failedWith(cluster)}. ` +
+                `Find out who holds this credential.`
+              : `SMTP credentials created for ${name} by ${actors.join(', ')}: ${what.join('; ')}. ` +
+                `SMTP sends are never in CloudTrail: delete the key unless the credential was requested.`,
+            events: cluster,
+            details: { smtpUser: first.user, createdKeys: keys, createdBy: distinct(cluster.map((e) => e.principal)) },
+          });
+        }
       }
     }
     return hits;

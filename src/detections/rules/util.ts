@@ -1,19 +1,38 @@
-// Small helpers shared by the detectors: describing principals and failures in messages, and the scope of a hit.
+// Small helpers shared by the detectors: separating changes from attempts, describing failures and
+// durations in messages, and the scope of a hit. Rule files import helpers from here and from ../event.ts,
+// never from each other.
+import { shortPrincipal } from '../event.js';
 import type { Hit, TrailEvent } from '../types.js';
 import { MINUTE, distinct } from '../windows.js';
 
-/** `user/alice`, `assumed-role/deploy/session`, or the stand-in itself: short enough for a message. */
-export function shortPrincipal(principal: string): string {
-  const match = /^arn:aws[a-z-]*:(?:iam|sts)::\d{12}:(.+)$/.exec(principal);
-  return match ? match[1] : principal;
+export { shortPrincipal };
+
+/**
+ * The items whose call succeeded and those whose call failed, as separate groups (empty ones left out):
+ * a failed call is an attempt and is never reported together with the change it tried to make.
+ */
+export function byOutcome<T>(items: T[], eventOf: (item: T) => TrailEvent): { attempt: boolean; items: T[] }[] {
+  const done: T[] = [];
+  const failed: T[] = [];
+  for (const item of items) (eventOf(item).errorCode ? failed : done).push(item);
+  const out: { attempt: boolean; items: T[] }[] = [];
+  if (done.length > 0) out.push({ attempt: false, items: done });
+  if (failed.length > 0) out.push({ attempt: true, items: failed });
+  return out;
 }
 
-/** ` (2 of 3 denied: AccessDenied)` when some of the calls failed, else empty. */
-export function failures(events: TrailEvent[]): string {
-  const failed = events.filter((e) => e.errorCode);
-  if (failed.length === 0) return '';
-  const codes = distinct(failed.map((e) => e.errorCode)).join(', ');
-  return failed.length === events.length ? ` (failed: ${codes})` : ` (${failed.length} of ${events.length} failed: ${codes})`;
+/** The same for plain events. */
+export function eventsByOutcome(events: TrailEvent[]): { attempt: boolean; items: TrailEvent[] }[] {
+  return byOutcome(events, (e) => e);
+}
+
+/**
+ * `the call failed with AccessDenied` / `the 3 calls failed with AccessDenied, ThrottlingException`;
+ * `count` when the events are samples of more calls (send volume).
+ */
+export function failedWith(events: TrailEvent[], count = events.length): string {
+  const codes = distinct(events.map((e) => e.errorCode)).join(', ');
+  return count === 1 ? `the call failed with ${codes}` : `the ${count} calls failed with ${codes}`;
 }
 
 export function minutes(ms: number): string {

@@ -7,8 +7,18 @@ import type { CloudTrailRecord } from './types.js';
 /** Decompressed size up to which a file is parsed in one piece. */
 export const WHOLE_PARSE_LIMIT = 16 * 1024 * 1024;
 
+/**
+ * A CloudTrail digest file (log-file validation: hashes of the logs of the last hour, no events),
+ * recognised by content when its name does not say so. Skipped and counted, never read as a log.
+ */
+export const DIGEST_CONTENT = 'a CloudTrail digest file (hashes of log files, no events)';
+
+function isDigest(object: Record<string, unknown>): boolean {
+  return 'digestStartTime' in object || 'digestPublicKeyFingerprint' in object || ('logFiles' in object && 'digestS3Object' in object);
+}
+
 /** Why a parsed JSON value is not a CloudTrail log, or null when it is one (its records returned). */
-export function recordsOf(value: unknown): { records: CloudTrailRecord[] } | { problem: string } {
+export function recordsOf(value: unknown): { records: CloudTrailRecord[] } | { problem: string } | { skip: string } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { problem: 'not a CloudTrail log file: the top level is not an object with a Records array' };
   }
@@ -29,9 +39,7 @@ export function recordsOf(value: unknown): { records: CloudTrailRecord[] } | { p
     }
     return { records };
   }
-  if ('digestStartTime' in object || 'digestPublicKeyFingerprint' in object) {
-    return { problem: 'a CloudTrail digest file, not a log file' };
-  }
+  if (isDigest(object)) return { skip: DIGEST_CONTENT };
   return { problem: 'not a CloudTrail log file: no top-level Records array' };
 }
 

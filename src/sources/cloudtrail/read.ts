@@ -3,11 +3,22 @@
 // not CloudTrail) is a SourceError naming the input; the caller records it and goes on with the rest.
 import { Readable, pipeline } from 'node:stream';
 import { promisify } from 'node:util';
-import { createGunzip, gunzip } from 'node:zlib';
+import { createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { SourceError } from '../../errors.js';
 import { findJsonProblem } from '../json-error.js';
 import { RecordsScanner, WHOLE_PARSE_LIMIT, recordsOf } from './parse.js';
 import type { CloudTrailRecord } from './types.js';
+
+/** An input that is recognised and deliberately not read as a log (a digest file): skipped, not an error. */
+export class SkippedInput extends Error {
+  override name = 'SkippedInput';
+  constructor(
+    readonly reason: string,
+    readonly file: string,
+  ) {
+    super(reason);
+  }
+}
 
 /** One line, no stack: what the user sees next to the file name. Never quotes the input (SPEC §11). */
 export function describeFailure(error: unknown): string {
@@ -144,7 +155,7 @@ export async function* readRecordBatches(input: AsyncIterable<Uint8Array>, name:
       if (scanner.problem) break;
     }
   } catch (error) {
-    if (error instanceof SourceError) throw error;
+    if (error instanceof SourceError || error instanceof SkippedInput) throw error;
     throw new SourceError(describeFailure(error), name);
   }
   if (scanner) {
@@ -162,23 +173,37 @@ export async function* readRecordBatches(input: AsyncIterable<Uint8Array>, name:
   } catch {
     throw new SourceError(invalidLog(whole, name), name);
   }
+  yield recordsOrThrow(value, name);
+}
+
+function recordsOrThrow(value: unknown, name: string): CloudTrailRecord[] {
   const result = recordsOf(value);
+  if ('skip' in result) throw new SkippedInput(result.skip, name);
   if ('problem' in result) throw new SourceError(result.problem, name);
-  yield result.records;
+  return result.records;
 }
 
 const gunzipAsync = promisify(gunzip);
-/** zlib's default 16 KiB output chunks cost one thread-pool round trip each; a log fits in a few of these. */
-const GUNZIP_CHUNK = 1024 * 1024;
+/**
+ * Compressed size from which gunzip runs on the thread pool (overlapping with parsing on the main
+ * thread); below it a round trip to the pool costs more than decompressing here. Most CloudTrail
+ * files are a few KiB.
+ */
+export const ASYNC_GUNZIP_FROM = 256 * 1024;
+
+/** Output chunks sized to the expected text (gzip shrinks logs 5-15×), so a small file is not given 1 MiB. */
+function chunkFor(compressed: number): number {
+  return Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(compressed * 8))));
+}
 
 async function* single(buffer: Uint8Array): AsyncGenerator<Uint8Array> {
   yield buffer;
 }
 
 /**
- * The records of a log already read into memory (a local file, small compressed). gunzip runs on the
- * libuv thread pool, so with several files in flight decompression overlaps with parsing; output
- * above the whole-parse limit falls back to the streaming reader.
+ * The records of a log already read into memory (a local file, small compressed). A large one is
+ * gunzipped on the libuv thread pool, so with several files in flight decompression overlaps with
+ * parsing; output above the whole-parse limit falls back to the streaming reader.
  */
 export async function* readBuffer(buffer: Buffer, name: string, wholeParseLimit = WHOLE_PARSE_LIMIT): AsyncGenerator<CloudTrailRecord> {
   for await (const batch of readBufferBatches(buffer, name, wholeParseLimit)) yield* batch;
@@ -193,7 +218,8 @@ export async function* readBufferBatches(buffer: Buffer, name: string, wholePars
   let text: Buffer = buffer;
   if (gzip) {
     try {
-      text = await gunzipAsync(buffer, { maxOutputLength: wholeParseLimit, chunkSize: GUNZIP_CHUNK });
+      const options = { maxOutputLength: wholeParseLimit, chunkSize: chunkFor(buffer.length) };
+      text = buffer.length >= ASYNC_GUNZIP_FROM ? await gunzipAsync(buffer, options) : gunzipSync(buffer, options);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
         yield* readRecordBatches(single(buffer), name, wholeParseLimit);
@@ -209,9 +235,7 @@ export async function* readBufferBatches(buffer: Buffer, name: string, wholePars
   } catch {
     throw new SourceError(invalidLog(text, name), name);
   }
-  const result = recordsOf(value);
-  if ('problem' in result) throw new SourceError(result.problem, name);
-  yield result.records;
+  yield recordsOrThrow(value, name);
 }
 
 function parseEach(texts: string[], name: string, scanner: RecordsScanner): CloudTrailRecord[] {

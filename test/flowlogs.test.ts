@@ -199,7 +199,7 @@ describe('CloudWatch Logs groups (--flow-log-group)', () => {
   const scenario = (flowLogs: boolean): Scenario => ({
     organization: { Id: 'o-aaaa1111', MasterAccountId: account, roots: [{ Id: 'r-ab12' }] },
     accounts: [{
-      Id: account, Name: 'workloads', enabledRegions: ['eu-west-1'],
+      Id: account, Name: 'workloads', parentId: 'r-ab12', enabledRegions: ['eu-west-1'],
       regions: {
         'eu-west-1': {
           ec2: flowLogs ? { flowLogs: [{ FlowLogId: 'fl-0a1', ResourceId: 'vpc-0bb22', LogGroupName: 'vpc-flow', LogFormat: custom }] } : {},

@@ -33,6 +33,7 @@ export interface ConfigFile {
   approvedRegions?: string[];
   trustedAccounts?: string[];
   approvedDomainIdentities?: string[];
+  approvedMailRelays?: string[];
   thresholds?: Partial<Thresholds>;
   checks?: Record<string, { enabled?: boolean; severity?: Severity }>;
   suppressions?: ConfigSuppression[];
@@ -47,6 +48,8 @@ export interface Config {
   approvedRegionsSet: boolean;
   trustedAccounts: string[];
   approvedDomainIdentities: string[];
+  /** Destinations (CIDRs) workloads may reach on mail ports: SESG-DET-011 stays quiet for them. */
+  approvedMailRelays: string[];
   thresholds: Thresholds;
   checks: Record<string, { enabled?: boolean; severity?: Severity }>;
   suppressions: ConfigSuppression[];
@@ -61,6 +64,7 @@ export function defaultConfig(): Config {
     approvedRegionsSet: false,
     trustedAccounts: [],
     approvedDomainIdentities: [],
+    approvedMailRelays: [],
     thresholds: { ...DEFAULT_THRESHOLDS },
     checks: {},
     suppressions: [],

@@ -258,7 +258,8 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
       const coverage = buildCoverage({
         stats,
         keptCount: kept.length,
-        definitions: [...definitions.values()].sort((a, b) => a.id.localeCompare(b.id)),
+        // The vpc-flow detections' support is the flow analyzer's to state.
+        definitions: [...definitions.values()].filter((d) => d.input === 'cloudtrail').sort((a, b) => a.id.localeCompare(b.id)),
         active: new Set(active.map((d) => d.id)),
         failures,
         undecided,

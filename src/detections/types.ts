@@ -3,20 +3,30 @@
 import type { Finding, Severity } from '../engine/types.js';
 import type { CloudTrailRecord } from '../sources/cloudtrail/types.js';
 
-/** One fixture case of a detection: CloudTrail records as AWS writes them, optionally other thresholds. */
+/**
+ * One fixture case of a detection: CloudTrail records as AWS writes them and/or a VPC flow log text as S3
+ * delivers it (header line + records), optionally other thresholds or approved mail relays.
+ */
 export interface DetectionFixtureCase {
   name: string;
   records: CloudTrailRecord[];
+  /** A flow log file's text (vpc-flow detections, and correlation cases). */
+  flowLog?: string;
+  /** `approvedMailRelays` for this case. */
+  approvedMailRelays?: string[];
   thresholds?: Partial<TrailThresholds>;
   /** A `fires` case whose calls failed: it must be reported as an attempt (and only as one). */
   attempt?: boolean;
 }
 
-/**
- * The input a detection reads. Today CloudTrail records; VPC Flow Logs (`vpc-flow`, issue #12) join as a
- * second kind, each detection declaring which one it needs.
- */
-export type DetectionInput = 'cloudtrail';
+/** The input a detection reads: CloudTrail records, or VPC Flow Logs records (`vpc-flow`). */
+export type DetectionInput = 'cloudtrail' | 'vpc-flow';
+
+/** The flow records a vpc-flow detection reads: these destination ports, over these IP protocols (numbers). */
+export interface FlowDeclaration {
+  protocols: number[];
+  ports: number[];
+}
 
 /** CloudTrail events of one source a detection reads; `names: ['*']` is every event of the source. */
 export interface EventGroup {
@@ -32,7 +42,8 @@ export interface DetectionDefinition {
   id: string;
   title: string;
   severity: Severity;
-  sources: ['D'];
+  /** `D` CloudTrail, `F` VPC Flow Logs. */
+  sources: ['D'] | ['F'];
   rationale: string;
   remediation: { console?: string; cli?: string };
   references: string[];
@@ -40,9 +51,12 @@ export interface DetectionDefinition {
   input: DetectionInput;
   /**
    * The CloudTrail events it reads, by event source: the one declaration of them. The analyzer keeps
-   * these events (and no others) and a detection that asks for one it did not declare fails.
+   * these events (and no others) and a detection that asks for one it did not declare fails. Empty for a
+   * vpc-flow detection.
    */
   events: EventGroup[];
+  /** The flow records it reads (vpc-flow detections only). */
+  flows?: FlowDeclaration;
   /** True when it can only work on data events (SES send calls). */
   needsDataEvents?: boolean;
   /** Cases that must produce a finding of this detection (`fires`) and benign look-alikes that must not (`quiet`). */

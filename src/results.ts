@@ -55,7 +55,8 @@ export interface Results {
   checks: CheckSummary[];
   /** Inputs looked at: files recognised by kind, files skipped as neither. */
   inputs: {
-    files: { file: string; kind: string }[];
+    /** `sha256` and `bytes`: of the object as read (trail runs; as delivered, compressed), so evidence can cite it. */
+    files: { file: string; kind: string; sha256?: string; bytes?: number }[];
     skipped: string[];
     resourceCount?: number;
     /** Live scans: the accounts in scope and what became of them. */

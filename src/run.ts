@@ -291,7 +291,10 @@ export function trailResults(run: TrailRunResult, config: Config): Results {
       notApplicable: 0,
     },
     checks: run.checks,
-    inputs: { files: run.inputs.files.map((f) => ({ file: f.file, kind: f.kind })), skipped: run.inputs.skipped },
+    inputs: {
+      files: run.inputs.files.map((f) => ({ file: f.file, kind: f.kind, ...(f.sha256 ? { sha256: f.sha256, bytes: f.bytes } : {}) })),
+      skipped: run.inputs.skipped,
+    },
     notices,
     incomplete: false,
     trail: { coverage: run.coverage, timeline: run.timeline },

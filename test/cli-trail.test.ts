@@ -26,7 +26,8 @@ describe('sesguard trail', () => {
       expect(f.evidence.eventIds?.length ?? f.evidence.events?.length ?? 0).toBeGreaterThan(0);
     }
     expect(results.trail.timeline.length).toBeGreaterThan(0);
-    expect(results.trail.coverage.detectionsSupported).toHaveLength(10);
+    expect(results.trail.coverage.detectionsSupported).toHaveLength(12);
+    expect(results.notAssessed.map((n: { checkId: string }) => n.checkId)).toEqual(['SESG-DET-011', 'SESG-DET-012']);
   });
   it('SARIF of a trail run goes to its own category and points at a log file that exists', async () => {
     const r = await cli(['trail', 'logs', '--format', 'sarif', '--fail-on', 'none'], dir);
@@ -65,7 +66,7 @@ describe('sesguard trail', () => {
     expect(JSON.parse(r.stdout).findings.some((f: { checkId: string }) => f.checkId === 'SESG-DET-001')).toBe(true);
   });
   it.each([
-    [['trail'], /trail needs CloudTrail log files/],
+    [['trail'], /trail needs CloudTrail or VPC Flow Logs files/],
     [['trail', 'logs', '--since', 'yesterday'], /--since takes an ISO time/],
     [['trail', '--lookup', 'logs'], /give no paths with it/],
     [['trail', 'missing-folder'], /missing-folder/],

@@ -1,5 +1,6 @@
-// `sesguard trail <path|s3://...> | --lookup`: the CloudTrail runbook detections. The detections load when the
-// command runs; the AWS SDK only when the logs are in S3 or read with LookupEvents.
+// `sesguard trail <path|s3://...> | --lookup | --flow-log-group NAME`: the runbook detections over CloudTrail and
+// VPC Flow Logs. The detections load when the command runs; the AWS SDK only when the logs are in S3, read with
+// LookupEvents or in CloudWatch Logs.
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { trailResults } from '../run.js';
@@ -8,7 +9,7 @@ import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 import { ENDPOINT, REGIONS, homeRegion } from './aws-options.js';
 import { command } from './command.js';
 import { CONFIG, OUTPUTS, SEVERITY_GATE, finish } from './gate.js';
-import { flag, text } from './options.js';
+import { flag, list, text } from './options.js';
 
 /** `2026-11-23T10:00:00Z`, `2026-11-23`, or relative to now: `30m`, `48h`, `7d`. */
 export function timeOf(value: string | undefined, flag: string, now: Date): Date | undefined {
@@ -30,6 +31,7 @@ export default command({
     lookup: flag('LookupEvents (management events only) in --regions instead of log files'),
     since: text('T', 'from this time: ISO time, date, or back from now: 30m, 48h, 7d (lookup default: 48h)'),
     until: text('T', 'up to this time (same forms; default now)'),
+    'flow-log-group': list('NAME', 'VPC Flow Logs in this CloudWatch Logs group (name in the home region, or the group ARN); read with FilterLogEvents over --since/--until (default: the last 48h)'),
     ...REGIONS,
     ...ENDPOINT,
     ...CONFIG,
@@ -53,7 +55,9 @@ export default command({
         },
       };
     } else {
-      if (args.length === 0) throw new ConfigError('trail needs CloudTrail log files, folders or s3:// prefixes, or --lookup');
+      if (args.length === 0 && values['flow-log-group'].length === 0) {
+        throw new ConfigError('trail needs CloudTrail or VPC Flow Logs files, folders or s3:// prefixes, --lookup, or --flow-log-group');
+      }
       if (values.regions) throw new ConfigError('--regions applies to --lookup: log files carry their own regions');
       inputs = args;
     }
@@ -67,9 +71,11 @@ export default command({
       cwd: io.cwd,
       endpoint: values['endpoint-url'],
       region: homeRegion(io.env ?? process.env),
+      flowLogGroups: values['flow-log-group'],
+      approvedMailRelays: config.approvedMailRelays,
     });
     // SARIF needs a file for each result: without a config file to anchor on, use the first log read.
-    const firstLog = run.inputs.files.find((f) => !/^s3:|^lookup/.test(f.file))?.file;
+    const firstLog = run.inputs.files.find((f) => !/^s3:|^lookup|^logs:/.test(f.file))?.file;
     const anchored = values['sarif-anchor'] || config.file || !firstLog ? values : { ...values, 'sarif-anchor': firstLog };
     return finish(trailResults(run, config), anchored, io, config);
   },

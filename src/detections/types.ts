@@ -213,6 +213,22 @@ export interface Coverage {
   sesSendEventsPresent: boolean;
   detectionsSupported: DetectionSupport[];
   notes: string[];
+  /** What the VPC Flow Logs of the run showed (absent in results written before flow logs were read). */
+  flows?: FlowCoverage;
+}
+
+export interface FlowCoverage {
+  /** Files, objects and log streams read as flow logs. */
+  inputs: number;
+  records: number;
+  malformed: number;
+  nodata: number;
+  skipdata: number;
+  timeSpan: { start: string; end: string } | null;
+  accounts: string[];
+  regions: string[];
+  /** Record formats met: `default`, or a custom format's field names. */
+  formats: string[];
 }
 
 export interface TimelineEntry {

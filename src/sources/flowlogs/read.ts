@@ -4,7 +4,7 @@
 // the way, so evidence can prove a line came from a delivered file. Failures are SourceErrors naming the input.
 import { createHash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { constants, createGunzip, gunzipSync } from 'node:zlib';
 import { SourceError } from '../../errors.js';
 import { describeFailure } from '../cloudtrail/read.js';
 import { flowFormat, type FlowFormat } from './format.js';
@@ -36,6 +36,34 @@ export function sniff(head: Uint8Array): InputKind {
   if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) return 'vpc-flow';
   return 'unknown';
 }
+
+/**
+ * The kind of a log by its first bytes, looking inside gzip (the first 64 KiB inflated without requiring the
+ * end of the stream). `unknown` when gzip data is corrupt: the CloudTrail reader then names the problem.
+ */
+export function contentKind(head: Uint8Array): Exclude<InputKind, 'gzip'> {
+  const kind = sniff(head);
+  if (kind !== 'gzip') return kind;
+  try {
+    const inflated = gunzipSync(head.subarray(0, 64 * 1024), { finishFlush: constants.Z_SYNC_FLUSH });
+    const inner = sniff(inflated);
+    return inner === 'gzip' ? 'unknown' : inner;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The first chunk of a stream (for contentKind) and the whole stream again, nothing read twice. */
+export async function peek(input: AsyncIterable<Uint8Array>): Promise<{ head: Uint8Array; stream: AsyncIterable<Uint8Array> }> {
+  const iterator = input[Symbol.asyncIterator]();
+  let first = await iterator.next();
+  while (!first.done && first.value.length === 0) first = await iterator.next();
+  if (first.done) return { head: new Uint8Array(0), stream: (async function* () {})() };
+  return { head: first.value, stream: prepend(first.value, iterator) };
+}
+
+/** The content is not a flow log at all (another service's log, say): found in a folder walk it is skipped. */
+export class NotFlowLogInput extends SourceError {}
 
 const GUNZIP_CHUNK = 1024 * 1024;
 
@@ -100,7 +128,7 @@ export async function readFlowObject(input: AsyncIterable<Uint8Array>, name: str
       }
       outside = await readParquet(Buffer.concat(chunks), name, options);
     } else {
-      if (what !== 'vpc-flow') throw new SourceError(what === 'cloudtrail' ? 'a CloudTrail log, not a VPC flow log' : 'not a VPC flow log (binary or unrecognised content)', name);
+      if (what !== 'vpc-flow') throw new NotFlowLogInput(what === 'cloudtrail' ? 'a CloudTrail log, not a VPC flow log' : 'not a VPC flow log (binary or unrecognised content)', name);
       const scanner = new FlowLineScanner(name, options.stats, options);
       scanner.push(asBuffer(opening.value));
       for (;;) {
@@ -113,7 +141,8 @@ export async function readFlowObject(input: AsyncIterable<Uint8Array>, name: str
     }
   } catch (error) {
     if (error instanceof SourceError) throw error;
-    if (error instanceof NotFlowLog || error instanceof UnusableFormat) throw new SourceError(error.message, name);
+    if (error instanceof NotFlowLog) throw new NotFlowLogInput(error.message, name);
+    if (error instanceof UnusableFormat) throw new SourceError(error.message, name);
     throw new SourceError(describeFailure(error), name);
   }
   return { object: { name, kind, bytes: size.bytes, sha256: hash.digest('hex') }, outside };

@@ -1,0 +1,203 @@
+// One investigation from both logs: the CloudTrail acceptance day and a generated day of VPC Flow Logs (default
+// and custom format) in one `sesguard trail` run. The flow findings are exactly the planted ones (relay, IPv6
+// sender, blocked spambot), the approved relay, HTTPS, UDP, NODATA and inbound IPv6 stay quiet; the relay's
+// finding and the security group the attacker opened point at each other; each flow finding cites raw lines
+// that are byte for byte in the delivered files, with the files' SHA-256; a log group in CloudWatch Logs is read
+// through the fake AWS; bad flow inputs are one line each.
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectedAttackFindings, writeDay } from '../src/detections/generate.js';
+import { APPROVED_RELAY, FLOW_INTERFACES, RELAY_INSTANCE, expectedFlowFindings, generateFlowDay, writeFlowDay } from '../src/detections/generate-flows.js';
+import { startFakeAws, type Scenario } from '../src/testing/fake-aws/index.js';
+import { cli, tempDir } from './helpers.js';
+
+interface Finding {
+  checkId: string;
+  severity: string;
+  fingerprint: string;
+  resource: { id: string; account?: string; region?: string; arn?: string };
+  evidence: Record<string, unknown> & { records?: { source: string; line: number; raw: string }[]; relatedFindings?: { checkId: string; fingerprint: string }[] };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir({ 'sesguard.yaml': `approvedMailRelays: [${APPROVED_RELAY}/32]\n` });
+  writeDay(path.join(dir, 'logs'), {});
+  writeFlowDay(path.join(dir, 'logs'), {});
+});
+
+async function investigate(args: string[] = [], cwd = dir) {
+  const r = await cli(['trail', 'logs', '--format', 'json', '--fail-on', 'none', ...args], cwd);
+  return { ...r, results: JSON.parse(r.stdout) as { findings: Finding[]; inputs: { files: { file: string; kind: string; sha256?: string }[]; skipped: string[] }; trail: { coverage: Record<string, unknown> & { flows: Record<string, unknown>; detectionsSupported: { id: string; supported: boolean }[] } } } };
+}
+
+describe('sesguard trail on CloudTrail and VPC Flow Logs together', () => {
+  it('reports every attack step of both logs, and nothing benign', async () => {
+    const { code, results, stderr } = await investigate();
+    expect(stderr).not.toMatch(/sesguard: (?!note)/);
+    expect(code).toBe(0);
+    const flowFindings = results.findings.filter((f) => ['SESG-DET-011', 'SESG-DET-012'].includes(f.checkId));
+    expect(flowFindings.map((f) => ({ checkId: f.checkId, subject: f.resource.id })).sort((a, b) => a.subject.localeCompare(b.subject))).toEqual(
+      expectedFlowFindings().sort((a, b) => a.subject.localeCompare(b.subject)),
+    );
+    const trailIds = new Set(results.findings.filter((f) => !flowFindings.includes(f)).map((f) => f.checkId));
+    expect([...trailIds].sort()).toEqual([...new Set(expectedAttackFindings().map((e) => e.checkId))].sort());
+    const flows = results.trail.coverage.flows;
+    expect(flows).toMatchObject({ inputs: 48, malformed: 0, nodata: 24, formats: ['default', expect.stringContaining('instance-id')], regions: ['us-east-1'] });
+    expect(results.trail.coverage.detectionsSupported.filter((d) => d.id >= 'SESG-DET-011').map((d) => [d.id, d.supported])).toEqual([
+      ['SESG-DET-011', true],
+      ['SESG-DET-012', true],
+    ]);
+    expect((results.trail.coverage.notes as string[]).join('\n')).toMatch(/flow\(s\) to mail ports were not reported: 144 to approvedMailRelays, 0 to private.*, 24 inbound/);
+  });
+
+  it('the relay names its instance, subnet and VPC, its destinations, and the security group opened before it', async () => {
+    const { results } = await investigate();
+    const relay = results.findings.find((f) => f.resource.id === FLOW_INTERFACES.relay) as Finding;
+    expect(relay).toMatchObject({
+      severity: 'high',
+      resource: { account: '111122223333', region: 'us-east-1', arn: `arn:aws:ec2:us-east-1:111122223333:network-interface/${FLOW_INTERFACES.relay}` },
+      evidence: { instanceIds: [RELAY_INSTANCE], subnetIds: ['subnet-0b22c33d44e55f661'], vpcIds: ['vpc-0b0b0b0b0b0b0b0b1'], flows: 100, ports: { 25: 100 }, action: 'ACCEPT' },
+    });
+    expect(relay.evidence.distinctDestinations).toBe(100);
+    expect(relay.evidence.windowStart).toMatch(/^2026-11-23T02:5/);
+    expect(relay.evidence.unknown).toBeUndefined();
+    const opened = results.findings.find((f) => f.checkId === 'SESG-DET-006') as Finding;
+    expect(relay.evidence.relatedFindings).toEqual([
+      expect.objectContaining({ checkId: 'SESG-DET-006', fingerprint: opened.fingerprint, relation: expect.stringMatching(/opened on a mail port before these flows/) }),
+      expect.objectContaining({ checkId: 'SESG-DET-007', relation: expect.stringMatching(/newly created access key was used for SES within a day/) }),
+    ]);
+    expect(opened.evidence.relatedFindings?.map((r) => r.fingerprint)).toContain(relay.fingerprint);
+    const v6 = results.findings.find((f) => f.resource.id === FLOW_INTERFACES.v6sender) as Finding;
+    expect(v6.evidence.unknown).toEqual([
+      expect.stringMatching(/instance or function behind the interface/),
+      expect.stringMatching(/subnet and VPC/),
+      expect.stringMatching(/direction of 16 IPv6 flow/),
+    ]);
+    const bot = results.findings.find((f) => f.checkId === 'SESG-DET-012') as Finding;
+    expect(bot).toMatchObject({ severity: 'medium', evidence: { attempt: true, action: 'REJECT', flows: 180, distinctDestinations: 180 } });
+  });
+
+  it('each cited record is byte for byte a line of the delivered file it names, whose SHA-256 the inputs list', async () => {
+    const { results } = await investigate();
+    const hashes = new Map(results.inputs.files.map((f) => [f.file, f.sha256]));
+    for (const finding of results.findings.filter((f) => f.evidence.records)) {
+      expect(finding.evidence.records?.length).toBeGreaterThan(0);
+      for (const record of finding.evidence.records ?? []) {
+        const bytes = readFileSync(path.join(dir, record.source));
+        expect(hashes.get(record.source)).toBe(createHash('sha256').update(bytes).digest('hex'));
+        expect(gunzipSync(bytes).toString('latin1').split('\n')[record.line - 1]).toBe(record.raw);
+      }
+    }
+  });
+
+  it('without approvedMailRelays the app using its relay is reported too', async () => {
+    const bare = tempDir();
+    writeFlowDay(path.join(bare, 'logs'), {});
+    const { results } = await investigate([], bare);
+    expect(results.findings.map((f) => f.resource.id)).toContain(FLOW_INTERFACES.app);
+  });
+
+  it('flow logs alone: the CloudTrail detections are not assessed, the run is not an error', async () => {
+    const only = tempDir();
+    writeFlowDay(path.join(only, 'logs'), {});
+    const { code, results } = await investigate([], only);
+    expect(code).toBe(0);
+    const support = new Map(results.trail.coverage.detectionsSupported.map((d) => [d.id, d.supported]));
+    expect([support.get('SESG-DET-001'), support.get('SESG-DET-011')]).toEqual([false, true]);
+  });
+
+  it('another service\'s .log in the folder is skipped; a broken flow log is one line, the rest still read', async () => {
+    const d = tempDir({ 'sesguard.yaml': `approvedMailRelays: [${APPROVED_RELAY}/32]\n` });
+    const files = writeFlowDay(path.join(d, 'logs'), {});
+    writeFileSync(path.join(d, 'logs', 'elb-access.log'), 'https 2026-11-23T08:00:00.123456Z app/web/50dc6c495c0c9188 198.51.100.7:2817 10.0.1.20:80 0.000 0.001 0.000 200 200 34 366 "GET https://www.example.com:443/ HTTP/1.1"\n');
+    writeFileSync(files[0], gzipSync(readFileSync(files[0])).subarray(0, 60));
+    const r = await cli(['trail', 'logs', '--format', 'json', '--fail-on', 'none'], d);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => /^sesguard: (?!note)/.test(l))).toEqual([expect.stringMatching(/_vpcflowlogs_.*: (truncated gzip|corrupt gzip|not a VPC flow log)/)]);
+    const results = JSON.parse(r.stdout);
+    expect(results.inputs.skipped).toContain('logs/elb-access.log');
+    expect(results.findings.length).toBeGreaterThan(0);
+  });
+
+  it('a flow log named on the command line that is not one is an error naming it', async () => {
+    const d = tempDir({ 'notes.log': 'hello, this is not a flow log\n' });
+    const r = await cli(['trail', 'notes.log', '--format', 'json'], d);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/notes\.log: not a VPC flow log/);
+  });
+
+  it('--since/--until bound the flows too', async () => {
+    const { results } = await investigate(['--since', '2026-11-23T05:00:00Z', '--until', '2026-11-23T06:00:00Z']);
+    const bot = results.findings.find((f) => f.checkId === 'SESG-DET-012') as Finding;
+    expect(bot.evidence.flows).toBe(30);
+  });
+});
+
+describe('--flow-log-group', () => {
+  afterEach(() => vi.unstubAllEnvs());
+  it('reads flow logs from CloudWatch Logs through the fake AWS, alongside the CloudTrail files', async () => {
+    const files = [...generateFlowDay({})];
+    const custom = files.filter((f) => f.key.includes('fl-0cccc3333dddd4444'));
+    const events = custom.flatMap((f) => f.text.trim().split('\n').slice(1)).map((message) => ({ timestamp: Number(message.split(' ')[16]) * 1000, message }));
+    const scenario = {
+      organization: { Id: 'o-aaaa1111', MasterAccountId: '111122223333', roots: [{ Id: 'r-ab12' }] },
+      accounts: [{
+        Id: '111122223333', Name: 'workloads', parentId: 'r-ab12', enabledRegions: ['us-east-1'],
+        regions: { 'us-east-1': {
+          ec2: { flowLogs: [{ FlowLogId: 'fl-0cccc3333dddd4444', ResourceId: 'vpc-0b0b0b0b0b0b0b0b1', LogGroupName: '/vpc/flow-b', LogFormat: files.length ? `\${${['version', 'vpc-id', 'subnet-id', 'instance-id', 'interface-id', 'account-id', 'type', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'pkt-srcaddr', 'pkt-dstaddr', 'protocol', 'bytes', 'packets', 'start', 'end', 'action', 'tcp-flags', 'log-status', 'flow-direction', 'region'].join('} ${')}}` : '' }] },
+          logs: { groups: [{ logGroupName: '/vpc/flow-b', streams: [{ logStreamName: `${FLOW_INTERFACES.relay}-all`, events }] }] },
+        } },
+      }],
+    } as unknown as Scenario;
+    const fake = await startFakeAws(scenario, { pageSize: 100 });
+    try {
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFAKECALLER000001');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'x');
+      vi.stubEnv('AWS_REGION', 'us-east-1');
+      const d = tempDir();
+      writeDay(path.join(d, 'logs'), {});
+      const r = await cli(['trail', 'logs', '--flow-log-group', '/vpc/flow-b', '--since', '2026-11-23T00:00:00Z', '--until', '2026-11-24T00:00:00Z', '--endpoint-url', fake.endpoint, '--format', 'json', '--fail-on', 'none'], d);
+      expect(r.stderr).not.toMatch(/sesguard: (?!note)/);
+      const results = JSON.parse(r.stdout);
+      const relay = results.findings.find((f: Finding) => f.resource.id === FLOW_INTERFACES.relay);
+      expect(relay.evidence.records[0]).toMatchObject({ source: `logs:us-east-1:/vpc/flow-b:${FLOW_INTERFACES.relay}-all`, eventId: expect.any(String) });
+      expect(relay.evidence.relatedFindings.map((x: { checkId: string }) => x.checkId)).toEqual(['SESG-DET-006', 'SESG-DET-007']);
+      expect(new Set(fake.calls.map((c) => c.operation))).toEqual(new Set(['DescribeFlowLogs', 'FilterLogEvents']));
+    } finally {
+      await fake.close();
+    }
+  });
+  it('a group that is missing is one line naming it and the call; exit 2', async () => {
+    const fake = await startFakeAws({
+      organization: { Id: 'o-aaaa1111', MasterAccountId: '111122223333', roots: [{ Id: 'r-ab12' }] },
+      accounts: [{ Id: '111122223333', Name: 'workloads', parentId: 'r-ab12', enabledRegions: ['us-east-1'] }],
+    } as unknown as Scenario);
+    try {
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFAKECALLER000001');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'x');
+      vi.stubEnv('AWS_REGION', 'us-east-1');
+      const r = await cli(['trail', '--flow-log-group', 'nope', '--endpoint-url', fake.endpoint, '--format', 'json'], tempDir());
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/logs:us-east-1:nope: .*ResourceNotFoundException/);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('a saved copy of a flow log', () => {
+  it('is read whatever its name, uncompressed', async () => {
+    const d = tempDir();
+    const [first] = [...generateFlowDay({})].filter((f) => f.key.includes('T03'));
+    mkdirSync(path.join(d, 'saved'));
+    writeFileSync(path.join(d, 'saved', 'incident-4711.txt'), first.text);
+    copyFileSync(path.join(d, 'saved', 'incident-4711.txt'), path.join(d, 'saved', 'copy.log'));
+    const r = await cli(['trail', 'saved/incident-4711.txt', '--format', 'json', '--fail-on', 'none'], d);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).inputs.files).toEqual([{ file: 'saved/incident-4711.txt', kind: 'vpc-flow', sha256: expect.any(String), bytes: first.text.length }]);
+  });
+});

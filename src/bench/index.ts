@@ -4,6 +4,7 @@ import { benchB2 } from './b2.js';
 import { benchB3 } from './b3.js';
 import { benchB4 } from './b4.js';
 import { benchB6 } from './b6.js';
+import { benchB7 } from './b7.js';
 
 const only = process.argv.slice(2);
 const wanted = (id: string) => only.length === 0 || only.includes(id);
@@ -18,3 +19,4 @@ if (wanted('B2')) print('B2', 'sesguard evaluate on a synthetic snapshot of 1,00
 if (wanted('B3')) print('B3', 'sesguard scan --org against the fake AWS (30 ms latency, 1 % throttling)', await benchB3());
 if (wanted('B4')) print('B4', 'sesguard trail on gzipped CloudTrail logs', benchB4());
 if (wanted('B6')) print('B6', 'start-up: whole processes, median of interleaved runs, ratio to node -e 0', benchB6());
+if (wanted('B7')) print('B7', 'sesguard trail on gzipped VPC Flow Logs', benchB7());

@@ -140,7 +140,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
       }
       analyzer.add(record, origin);
     };
-    const readFlow = async (input: AsyncIterable<Uint8Array>, object: TrailObject): Promise<void> => {
+    const readFlow = async (input: AsyncIterable<Uint8Array> | Buffer, object: TrailObject): Promise<void> => {
       // The default format has no region field; S3 delivery names it in the key (…/vpcflowlogs/<region>/…).
       const region = /(?:^|\/)vpcflowlogs\/([a-z]{2}(?:-gov)?-[a-z]+-[0-9])\//.exec(object.name)?.[1];
       const { object: read, outside: out } = await readFlowObject(input, object.name, {
@@ -158,7 +158,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
         const peeked = whole ? null : await peek(object.open());
         const kind = contentKind(whole ?? peeked?.head ?? new Uint8Array(0));
         if (kind === 'vpc-flow' || kind === 'parquet') {
-          await readFlow(whole ? single(whole) : (peeked?.stream as AsyncIterable<Uint8Array>), object);
+          await readFlow(whole ?? (peeked?.stream as AsyncIterable<Uint8Array>), object);
           return;
         }
         const batches = whole ? readBufferBatches(whole, object.name) : readRecordBatches(peeked?.stream as AsyncIterable<Uint8Array>, object.name);
@@ -245,10 +245,6 @@ function nothingFromFiles(coverage: Coverage, files: number, outside: number, op
   if (files === 0) return `nothing to analyse: no CloudTrail log or VPC flow log file was found in the inputs${range ? ' for --since/--until' : ''}`;
   if (outside > 0 && coverage.eventCount === 0) return `nothing to analyse: all ${outside} event(s) read are outside --since/--until`;
   return nothingAnalysed(coverage, false);
-}
-
-async function* single(buffer: Buffer): AsyncGenerator<Uint8Array> {
-  yield buffer;
 }
 
 /** The flow logs part of the coverage statement. */

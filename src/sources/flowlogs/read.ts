@@ -4,7 +4,8 @@
 // the way, so evidence can prove a line came from a delivered file. Failures are SourceErrors naming the input.
 import { createHash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
-import { constants, createGunzip, gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants, createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { SourceError } from '../../errors.js';
 import { describeFailure } from '../cloudtrail/read.js';
 import { flowFormat, type FlowFormat } from './format.js';
@@ -94,11 +95,50 @@ export interface ReadFlowOptions extends FlowScanOptions {
   stats: FlowStats;
 }
 
+const gunzipAsync = promisify(gunzip);
+/** A whole file is gunzipped in one call up to this size of text; larger ones are streamed. */
+const WHOLE_GUNZIP_LIMIT = 256 * 1024 * 1024;
+
 /**
- * Reads one flow log object. Returns what was read (name, size, SHA-256) and how many records fell outside
- * the time range. Throws SourceError when the object cannot be read or is not a flow log.
+ * A flow log file already in memory (local files, read whole): gunzipped in one call on the libuv thread pool,
+ * so with several files in flight decompression overlaps with scanning on another core.
  */
-export async function readFlowObject(input: AsyncIterable<Uint8Array>, name: string, options: ReadFlowOptions): Promise<{ object: SourceObject; outside: number }> {
+async function readWhole(buffer: Buffer, name: string, options: ReadFlowOptions): Promise<{ object: SourceObject; outside: number }> {
+  let text: Buffer = buffer;
+  if (isGzip(buffer)) {
+    try {
+      text = await gunzipAsync(buffer, { chunkSize: GUNZIP_CHUNK, maxOutputLength: WHOLE_GUNZIP_LIMIT });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return readFlowObject(single(buffer), name, options);
+      throw new SourceError(describeFailure(error), name);
+    }
+  }
+  if (sniff(text) !== 'vpc-flow') return readFlowObject(single(buffer), name, options);
+  const object: SourceObject = { name, kind: 'vpc-flow', bytes: buffer.length, sha256: createHash('sha256').update(buffer).digest('hex') };
+  try {
+    const scanner = new FlowLineScanner(name, options.stats, options);
+    scanner.push(text);
+    if (!scanner.end()) throw new SourceError('empty file', name);
+    return { object, outside: scanner.outside };
+  } catch (error) {
+    if (error instanceof SourceError) throw error;
+    if (error instanceof NotFlowLog) throw new NotFlowLogInput(error.message, name);
+    if (error instanceof UnusableFormat) throw new SourceError(error.message, name);
+    throw new SourceError(describeFailure(error), name);
+  }
+}
+
+async function* single(buffer: Buffer): AsyncGenerator<Uint8Array> {
+  yield buffer;
+}
+
+/**
+ * Reads one flow log object (a stream, or a whole file already read). Returns what was read (name, size,
+ * SHA-256) and how many records fell outside the time range. Throws SourceError when the object cannot be
+ * read or is not a flow log.
+ */
+export async function readFlowObject(input: AsyncIterable<Uint8Array> | Buffer, name: string, options: ReadFlowOptions): Promise<{ object: SourceObject; outside: number }> {
+  if (Buffer.isBuffer(input)) return readWhole(input, name, options);
   const hash = createHash('sha256');
   const size = { bytes: 0 };
   const iterator = hashing(input, hash, size)[Symbol.asyncIterator]();

@@ -87,8 +87,8 @@ export class FlowLineScanner {
     private readonly options: FlowScanOptions,
   ) {
     this.format = null;
-    this.starts = new Int32Array(64);
-    this.ends = new Int32Array(64);
+    this.starts = new Int32Array(256);
+    this.ends = new Int32Array(256);
     this.since = options.since ?? -Infinity;
     this.until = options.until ?? Infinity;
     if (options.format) this.useFormat(options.format, options.format.isDefault ? 'default' : options.format.fields.join(' '));
@@ -126,13 +126,58 @@ export class FlowLineScanner {
       this.line(line, 0, line.length);
       pos = nl + 1;
     }
-    for (;;) {
+    // Until the format is known, lines go one by one (the first decides it).
+    while (!this.format) {
       const nl = chunk.indexOf(NEWLINE, pos);
       if (nl < 0) break;
       this.line(chunk, pos, nl);
       pos = nl + 1;
     }
+    if (this.format) pos = this.scanLines(chunk, pos);
     if (pos < chunk.length) this.carry = Buffer.from(chunk.subarray(pos));
+  }
+
+  /**
+   * The hot loop: one pass over the bytes finding spaces and newlines together, the fields of each complete
+   * line handed to `fields`. Returns where the unfinished last line starts.
+   */
+  private scanLines(buf: Buffer, from: number): number {
+    const starts = this.starts;
+    const ends = this.ends;
+    const max = starts.length;
+    const length = buf.length;
+    let lineStart = from;
+    let fieldStart = from;
+    let n = 0;
+    for (let i = from; i < length; i++) {
+      const c = buf[i];
+      // Nearly every byte is a printable character above the space: one comparison settles it.
+      if (c > SPACE) continue;
+      if (c === SPACE) {
+        if (n < max) {
+          starts[n] = fieldStart;
+          ends[n] = i;
+        }
+        n++;
+        fieldStart = i + 1;
+      }
+      else if (c === NEWLINE) {
+        let end = i;
+        if (end > lineStart && buf[end - 1] === CR) end--;
+        this.lineNo++;
+        if (end > lineStart) {
+          if (n < max) {
+            starts[n] = fieldStart;
+            ends[n] = end;
+          }
+          this.fields(buf, lineStart, end, n + 1);
+        }
+        n = 0;
+        lineStart = i + 1;
+        fieldStart = lineStart;
+      }
+    }
+    return lineStart;
   }
 
   /** The end of the text: the last line may lack its newline. Returns false when the text held no line at all. */
@@ -167,15 +212,15 @@ export class FlowLineScanner {
     throw new NotFlowLog('not a VPC flow log (the first line is neither a flow log header nor a default-format record)');
   }
 
+  /** One line on its own (the first lines, a line split across chunks): find its fields, then read them. */
   private record(buf: Buffer, s: number, e: number): void {
-    // Field boundaries, counted to the end so a short or long line is caught.
     const starts = this.starts;
     const ends = this.ends;
     let n = 0;
     let from = s;
     for (let i = s; i < e; i++) {
       if (buf[i] === SPACE) {
-        if (n < 64) {
+        if (n < starts.length) {
           starts[n] = from;
           ends[n] = i;
         }
@@ -183,11 +228,17 @@ export class FlowLineScanner {
         from = i + 1;
       }
     }
-    if (n < 64) {
+    if (n < starts.length) {
       starts[n] = from;
       ends[n] = e;
     }
-    n++;
+    this.fields(buf, s, e, n + 1);
+  }
+
+  /** The fields of a line whose `n` field boundaries are in starts/ends. */
+  private fields(buf: Buffer, s: number, e: number, n: number): void {
+    const starts = this.starts;
+    const ends = this.ends;
     const stats = this.stats;
     if (n !== this.fieldCount) return this.malformed();
     let start = -1;
@@ -227,7 +278,16 @@ export class FlowLineScanner {
   /** Adds a field's value to `set` when it differs from the previous line's (lines of a file mostly share it). */
   private remember(buf: Buffer, s: number, e: number, last: Buffer, set: Set<string>): Buffer {
     const length = e - s;
-    if (length === last.length && buf.compare(last, 0, length, s, e) === 0) return last;
+    if (length === last.length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (buf[s + i] !== last[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
     if (!(length === 1 && buf[s] === DASH)) set.add(buf.toString('latin1', s, e));
     return Buffer.from(buf.subarray(s, e));
   }

@@ -201,3 +201,34 @@ describe('a saved copy of a flow log', () => {
     expect(JSON.parse(r.stdout).inputs.files).toEqual([{ file: 'saved/incident-4711.txt', kind: 'vpc-flow', sha256: expect.any(String), bytes: first.text.length }]);
   });
 });
+
+describe('raw evidence in the bundle', () => {
+  it('each finding cites its raw records and their sources\' SHA-256; verify-bundle checks them against the delivered files', async () => {
+    const d = tempDir({ 'sesguard.yaml': `approvedMailRelays: [${APPROVED_RELAY}/32]\n` });
+    writeDay(path.join(d, 'logs'), {});
+    writeFlowDay(path.join(d, 'logs'), {});
+    const r = await cli(['trail', 'logs', '--evidence', 'bundle', '--quiet', '--fail-on', 'none'], d);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(d, 'bundle', 'manifest.json'), 'utf8')) as { files: { name: string }[] };
+    const raws = manifest.files.map((f) => f.name).filter((n) => n.startsWith('raw/'));
+    const results = JSON.parse(readFileSync(path.join(d, 'bundle', 'results.json'), 'utf8')) as { findings: Finding[] };
+    expect(raws).toHaveLength(results.findings.length);
+    const relay = results.findings.find((f) => f.resource.id === FLOW_INTERFACES.relay) as Finding;
+    const entry = JSON.parse(readFileSync(path.join(d, 'bundle', 'raw', `SESG-DET-011-${relay.fingerprint}.json`), 'utf8'));
+    expect(entry.records[0]).toMatchObject({ source: expect.stringMatching(/_vpcflowlogs_/), line: expect.any(Number), encoding: 'latin1' });
+    const opened = results.findings.find((f) => f.checkId === 'SESG-DET-006') as Finding;
+    const ct = JSON.parse(readFileSync(path.join(d, 'bundle', 'raw', `SESG-DET-006-${opened.fingerprint}.json`), 'utf8'));
+    expect(ct.records[0]).toMatchObject({ source: expect.stringMatching(/_CloudTrail_us-east-1_/), recordIndex: expect.any(Number), eventId: expect.any(String), encoding: 'utf8' });
+    expect(JSON.parse(ct.records[0].raw).eventName).toBe('AuthorizeSecurityGroupEgress');
+    expect(ct.sources.find((x: { source: string }) => x.source === ct.records[0].source).sha256).toBe(createHash('sha256').update(readFileSync(path.join(d, ct.records[0].source))).digest('hex'));
+
+    const ok = await cli(['verify-bundle', 'bundle'], d);
+    expect([ok.code, ok.stdout]).toEqual([0, expect.stringMatching(/intact/)]);
+    // A delivered log changed after the run: the bundle no longer proves its lines came from it.
+    const source = path.join(d, entry.records[0].source);
+    writeFileSync(source, gzipSync(`${gunzipSync(readFileSync(source)).toString('latin1')}extra\n`));
+    const bad = await cli(['verify-bundle', 'bundle'], d);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(new RegExp(`raw/SESG-DET-011-${relay.fingerprint}\\.json: source .*_vpcflowlogs_.* has changed`));
+  });
+});

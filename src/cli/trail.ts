@@ -77,6 +77,9 @@ export default command({
     // SARIF needs a file for each result: without a config file to anchor on, use the first log read.
     const firstLog = run.inputs.files.find((f) => !/^s3:|^lookup|^logs:/.test(f.file))?.file;
     const anchored = values['sarif-anchor'] || config.file || !firstLog ? values : { ...values, 'sarif-anchor': firstLog };
-    return finish(trailResults(run, config), anchored, io, config);
+    const results = trailResults(run, config);
+    // The evidence bundle carries, per finding, the raw records it cites and the hashes of their sources.
+    const raw = values.evidence ? (await import('../evidence/raw.js')).rawEvidence(results, io.cwd) : [];
+    return finish(results, anchored, io, config, raw);
   },
 });

@@ -168,6 +168,7 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
       if (send || isWanted(wanted, source, name)) {
         event = toEvent(record, parseEventTime(time));
         if (!event) return skip(SKIP.noCaller, true, origin);
+        if (origin) event.origin = origin;
       }
       stats.analysed++;
       if (kind === UTC_TIME) {

@@ -88,6 +88,8 @@ export interface TrailEvent {
   data: boolean;
   params: Record<string, unknown> | null;
   response: Record<string, unknown> | null;
+  /** The file or S3 object the record was read from (raw evidence re-reads it). */
+  origin?: string;
 }
 
 /** SES send calls of one caller (principal + access key) in one 5-minute window. */

@@ -455,9 +455,9 @@ describe('config overrides', () => {
 });
 
 describe('detection metadata (policies/det/)', () => {
-  it('one YAML per detector, same ids, SESG-DET-001 … 010 read CloudTrail, 011 and 012 VPC Flow Logs', () => {
+  it('one YAML per detector, same ids, SESG-DET-001 … 010 and 013 read CloudTrail, 011 and 012 VPC Flow Logs', () => {
     expect(definitions.map((d) => d.id)).toEqual(DETECTORS.map((d) => d.id));
-    expect(definitions.map((d) => d.id)).toEqual(Array.from({ length: 10 }, (_, i) => `SESG-DET-${String(i + 1).padStart(3, '0')}`));
+    expect(definitions.map((d) => d.id)).toEqual([...Array.from({ length: 10 }, (_, i) => `SESG-DET-${String(i + 1).padStart(3, '0')}`), 'SESG-DET-013']);
     expect(flowDefinitions.map((d) => d.id)).toEqual(FLOW_DETECTORS.map((d) => d.id));
     expect(flowDefinitions.map((d) => d.id)).toEqual(['SESG-DET-011', 'SESG-DET-012']);
   });
@@ -482,6 +482,7 @@ describe('detection metadata (policies/det/)', () => {
     const SPEC: Record<string, string> = {
       'SESG-DET-001': 'high', 'SESG-DET-002': 'medium', 'SESG-DET-003': 'high', 'SESG-DET-004': 'medium', 'SESG-DET-005': 'medium',
       'SESG-DET-006': 'medium', 'SESG-DET-007': 'high', 'SESG-DET-008': 'high', 'SESG-DET-009': 'medium', 'SESG-DET-010': 'medium',
+      'SESG-DET-013': 'high',
     };
     expect(d.severity).toBe(SPEC[id]);
     expect(d.sources).toEqual(['D']);

@@ -50,6 +50,7 @@ describe('sesguard trail on CloudTrail and VPC Flow Logs together', () => {
     expect(results.trail.coverage.detectionsSupported.filter((d) => d.id >= 'SESG-DET-011').map((d) => [d.id, d.supported])).toEqual([
       ['SESG-DET-011', true],
       ['SESG-DET-012', true],
+      ['SESG-DET-013', true],
     ]);
     expect((results.trail.coverage.notes as string[]).join('\n')).toMatch(/flow\(s\) to mail ports were not reported: 144 to approvedMailRelays, 0 to private.*, 24 inbound/);
   });

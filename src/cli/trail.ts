@@ -31,6 +31,7 @@ export default command({
     lookup: flag('LookupEvents (management events only) in --regions instead of log files'),
     since: text('T', 'from this time: ISO time, date, or back from now: 30m, 48h, 7d (lookup default: 48h)'),
     until: text('T', 'up to this time (same forms; default now)'),
+    'baseline-until': text('T', 'SESG-DET-013: calls up to this time are the baseline of addresses and agents each key is known by (default: the first half of the logs)'),
     'flow-log-group': list('NAME', 'VPC Flow Logs in this CloudWatch Logs group (name in the home region, or the group ARN); read with FilterLogEvents over --since/--until (default: the last 48h)'),
     ...REGIONS,
     ...ENDPOINT,
@@ -44,6 +45,7 @@ export default command({
     const since = timeOf(values.since, '--since', now);
     const until = timeOf(values.until, '--until', now);
     if (since && until && since > until) throw new ConfigError('--since is after --until');
+    const baselineUntil = timeOf(values['baseline-until'], '--baseline-until', now);
     let inputs: TrailInputs;
     if (values.lookup) {
       if (args.length > 0) throw new ConfigError('--lookup reads CloudTrail LookupEvents: give no paths with it');
@@ -72,6 +74,7 @@ export default command({
       endpoint: values['endpoint-url'],
       region: homeRegion(io.env ?? process.env),
       flowLogGroups: values['flow-log-group'],
+      baselineUntil,
       approvedMailRelays: config.approvedMailRelays,
     });
     // SARIF needs a file for each result: without a config file to anchor on, use the first log read.

@@ -43,6 +43,8 @@ export interface TrailRunOptions {
   thresholds?: Partial<TrailThresholds>;
   /** Config `checks:` overrides (enabled, severity) by detection id. */
   checks?: Record<string, { enabled?: boolean; severity?: Severity }>;
+  /** SESG-DET-013: calls up to this time form the first-seen baseline (default: the first half of the logs' span). */
+  baselineUntil?: Date;
   /** For files and S3: only events in [since, until] are analysed. */
   since?: Date;
   until?: Date;
@@ -106,6 +108,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
   const thresholds: TrailThresholds = {
     reconRegions: options.thresholds?.reconRegions ?? DEFAULT_THRESHOLDS.reconRegions,
     reconWindowMinutes: options.thresholds?.reconWindowMinutes ?? DEFAULT_THRESHOLDS.reconWindowMinutes,
+    ...(options.baselineUntil ? { baselineUntil: options.baselineUntil.getTime() } : {}),
   };
   const lookup = isLookup(inputs);
   const analyzer = createTrailAnalyzer({ thresholds, definitions, overrides: options.checks, lookup });

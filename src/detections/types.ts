@@ -59,6 +59,8 @@ export interface DetectionDefinition {
   flows?: FlowDeclaration;
   /** True when it can only work on data events (SES send calls). */
   needsDataEvents?: boolean;
+  /** It reads the first-seen source addresses and user agents of every key and role (KeyHistory). */
+  keyHistory?: boolean;
   /** Cases that must produce a finding of this detection (`fires`) and benign look-alikes that must not (`quiet`). */
   fixtures: { fires: DetectionFixtureCase[]; quiet: DetectionFixtureCase[] };
   /** The file it was loaded from. */
@@ -90,6 +92,16 @@ export interface TrailEvent {
   response: Record<string, unknown> | null;
   /** The file or S3 object the record was read from (raw evidence re-reads it). */
   origin?: string;
+  /** ConsoleLogin: whether MFA was used (additionalEventData.MFAUsed), when the record says. */
+  mfaUsed?: boolean;
+}
+
+/** When each source address and user agent was first seen for one caller (an access key, or a role). */
+export interface KeyHistory {
+  /** Epoch ms of the first call from each address / with each agent (bounded: see KEY_HISTORY_LIMIT). */
+  sourceIps: Map<string, number>;
+  userAgents: Map<string, number>;
+  first: number;
 }
 
 /** SES send calls of one caller (principal + access key) in one 5-minute window. */
@@ -124,6 +136,8 @@ export interface SendSeries {
 export interface TrailThresholds {
   reconRegions: number;
   reconWindowMinutes: number;
+  /** Epoch ms: calls up to then form the first-seen baseline (SESG-DET-013); default the middle of the logs' span. */
+  baselineUntil?: number;
 }
 
 /**
@@ -143,6 +157,12 @@ export interface DetectContext {
    * them): not a finding, never a silent pass; the coverage statement lists it.
    */
   undecided(reason: string): void;
+  /** Every kept event of a source the detection reads whole (`names: ['*']`), in time order. */
+  allOf(source: string): TrailEvent[];
+  /** First-seen addresses and agents per caller (`keyHistory: true`), by caller id (see callerOf). */
+  keyHistory(): Map<string, KeyHistory>;
+  /** The time span of the analysed records (epoch ms) and the end of the baseline (`--baseline-until`, or the middle of the span). */
+  span: { first: number; last: number; baselineUntil: number };
 }
 
 /** Related events shown with a finding, e.g. the creation of the key it used. */

@@ -17,7 +17,10 @@ export class PolicyError extends Error {
   }
 }
 
-/** An input that cannot be read or parsed. `line`/`column` where known. */
+/**
+ * An input that cannot be read or parsed. `line`/`column` where known. Sources throw it; a run records it in
+ * the results as an InputError (src/inventory/types.ts) and goes on with the other inputs.
+ */
 export class SourceError extends Error {
   override name = 'SourceError';
   constructor(

@@ -1,10 +1,12 @@
 // Whether a run passes its gate (SPEC §4 exit codes), decided from its results alone: the command line, the
 // GitHub Action and library callers ask the same question the same way.
-import type { Severity } from './engine/types.js';
+import { SEVERITIES, SEVERITY_RANK, type Severity } from './engine/types.js';
 import type { Results } from './results.js';
 
 /** The lowest severity that fails a run, or `none`. */
 export type FailOn = Severity | 'none';
+/** What `--fail-on` and the Action's `fail-on` accept. */
+export const FAIL_ON: readonly FailOn[] = [...SEVERITIES, 'none'];
 
 /**
  * 2 when the result cannot be trusted (an input could not be read, the run was incomplete), 1 when an open
@@ -12,11 +14,10 @@ export type FailOn = Severity | 'none';
  */
 export function exitCodeFor(results: Results, failOn: FailOn, minScore: number | null): 0 | 1 | 2 {
   if (results.errors.length > 0 || results.incomplete) return 2;
-  const rank = { critical: 0, high: 1, medium: 2, low: 3 };
   if (failOn !== 'none') {
-    const gate = rank[failOn];
+    const gate = SEVERITY_RANK[failOn];
     const failing = results.findings.some(
-      (f) => !f.suppressed && rank[f.severity] <= gate && (f.baselineState === undefined || f.baselineState === 'new'),
+      (f) => !f.suppressed && SEVERITY_RANK[f.severity] <= gate && (f.baselineState === undefined || f.baselineState === 'new'),
     );
     if (failing) return 1;
   }

@@ -46,5 +46,5 @@ export function render(results: Results, format: ReportFormat, options: ReportOp
 export type { Results, Score, Counts, CheckSummary } from './results.js';
 export { SEVERITIES, SEVERITY_WEIGHT } from './engine/types.js';
 export type { Severity, SourceCode, Finding, NotAssessed, Outcome, Evaluation, CheckDefinition, LoadedCheck, Suppression } from './engine/types.js';
-export type { Resource, ResourceType, Inventory, Provenance, Unknown, Maybe } from './inventory/types.js';
+export type { Resource, ResourceType, Inventory, Provenance, Unknown, Maybe, InputError } from './inventory/types.js';
 export type { Snapshot, SnapshotAccount } from './inventory/snapshot.js';

@@ -1,6 +1,6 @@
 // The results document (SPEC §5): what `--json` writes, what `report` and `merge` read,
 // and the single value every reporter renders.
-import type { SourceError } from './inventory/types.js';
+import type { InputError } from './inventory/types.js';
 import type { Finding, NotAssessed, Severity, SourceCode } from './engine/types.js';
 import type { Coverage, PrincipalTimeline } from './detections/types.js';
 
@@ -50,7 +50,7 @@ export interface Results {
   /** Failed pairs, suppressed ones included (with `suppressed` set). */
   findings: Finding[];
   notAssessed: NotAssessed[];
-  errors: SourceError[];
+  errors: InputError[];
   counts: Counts;
   checks: CheckSummary[];
   /** Inputs looked at: files recognised by kind, files skipped as neither. */

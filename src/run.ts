@@ -1,38 +1,41 @@
 // The library API behind the commands: each run goes sources → inventory → engine → results.
 import type { Config } from './config/types.js';
 import { celConfig } from './config/types.js';
-import { evaluateAll } from './engine/evaluate.js';
+import { evaluateAll, evaluateEach } from './engine/evaluate.js';
 import { checksFor, checksForSources } from './checks.js';
 import type { CompiledCheck } from './engine/load.js';
 import { buildResults } from './engine/results.js';
 import type { Inventory } from './inventory/types.js';
 import type { Snapshot } from './inventory/snapshot.js';
-import type { NotAssessed } from './engine/types.js';
+import { SEVERITY_RANK, type NotAssessed } from './engine/types.js';
 import { ConfigError, SourceError } from './errors.js';
 import { validateAgainst } from './schemas.js';
-import { decideSuppression } from './engine/suppress.js';
+import { SuppressionUse, decideSuppression, isUnmatchedConfigNotice, unmatchedConfigNotices } from './engine/suppress.js';
 import type { TrailRunResult } from './detections/run.js';
 import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
-import { collectIac } from './sources/iac.js';
+import { collectIac, type IacOptions } from './sources/iac.js';
 import { VERSION } from './version.js';
 
 // Part of the run API as well (callers filter the checks of a run); defined apart so that listing checks stays light.
 export { checksFor, checksForSources } from './checks.js';
 
-export interface IacRunOptions {
+export interface IacRunOptions extends IacOptions {
   config: Config;
   cwd: string;
   now?: () => Date;
   checks?: CompiledCheck[];
 }
 
-/** `sesguard iac <paths>`: CloudFormation, CDK output and Terraform plans. */
-export function runIac(paths: string[], options: IacRunOptions): Results {
+/** `sesguard iac <paths>`: CloudFormation, CDK output, Terraform source and Terraform plans. */
+export async function runIac(paths: string[], options: IacRunOptions): Promise<Results> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const all = options.checks ?? checksFor(options.config);
-  const collection = collectIac(paths, options.cwd);
+  const collection = await collectIac(paths, options.cwd, {
+    ...(options.tfVarFiles ? { tfVarFiles: options.tfVarFiles } : {}),
+    ...(options.tfVars ? { tfVars: options.tfVars } : {}),
+  });
   const inventory: Inventory = { resources: collection.resources, organizationAccounts: [] };
   // A check that only one of the two formats supports must not be listed as run for the other:
   // filtering per resource provenance keeps "C" checks off Terraform resources and vice versa.
@@ -116,7 +119,8 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
   const checks = checksForSources(options.checks ?? checksFor(options.config), ['L']);
   const capturedAt = new Date(snapshot.capturedAt);
   const inventory: Inventory = { resources: snapshot.resources, organizationAccounts: snapshot.organizationAccounts };
-  const evaluations = evaluateAll(checks, inventory, { config: celConfig(options.config, capturedAt), org: snapshot.organizationAccounts });
+  // Folded into the results as they come: an Organization's outcomes are never all held at once.
+  const evaluations = evaluateEach(checks, inventory, { config: celConfig(options.config, capturedAt), org: snapshot.organizationAccounts });
   const notices: string[] = [];
   if (snapshot.incomplete) notices.push('the scan was interrupted: accounts not reached are listed as not assessed');
   for (const account of snapshot.scope.accounts) {
@@ -160,8 +164,15 @@ export function parseSnapshot(text: string, file: string): Snapshot {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new SourceError('not valid JSON (expected a sesguard snapshot)', file);
+    throw new SourceError(SNAPSHOT_NOT_JSON, file);
   }
+  return validSnapshot(value, file);
+}
+
+export const SNAPSHOT_NOT_JSON = 'not valid JSON (expected a sesguard snapshot)';
+
+/** Validates a parsed snapshot (a large one is parsed in chunks by the caller, not from one text). */
+export function validSnapshot(value: unknown, file: string): Snapshot {
   const problem = validateAgainst('snapshot.schema.json', value);
   if (problem) throw new SourceError(`not a sesguard snapshot: ${problem}`, file);
   return value as Snapshot;
@@ -191,6 +202,15 @@ function checkMergeable(parts: Results[], names: string[]): string[] {
   return missing.length ? [`shards ${missing.map((k) => `${k}/${n}`).join(', ')} are missing from this merge: their accounts are not covered`] : [];
 }
 
+/**
+ * Every part's notices once; a config suppression that matched nothing is reported only when it matched
+ * nothing in any part (the shard holding its resource may have used it).
+ */
+function mergedNotices(parts: Results[], extra: string[]): string[] {
+  const all = [...new Set([...parts.flatMap((p) => p.notices), ...extra])];
+  return all.filter((n) => !isUnmatchedConfigNotice(n) || parts.every((p) => p.notices.includes(n)));
+}
+
 export function mergeResults(parts: Results[], names: string[] = parts.map((_, i) => `part ${i + 1}`)): Results {
   if (parts.length === 0) throw new ConfigError('merge needs at least one results file');
   const missingShards = checkMergeable(parts, names);
@@ -210,13 +230,12 @@ export function mergeResults(parts: Results[], names: string[] = parts.map((_, i
   const worst = groups.length ? groups.reduce((w, g) => (g[1] < w[1] ? g : w)) : null;
   const assessed = counts.evaluated;
   const coverage = assessed + counts.notAssessed === 0 ? 1 : Math.round((assessed / (assessed + counts.notAssessed)) * 10000) / 10000;
-  const order = { critical: 0, high: 1, medium: 2, low: 3 };
   return {
     ...first,
     startedAt: parts.map((p) => p.startedAt).sort()[0],
     finishedAt: parts.map((p) => p.finishedAt).sort().at(-1) as string,
     score: { overall, coverage, worst: worst ? { group: worst[0], score: worst[1] } : null, byAccount, byFile },
-    findings: parts.flatMap((p) => p.findings).sort((a, b) => order[a.severity] - order[b.severity] || a.checkId.localeCompare(b.checkId)),
+    findings: parts.flatMap((p) => p.findings).sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.checkId.localeCompare(b.checkId)),
     notAssessed: parts.flatMap((p) => p.notAssessed),
     errors: parts.flatMap((p) => p.errors),
     counts,
@@ -228,7 +247,7 @@ export function mergeResults(parts: Results[], names: string[] = parts.map((_, i
       accounts: parts.flatMap((p) => p.inputs.accounts ?? []),
       apiCalls: parts.reduce((s, p) => s + (p.inputs.apiCalls ?? 0), 0),
     },
-    notices: [...new Set([...parts.flatMap((p) => p.notices), ...missingShards])],
+    notices: mergedNotices(parts, missingShards),
     incomplete: parts.some((p) => p.incomplete) || missingShards.length > 0,
   };
 }
@@ -246,6 +265,7 @@ export function trailResults(run: TrailRunResult, config: Config): Results {
   const today = run.startedAt.slice(0, 10);
   const notices = [...run.coverage.notes];
   const expired = new Set<string>();
+  const use = new SuppressionUse();
   let suppressed = 0;
   const findings = run.findings.map((finding) => {
     const subject: Resource = {
@@ -256,6 +276,7 @@ export function trailResults(run: TrailRunResult, config: Config): Results {
       props: {} as never,
     };
     const decision = decideSuppression(finding.checkId, subject, config.suppressions, today);
+    use.record(finding.checkId, subject, decision);
     if (decision.expired && !expired.has(decision.expired.check + decision.expired.resource)) {
       expired.add(decision.expired.check + decision.expired.resource);
       notices.push(`suppression of ${decision.expired.check} for ${decision.expired.resource} expired on ${decision.expired.expires}: it no longer suppresses`);
@@ -263,6 +284,7 @@ export function trailResults(run: TrailRunResult, config: Config): Results {
     if (decision.suppression) suppressed++;
     return { ...finding, suppressed: decision.suppression };
   });
+  notices.push(...unmatchedConfigNotices(use, { config: config.suppressions, checksRun: run.detections.map((d) => d.id), scope: 'live' }));
   const enabled = new Set(run.detections.map((d) => d.id));
   const support = run.coverage.detectionsSupported.filter((d) => enabled.has(d.id));
   const unsupported = support.filter((d) => !d.supported);

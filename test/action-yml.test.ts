@@ -197,9 +197,13 @@ describe('docs/workflows', () => {
     const wf = read('pr-iac-gate.yml');
     expect(Object.keys(wf.on)).toContain('pull_request');
     const steps = wf.jobs.iac.steps;
-    expect(steps.some((s) => /cdk synth/.test(s.run ?? '')) && steps.some((s) => /terraform show -json/.test(s.run ?? ''))).toBe(true);
+    expect(steps.some((s) => /cdk synth/.test(s.run ?? ''))).toBe(true);
+    // Terraform source is gated as it is: no plan step, no cloud credentials.
+    expect(steps.some((s) => /terraform/.test(s.run ?? '') || /setup-terraform|configure-aws-credentials/.test(s.uses ?? ''))).toBe(false);
+    expect(wf.jobs.iac.permissions).not.toHaveProperty('id-token');
     const gate = steps.find((s) => s.uses?.startsWith('sesguard/sesguard@'));
     expect(gate?.with).toMatchObject({ mode: 'iac', 'fail-on': 'high' });
+    expect(String(gate?.with?.paths).trim().split('\n')).toEqual(['cdk.out', 'infra']);
     expect(gate?.with?.baseline).toMatch(/steps\.baseline\.outputs\.file/);
     const keep = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(keep?.if).toMatch(/github\.event_name == 'push'/);

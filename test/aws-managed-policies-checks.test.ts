@@ -61,9 +61,9 @@ const CDK_TEMPLATE = `{
 
 const dataset = awsManagedPolicyDataset();
 
-describe('CloudFormation (CDK output)', () => {
+describe('CloudFormation (CDK output)', async () => {
   const dir = tempDir({ 'cdk.out/MailStack.template.json': CDK_TEMPLATE });
-  const { resources, errors } = collectIac(['cdk.out'], dir);
+  const { resources, errors } = await collectIac(['cdk.out'], dir);
 
   it('reads the template', () => {
     expect(errors).toEqual([]);
@@ -93,7 +93,7 @@ describe('CloudFormation (CDK output)', () => {
   });
 });
 
-describe('Terraform plan', () => {
+describe('Terraform plan', async () => {
   const plan = {
     format_version: '1.2',
     terraform_version: '1.9.5',
@@ -124,7 +124,7 @@ describe('Terraform plan', () => {
     },
   };
   const dir = tempDir({ 'plan.json': JSON.stringify(plan) });
-  const { resources, errors } = collectIac(['plan.json'], dir);
+  const { resources, errors } = await collectIac(['plan.json'], dir);
 
   it('a role with AdministratorAccess attached fails IAM-001 and IAM-004', () => {
     expect(errors).toEqual([]);

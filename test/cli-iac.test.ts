@@ -140,7 +140,7 @@ describe('sesguard iac: bad input (SPEC §11)', () => {
     const dir = tempDir({ 'package.json': '{"name":"x"}' });
     const r = await cli(['iac', 'package.json', '--quiet'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^sesguard: package\.json: neither a CloudFormation template nor a Terraform plan/);
+    expect(r.stderr).toMatch(/^sesguard: package\.json: neither a CloudFormation template, a Terraform plan \(terraform show -json\) nor Terraform source/);
   });
   it('a missing path is an error naming it', async () => {
     const r = await cli(['iac', 'nope.yaml', '--quiet'], tempDir());

@@ -212,9 +212,9 @@ describe('a loop over an unknown collection', () => {
     ]);
   });
 
-  test('every check reading those resource types is not assessed at the loop, with the reason and a notice', () => {
+  test('every check reading those resource types is not assessed at the loop, with the reason and a notice', async () => {
     const dir = tempDir({ 'loops.yaml': text });
-    const results = runIac(['loops.yaml'], { config: defaultConfig(), cwd: dir });
+    const results = await runIac(['loops.yaml'], { config: defaultConfig(), cwd: dir });
     const loop = results.notAssessed.filter((n) => n.logicalId === 'Fn::ForEach::TenantSenders');
     expect(new Set(loop.map((n) => n.checkId.split('-')[1]))).toEqual(new Set(['IAM', 'NET']));
     expect(loop.every((n) => n.file === 'loops.yaml' && n.line === 8 && n.reason.includes('parameter Tenants has no default'))).toBe(true);

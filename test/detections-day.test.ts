@@ -47,11 +47,16 @@ describe('a realistic day: attack plus benign look-alikes', async () => {
   const result = await runTrail([dir], { cwd: dir, thresholds });
 
   it('reports every attack step, about the right principal or key, and nothing else', () => {
-    const got = result.findings.map((f) => ({ checkId: f.checkId, subject: f.resource.id })).sort((a, b) => a.checkId.localeCompare(b.checkId));
+    const got = result.findings
+      .map((f) => ({ checkId: f.checkId, subject: f.resource.id, ...(f.evidence.attempt ? { attempt: true } : {}) }))
+      .sort((a, b) => a.checkId.localeCompare(b.checkId) || Number(a.attempt ?? false) - Number(b.attempt ?? false));
     expect(got).toEqual(expectedAttackFindings());
+    // The refused StopLogging is an attempt, one step lower; the one that worked is the tampering.
+    const det008 = result.findings.filter((f) => f.checkId === 'SESG-DET-008').map((f) => [f.severity, f.evidence.attempt]);
+    expect(det008.sort()).toEqual([['high', false], ['medium', true]]);
   });
 
-  it.each(expectedAttackFindings().map((e) => [e.checkId] as const))('%s carries its evidence', (checkId) => {
+  it.each(expectedAttackFindings().filter((e) => !e.attempt).map((e) => [e.checkId] as const))('%s carries its evidence', (checkId) => {
     const finding = result.findings.find((f) => f.checkId === checkId);
     expect(finding).toBeDefined();
     const e = finding!.evidence;
@@ -168,7 +173,7 @@ describe('--since / --until', () => {
     const dir = temp();
     writeDay(dir, { seed: 7 });
     const result = await runTrail([dir], { cwd: dir, thresholds, since: new Date('2026-11-23T02:50:00Z'), until: new Date('2026-11-23T04:00:00Z') });
-    expect(result.findings.map((f) => f.checkId).sort()).toEqual(['SESG-DET-004', 'SESG-DET-008', 'SESG-DET-010']);
+    expect(result.findings.map((f) => f.checkId).sort()).toEqual(['SESG-DET-004', 'SESG-DET-008', 'SESG-DET-008', 'SESG-DET-010']);
     expect(result.coverage.notes.join(' ')).toMatch(/outside the requested time range/);
   });
 });

@@ -16,7 +16,7 @@ const META = {
   finishedAt: '2026-11-23T12:03:10.000Z',
 };
 
-const FILES: BundleFile[] = [
+const FILES: (BundleFile & { content: string | Buffer })[] = [
   { name: 'results.json', content: '{"schemaVersion":1}\n' },
   { name: 'results.sarif', content: '{"version":"2.1.0","runs":[]}\n' },
   { name: 'snapshot.json', content: Buffer.from([0x7b, 0x7d, 0x0a, 0xff, 0x00]) },
@@ -46,6 +46,24 @@ describe('writeEvidenceBundle', () => {
     const content = FILES[3].content as string;
     expect(md).toEqual({ name: 'reports/summary.md', size: Buffer.byteLength(content), sha256: createHash('sha256').update(content).digest('hex') });
     expect(readFileSync(path.join(dir, MANIFEST), 'utf8')).not.toContain('Sup3r-Secret-Id');
+  });
+
+  it('writes streamed chunks and copies of files with the sha256 and size of the bytes written', () => {
+    const source = path.join(tempDir(), 'snapshot.json');
+    const big = `{"resources":[${Array.from({ length: 40_000 }, (_, i) => `{"id":"r${i}","name":"é ✓ ${i}"}`).join(',')}]}\n`;
+    writeFileSync(source, big);
+    const chunks = ['{"findings":[', ...Array.from({ length: 30_000 }, (_, i) => `${i ? ',' : ''}{"i":${i},"s":"ü"}`), ']}\n'];
+    const dir = path.join(tempDir(), 'evidence');
+    const written = writeEvidenceBundle(dir, [{ name: 'results.json', chunks: chunks.values() }, { name: 'snapshot.json', copyOf: source }], META);
+    const expected = [
+      { name: 'results.json', bytes: Buffer.from(chunks.join('')) },
+      { name: 'snapshot.json', bytes: Buffer.from(big) },
+    ];
+    for (const { name, bytes } of expected) {
+      expect(readFileSync(path.join(dir, name)).equals(bytes)).toBe(true);
+      expect(written.manifest.files.find((f) => f.name === name)).toEqual({ name, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    }
+    expect(verifyEvidenceBundle(dir, { manifestSha256: written.manifestSha256 }).ok).toBe(true);
   });
 
   it('returns the sha256 of the manifest as written', () => {

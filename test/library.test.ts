@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('library API', () => {
   it('runIac gives the results the CLI gives', async () => {
     const now = new Date('2026-11-23T12:00:00Z');
-    const results = api.runIac([BAD], { config: api.defaultConfig(), cwd: PACKAGE_ROOT, now: () => now });
+    const results = await api.runIac([BAD], { config: api.defaultConfig(), cwd: PACKAGE_ROOT, now: () => now });
     const viaCli = JSON.parse((await cli(['iac', BAD, '--format', 'json', '--fail-on', 'none'], PACKAGE_ROOT, now)).stdout) as api.Results;
     expect(results.findings.map((f) => f.fingerprint)).toEqual(viaCli.findings.map((f) => f.fingerprint));
     expect(results.score).toEqual(viaCli.score);
@@ -33,8 +33,8 @@ describe('library API', () => {
     expect(api.exitCodeFor(results, 'none', null)).toBe(0);
     expect(api.exitCodeFor(results, 'none', 100)).toBe(1);
   });
-  it('render writes every format', () => {
-    const results = api.runIac([BAD], { config: api.defaultConfig(), cwd: PACKAGE_ROOT });
+  it('render writes every format', async () => {
+    const results = await api.runIac([BAD], { config: api.defaultConfig(), cwd: PACKAGE_ROOT });
     expect(JSON.parse(api.render(results, 'json')).findings).toHaveLength(results.findings.length);
     expect(JSON.parse(api.render(results, 'sarif')).runs[0].results).toHaveLength(results.findings.length);
     expect(api.render(results, 'markdown')).toMatch(/SESG-NET-001/);

@@ -73,9 +73,9 @@ Resources:
       CidrIp: 0.0.0.0/0
 `;
 
-describe('CloudFormation: written rules (NET-001/002) and the default rule (NET-004)', () => {
+describe('CloudFormation: written rules (NET-001/002) and the default rule (NET-004)', async () => {
   const dir = tempDir({ 'app.yaml': TEMPLATE });
-  const collection = collectIac(['app.yaml'], dir);
+  const collection = await collectIac(['app.yaml'], dir);
   const results = evaluate(collection.resources, 'C');
 
   it.each([

@@ -25,6 +25,7 @@ import { READ_CALLS } from '../src/sources/aws/collectors/index.js';
 import { scanLive } from '../src/sources/aws/scan.js';
 import { CLOUDFORMATION_RESOURCE_TYPES } from '../src/sources/cloudformation/index.js';
 import { collectIac } from '../src/sources/iac.js';
+import { TERRAFORM_RESOURCE_TYPES } from '../src/sources/terraform/index.js';
 import { startFakeAws, type Fault } from '../src/testing/fake-aws/index.js';
 
 const ROOT = path.join(__dirname, '..');
@@ -111,8 +112,80 @@ const CLOUDFORMATION: IacRow = {
   },
 };
 
-/** One row per IaC source. The Terraform plan row is added with the Terraform source's work on issue 8 (issue 10). */
-const IAC_ROWS: IacRow[] = [CLOUDFORMATION];
+/** The resource types named in the Terraform adapters (shared by the plan and the source reader). */
+const terraformTypesInCode = () =>
+  literals(
+    ['iam', 'ses', 'monitoring', 'network'].map((f) => path.join(ROOT, 'src', 'sources', 'terraform', `${f}.ts`)),
+    /'(aws_[a-z0-9_]+)'/g,
+  );
+
+/** The Terraform fixtures: what each resource refers to is named by a literal, an ARN, or a variable with no value. */
+const TERRAFORM_FIXTURES = (file: (type: string) => string): Record<string, DanglingFixture> =>
+  Object.fromEntries(
+    Object.entries({
+    aws_iam_role: { file: 'aws_iam_role', subject: 'aws_iam_role.mailer', missing: 'a customer managed policy of another account' },
+    aws_iam_user: { file: 'aws_iam_user', subject: 'aws_iam_user.smtp', missing: 'its groups and policies (none written here)' },
+    aws_iam_group: { file: 'aws_iam_group', subject: 'aws_iam_group.senders', missing: 'its members' },
+    aws_iam_policy: { file: 'aws_iam_policy', subject: 'aws_iam_policy.send', missing: 'any principal to attach to' },
+    aws_iam_role_policy: { file: 'aws_iam_role_policy', subject: 'aws_iam_role_policy.send', missing: 'the role (another stack)' },
+    aws_iam_user_policy: { file: 'aws_iam_user_policy', subject: 'aws_iam_user_policy.send', missing: 'the SMTP user (created in the console)' },
+    aws_iam_group_policy: { file: 'aws_iam_group_policy', subject: 'aws_iam_group_policy.send', missing: 'the group (known after apply)' },
+    aws_iam_role_policy_attachment: { file: 'aws_iam_role_policy_attachment', subject: 'aws_iam_role_policy_attachment.send', missing: 'the role and the policy' },
+    aws_iam_user_policy_attachment: { file: 'aws_iam_user_policy_attachment', subject: 'aws_iam_user_policy_attachment.admin', missing: 'the user' },
+    aws_iam_group_policy_attachment: { file: 'aws_iam_group_policy_attachment', subject: 'aws_iam_group_policy_attachment.send', missing: 'the group and the policy (known after apply)' },
+    aws_iam_policy_attachment: { file: 'aws_iam_policy_attachment', subject: 'aws_iam_policy_attachment.send', missing: 'the role and the policy' },
+    aws_iam_user_group_membership: { file: 'aws_iam_user_group_membership', subject: 'aws_iam_user_group_membership.smtp', missing: 'the user and the group' },
+    aws_iam_group_membership: { file: 'aws_iam_group_membership', subject: 'aws_iam_group_membership.senders', missing: 'the users and the group' },
+    aws_sesv2_email_identity: { file: 'aws_sesv2_email_identity', subject: 'aws_sesv2_email_identity.domain', missing: 'its configuration set' },
+    aws_ses_domain_identity: { file: 'aws_ses_domain_identity', subject: 'aws_ses_domain_identity.domain', missing: 'its DKIM and MAIL FROM resources' },
+    aws_ses_email_identity: { file: 'aws_ses_email_identity', subject: 'aws_ses_email_identity.ops', missing: 'its parent domain identity' },
+    aws_sesv2_configuration_set: { file: 'aws_sesv2_configuration_set', subject: 'aws_sesv2_configuration_set.main', missing: 'its event destinations' },
+    aws_ses_configuration_set: { file: 'aws_ses_configuration_set', subject: 'aws_ses_configuration_set.main', missing: 'its event destinations' },
+    aws_sesv2_configuration_set_event_destination: { file: 'aws_sesv2_configuration_set_event_destination', subject: 'aws_sesv2_configuration_set_event_destination.feedback', missing: 'the configuration set' },
+    aws_ses_event_destination: { file: 'aws_ses_event_destination', subject: 'aws_ses_event_destination.feedback', missing: 'the configuration set' },
+    aws_ses_domain_dkim: { file: 'aws_ses_domain_dkim', subject: 'aws_ses_domain_dkim.domain', missing: 'the domain identity' },
+    aws_ses_domain_mail_from: { file: 'aws_ses_domain_mail_from', subject: 'aws_ses_domain_mail_from.domain', missing: 'the domain identity' },
+    aws_sesv2_email_identity_mail_from_attributes: { file: 'aws_sesv2_email_identity_mail_from_attributes', subject: 'aws_sesv2_email_identity_mail_from_attributes.domain', missing: 'the identity' },
+    aws_ses_identity_policy: { file: 'aws_ses_identity_policy', subject: 'aws_ses_identity_policy.public', missing: 'the identity (an ARN)' },
+    aws_sesv2_email_identity_policy: { file: 'aws_sesv2_email_identity_policy', subject: 'aws_sesv2_email_identity_policy.public', missing: 'the identity (a literal domain)' },
+    aws_ses_identity_notification_topic: { file: 'aws_ses_identity_notification_topic', subject: 'aws_ses_identity_notification_topic.bounce', missing: 'the identity' },
+    aws_security_group: { file: 'aws_security_group', subject: 'aws_security_group.relay', missing: 'the VPC' },
+    aws_default_security_group: { file: 'aws_default_security_group', subject: 'aws_default_security_group.default', missing: 'the VPC (known after apply)' },
+    aws_security_group_rule: { file: 'aws_security_group_rule', subject: 'aws_security_group_rule.smtp', missing: 'the security group (a literal sg-…)' },
+    aws_vpc_security_group_egress_rule: { file: 'aws_vpc_security_group_egress_rule', subject: 'aws_vpc_security_group_egress_rule.smtp', missing: 'the security group (known after apply)' },
+    aws_network_acl: { file: 'aws_network_acl', subject: 'aws_network_acl.private', missing: 'the VPC' },
+    aws_default_network_acl: { file: 'aws_default_network_acl', subject: 'aws_default_network_acl.default', missing: 'the VPC default ACL (known after apply)' },
+    aws_network_acl_rule: { file: 'aws_network_acl_rule', subject: 'aws_network_acl_rule.smtp', missing: 'the network ACL (a literal acl-…)' },
+    aws_cloudwatch_metric_alarm: { file: 'aws_cloudwatch_metric_alarm', subject: 'aws_cloudwatch_metric_alarm.bounce', missing: 'the alarm topic (known after apply)' },
+    aws_cloudtrail: { file: 'aws_cloudtrail', subject: 'aws_cloudtrail.main', missing: 'the bucket (known after apply)' },
+
+    }).map(([type, f]) => [type, { ...f, file: file(type) }]),
+  );
+
+const TERRAFORM_PLAN: IacRow = {
+  source: 'terraform-plan',
+  code: 'T',
+  types: TERRAFORM_RESOURCE_TYPES,
+  dir: path.join(ROOT, 'fixtures', 'nothing-dropped', 'terraform-plan'),
+  declared: (text) =>
+    (JSON.parse(text) as { resource_changes: { address: string; type: string }[] }).resource_changes.map((r) => ({ id: r.address, type: r.type })),
+  namedInCode: terraformTypesInCode,
+  fixtures: TERRAFORM_FIXTURES((type) => `${type}.json`),
+};
+
+const TERRAFORM_SOURCE: IacRow = {
+  source: 'terraform-source',
+  code: 'T',
+  types: TERRAFORM_RESOURCE_TYPES,
+  dir: path.join(ROOT, 'fixtures', 'nothing-dropped', 'terraform-source'),
+  declared: (text) => [...text.matchAll(/^resource "([a-z0-9_]+)" "([A-Za-z0-9_-]+)"/gm)].map((m) => ({ id: `${m[1]}.${m[2]}`, type: m[1]! })),
+  namedInCode: terraformTypesInCode,
+  // One folder per fixture: a .tf file is read with its folder (a root module).
+  fixtures: TERRAFORM_FIXTURES((type) => `${type}/main.tf`),
+};
+
+/** One row per IaC source. */
+const IAC_ROWS: IacRow[] = [CLOUDFORMATION, TERRAFORM_PLAN, TERRAFORM_SOURCE];
 
 describe.each(IAC_ROWS)('$source: every resource type it reads is evaluated when what it refers to is missing', (row) => {
   it('has exactly one fixture per resource type the source reads', () => {
@@ -126,16 +199,16 @@ describe.each(IAC_ROWS)('$source: every resource type it reads is evaluated when
   });
 
   it('every fixture file is registered', () => {
-    expect(readdirSync(row.dir).sort()).toEqual(Object.values(row.fixtures).map((f) => f.file).sort());
+    expect(readdirSync(row.dir).sort()).toEqual(Object.values(row.fixtures).map((f) => f.file.split('/')[0]).sort());
   });
 
   const cases = Object.entries(row.fixtures).map(([type, fixture]) => ({ type, ...fixture }));
-  it.each(cases)('$type ($file, missing: $missing)', ({ type, file, subject }) => {
+  it.each(cases)('$type ($file, missing: $missing)', async ({ type, file, subject }) => {
     // The subject is of the type under test, and nothing else in the file is of a type the source reads.
     const declared = row.declared(readFileSync(path.join(row.dir, file), 'utf8'));
     expect(declared.filter((d) => row.types.includes(d.type))).toEqual([{ id: subject, type }]);
 
-    const collection = collectIac([path.join(row.dir, file)], ROOT);
+    const collection = await collectIac([path.join(row.dir, file)], ROOT);
     expect(collection.errors).toEqual([]);
     const own = collection.resources.filter((r) => r.provenance.logicalId === subject);
     expect(own.length).toBeGreaterThan(0);
@@ -145,8 +218,8 @@ describe.each(IAC_ROWS)('$source: every resource type it reads is evaluated when
 });
 
 describe('CloudFormation: what the missing references leave decided, and what not assessed with the reason', () => {
-  const outcomes = (file: string) => {
-    const collection = collectIac([path.join(CFN_DIR, file)], ROOT);
+  const outcomes = async (file: string) => {
+    const collection = await collectIac([path.join(CFN_DIR, file)], ROOT);
     return Object.fromEntries(
       evaluate(collection.resources, 'C')
         .filter(says)
@@ -165,8 +238,8 @@ describe('CloudFormation: what the missing references leave decided, and what no
     ['ec2-network-acl.yaml', { 'SESG-NET-003': 'pass' }],
     ['cloudwatch-alarm.yaml', { 'SESG-MON-004': 'pass' }],
     ['cloudtrail-trail.yaml', { 'SESG-MON-005': 'pass' }],
-  ])('%s', (file, expected) => {
-    expect(outcomes(file)).toEqual(expected);
+  ])('%s', async (file, expected) => {
+    expect(await outcomes(file)).toEqual(expected);
   });
 
   it.each([
@@ -174,8 +247,8 @@ describe('CloudFormation: what the missing references leave decided, and what no
     ['ses-event-destination.json', 'SESG-SES-008', 'reputationMetricsEnabled: the configuration set is not defined in this template: imported from another stack (MailPlatform:ExportsOutputRefTransactionalSetName)'],
     ['ses-email-identity.yaml', 'SESG-SES-004', 'default configuration set: configuration set platform-transactional is not defined in this template'],
     ['iam-user-to-group-addition.yaml', 'SESG-IAM-001', 'group ses-senders is not defined in this template'],
-  ])('%s: %s not assessed because %s', (file, checkId, reason) => {
-    expect(outcomes(file)[checkId]).toMatch(new RegExp(`^not assessed: .*${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  ])('%s: %s not assessed because %s', async (file, checkId, reason) => {
+    expect((await outcomes(file))[checkId]).toMatch(new RegExp(`^not assessed: .*${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 });
 

@@ -31,8 +31,24 @@ Resources:
           CidrIp: 0.0.0.0/0
 `;
 
+// The same egress in Terraform source: read through tree-sitter's WebAssembly, which must resolve from the
+// installed package.
+const TERRAFORM = `resource "aws_security_group" "relay" {
+  name        = "mail-relay"
+  description = "mail relay"
+  vpc_id      = "vpc-0123456789abcdef0"
+
+  egress {
+    from_port   = 25
+    to_port     = 25
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+`;
+
 const SCRIPT = `import { runIac, render, defaultConfig, exitCodeFor, loadChecks, VERSION, ConfigError } from 'sesguard';
-const results = runIac(['template.yaml'], { config: defaultConfig(), cwd: process.cwd() });
+const results = await runIac(['template.yaml'], { config: defaultConfig(), cwd: process.cwd() });
 const sarif = JSON.parse(render(results, 'sarif'));
 process.stdout.write(JSON.stringify({
   version: VERSION,
@@ -45,7 +61,7 @@ process.stdout.write(JSON.stringify({
 `;
 
 const CONSUMER = `import { runIac, render, defaultConfig, exitCodeFor, type Results, type Finding, type Severity } from 'sesguard';
-const results: Results = runIac(['template.yaml'], { config: defaultConfig(), cwd: process.cwd() });
+const results: Results = await runIac(['template.yaml'], { config: defaultConfig(), cwd: process.cwd() });
 const worst: Severity | undefined = results.findings.map((f: Finding) => f.severity)[0];
 const code: 0 | 1 | 2 = exitCodeFor(results, 'high', null);
 console.log(render(results, 'markdown').length, worst, code);
@@ -68,7 +84,7 @@ describe('package.json', () => {
 
 describe('the packed package, installed in an empty project', { timeout: 60_000 }, () => {
   beforeAll(() => {
-    project = tempDir({ 'package.json': JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }), 'template.yaml': TEMPLATE });
+    project = tempDir({ 'package.json': JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }), 'template.yaml': TEMPLATE, 'tf/main.tf': TERRAFORM });
     const packs = tempDir();
     execFileSync(NPM, ['pack', '--ignore-scripts', '--pack-destination', packs], { cwd: PACKAGE_ROOT, stdio: 'pipe' });
     const tarball = path.join(packs, readdirSync(packs).find((f) => f.endsWith('.tgz')) as string);
@@ -83,6 +99,14 @@ describe('the packed package, installed in an empty project', { timeout: 60_000 
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings.map((f: { checkId: string }) => f.checkId)).toContain('SESG-NET-001');
+  });
+  it('npx sesguard iac reads Terraform source', () => {
+    const r = run(NPX, ['--no', '--', 'sesguard', 'iac', 'tf', '--format', 'json', '--fail-on', 'none']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const results = JSON.parse(r.stdout);
+    expect(results.errors).toEqual([]);
+    expect(results.findings.map((f: { checkId: string }) => f.checkId)).toEqual(['SESG-NET-001']);
   });
   it('a script imports the library API', () => {
     writeFileSync(path.join(project, 'script.mjs'), SCRIPT);

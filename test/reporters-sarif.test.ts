@@ -322,10 +322,10 @@ describe('limits', () => {
 });
 
 describe('a real run', () => {
-  it('the demo IaC through the whole pipeline yields valid SARIF, one location per result, markdown within bounds', () => {
+  it('the demo IaC through the whole pipeline yields valid SARIF, one location per result, markdown within bounds', async () => {
     const config = loadConfig(path.join(root, 'fixtures/demo/sesguard.yaml'), root);
     const inputs = ['cloudformation/bad-mail-stack.yaml', 'cdk/cdk.out', 'terraform/bad'].map((p) => `fixtures/iac/${p}`);
-    const results = runIac(inputs, { config, cwd: root, now: () => new Date('2026-11-23T12:00:00Z') });
+    const results = await runIac(inputs, { config, cwd: root, now: () => new Date('2026-11-23T12:00:00Z') });
     expect(results.findings.length).toBeGreaterThan(0);
     const log = sarif(results);
     expectValid(log);

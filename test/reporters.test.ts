@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding, NotAssessed, Severity } from '../src/engine/types.js';
-import { reporters } from '../src/reporters/index.js';
+import { chunkedReporters, reporters } from '../src/reporters/index.js';
 import { escapeCell, MAX_FINDING_ROWS, MAX_GROUP_ROWS } from '../src/reporters/markdown.js';
 import type { Results } from '../src/results.js';
 
@@ -86,6 +86,28 @@ describe('json', () => {
     const doc = JSON.parse(reporters.json({ ...empty, findings: [reversed] })) as Results;
     expect(Object.keys(doc.findings[0])).toEqual(['checkId', 'severity', 'title', 'message', 'resource', 'evidence', 'suppressed', 'fingerprint', 'extra']);
     expect(Object.keys(doc.findings[0].resource)).toEqual(['type', 'id', 'name', 'file', 'line', 'logicalId']);
+  });
+
+  it('streams the same bytes as JSON.stringify(…, null, 2) of the document, one chunk per finding', () => {
+    const trail = { ...scan, trail: { coverage: { notes: ['a\nb'] }, timeline: [] } } as unknown as Results;
+    const odd = { ...empty, findings: [finding(1, 'low', 'line\nbreak "quoted" \u2028 ✓'), finding(2, 'high')], notices: [], errors: [], checks: [] };
+    for (const results of [iac, scan, empty, trail, odd]) {
+      const chunks = [...chunkedReporters.json(results)];
+      const text = chunks.join('');
+      expect(text).toBe(reporters.json(results));
+      // The canonical pretty form of what it holds, byte for byte: nothing added, nothing laid out differently.
+      expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(results)));
+      expect(chunks.length).toBeGreaterThan(results.findings.length);
+    }
+  });
+
+  it('leaves out undefined fields as JSON.stringify does', () => {
+    const results = { ...empty, trail: undefined, findings: [{ ...finding(1, 'low'), baselineState: undefined }] } as Results;
+    const text = reporters.json(results);
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+    expect(text).not.toContain('baselineState');
+    expect(text).not.toContain('"trail"');
   });
 });
 

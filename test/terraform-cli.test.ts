@@ -112,3 +112,16 @@ async function iacIn(cwd: string) {
   const r = await cli(['iac', '.', '--format', 'json', '--fail-on', 'none'], cwd);
   return { code: r.code, stderr: r.stderr, out: JSON.parse(r.stdout) };
 }
+
+describe('the demo (npm start)', () => {
+  it('gates Terraform source with no plan beside CloudFormation, CDK and a plan', async () => {
+    const dir = tempDir();
+    const r = await cli(['demo', '--quiet'], dir);
+    expect(r.code).toBe(0);
+    const results = JSON.parse(readFileSync(path.join(dir, 'sesguard-report', 'iac-results.json'), 'utf8'));
+    const kinds = new Set(results.inputs.files.map((f: any) => f.kind));
+    expect([...kinds].sort()).toEqual(['cloudformation', 'terraform-plan', 'terraform-source']);
+    const source = results.findings.filter((f: any) => f.resource.file.includes('fixtures/iac/terraform/source/'));
+    expect(source.map((f: any) => f.checkId).sort()).toEqual(['SESG-IAM-002', 'SESG-MON-005', 'SESG-NET-001', 'SESG-SES-001', 'SESG-SES-004', 'SESG-SES-004']);
+  });
+});

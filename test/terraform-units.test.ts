@@ -1,7 +1,7 @@
 // Building blocks of the Terraform source: `after_unknown` merging, instance-key stripping, the .tf
 // block scanner (nested blocks, dynamic blocks, heredocs, comments) and plan-text address lines.
 import { describe, expect, it } from 'vitest';
-import { planAddressLines, scanTfFile } from '../src/sources/terraform/hcl.js';
+import { planAddressLines, scanTfFile } from '../src/sources/terraform/block-positions.js';
 import { joinPath, stripInstanceKeys, withUnknowns } from '../src/sources/terraform/plan.js';
 
 const U = { $unknown: 'known after apply' };

@@ -2,11 +2,11 @@
 // maps each `inputs.x` to `INPUT_X` through `env:`, never into a shell script), and every value becomes one
 // argv element, so nothing a workflow passes in is ever parsed by a shell.
 import { ConfigError } from '../errors.js';
+import { FAIL_ON, type FailOn } from '../gate.js';
 
 /** iac, scan and trail run a check; merge joins the results JSON of `scan` shards (a CI matrix) and gates on them. */
 export const MODES = ['iac', 'scan', 'trail', 'merge'] as const;
 export type Mode = (typeof MODES)[number];
-const FAIL_ON = ['critical', 'high', 'medium', 'low', 'none'] as const;
 
 export interface ActionInputs {
   mode: Mode;
@@ -20,7 +20,7 @@ export interface ActionInputs {
   /** scan: `K/N`, the K-th of N deterministic slices of the accounts. */
   shard?: string;
   config?: string;
-  failOn: (typeof FAIL_ON)[number];
+  failOn: FailOn;
   minScore?: string;
   baseline?: string;
   sarifFile: string;

@@ -12,7 +12,7 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   iac: {
     args: '<path...>',
-    summary: 'CloudFormation (YAML/JSON, CDK cdk.out) and Terraform plan JSON; directories are walked',
+    summary: 'CloudFormation (YAML/JSON, CDK cdk.out), Terraform source (.tf) and plan JSON; directories are walked',
     load: () => import('./iac.js'),
   },
   scan: { args: '', summary: 'live AWS: the caller’s account, or --org for every active account', load: () => import('./scan.js') },

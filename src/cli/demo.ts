@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { SEVERITIES } from '../engine/types.js';
 import { ConfigError } from '../errors.js';
 import { runTrail } from '../detections/index.js';
 import { writeDay } from '../detections/generate.js';
@@ -18,7 +19,7 @@ import { flag } from './options.js';
 
 function oneLineSummary(title: string, results: Results): string {
   const open = results.findings.filter((f) => !f.suppressed);
-  const bySeverity = (['critical', 'high', 'medium', 'low'] as const)
+  const bySeverity = SEVERITIES
     .map((sev) => [sev, open.filter((f) => f.severity === sev).length] as const)
     .filter(([, n]) => n > 0)
     .map(([sev, n]) => `${n} ${sev}`)
@@ -47,12 +48,12 @@ export default command({
     const config = loadConfig(path.join(demoDir, 'sesguard.yaml'), io.cwd);
     const shown = path.relative(io.cwd, outDir) || outDir;
 
-    // The IaC examples are the test fixtures themselves: a misconfigured and a hardened stack, CDK output and a
-    // Terraform plan with its sources.
-    const iacInputs = ['cloudformation/bad-mail-stack.yaml', 'cloudformation/good-mail-stack.yaml', 'cdk/cdk.out', 'terraform/bad'].map(
+    // The IaC examples are the test fixtures themselves: a misconfigured and a hardened stack, CDK output, a
+    // Terraform plan with its sources, and Terraform source with no plan (what a pull request holds).
+    const iacInputs = ['cloudformation/bad-mail-stack.yaml', 'cloudformation/good-mail-stack.yaml', 'cdk/cdk.out', 'terraform/bad', 'terraform/source'].map(
       (p) => path.relative(io.cwd, path.join(PACKAGE_ROOT, 'fixtures', 'iac', p)) || '.',
     );
-    const iac = runIac(iacInputs, { config, cwd: io.cwd, now: io.now });
+    const iac = await runIac(iacInputs, { config, cwd: io.cwd, now: io.now });
     const iacFiles = writeReportSet(outDir, 'iac', iac);
 
     const snapshotFile = path.join(demoDir, 'org-snapshot.json');

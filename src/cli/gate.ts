@@ -5,12 +5,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { SEVERITIES } from '../engine/types.js';
 import { ConfigError, SourceError } from '../errors.js';
 import type { BundleFile } from '../evidence/bundle.js';
-import { exitCodeFor } from '../gate.js';
+import { FAIL_ON, exitCodeFor } from '../gate.js';
 import type { ReportOptions } from '../reporters/index.js';
-import { loadReporter } from '../reporters/load.js';
+import { loadChunkedReporter } from '../reporters/load.js';
+import { batched, writeFileAtomic } from '../output-file.js';
 import type { Results } from '../results.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
@@ -18,7 +18,6 @@ import { choice, flag, text, type Options, type Values } from './options.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
-const FAIL_ON = [...SEVERITIES, 'none'] as const;
 
 export const CONFIG = {
   config: text('FILE', 'config file (default: sesguard.yaml or .sesguard.yaml in the working directory)'),
@@ -64,9 +63,10 @@ export function writeAtomic(file: string, content: string): void {
   renameSync(tmp, file);
 }
 
-async function render(results: Results, format: Format, io: Io, config: Config | null, anchor: string | undefined, baselineFixed?: number): Promise<string> {
+/** The output as a stream of chunks, rendered as it is read: large results are never held as one text. */
+async function render(results: Results, format: Format, io: Io, config: Config | null, anchor: string | undefined, baselineFixed?: number): Promise<Iterable<string>> {
   const sarifAnchor = anchor ?? (config?.file ? path.relative(io.cwd, config.file).split(path.sep).join('/') : 'sesguard.yaml');
-  const reporter = await loadReporter(format);
+  const reporter = await loadChunkedReporter(format);
   return reporter(results, { color: io.color && format === 'text', sarifAnchor, ...(baselineFixed !== undefined ? { baselineFixed } : {}) } as ReportOptions);
 }
 
@@ -78,7 +78,7 @@ async function writeOutputs(results: Results, values: OutputValues, io: Io, conf
     ['html', values.html],
   ];
   for (const [format, file] of targets) {
-    if (file) writeAtomic(path.resolve(io.cwd, file), await render(results, format, io, config, values['sarif-anchor'], baselineFixed));
+    if (file) writeFileAtomic(path.resolve(io.cwd, file), { chunks: await render(results, format, io, config, values['sarif-anchor'], baselineFixed) });
   }
 }
 
@@ -95,13 +95,13 @@ async function writeEvidence(results: Results, values: OutputValues, io: Io, con
   if (!values.evidence) return;
   const { writeEvidenceBundle } = await import('../evidence/bundle.js');
   const files: BundleFile[] = [
-    { name: 'results.json', content: await render(results, 'json', io, config, values['sarif-anchor'], fixed) },
-    { name: 'results.sarif', content: await render(results, 'sarif', io, config, values['sarif-anchor'], fixed) },
-    { name: 'report.html', content: await render(results, 'html', io, config, values['sarif-anchor'], fixed) },
-    { name: 'summary.md', content: await render(results, 'markdown', io, config, values['sarif-anchor'], fixed) },
+    { name: 'results.json', chunks: await render(results, 'json', io, config, values['sarif-anchor'], fixed) },
+    { name: 'results.sarif', chunks: await render(results, 'sarif', io, config, values['sarif-anchor'], fixed) },
+    { name: 'report.html', chunks: await render(results, 'html', io, config, values['sarif-anchor'], fixed) },
+    { name: 'summary.md', chunks: await render(results, 'markdown', io, config, values['sarif-anchor'], fixed) },
     ...extra,
   ];
-  if (config?.file) files.push({ name: 'sesguard.yaml', content: readFileSync(config.file) });
+  if (config?.file) files.push({ name: 'sesguard.yaml', copyOf: config.file });
   const written = writeEvidenceBundle(path.resolve(io.cwd, values.evidence), files, {
     version: VERSION,
     command: ['sesguard', ...(io.argv ?? [])],
@@ -134,7 +134,7 @@ export async function finish(current: Results, values: OutputValues, io: Io, con
   await writeOutputs(results, values, io, config, fixed);
   await writeEvidence(results, values, io, config, fixed, evidenceExtra);
   const printed = !values.quiet || values.format !== undefined;
-  if (printed) io.stdout(await render(results, format, io, config, values['sarif-anchor'], fixed));
+  if (printed) for (const text of batched(await render(results, format, io, config, values['sarif-anchor'], fixed))) io.stdout(text);
   // The text summary already lists the notices; other formats and --quiet get them on stderr.
   printErrors(results, io, printed && format === 'text');
   return exitCodeFor(results, values['fail-on'], values['min-score'] ?? null);

@@ -1,8 +1,10 @@
 // Reading the files a command is given by name (snapshots, results): a missing or foreign file is a
-// SourceError naming it, never a stack trace.
-import { readFileSync } from 'node:fs';
+// SourceError naming it, never a stack trace. Results and snapshots of an Organization run to hundreds of MB:
+// they are read in chunks and parsed member by member (src/json-stream.ts), never held as one text.
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { SourceError } from '../errors.js';
+import { JsonObjectReader, JsonStreamError } from '../json-stream.js';
 import type { Results } from '../results.js';
 import type { Io } from './io.js';
 
@@ -15,17 +17,44 @@ export function readInput(file: string, io: Io, what: string): string {
   }
 }
 
+/**
+ * A file holding one JSON object, read in 1 MiB chunks. `invalid` is the message when it is not valid JSON,
+ * `notAnObject` when it is not an object.
+ */
+export function readJsonObject(file: string, io: Io, what: string, messages: { invalid: string; notAnObject: string }): Record<string, unknown> {
+  let fd: number;
+  try {
+    fd = openSync(path.resolve(io.cwd, file), 'r');
+  } catch (error) {
+    throw new SourceError(`cannot read ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, file);
+  }
+  const reader = new JsonObjectReader();
+  const buffer = Buffer.alloc(1 << 20);
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buffer, 0, buffer.length, null);
+      } catch (error) {
+        throw new SourceError(`cannot read ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, file);
+      }
+      if (n === 0) break;
+      reader.push(buffer.subarray(0, n));
+    }
+    return reader.end();
+  } catch (error) {
+    if (error instanceof JsonStreamError) throw new SourceError(error.notAnObject ? messages.notAnObject : messages.invalid, file);
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A results JSON written by --json. */
 export function readResults(file: string, io: Io): Results {
-  const text = readInput(file, io, 'results');
-  let results: Results;
-  try {
-    results = JSON.parse(text);
-  } catch {
-    throw new SourceError('not a valid results JSON file', file);
-  }
-  if (!results || results.schemaVersion !== 1 || !Array.isArray(results.findings)) {
-    throw new SourceError('not a sesguard results file (schemaVersion 1 expected)', file);
-  }
+  const invalid = 'not a valid results JSON file';
+  const foreign = 'not a sesguard results file (schemaVersion 1 expected)';
+  const results = readJsonObject(file, io, 'results', { invalid, notAnObject: foreign }) as unknown as Results;
+  if (results.schemaVersion !== 1 || !Array.isArray(results.findings)) throw new SourceError(foreign, file);
   return results;
 }

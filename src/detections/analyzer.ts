@@ -180,11 +180,12 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
     add(record, origin) {
       stats.eventCount++;
       if (record === null || typeof record !== 'object' || Array.isArray(record)) return skip(SKIP.notObject, true, origin);
-      if (record.eventType === 'AwsCloudTrailInsight' || record.insightDetails !== undefined) return skip(SKIP.insight, false, origin);
+      if (record.eventType === 'AwsCloudTrailInsight') return skip(SKIP.insight, false, origin);
       const name = record.eventName;
       const source = record.eventSource;
       const eventTime = record.eventTime;
-      if (typeof name !== 'string' || name === '') return skip(SKIP.noName, true, origin);
+      // An Insights record whose eventType a shipper dropped still has its insightDetails.
+      if (typeof name !== 'string' || name === '') return record.insightDetails !== undefined ? skip(SKIP.insight, false, origin) : skip(SKIP.noName, true, origin);
       if (typeof source !== 'string' || source === '') return skip(SKIP.noSource, true, origin);
       const kind = eventTimeKind(eventTime);
       if (kind === NOT_A_TIME) return skip(eventTime === undefined || eventTime === null ? SKIP.noTime : SKIP.badTime, true, origin);

@@ -41,8 +41,8 @@ export interface GeneratedFile {
   records: CloudTrailRecord[];
 }
 
-/** What the attack must produce: one finding per detection, about this subject. */
-export function expectedAttackFindings(): { checkId: string; subject: string }[] {
+/** What the attack must produce: one finding per detection, about this subject, and the one attempt. */
+export function expectedAttackFindings(): { checkId: string; subject: string; attempt?: true }[] {
   const user = (name: string) => `arn:aws:iam::${ACCOUNT}:user/${name}`;
   return [
     { checkId: 'SESG-DET-001', subject: user('ci-deploy') },
@@ -53,6 +53,7 @@ export function expectedAttackFindings(): { checkId: string; subject: string }[]
     { checkId: 'SESG-DET-006', subject: user('ci-deploy') },
     { checkId: 'SESG-DET-007', subject: NEW_KEY },
     { checkId: 'SESG-DET-008', subject: user('ci-deploy') },
+    { checkId: 'SESG-DET-008', subject: user('ci-deploy'), attempt: true },
     { checkId: 'SESG-DET-009', subject: user(SMTP_USER) },
     { checkId: 'SESG-DET-010', subject: user('backup-admin') },
   ];
@@ -228,7 +229,17 @@ function attack(day: Day, dataEvents: boolean): void {
       }
     }
   }
-  // 03:20 the trail is stopped.
+  // 03:19 a first try at stopping the trail names one that does not exist (an attempt); 03:20 the trail is stopped.
+  day.push({
+    ...by,
+    time: day.at(199),
+    source: 'cloudtrail.amazonaws.com',
+    name: 'StopLogging',
+    region: 'us-east-1',
+    requestParameters: { name: 'default' },
+    errorCode: 'TrailNotFoundException',
+    errorMessage: `Unknown trail: arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/default for the user: ${ACCOUNT}`,
+  });
   day.push({ ...by, time: day.at(200), source: 'cloudtrail.amazonaws.com', name: 'StopLogging', region: 'us-east-1', requestParameters: { name: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/management-events` } });
 }
 

@@ -7,10 +7,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DEFAULT_THRESHOLDS } from '../config/types.js';
 import type { Finding, Severity } from '../engine/types.js';
-import type { SourceError } from '../inventory/types.js';
-import { SourceError as SourceFailure } from '../errors.js';
+import type { InputError } from '../inventory/types.js';
+import { SourceError } from '../errors.js';
 import { listLocal, type TrailObject } from '../sources/cloudtrail/local.js';
-import { SkippedInput, describeFailure, readBufferBatches, readRecordBatches } from '../sources/cloudtrail/read.js';
+import { SkippedInput, describeFailure, parseWhole, readRecordBatches } from '../sources/cloudtrail/read.js';
 import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 import { isS3Url } from '../sources/cloudtrail/s3-url.js';
 import type { CloudTrailRecord, TrailInputFile } from '../sources/cloudtrail/types.js';
@@ -76,7 +76,7 @@ export interface TrailRunResult {
   findings: Finding[];
   coverage: Coverage;
   timeline: PrincipalTimeline[];
-  errors: SourceError[];
+  errors: InputError[];
   inputs: { files: TrailInputFile[]; skipped: string[] };
   /** The detections that ran (enabled ones). */
   detections: DetectionDefinition[];
@@ -88,6 +88,10 @@ export interface TrailRunResult {
 
 function isLookup(inputs: TrailInputs): inputs is LookupInput {
   return !Array.isArray(inputs);
+}
+
+async function* single(buffer: Buffer): AsyncGenerator<Uint8Array> {
+  yield buffer;
 }
 
 /** Runs `worker` over the items with at most `limit` in flight; items may arrive lazily. */
@@ -118,7 +122,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
   let flowOutside = 0;
   const flowSince = options.since ? Math.floor(options.since.getTime() / 1000) : undefined;
   const flowUntil = options.until ? Math.ceil(options.until.getTime() / 1000) : undefined;
-  const errors: SourceError[] = [];
+  const errors: InputError[] = [];
   const files: TrailInputFile[] = [];
   const skipped: string[] = [];
   const notes: string[] = [];
@@ -154,39 +158,71 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
       flowOutside += out;
       files.push({ file: object.name, kind: read.kind, sha256: read.sha256, bytes: read.bytes });
     };
+    const failed = (object: TrailObject, error: unknown): void => {
+      if (error instanceof NotFlowLogInput && object.walked) {
+        // Another service's log in the same bucket or folder (ELB, Route 53 resolver): not ours to read.
+        skipped.push(object.name);
+        return;
+      }
+      if (error instanceof SkippedInput) {
+        skipped.push(object.name);
+        digests++;
+        return;
+      }
+      errors.push({ file: object.name, message: error instanceof SourceError ? error.message : describeFailure(error) });
+    };
+    /**
+     * Reads one log asynchronously: S3 objects, local files too large to read whole (streamed), and local flow
+     * logs already in memory (gunzipped on the thread pool). What the object holds decides how it is read.
+     */
     const read = async (object: TrailObject): Promise<void> => {
       try {
-        const whole = object.whole ? await object.whole() : null;
-        // What the object holds decides how it is read, whatever its name.
+        const whole = object.whole?.() ?? null;
         const peeked = whole ? null : await peek(object.open());
         const kind = contentKind(whole ?? peeked?.head ?? new Uint8Array(0));
         if (kind === 'vpc-flow' || kind === 'parquet') {
           await readFlow(whole ?? (peeked?.stream as AsyncIterable<Uint8Array>), object);
           return;
         }
-        const batches = whole ? readBufferBatches(whole, object.name) : readRecordBatches(peeked?.stream as AsyncIterable<Uint8Array>, object.name);
-        for await (const batch of batches) for (const record of batch) add(record, object.name);
+        const stream = whole ? single(whole) : (peeked?.stream as AsyncIterable<Uint8Array>);
+        for await (const batch of readRecordBatches(stream, object.name)) for (const record of batch) add(record, object.name);
         files.push({ file: object.name, kind: 'cloudtrail' });
       } catch (error) {
-        if (error instanceof NotFlowLogInput && object.walked) {
-          // Another service's log in the same bucket or folder (ELB, Route 53 resolver): not ours to read.
-          skipped.push(object.name);
-          return;
-        }
-        if (error instanceof SkippedInput) {
-          skipped.push(object.name);
-          digests++;
-          return;
-        }
-        errors.push({ file: object.name, message: error instanceof SourceFailure ? error.message : describeFailure(error) });
+        failed(object, error);
       }
+    };
+    /**
+     * A local CloudTrail log read, gunzipped and parsed in one synchronous step: a trail is thousands of small
+     * files, and a promise per file cost more than the work (B4). Returns what must still be read
+     * asynchronously (flow logs, with the bytes already in hand, and files too large to parse whole), else null.
+     */
+    const readWholeLocal = (object: TrailObject): TrailObject | null => {
+      try {
+        const whole = object.whole?.() ?? null;
+        if (!whole) return object;
+        const kind = contentKind(whole);
+        const records = kind === 'vpc-flow' || kind === 'parquet' ? null : parseWhole(whole, object.name);
+        if (!records) return { ...object, whole: () => whole };
+        for (const record of records) add(record, object.name);
+        files.push({ file: object.name, kind: 'cloudtrail' });
+      } catch (error) {
+        failed(object, error);
+      }
+      return null;
     };
     const local = inputs.filter((i) => !isS3Url(i));
     if (local.length > 0) {
       const listing = listLocal(local, options.cwd ?? process.cwd());
       errors.push(...listing.errors);
       skipped.push(...listing.skipped);
-      await pool(listing.objects, options.concurrency ?? 4, read);
+      // Lazily, so only the logs in flight are held in memory.
+      const rest = function* (): Generator<TrailObject> {
+        for (const object of listing.objects) {
+          const left = readWholeLocal(object);
+          if (left) yield left;
+        }
+      };
+      await pool(rest(), options.concurrency ?? 4, read);
     }
     const remote = inputs.filter(isS3Url);
     if (remote.length > 0) {
@@ -271,7 +307,7 @@ async function readFlowLogGroup(
   options: TrailRunOptions,
   flows: ReturnType<typeof createFlowAnalyzer>,
   stats: FlowStats,
-  errors: SourceError[],
+  errors: InputError[],
   files: TrailInputFile[],
   notes: string[],
 ): Promise<number> {
@@ -300,7 +336,7 @@ async function readLookup(
   query: { sources: string[]; names: string[] },
   options: TrailRunOptions,
   analyzer: TrailAnalyzer,
-  errors: SourceError[],
+  errors: InputError[],
   files: TrailInputFile[],
   notes: string[],
 ): Promise<void> {

@@ -193,8 +193,11 @@ function evaluateOn(check: CompiledCheck, resource: Resource, vars: Vars): Outco
   return decided === 'fail' ? failure(check, vars) : decided;
 }
 
-/** Every check on every resource of a matching type. Pairs of other types are not listed at all. */
-export function evaluateAll(checks: CompiledCheck[], inventory: Inventory, ctx: EvalContext): Evaluation[] {
+/**
+ * Every check on every resource of a matching type, one pair at a time: a caller that folds them (the results
+ * of an Organization: 600,000 pairs) never holds every outcome at once. Pairs of other types are not listed.
+ */
+export function* evaluateEach(checks: CompiledCheck[], inventory: Inventory, ctx: EvalContext): Generator<Evaluation> {
   const byType = new Map<string, CompiledCheck[]>();
   for (const check of checks) {
     for (const type of check.resourceTypes) {
@@ -203,15 +206,18 @@ export function evaluateAll(checks: CompiledCheck[], inventory: Inventory, ctx: 
       byType.set(type, list);
     }
   }
-  const out: Evaluation[] = [];
   for (const resource of inventory.resources) {
     const checksOfType = byType.get(resource.type);
     if (!checksOfType) continue;
     // One view per resource, shared by its checks (cel-js never writes to the context).
     const vars = celVars(resource, ctx);
     for (const check of checksOfType) {
-      out.push({ checkId: check.id, resourceId: resource.id, outcome: evaluateOn(check, resource, vars) });
+      yield { checkId: check.id, resourceId: resource.id, outcome: evaluateOn(check, resource, vars) };
     }
   }
-  return out;
+}
+
+/** Every check on every resource of a matching type. Pairs of other types are not listed at all. */
+export function evaluateAll(checks: CompiledCheck[], inventory: Inventory, ctx: EvalContext): Evaluation[] {
+  return [...evaluateEach(checks, inventory, ctx)];
 }

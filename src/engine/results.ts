@@ -2,12 +2,12 @@
 // not-assessed records, counts, score. Pure: the clock and the run metadata are passed in.
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/types.js';
-import type { Inventory, Resource, SourceError } from '../inventory/types.js';
+import type { Inventory, Resource, InputError } from '../inventory/types.js';
 import type { CheckSummary, Counts, Results } from '../results.js';
 import { score, type ScoredPair } from '../scoring/score.js';
 import type { CompiledCheck } from './load.js';
-import { decideSuppression } from './suppress.js';
-import type { Evaluation, Finding, NotAssessed, SourceCode } from './types.js';
+import { SuppressionUse, decideSuppression, unmatchedConfigNotices } from './suppress.js';
+import { SEVERITY_RANK, type Evaluation, type Finding, type NotAssessed, type Outcome, type SourceCode } from './types.js';
 
 export const TOOL = {
   name: 'sesguard' as const,
@@ -43,7 +43,7 @@ export interface BuildOptions {
   checks: CompiledCheck[];
   startedAt: Date;
   finishedAt: Date;
-  errors: SourceError[];
+  errors: InputError[];
   inputs: Results['inputs'];
   notices?: string[];
   incomplete?: boolean;
@@ -60,7 +60,39 @@ function groupOf(resource: Resource): { group: string; groupKind: 'file' | 'acco
   return { group: p.file ?? '(unknown file)', groupKind: 'file' };
 }
 
-export function buildResults(inventory: Inventory, evaluations: Evaluation[], options: BuildOptions): Results {
+/** Why an inline suppression met no finding: the outcome of its pair, or why there was none. */
+function unmatchedWhy(checkId: string, resource: Resource, outcome: Outcome | undefined, checks: CompiledCheck[]): string {
+  if (outcome?.kind === 'pass') return 'the check passes';
+  if (outcome?.kind === 'not-applicable') return 'the check does not apply to it';
+  if (outcome?.kind === 'not-assessed') return `the check is not assessed (${outcome.reason})`;
+  const check = checks.find((c) => c.id === checkId);
+  if (!check) return `${checkId} is not among the checks of this run (not one for this input, disabled, or no such check)`;
+  if (!check.resourceTypes.includes(resource.type)) return `${checkId} does not judge ${resource.type} resources`;
+  return `${checkId} does not run on this input`;
+}
+
+/**
+ * Inline suppressions (CloudFormation Metadata, Terraform comments) that suppressed no finding; `outcomes`
+ * holds the outcome of every pair of a resource that carries inline suppressions, by `resourceId\0checkId`.
+ */
+function unmatchedInlineNotices(inventory: Inventory, outcomes: Map<string, Outcome>, checks: CompiledCheck[], use: SuppressionUse): string[] {
+  const withInline = inventory.resources.filter((r) => r.suppressions?.length);
+  if (withInline.length === 0) return [];
+  const out: string[] = [];
+  for (const resource of withInline) {
+    for (const s of resource.suppressions ?? []) {
+      if (use.usedInline(resource, s.check)) continue;
+      const p = resource.provenance;
+      const place = p.file ? `${p.file}${s.line ?? p.line ? `:${s.line ?? p.line}` : ''}` : resource.id;
+      const why = unmatchedWhy(s.check, resource, outcomes.get(`${resource.id}\u0000${s.check}`), checks);
+      out.push(`${place}: inline suppression of ${s.check} on ${p.logicalId ?? resource.name} matches no finding: ${why}`);
+    }
+  }
+  return out;
+}
+
+/** `evaluations` may be a stream (evaluateEach): each is folded in as it comes. */
+export function buildResults(inventory: Inventory, evaluations: Iterable<Evaluation>, options: BuildOptions): Results {
   const checks = new Map(options.checks.map((c) => [c.id, c]));
   const resources = new Map(inventory.resources.map((r) => [r.id, r]));
   const today = options.startedAt.toISOString().slice(0, 10);
@@ -69,6 +101,8 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
   const pairs: ScoredPair[] = [];
   const notices = [...(options.notices ?? [])];
   const expiredSeen = new Set<string>();
+  const use = new SuppressionUse();
+  const inlineOutcomes = new Map<string, Outcome>();
   const counts: Counts = { evaluated: 0, passed: 0, failed: 0, suppressed: 0, notAssessed: 0, notApplicable: 0 };
 
   for (const evaluation of evaluations) {
@@ -76,6 +110,7 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
     const resource = resources.get(evaluation.resourceId);
     if (!check || !resource) continue;
     const { outcome } = evaluation;
+    if (resource.suppressions?.length) inlineOutcomes.set(`${resource.id}\u0000${check.id}`, outcome);
     const severity = check.effectiveSeverity;
     const where = groupOf(resource);
     const p = resource.provenance;
@@ -106,6 +141,7 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
       case 'fail': {
         counts.evaluated++;
         const decision = decideSuppression(check.id, resource, options.config.suppressions, today);
+        use.record(check.id, resource, decision);
         if (decision.expired) {
           const key = `${decision.expired.check}|${decision.expired.resource}`;
           if (!expiredSeen.has(key)) {
@@ -145,6 +181,11 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
     }
   }
 
+  notices.push(...unmatchedInlineNotices(inventory, inlineOutcomes, options.checks, use));
+  notices.push(
+    ...unmatchedConfigNotices(use, { config: options.config.suppressions, checksRun: options.checks.map((c) => c.id), scope: options.kind === 'iac' ? 'iac' : 'live' }),
+  );
+
   for (const entry of options.scopeNotAssessed ?? []) {
     const check = checks.get(entry.checkId);
     if (!check) continue;
@@ -159,10 +200,9 @@ export function buildResults(inventory: Inventory, evaluations: Evaluation[], op
     });
   }
 
-  const order = { critical: 0, high: 1, medium: 2, low: 3 };
   findings.sort(
     (a, b) =>
-      order[a.severity] - order[b.severity] ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       a.checkId.localeCompare(b.checkId) ||
       (a.resource.file ?? a.resource.account ?? '').localeCompare(b.resource.file ?? b.resource.account ?? '') ||
       (a.resource.line ?? 0) - (b.resource.line ?? 0) ||

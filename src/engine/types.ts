@@ -2,7 +2,10 @@
 import type { Provenance, ResourceType } from '../inventory/types.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
+/** The severities, most severe first: the one ranking every sort, gate and report uses. */
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+/** Each severity's place in SEVERITIES (critical 0 … low 3): compare and sort with it. */
+export const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1 };
 
 /** L = live scan, C = CloudFormation, T = Terraform plan, D = CloudTrail detection. */

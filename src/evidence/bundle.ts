@@ -9,16 +9,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { writeNewFile, type OutputContent } from '../output-file.js';
 import { redactCommand } from './redact.js';
 
 export const MANIFEST = 'manifest.json';
 export const BUNDLE_FORMAT = 'sesguard-evidence/1';
 
-export interface BundleFile {
+/**
+ * One file of a bundle: its name, and its content as text or bytes, as a reporter's stream of chunks, or as a
+ * copy of a file on disk (a snapshot of hundreds of MB is copied, never held in memory).
+ */
+export type BundleFile = {
   /** Path inside the bundle, `/`-separated: `results.json`, `reports/org.html`. */
   name: string;
-  content: string | Buffer;
-}
+} & OutputContent;
 
 export interface BundleMeta {
   /** The sesguard version that made the outputs. */
@@ -132,31 +136,32 @@ export function writeEvidenceBundle(dir: string, files: BundleFile[], meta: Bund
     }
   }
 
-  const entries: ManifestEntry[] = files
-    .map((f) => ({ name: f.name, size: Buffer.byteLength(f.content), sha256: sha256(f.content) }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const manifest: Manifest = {
-    format: BUNDLE_FORMAT,
-    tool: { name: 'sesguard', version: meta.version },
-    command: redactCommand(meta.command),
-    startedAt: meta.startedAt,
-    finishedAt: meta.finishedAt,
-    files: entries,
-  };
-  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
-
   const parent = path.dirname(target);
   mkdirSync(parent, { recursive: true });
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = path.join(parent, `.${path.basename(target)}.tmp-${suffix}`);
   const old = path.join(parent, `.${path.basename(target)}.old-${suffix}`);
+  let manifest: Manifest;
+  let manifestText: string;
   try {
     mkdirSync(staging);
+    const entries: ManifestEntry[] = [];
     for (const file of files) {
       const full = path.join(staging, ...file.name.split('/'));
       mkdirSync(path.dirname(full), { recursive: true });
-      writeFileSync(full, file.content, { flag: 'wx' });
+      const { size, sha256: digest } = writeNewFile(full, file);
+      entries.push({ name: file.name, size, sha256: digest });
     }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    manifest = {
+      format: BUNDLE_FORMAT,
+      tool: { name: 'sesguard', version: meta.version },
+      command: redactCommand(meta.command),
+      startedAt: meta.startedAt,
+      finishedAt: meta.finishedAt,
+      files: entries,
+    };
+    manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
     writeFileSync(path.join(staging, MANIFEST), manifestText, { flag: 'wx' });
     // rename() cannot replace a non-empty directory: move the previous bundle aside, then drop it.
     if (existsSync(target)) renameSync(target, old);

@@ -405,8 +405,12 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   'aws.organizations.account',
 ];
 
-/** A file that could not be read or parsed: reported, exit 2, the others still scanned. */
-export interface SourceError {
+/**
+ * An input that could not be read or parsed (a file, or an account/region/call of a log source), as recorded
+ * in the results: reported, exit 2, the other inputs still read. What sources throw for it is the SourceError
+ * class (src/errors.ts).
+ */
+export interface InputError {
   file?: string;
   line?: number;
   column?: number;
@@ -445,7 +449,7 @@ export interface UnreadFragment {
 /** What a source produces for one input file (IaC) or one account (live). */
 export interface SourceResult {
   resources: Resource[];
-  errors: SourceError[];
+  errors: InputError[];
   /** Files recognised and parsed, by kind (for the summary). */
   files: { file: string; kind: 'cloudformation' | 'terraform-plan' }[];
   /** Present when not empty. */

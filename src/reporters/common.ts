@@ -1,10 +1,7 @@
-// Helpers shared by the reporters: severity order, where a finding points, and how a not-assessed
+// Helpers shared by the reporters: finding order, where a finding points, and how a not-assessed
 // record names its scope. Rendering only: nothing here decides what is a finding.
-import type { Finding, NotAssessed, Severity } from '../engine/types.js';
-import type { SourceError } from '../inventory/types.js';
-
-export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
-export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+import { SEVERITIES, SEVERITY_RANK, type Finding, type NotAssessed, type Severity } from '../engine/types.js';
+import type { InputError } from '../inventory/types.js';
 
 export interface ReportOptions {
   /** ANSI colour in the text reporter (the CLI sets it only for a TTY). */
@@ -55,13 +52,13 @@ export function notAssessedScope(entry: NotAssessed): string {
 }
 
 /** `file:line` or `account/region call` of a source error, for one-line display. */
-export function errorWhere(error: SourceError): string {
+export function errorWhere(error: InputError): string {
   if (error.file) return `${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}`;
   return [error.account, error.region, error.call].filter(Boolean).join(' ');
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, { open: number; suppressed: number }> {
-  const counts = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, { open: 0, suppressed: 0 }])) as Record<
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, { open: 0, suppressed: 0 }])) as Record<
     Severity,
     { open: number; suppressed: number }
   >;

@@ -3,7 +3,7 @@
 // breakdown, account/file × area heatmap, filterable findings with evidence and remediation, not-assessed
 // scope, errors, notices, the CloudTrail timeline and the trend against a baseline. Prints cleanly.
 // Everything taken from the results is escaped: file names, messages and evidence come from scanned inputs.
-import type { Finding, NotAssessed, Severity } from '../engine/types.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type NotAssessed, type Severity } from '../engine/types.js';
 import type { CheckSummary, Results } from '../results.js';
 import {
   bySeverity,
@@ -14,8 +14,6 @@ import {
   locationOf,
   notAssessedScope,
   resourceLabel,
-  SEVERITY_ORDER,
-  SEVERITY_RANK,
   type ReportOptions,
 } from './common.js';
 import { CLIENT_SCRIPT, STYLESHEET } from './html/assets.js';
@@ -219,8 +217,8 @@ function postureSection(results: Results): string {
   const s = results.score;
   const c = results.counts;
   const bySev = countBySeverity(results.findings);
-  const max = Math.max(1, ...SEVERITY_ORDER.map((sev) => bySev[sev].open + bySev[sev].suppressed));
-  const bars = SEVERITY_ORDER.map((sev) => {
+  const max = Math.max(1, ...SEVERITIES.map((sev) => bySev[sev].open + bySev[sev].suppressed));
+  const bars = SEVERITIES.map((sev) => {
     const { open, suppressed } = bySev[sev];
     return `<tr class="sev-row" data-severity="${sev}">
 <th scope="row"><span class="badge sev-${sev}">${sev}</span></th>
@@ -340,7 +338,7 @@ ${body}
 </tbody>
 </table>
 </div>
-<p class="legend">${SEVERITY_ORDER.map((s) => `<span class="heat sev-${s} key">${s}</span>`).join(' ')} <span class="heat clean key">none open</span></p>
+<p class="legend">${SEVERITIES.map((s) => `<span class="heat sev-${s} key">${s}</span>`).join(' ')} <span class="heat clean key">none open</span></p>
 </section>`;
 }
 
@@ -430,7 +428,7 @@ function findingsSection(results: Results, checks: Map<string, CheckSummary>): s
   const areas = [...new Set(findings.map((f) => areaOf(f.checkId)))].sort(
     (a, b) => (AREAS.indexOf(a as (typeof AREAS)[number]) + 1 || 99) - (AREAS.indexOf(b as (typeof AREAS)[number]) + 1 || 99) || a.localeCompare(b),
   );
-  const severities = SEVERITY_ORDER.filter((s) => findings.some((f) => f.severity === s));
+  const severities = SEVERITIES.filter((s) => findings.some((f) => f.severity === s));
   const hasBaseline = findings.some((f) => f.baselineState);
   const option = (value: string, label = value) => `<option value="${esc(value)}">${esc(label)}</option>`;
   const controls = `<div class="controls" role="search">

@@ -2,7 +2,7 @@
 // writes (the HTML reporter and its assets are the largest modules of a run). The library's `reporters` map
 // (index.ts) holds the same functions, imported up front.
 import type { HtmlReportOptions } from './html.js';
-import type { Reporter, ReportFormat } from './index.js';
+import type { ChunkedReporter, Reporter, ReportFormat } from './index.js';
 
 const LOADERS: Record<ReportFormat, () => Promise<Reporter>> = {
   text: async () => (await import('./text.js')).renderText,
@@ -20,4 +20,27 @@ const LOADERS: Record<ReportFormat, () => Promise<Reporter>> = {
 
 export function loadReporter(format: ReportFormat): Promise<Reporter> {
   return LOADERS[format]();
+}
+
+/** A reporter whose output is bounded in size, as a one-chunk stream rendered when read. */
+export function oneChunk(reporter: Reporter): ChunkedReporter {
+  return function* (results, options) {
+    yield reporter(results, options);
+  };
+}
+
+const CHUNKED_LOADERS: Record<ReportFormat, () => Promise<ChunkedReporter>> = {
+  text: async () => oneChunk(await LOADERS.text()),
+  json: async () => {
+    const { jsonChunks } = await import('./json.js');
+    return (results) => jsonChunks(results);
+  },
+  sarif: async () => oneChunk(await LOADERS.sarif()),
+  markdown: async () => oneChunk(await LOADERS.markdown()),
+  html: async () => oneChunk(await LOADERS.html()),
+};
+
+/** The reporter as a stream of chunks (JSON and HTML stream; the other outputs are bounded in size). */
+export function loadChunkedReporter(format: ReportFormat): Promise<ChunkedReporter> {
+  return CHUNKED_LOADERS[format]();
 }

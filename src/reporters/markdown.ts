@@ -3,7 +3,7 @@
 // summaries over 1 MiB), cutting the long sections and saying so rather than failing the job.
 // A CloudTrail run shows what the logs could show right after the header (docs/runbook.md §3).
 import { coverageStatement } from '../detections/coverage.js';
-import type { Finding, NotAssessed } from '../engine/types.js';
+import { SEVERITIES, type Finding, type NotAssessed } from '../engine/types.js';
 import type { Results } from '../results.js';
 import {
   bySeverity,
@@ -14,7 +14,6 @@ import {
   locationOf,
   notAssessedScope,
   resourceLabel,
-  SEVERITY_ORDER,
   type ReportOptions,
 } from './common.js';
 
@@ -123,7 +122,7 @@ function header(results: Results): string[] {
     '',
     '| severity | open | suppressed |',
     '| --- | ---: | ---: |',
-    ...SEVERITY_ORDER.map((sev) => `| ${sev} | ${bySev[sev].open} | ${bySev[sev].suppressed} |`),
+    ...SEVERITIES.map((sev) => `| ${sev} | ${bySev[sev].open} | ${bySev[sev].suppressed} |`),
   ];
 }
 

@@ -4,9 +4,10 @@
 import { gzipSync } from 'node:zlib';
 import type * as Sarif from 'sarif';
 import type { Finding, NotAssessed, Severity } from '../engine/types.js';
-import type { SourceError } from '../inventory/types.js';
+import type { InputError } from '../inventory/types.js';
 import type { CheckSummary, Results } from '../results.js';
-import { bySeverity, errorWhere, SEVERITY_RANK, notAssessedScope, type ReportOptions } from './common.js';
+import { bySeverity, errorWhere, notAssessedScope, type ReportOptions } from './common.js';
+import { SEVERITY_RANK } from '../engine/types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** GitHub code scanning rejects runs with more results than this. */
@@ -195,7 +196,7 @@ function notAssessedNotification(entry: NotAssessed, ruleIndex: number | undefin
   };
 }
 
-function errorNotification(error: SourceError): Sarif.Notification {
+function errorNotification(error: InputError): Sarif.Notification {
   const where = errorWhere(error);
   return {
     level: 'error',

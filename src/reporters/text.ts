@@ -4,7 +4,8 @@
 import { coverageStatement } from '../detections/coverage.js';
 import type { Finding, Severity } from '../engine/types.js';
 import type { Results } from '../results.js';
-import { countBySeverity, errorWhere, formatPercent, formatScore, groupOf, locationOf, SEVERITY_ORDER, SEVERITY_RANK, type ReportOptions } from './common.js';
+import { countBySeverity, errorWhere, formatPercent, formatScore, groupOf, locationOf, type ReportOptions } from './common.js';
+import { SEVERITIES, SEVERITY_RANK } from '../engine/types.js';
 
 const ANSI = {
   reset: '\u001b[0m',
@@ -78,7 +79,7 @@ export function renderText(results: Results, options: ReportOptions = {}): strin
   const bySev = countBySeverity(results.findings);
   const open = results.findings.filter((f) => !f.suppressed).length;
   const suppressed = results.findings.length - open;
-  const breakdown = SEVERITY_ORDER.filter((s) => bySev[s].open > 0)
+  const breakdown = SEVERITIES.filter((s) => bySev[s].open > 0)
     .map((s) => paint(SEVERITY_COLOUR[s], `${bySev[s].open} ${s}`))
     .join(', ');
   const untrusted = results.errors.length > 0 || results.incomplete;

@@ -1,18 +1,20 @@
-// Finds IaC inputs under the given paths and hands each file to the source that recognises its content:
-// Terraform plan JSON, CloudFormation (YAML/JSON, CDK output). Unparseable files are errors, never skipped;
-// parsed files that are neither are skipped and counted. This is the IO edge of the IaC gate.
+// Finds IaC inputs under the given paths and hands each file to the reader that takes it, from one table
+// (`READERS`): Terraform source (.tf, by module directory), Terraform plan JSON, CloudFormation (YAML/JSON,
+// CDK output). Unparseable files are errors, never skipped; parsed files that are none of these are skipped
+// and counted. This is the IO edge of the IaC gate.
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { SourceError as SourceFailure } from '../errors.js';
-import type { Resource, SourceError, SourceNotice, UnreadFragment } from '../inventory/types.js';
+import { SourceError } from '../errors.js';
+import type { Resource, InputError, SourceNotice, UnreadFragment } from '../inventory/types.js';
 import { findJsonProblem } from './json-error.js';
 import { type LoadedTemplate, loadCloudFormation, readCloudFormationSet } from './cloudformation/index.js';
 import { formatNotices } from './notices.js';
 import { isTerraformPlan, readTerraformPlan } from './terraform/index.js';
+import { readTerraformSources } from './terraform/source.js';
 
 /** Extensions looked at when walking a directory (named files are sniffed whatever their name). */
-const CANDIDATE = /\.(json|ya?ml|template|cfn|tfplan)$/i;
+const CANDIDATE = /\.(json|ya?ml|template|cfn|tfplan|tf|tfvars)$/i;
 /** Never entered while walking. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn', 'sesguard-report']);
 /** CloudFormation accepts at most 1 MB; anything far above is not a template we should try to parse. */
@@ -22,8 +24,8 @@ export const MAX_PLAN_BYTES = 512 * 1024 * 1024;
 
 export interface IacCollection {
   resources: Resource[];
-  errors: SourceError[];
-  files: { file: string; kind: 'cloudformation' | 'terraform-plan' }[];
+  errors: InputError[];
+  files: { file: string; kind: IacKind }[];
   skipped: string[];
   /** What the sources could not evaluate and worked around, one line each. */
   notices: string[];
@@ -169,58 +171,213 @@ function fsCallbacks(planFile: string) {
   };
 }
 
-type FileOutcome =
-  | { kind: 'terraform-plan'; resources: Resource[]; errors: SourceError[]; notices?: SourceNotice[] }
-  // Templates are evaluated once all are loaded (stacks refer to each other).
-  | { kind: 'cloudformation'; template: LoadedTemplate }
-  | { kind: 'neither' };
+export type IacKind = 'cloudformation' | 'terraform-plan' | 'terraform-source';
 
-/** Reads one file and decides what it is. Throws SourceFailure when it cannot be used. */
-export function readIacFile(full: string, shown: string): FileOutcome {
-  let size: number;
-  try {
-    size = statSync(full).size;
-  } catch (error) {
-    throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
+/** A file found under the given paths, its content read and parsed at most once, on demand. */
+class Candidate {
+  private textValue?: string;
+  private jsonValue?: { value: unknown } | null;
+  private templateValue?: LoadedTemplate | null;
+
+  constructor(
+    readonly full: string,
+    readonly shown: string,
+    /** Named on the command line (a walked file that is nothing known is skipped instead). */
+    readonly named: boolean,
+  ) {}
+
+  get dir(): string {
+    const at = this.shown.lastIndexOf('/');
+    return at < 0 ? '.' : this.shown.slice(0, at);
   }
-  if (size > MAX_PLAN_BYTES) throw new SourceFailure(`file is too large (${size} bytes; limit ${MAX_PLAN_BYTES})`, shown);
-  let binary: boolean;
-  try {
-    binary = size > 0 && looksBinary(full);
-  } catch (error) {
-    throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
-  }
-  if (binary) throw new SourceFailure('not a text file (binary content)', shown);
-  let text: string;
-  try {
-    text = readText(full);
-  } catch (error) {
-    if (error instanceof EncodingError) throw new SourceFailure(error.message, shown);
-    throw new SourceFailure(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, shown);
-  }
-  if (/^\s*\{/.test(text)) {
-    let value: unknown;
+
+  /** The decoded text. Throws SourceError when the file cannot be used. */
+  text(limit = MAX_PLAN_BYTES): string {
+    if (this.textValue !== undefined) return this.textValue;
+    let size: number;
     try {
-      value = JSON.parse(text);
-    } catch {
-      // V8's message may quote the input (secrets included) and often has no position: describe it ourselves.
-      const e = jsonError(text);
-      throw new SourceFailure(`not valid JSON: ${e.message}`, shown, e.line, e.column);
+      size = statSync(this.full).size;
+    } catch (error) {
+      throw new SourceError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, this.shown);
     }
-    if (isTerraformPlan(value)) {
-      const result = readTerraformPlan(shown, text, value, fsCallbacks(full));
-      return { kind: 'terraform-plan', resources: result.resources, errors: result.errors, notices: result.notices };
+    if (size > limit) throw new SourceError(`file is too large (${size} bytes; limit ${limit})`, this.shown);
+    let binary: boolean;
+    try {
+      binary = size > 0 && looksBinary(this.full);
+    } catch (error) {
+      throw new SourceError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, this.shown);
     }
+    if (binary) throw new SourceError('not a text file (binary content)', this.shown);
+    try {
+      this.textValue = readText(this.full);
+    } catch (error) {
+      if (error instanceof EncodingError) throw new SourceError(error.message, this.shown);
+      throw new SourceError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, this.shown);
+    }
+    return this.textValue;
   }
-  if (size > MAX_TEMPLATE_BYTES) {
-    throw new SourceFailure(`file is too large for a CloudFormation template (${size} bytes; limit ${MAX_TEMPLATE_BYTES})`, shown);
+
+  /** The parsed JSON when the text is a JSON object, undefined otherwise; malformed JSON is an error. */
+  json(): unknown {
+    if (this.jsonValue === undefined) {
+      const text = this.text();
+      if (!/^\s*\{/.test(text)) this.jsonValue = null;
+      else {
+        try {
+          this.jsonValue = { value: JSON.parse(text) };
+        } catch {
+          // V8's message may quote the input (secrets included) and often has no position: describe it ourselves.
+          const e = jsonError(text);
+          throw new SourceError(`not valid JSON: ${e.message}`, this.shown, e.line, e.column);
+        }
+      }
+    }
+    return this.jsonValue?.value;
   }
-  const template = loadCloudFormation(shown, text);
-  return template ? { kind: 'cloudformation', template } : { kind: 'neither' };
+
+  /** The CloudFormation template it holds, or undefined. */
+  template(): LoadedTemplate | undefined {
+    if (this.templateValue === undefined) {
+      const size = this.text().length;
+      if (size > MAX_TEMPLATE_BYTES) {
+        throw new SourceError(`file is too large for a CloudFormation template (${size} bytes; limit ${MAX_TEMPLATE_BYTES})`, this.shown);
+      }
+      this.templateValue = loadCloudFormation(this.shown, this.text()) ?? null;
+    }
+    return this.templateValue ?? undefined;
+  }
 }
 
-function asSourceError(error: unknown, shown: string): SourceError {
-  if (error instanceof SourceFailure) {
+/** What a reader adds to the collection. */
+type Collected = Partial<Omit<IacCollection, 'skipped'>> & { sourceNotices?: SourceNotice[] };
+
+export interface IacOptions {
+  /** `--tf-var-file` files and `--tf-var NAME=VALUE` values, in command-line order. */
+  tfVarFiles?: string[];
+  tfVars?: string[];
+}
+
+interface ReadContext {
+  cwd: string;
+  /** Directories and files named on the command line (absolute): what file() and templatefile() may read. */
+  scanned: string[];
+  /** Every file taken by each reader. */
+  taken: Map<IacKind, Candidate[]>;
+  options: IacOptions;
+}
+
+interface Reader {
+  kind: IacKind;
+  /** Whether the reader takes the file: by name for Terraform source, by content for the others. */
+  matches(file: Candidate): boolean;
+  /** Reads every file it took, together (stacks refer to each other; modules to the modules they call). */
+  read(files: Candidate[], ctx: ReadContext): Collected | Promise<Collected>;
+}
+
+const TF_SOURCE = /\.(tf|tfvars)$/i;
+
+/**
+ * The readers, in the order they claim a file. Terraform source goes by extension (and its reader works per
+ * module directory); a plan is a JSON object with a plan's top-level keys; CloudFormation is what
+ * `loadCloudFormation` recognises.
+ */
+const READERS: Reader[] = [
+  {
+    kind: 'terraform-source',
+    matches: (file) => TF_SOURCE.test(file.shown),
+    read: readTerraformSource,
+  },
+  {
+    kind: 'terraform-plan',
+    matches: (file) => isTerraformPlan(file.json()),
+    read: (files) => {
+      const out: Required<Pick<Collected, 'resources' | 'errors' | 'files' | 'sourceNotices'>> = { resources: [], errors: [], files: [], sourceNotices: [] };
+      for (const file of files) {
+        try {
+          const result = readTerraformPlan(file.shown, file.text(), file.json(), fsCallbacks(file.full));
+          out.files.push({ file: file.shown, kind: 'terraform-plan' });
+          out.resources.push(...result.resources);
+          out.errors.push(...result.errors);
+          out.sourceNotices.push(...(result.notices ?? []));
+        } catch (error) {
+          out.errors.push(asInputError(error, file.shown));
+        }
+      }
+      return out;
+    },
+  },
+  {
+    kind: 'cloudformation',
+    matches: (file) => file.template() !== undefined,
+    read: (files) => {
+      const out: Required<Pick<Collected, 'resources' | 'errors' | 'files' | 'fragments' | 'sourceNotices'>> = {
+        resources: [],
+        errors: [],
+        files: [],
+        fragments: [],
+        sourceNotices: [],
+      };
+      const templates = files.map((file) => ({ template: file.template()!, path: file.full }));
+      for (const { file, result, error } of readCloudFormationSet(templates)) {
+        if (!result) {
+          out.errors.push(asInputError(error, file));
+          continue;
+        }
+        out.files.push(...result.files);
+        out.resources.push(...result.resources);
+        out.errors.push(...result.errors);
+        out.sourceNotices.push(...(result.notices ?? []));
+        out.fragments.push(...(result.fragments ?? []));
+      }
+      return out;
+    },
+  },
+];
+
+/** Whether `full` lies inside one of the scanned paths (file() and templatefile() read nothing else). */
+function inside(full: string, scanned: string[]): boolean {
+  return scanned.some((base) => full === base || full.startsWith(base.endsWith(path.sep) ? base : `${base}${path.sep}`));
+}
+
+async function readTerraformSource(files: Candidate[], ctx: ReadContext): Promise<Collected> {
+  const dirs = [...new Set(files.filter((f) => /\.tf$/i.test(f.shown)).map((f) => f.dir))].sort();
+  // A named .tfvars file is a variables file for the roots scanned with it.
+  const varFiles = [...files.filter((f) => f.named && /\.tfvars$/i.test(f.shown)).map((f) => f.shown), ...(ctx.options.tfVarFiles ?? [])];
+  if (dirs.length === 0 && varFiles.length === 0) return {};
+  const judgedByPlan = new Set((ctx.taken.get('terraform-plan') ?? []).map((f) => f.dir));
+  const resolve = (shown: string) => path.resolve(ctx.cwd, shown);
+  const result = await readTerraformSources({
+    dirs,
+    judgedByPlan,
+    readText: (shown) => {
+      const full = resolve(shown);
+      if (!inside(full, ctx.scanned)) return undefined;
+      try {
+        return readText(full);
+      } catch {
+        return undefined;
+      }
+    },
+    listDir: (shown) => {
+      try {
+        return readdirSync(resolve(shown));
+      } catch {
+        return [];
+      }
+    },
+    varFiles,
+    vars: ctx.options.tfVars ?? [],
+  });
+  return {
+    resources: result.resources,
+    errors: result.errors,
+    files: result.files.map((file) => ({ file, kind: 'terraform-source' as const })),
+    notices: result.notices,
+  };
+}
+
+function asInputError(error: unknown, shown: string): InputError {
+  if (error instanceof SourceError) {
     return {
       file: error.file ?? shown,
       ...(error.line ? { line: error.line } : {}),
@@ -232,12 +389,12 @@ function asSourceError(error: unknown, shown: string): SourceError {
   return { file: shown, message: `internal error while reading: ${(error as Error)?.message?.split('\n')[0] ?? String(error)}` };
 }
 
-/** Every path on the command line: files are sniffed, directories walked. */
-export function collectIac(paths: string[], cwd: string): IacCollection {
+/** Every path on the command line: files are sniffed, directories walked; each file goes to the reader that takes it. */
+export async function collectIac(paths: string[], cwd: string, options: IacOptions = {}): Promise<IacCollection> {
   const out: IacCollection = { resources: [], errors: [], files: [], skipped: [], notices: [], fragments: [] };
   const seen = new Set<string>();
-  const templates: { template: LoadedTemplate; path: string }[] = [];
-  const notices: SourceNotice[] = [];
+  const taken = new Map<IacKind, Candidate[]>(READERS.map((r) => [r.kind, []]));
+  const scanned = [cwd];
   for (const given of paths) {
     const full = path.resolve(cwd, given);
     let isDir = false;
@@ -247,41 +404,34 @@ export function collectIac(paths: string[], cwd: string): IacCollection {
       out.errors.push({ file: given, message: 'no such file or directory' });
       continue;
     }
+    scanned.push(isDir ? full : path.dirname(full));
     const files = isDir ? filesUnder(full) : [full];
     for (const file of files) {
       if (seen.has(file)) continue;
       seen.add(file);
-      const shown = display(cwd, file);
+      const candidate = new Candidate(file, display(cwd, file), !isDir);
       try {
-        const outcome = readIacFile(file, shown);
-        if (outcome.kind === 'neither') {
-          if (isDir) out.skipped.push(shown);
-          else out.errors.push({ file: shown, message: 'neither a CloudFormation template nor a Terraform plan (terraform show -json)' });
-          continue;
-        }
-        if (outcome.kind === 'cloudformation') {
-          templates.push({ template: outcome.template, path: file });
-          continue;
-        }
-        out.files.push({ file: shown, kind: outcome.kind });
-        out.resources.push(...outcome.resources);
-        out.errors.push(...outcome.errors);
-        notices.push(...(outcome.notices ?? []));
+        const reader = READERS.find((r) => r.matches(candidate));
+        if (reader) taken.get(reader.kind)!.push(candidate);
+        else if (isDir) out.skipped.push(candidate.shown);
+        else out.errors.push({ file: candidate.shown, message: 'neither a CloudFormation template, a Terraform plan (terraform show -json) nor Terraform source (.tf)' });
       } catch (error) {
-        out.errors.push(asSourceError(error, shown));
+        out.errors.push(asInputError(error, candidate.shown));
       }
     }
   }
-  for (const { file, result, error } of readCloudFormationSet(templates)) {
-    if (!result) {
-      out.errors.push(asSourceError(error, file));
-      continue;
-    }
-    out.files.push(...result.files);
-    out.resources.push(...result.resources);
-    out.errors.push(...result.errors);
-    notices.push(...(result.notices ?? []));
-    out.fragments.push(...(result.fragments ?? []));
+  const notices: SourceNotice[] = [];
+  const ctx: ReadContext = { cwd, scanned, taken, options };
+  for (const reader of READERS) {
+    const files = taken.get(reader.kind)!;
+    if (files.length === 0) continue;
+    const collected = await reader.read(files, ctx);
+    out.resources.push(...(collected.resources ?? []));
+    out.errors.push(...(collected.errors ?? []));
+    out.files.push(...(collected.files ?? []));
+    out.fragments.push(...(collected.fragments ?? []));
+    out.notices.push(...(collected.notices ?? []));
+    notices.push(...(collected.sourceNotices ?? []));
   }
   out.notices.push(...formatNotices(notices));
   return out;

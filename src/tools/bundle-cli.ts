@@ -1,15 +1,18 @@
-// Part of `npm run build`: bundles the command line (dist/cli/main.js and everything it imports, yaml and
-// cel-js included) into dist/bundle/, one chunk per command and per shared part, so that `sesguard` starts from
-// a handful of files instead of some 150 modules (SPEC §10 B6). The AWS SDK, ajv and the IAM action data stay
-// in node_modules: they load lazily, only in runs that need them. Third-party code copied into the bundle
-// keeps its licence, collected in dist/bundle/THIRD-PARTY-LICENSES.txt.
+// Part of `npm run build`: bundles the command line (dist/cli/main.js and everything it imports, plus the two
+// pure-JavaScript libraries every IaC run loads: yaml and cel-js) into dist/bundle/, one chunk per command and per
+// shared part, so that `sesguard` starts from a handful of files instead of some 150 modules (SPEC §10 B6). Every
+// other package stays in node_modules, imported as it is: the AWS SDK, ajv and the IAM action data load lazily,
+// and packages that find files beside their own code (web-tree-sitter's WebAssembly) must stay where they are.
+// Third-party code copied into the bundle keeps its licence, collected in dist/bundle/THIRD-PARTY-LICENSES.txt.
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { rolldown } from 'rolldown';
 import { PACKAGE_ROOT } from '../paths.js';
 
 export const BUNDLE_DIR = path.join(PACKAGE_ROOT, 'dist', 'bundle');
-const EXTERNAL = /^(@aws-sdk\/|@smithy\/|@cloud-copilot\/|ajv(-formats)?(\/|$))/;
+/** The packages copied into the bundle; any other bare import stays a node_modules import. */
+const BUNDLED = /^(yaml|@marcbachmann\/cel-js)(\/|$)/;
+const isPackage = (id: string) => !id.startsWith('.') && !path.isAbsolute(id) && !id.startsWith('node:');
 
 /** The package directory (…/node_modules/name or …/node_modules/@scope/name) a bundled module comes from. */
 function packageDir(moduleId: string): string | undefined {
@@ -28,7 +31,7 @@ rmSync(BUNDLE_DIR, { recursive: true, force: true });
 const bundle = await rolldown({
   input: { main: path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js') },
   platform: 'node',
-  external: (id) => EXTERNAL.test(id),
+  external: (id) => isPackage(id) && !BUNDLED.test(id),
   logLevel: 'warn',
 });
 const { output } = await bundle.write({ dir: BUNDLE_DIR, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });

@@ -22,6 +22,7 @@ import { NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_USE_FIPS_ENDPOINT_CONF
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
+import { nonAwsResponseMiddleware } from './non-aws-response.js';
 import type { ClientConstructor, ClientOptions } from './types.js';
 
 export interface ClientFactoryOptions {
@@ -37,7 +38,7 @@ export interface ClientFactoryOptions {
 interface SdkClient {
   send(...args: unknown[]): Promise<unknown>;
   middlewareStack: {
-    add(mw: unknown, options: { step: string; name: string }): void;
+    add(mw: unknown, options: { step: string; name: string; priority?: 'high' | 'normal' | 'low' }): void;
     addRelativeTo(mw: unknown, options: { relation: 'before' | 'after'; toMiddleware: string; name: string }): void;
   };
 }
@@ -151,6 +152,7 @@ export class ScanClients {
         { step: 'initialize', name: 'sesguardCallCounter' },
       );
       client.middlewareStack.addRelativeTo(accountGuard, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'sesguardAccountGuard' });
+      client.middlewareStack.add(nonAwsResponseMiddleware, { step: 'deserialize', name: 'sesguardNonAwsResponse', priority: 'high' });
       byRegion.set(region, client);
     }
     return client;

@@ -48,6 +48,8 @@ export interface AccountScope {
 /** `ErrorName: message`, one line, for CallError.error and Unknown reasons. */
 export function describeAwsError(error: unknown): string {
   const e = error as { name?: string; Code?: string; code?: string; message?: string };
+  // Not AWS's answer (src/sources/aws/non-aws-response.ts): "HTTP 404 from <endpoint>/<path>" says it all.
+  if (e?.name === 'NotAnAwsResponse' && e.message) return e.message;
   const name = e?.name && e.name !== 'Error' ? e.name : (e?.Code ?? e?.code ?? 'Error');
   const message = (e?.message ?? String(error)).split('\n')[0].slice(0, 300);
   return message && message !== name ? `${name}: ${message}` : name;

@@ -214,7 +214,7 @@ function ownPolicies(resource: RawResource, context: TemplateContext, folded: Fo
   return [...inlinePolicies(resource, context), ...attached, ...managedPolicies(resource, context, folded, attached)];
 }
 
-export function normalizeIam(context: TemplateContext): Resource[] {
+export function adaptIam(context: TemplateContext): Resource[] {
   const folded = foldPolicyResources(context);
   const out: Resource[] = [];
 

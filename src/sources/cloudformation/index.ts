@@ -2,14 +2,14 @@
 // positions, links between resources resolved, inline suppressions from `Metadata.sesguard`, and what could
 // not be evaluated as notices. Templates are read as a set: every one is loaded first, then the set is
 // evaluated together, so one stack's `Fn::ImportValue` / `Fn::GetStackOutput` finds another's output.
-import type { InlineSuppression, Resource, ResourceType, SourceError, SourceResult, UnreadFragment } from '../../inventory/types.js';
+import type { InlineSuppression, Resource, ResourceType, InputError, SourceNotice, SourceResult, UnreadFragment } from '../../inventory/types.js';
 import { type CdkStack, cdkStackFinder } from './cdk-manifest.js';
 import { TemplateContext } from './context.js';
-import { IAM_RESOURCE_TYPES, normalizeIam } from './iam.js';
-import { MONITORING_RESOURCE_TYPES, normalizeMonitoring } from './monitoring.js';
-import { NETWORK_RESOURCE_TYPES, normalizeNetwork } from './network.js';
+import { IAM_RESOURCE_TYPES, adaptIam } from './iam.js';
+import { MONITORING_RESOURCE_TYPES, adaptMonitoring } from './monitoring.js';
+import { NETWORK_RESOURCE_TYPES, adaptNetwork } from './network.js';
 import { type LoadedTemplate, type RawResource, isCloudFormationTemplate, loadTemplate } from './parse.js';
-import { SES_RESOURCE_TYPES, normalizeSes } from './ses.js';
+import { SES_RESOURCE_TYPES, adaptSes } from './ses.js';
 import { evaluateStacks } from './stacks.js';
 import type { ParsedTemplate, StackIdentity } from './template.js';
 import { isObj, list } from './values.js';
@@ -26,7 +26,7 @@ export const CLOUDFORMATION_RESOURCE_TYPES: readonly string[] = [
 ];
 
 /** `Metadata: { sesguard: { suppress: [ { check, reason } ] } }`; one without a reason is an error. */
-function suppressions(resource: RawResource, context: TemplateContext, errors: SourceError[]): InlineSuppression[] {
+function suppressions(resource: RawResource, context: TemplateContext, errors: InputError[]): InlineSuppression[] {
   const sesguard = isObj(resource.metadata) ? resource.metadata.sesguard : undefined;
   if (!isObj(sesguard)) return [];
   const entries = list(sesguard.suppress);
@@ -53,30 +53,44 @@ function suppressions(resource: RawResource, context: TemplateContext, errors: S
   return out;
 }
 
-function normalizeAll(context: TemplateContext): Resource[] {
-  return [...normalizeIam(context), ...normalizeSes(context), ...normalizeMonitoring(context), ...normalizeNetwork(context)];
+function adaptAll(context: TemplateContext): Resource[] {
+  return [...adaptIam(context), ...adaptSes(context), ...adaptMonitoring(context), ...adaptNetwork(context)];
 }
 
 /** The model types a loop's resources would produce, read the way the template's own resources are. */
 function resourceTypesOf(file: string, parsed: ParsedTemplate, resources: RawResource[], identity: StackIdentity): ResourceType[] {
-  const types = normalizeAll(new TemplateContext(file, resources, parsed.locator, identity)).map((r) => r.type);
+  const types = adaptAll(new TemplateContext(file, resources, parsed.locator, identity)).map((r) => r.type);
   return [...new Set(types)].sort();
 }
 
 function normalize(file: string, parsed: ParsedTemplate, identity: StackIdentity): SourceResult {
   const context = new TemplateContext(file, parsed.resources, parsed.locator, identity);
-  const errors: SourceError[] = [];
-  const resources = normalizeAll(context);
+  const errors: InputError[] = [];
+  const resources = adaptAll(context);
+  const emitted = new Set<string>();
   for (const resource of resources) {
     const raw = resource.provenance.logicalId ? context.byId.get(resource.provenance.logicalId) : undefined;
     if (!raw) continue;
+    emitted.add(raw.logicalId);
     const found = suppressions(raw, context, errors);
     if (found.length > 0) resource.suppressions = found;
   }
   // Emitted per type; file order is what a reader of the results expects.
   resources.sort((a, b) => (a.provenance.line ?? 0) - (b.provenance.line ?? 0));
   const result: SourceResult = { resources, errors, files: [{ file, kind: 'cloudformation' }] };
-  if (parsed.notices.length > 0) result.notices = parsed.notices.map((n) => ({ file, line: n.line, column: n.column, message: n.message }));
+  const notices: SourceNotice[] = parsed.notices.map((n) => ({ file, line: n.line, column: n.column, message: n.message }));
+  // A suppression on a resource that is not judged on its own (CDK's generated `…DefaultPolicy`, folded
+  // into its role) can never match a finding: say so, and where the findings are.
+  for (const raw of parsed.resources) {
+    if (emitted.has(raw.logicalId)) continue;
+    for (const s of suppressions(raw, context, errors)) {
+      const policy = raw.type === 'AWS::IAM::Policy' || raw.type === 'AWS::IAM::ManagedPolicy';
+      const hint = policy ? ': its statements are judged on the roles, users and groups it attaches to; suppress there' : '';
+      const message = `inline suppression of ${s.check} on ${raw.logicalId} (${raw.type}) matches no finding: sesguard does not judge this resource on its own${hint}`;
+      notices.push({ file, line: s.line ?? raw.line, message });
+    }
+  }
+  if (notices.length > 0) result.notices = notices;
   const fragments: UnreadFragment[] = parsed.unexpanded.map((loop) => ({
     file,
     line: loop.line,

@@ -57,7 +57,7 @@ function includesManagementEvents(properties: Record<string, unknown>): Maybe<bo
   return undecided ?? false;
 }
 
-export function normalizeMonitoring(context: TemplateContext): Resource[] {
+export function adaptMonitoring(context: TemplateContext): Resource[] {
   const out: Resource[] = [];
   for (const resource of context.ofType(ALARM)) {
     const p = resource.properties;

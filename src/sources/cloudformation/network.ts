@@ -200,6 +200,6 @@ function networkAcls(context: TemplateContext): Resource[] {
   return out;
 }
 
-export function normalizeNetwork(context: TemplateContext): Resource[] {
+export function adaptNetwork(context: TemplateContext): Resource[] {
   return [...securityGroups(context), ...networkAcls(context)];
 }

@@ -107,7 +107,7 @@ function outsideSetDestination(context: TemplateContext, resource: RawResource, 
   };
 }
 
-export function normalizeSes(context: TemplateContext): Resource[] {
+export function adaptSes(context: TemplateContext): Resource[] {
   const out: Resource[] = [];
   const sets = new Map<string, SesConfigurationSetProps>();
   for (const resource of context.ofType(CONFIGURATION_SET)) {

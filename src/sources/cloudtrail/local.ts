@@ -4,7 +4,7 @@
 // anything unreadable is an error entry. What a file holds is decided by its content when it is read.
 import { closeSync, createReadStream, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { SourceError } from '../../inventory/types.js';
+import type { InputError } from '../../inventory/types.js';
 import { describeFailure } from './read.js';
 
 /** A log to read: its display name and a way to open its bytes. */
@@ -12,7 +12,7 @@ export interface TrailObject {
   name: string;
   open(): AsyncIterable<Uint8Array>;
   /** The whole content when it is small enough to read in one piece, else null (then `open`). */
-  whole?(): Promise<Buffer | null>;
+  whole?(): Buffer | null;
   /**
    * Found by walking a folder or listing a prefix (not named by the user): a `.log` file that turns out to be
    * another service's log (ELB, Route 53) is skipped rather than an error.
@@ -26,7 +26,7 @@ export const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
 export interface TrailListing {
   objects: TrailObject[];
   skipped: string[];
-  errors: SourceError[];
+  errors: InputError[];
 }
 
 /**
@@ -72,7 +72,7 @@ function fileObject(full: string, name: string): TrailObject {
   return {
     name,
     open: () => createReadStream(full, { highWaterMark: 256 * 1024 }),
-    whole: async () => readWhole(full),
+    whole: () => readWhole(full),
   };
 }
 

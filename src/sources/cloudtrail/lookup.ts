@@ -3,7 +3,7 @@
 // an account, it asks for what the detections read: every SES event, and each non-SES event by name.
 // A failing region is one error entry (region + call); the other regions are still read.
 import { CloudTrailClient, LookupEventsCommand, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
-import type { SourceError } from '../../inventory/types.js';
+import type { InputError } from '../../inventory/types.js';
 import type { CloudTrailRecord } from './types.js';
 import { describeFailure, jsonProblemMessage } from './read.js';
 
@@ -23,7 +23,7 @@ export interface LookupOptions {
   since: Date;
   until: Date;
   query: LookupQuery;
-  onError(error: SourceError): void;
+  onError(error: InputError): void;
   /** Injected in tests; real time otherwise. */
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;

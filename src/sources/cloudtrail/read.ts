@@ -210,24 +210,56 @@ export async function* readBuffer(buffer: Buffer, name: string, wholeParseLimit 
 }
 
 export async function* readBufferBatches(buffer: Buffer, name: string, wholeParseLimit = WHOLE_PARSE_LIMIT): AsyncGenerator<CloudTrailRecord[]> {
-  const gzip = buffer.length >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  if (!gzip && buffer.length > wholeParseLimit) {
-    yield* readRecordBatches(single(buffer), name, wholeParseLimit);
-    return;
-  }
-  let text: Buffer = buffer;
-  if (gzip) {
+  const gzip = isGzip(buffer);
+  if (gzip && buffer.length >= ASYNC_GUNZIP_FROM) {
+    let text: Buffer;
     try {
-      const options = { maxOutputLength: wholeParseLimit, chunkSize: chunkFor(buffer.length) };
-      text = buffer.length >= ASYNC_GUNZIP_FROM ? await gunzipAsync(buffer, options) : gunzipSync(buffer, options);
+      text = await gunzipAsync(buffer, { maxOutputLength: wholeParseLimit, chunkSize: chunkFor(buffer.length) });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
+      if (tooLarge(error)) {
         yield* readRecordBatches(single(buffer), name, wholeParseLimit);
         return;
       }
       throw new SourceError(describeFailure(error), name);
     }
+    yield parseText(text, name);
+    return;
   }
+  const records = parseWhole(buffer, name, wholeParseLimit);
+  if (records) yield records;
+  else yield* readRecordBatches(single(buffer), name, wholeParseLimit);
+}
+
+function isGzip(buffer: Uint8Array): boolean {
+  return buffer.length >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+}
+
+function tooLarge(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
+}
+
+/**
+ * The records of a whole log in memory, synchronously (gunzip included): the path of the thousands of
+ * small files a trail is made of, without a promise per file. Null when the text is above the
+ * whole-parse limit: then the caller streams it (readRecordBatches).
+ */
+export function parseWhole(buffer: Buffer, name: string, wholeParseLimit = WHOLE_PARSE_LIMIT): CloudTrailRecord[] | null {
+  let text: Buffer = buffer;
+  if (isGzip(buffer)) {
+    try {
+      text = gunzipSync(buffer, { maxOutputLength: wholeParseLimit, chunkSize: chunkFor(buffer.length) });
+    } catch (error) {
+      if (tooLarge(error)) return null;
+      throw new SourceError(describeFailure(error), name);
+    }
+  }
+  else if (buffer.length > wholeParseLimit) {
+    return null;
+  }
+  return parseText(text, name);
+}
+
+function parseText(text: Buffer, name: string): CloudTrailRecord[] {
   if (text.length === 0) throw new SourceError('empty file', name);
   let value: unknown;
   try {
@@ -235,7 +267,7 @@ export async function* readBufferBatches(buffer: Buffer, name: string, wholePars
   } catch {
     throw new SourceError(invalidLog(text, name), name);
   }
-  yield recordsOrThrow(value, name);
+  return recordsOrThrow(value, name);
 }
 
 function parseEach(texts: string[], name: string, scanner: RecordsScanner): CloudTrailRecord[] {

@@ -3,7 +3,7 @@
 // each object's body streamed into the same reader as local files. A listing failure is one error
 // naming the prefix; a failing object is one error naming the object; the rest is still read.
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { SourceError } from '../../inventory/types.js';
+import type { InputError } from '../../inventory/types.js';
 import { LOG_NAME, isDigestName, type TrailObject } from './local.js';
 import { describeFailure } from './read.js';
 import { parseS3Url } from './s3-url.js';
@@ -38,7 +38,7 @@ export interface S3ListOptions {
   since?: Date;
   until?: Date;
   onSkipped(name: string): void;
-  onError(error: SourceError): void;
+  onError(error: InputError): void;
 }
 
 /** The log objects under an S3 prefix, listed lazily page by page. */

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeFlowLogsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { SourceError } from '../../inventory/types.js';
+import type { InputError } from '../../inventory/types.js';
 import { describeFailure } from '../cloudtrail/read.js';
 import { logFormatOf, type FlowFormat } from './format.js';
 import { FlowLineScanner, NotFlowLog, UnusableFormat, type FlowScanOptions } from './scan.js';
@@ -37,7 +37,7 @@ export interface ReadLogGroupOptions extends Omit<FlowScanOptions, 'format'> {
   /** Epoch ms bounds given to FilterLogEvents. */
   startTime: number;
   endTime: number;
-  onError(error: SourceError): void;
+  onError(error: InputError): void;
   onNote(note: string): void;
 }
 

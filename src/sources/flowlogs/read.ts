@@ -45,13 +45,19 @@ export function sniff(head: Uint8Array): InputKind {
 export function contentKind(head: Uint8Array): Exclude<InputKind, 'gzip'> {
   const kind = sniff(head);
   if (kind !== 'gzip') return kind;
-  try {
-    const inflated = gunzipSync(head.subarray(0, 64 * 1024), { finishFlush: constants.Z_SYNC_FLUSH });
+  // A few KiB of deflate almost always yield the first bytes; inflating more only when they did not keeps
+  // the look cheap for the thousands of small CloudTrail files a trail is made of (B4).
+  for (const size of [4 * 1024, 64 * 1024]) {
+    let inflated: Uint8Array;
+    try {
+      inflated = gunzipSync(head.subarray(0, size), { finishFlush: constants.Z_SYNC_FLUSH });
+    } catch {
+      return 'unknown';
+    }
     const inner = sniff(inflated);
-    return inner === 'gzip' ? 'unknown' : inner;
-  } catch {
-    return 'unknown';
+    if (inner !== 'unknown' || head.length <= size) return inner === 'gzip' ? 'unknown' : inner;
   }
+  return 'unknown';
 }
 
 /** The first chunk of a stream (for contentKind) and the whole stream again, nothing read twice. */

@@ -1,60 +1,71 @@
-// What the per-service builders share: the plan's resources by type, their provenance, reference
-// resolution and linking (by configuration references first, by literal names/ids/ARNs second).
-import { isUnknown, unknown, type InlineSuppression, type Maybe, type Provenance, type Resource, type ResourceType, type PropsOf } from '../../inventory/types.js';
-import type { PlanResource, References } from './plan.js';
-import { KNOWN_AFTER_APPLY } from './values.js';
-
-export interface Placed {
-  provenance: Provenance;
-  suppressions: InlineSuppression[];
-  /** Start lines of nested blocks in the `.tf` block (empty when positions come from the plan). */
-  nested: Map<string, number[]>;
-  /** What the `.tf` block writes (attributes, blocks), or undefined when there is no `.tf` source. */
-  written?: Set<string>;
-}
+// What the per-service adapters share, over one Terraform model (from a plan or from .tf sources): the
+// resources by type, their provenance, and linking (by configuration references first, by literal
+// names/ids/ARNs second).
+import { normalizePolicyDocument } from '../../inventory/policy-document.js';
+import { isUnknown, unknown, type Maybe, type PolicyDocument, type Provenance, type Resource, type ResourceType, type PropsOf } from '../../inventory/types.js';
+import type { Placed, TfModel, TfResource } from './model.js';
+import { KNOWN_AFTER_APPLY, isObject } from './values.js';
 
 export class Context {
-  private readonly byType = new Map<string, PlanResource[]>();
+  private readonly byType = new Map<string, TfResource[]>();
+  readonly resources: TfResource[];
 
-  constructor(
-    readonly file: string,
-    readonly resources: PlanResource[],
-    readonly refs: References,
-    private readonly placed: Map<string, Placed>,
-  ) {
-    for (const resource of resources) {
+  constructor(readonly model: TfModel) {
+    this.resources = model.resources;
+    for (const resource of model.resources) {
       const list = this.byType.get(resource.type) ?? [];
       list.push(resource);
       this.byType.set(resource.type, list);
     }
   }
 
-  ofType(...types: string[]): PlanResource[] {
-    return types.flatMap((t) => this.byType.get(t) ?? []);
+  private readonly ofTypes = new Map<string, TfResource[]>();
+
+  ofType(...types: string[]): TfResource[] {
+    const key = types.join(',');
+    let found = this.ofTypes.get(key);
+    if (!found) {
+      found = types.flatMap((t) => this.byType.get(t) ?? []);
+      this.ofTypes.set(key, found);
+    }
+    return found;
   }
 
-  provenance(resource: PlanResource): Provenance {
+  provenance(resource: TfResource): Provenance {
     return { ...this.place(resource).provenance };
   }
 
-  place(resource: PlanResource): Placed {
-    const placed = this.placed.get(resource.address);
-    if (!placed) throw new Error(`no position for ${resource.address}`);
-    return placed;
+  place(resource: TfResource): Placed {
+    return this.model.place(resource);
+  }
+
+  /**
+   * A policy document attribute, normalized; statements written as HCL objects (or `statement` blocks)
+   * in the same file as `owner` carry their line.
+   */
+  document(owner: TfResource, raw: unknown, missing: string): Maybe<PolicyDocument> {
+    if (raw === undefined || raw === null) return unknown(missing);
+    const statements = isObject(raw) ? (raw.Statement ?? raw.statement) : undefined;
+    const file = this.place(owner).provenance.file;
+    return normalizePolicyDocument(raw, (index) => {
+      const item = Array.isArray(statements) ? statements[index] : index === 0 ? statements : undefined;
+      const at = item !== undefined ? this.model.locate?.(item) : undefined;
+      return at && at.file === file ? { line: at.line, ...(at.column !== undefined ? { column: at.column } : {}) } : undefined;
+    });
   }
 
   /**
    * The line of a sub-object defined by another resource, when it sits in the same file as `owner`
    * (a `Located` line is read relative to the owner's file).
    */
-  lineIn(owner: PlanResource, part: PlanResource): { line?: number } {
+  lineIn(owner: TfResource, part: TfResource): { line?: number } {
     const a = this.place(owner).provenance;
     const b = this.place(part).provenance;
     return a.file === b.file && b.line !== undefined ? { line: b.line } : {};
   }
 
   /** Line of the i-th nested block `name` of a resource, when the `.tf` block has as many as the plan. */
-  nestedLine(resource: PlanResource, name: string, index: number, count: number): { line?: number } {
+  nestedLine(resource: TfResource, name: string, index: number, count: number): { line?: number } {
     const lines = this.place(resource).nested.get(name);
     return lines && lines.length === count && lines[index] !== undefined ? { line: lines[index] } : {};
   }
@@ -65,21 +76,21 @@ export class Context {
    * wrote (e.g. `egress` of a security group, `managed_policy_arns` of a role). The `.tf` block decides
    * when present; otherwise the plan's configuration, which is trusted only for plain attributes.
    */
-  value(resource: PlanResource, attribute: string, kind: 'attribute' | 'block' = 'attribute'): unknown {
+  value(resource: TfResource, attribute: string, kind: 'attribute' | 'block' = 'attribute'): unknown {
     const raw = resource.values[attribute];
     if (!isUnknown(raw)) return raw;
     const written = this.place(resource).written;
     if (written) return written.has(attribute) ? raw : undefined;
-    if (kind === 'attribute' && this.refs.sets(resource, attribute) === false) return undefined;
+    if (kind === 'attribute' && this.model.sets(resource, attribute) === false) return undefined;
     return raw;
   }
 
   /** A normalized resource with the common fields filled. */
-  emit<T extends ResourceType>(type: T, resource: PlanResource, name: Maybe<string> | undefined, props: PropsOf<T>): Resource<T> {
+  emit<T extends ResourceType>(type: T, resource: TfResource, name: Maybe<string> | undefined, props: PropsOf<T>): Resource<T> {
     const placed = this.place(resource);
     const out: Resource<T> = {
       type,
-      id: `${this.file}#${resource.address}`,
+      id: `${this.model.idPrefix}#${resource.address}`,
       name: typeof name === 'string' && name !== '' ? name : resource.address,
       provenance: { ...placed.provenance },
       props,
@@ -96,43 +107,57 @@ export class Context {
    * holds an Unknown saying so, so the resource is still evaluated against a placeholder.
    */
   link(
-    resource: PlanResource,
+    resource: TfResource,
     attribute: string,
     types: readonly string[],
-    matches: (target: PlanResource, value: string) => boolean,
+    matches: (target: TfResource, value: string) => boolean,
     required = false,
-  ): { targets: PlanResource[]; outside: Maybe<string>[] } {
-    const viaRefs = this.refs.of(resource, attribute).filter((t) => types.includes(t.type));
+  ): { targets: TfResource[]; outside: Maybe<string>[] } {
+    const viaRefs = this.model.references(resource, attribute).filter((t) => types.includes(t.type));
     const found = new Map(viaRefs.map((t) => [t.address, t]));
     const outside: Maybe<string>[] = [];
     const raw = resource.values[attribute];
     const items = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
     let unresolved = 0;
+    let why: string | undefined;
     const candidates = this.ofType(...types);
     for (const item of items) {
       if (typeof item === 'string') {
+        // A value its reference explains needs no search among every candidate.
+        if (viaRefs.some((t) => matches(t, item))) continue;
         const hits = candidates.filter((t) => t !== resource && matches(t, item));
         if (hits.length > 0) for (const hit of hits) found.set(hit.address, hit);
-        else if (!viaRefs.some((t) => matches(t, item))) outside.push(item);
+        else outside.push(item);
       } else if (isUnknown(item) || item === null) {
         unresolved++;
+        if (isUnknown(item) && item.$unknown !== KNOWN_AFTER_APPLY) why ??= item.$unknown;
       }
     }
     const referencedKeys = new Set(viaRefs.map((t) => `${t.modulePath}.${t.localKey}`)).size;
-    if (unresolved > referencedKeys) outside.push(unknown(`${attribute} of ${resource.address} is ${KNOWN_AFTER_APPLY}`));
+    if (unresolved > referencedKeys) {
+      outside.push(unknown(why ? `${attribute} of ${resource.address}: ${why}` : `${attribute} of ${resource.address} is ${KNOWN_AFTER_APPLY}`));
+    }
     if (required && found.size === 0 && outside.length === 0) outside.push(unknown(`${attribute} of ${resource.address} is not set`));
     return { targets: [...found.values()], outside };
   }
 }
 
 /** The last path segment of an ARN resource (`arn:aws:iam::1:role/path/name` → `name`). */
+const ARN_PATTERNS = new Map<string, RegExp>();
+
 export function arnName(value: string, kind: string): string | undefined {
-  const m = new RegExp(`^arn:aws[a-z-]*:[a-z0-9-]+:[^:]*:[^:]*:${kind}/(?:.*/)?([^/]+)$`).exec(value);
+  if (!value.startsWith('arn:')) return undefined;
+  let pattern = ARN_PATTERNS.get(kind);
+  if (!pattern) {
+    pattern = new RegExp(`^arn:aws[a-z-]*:[a-z0-9-]+:[^:]*:[^:]*:${kind}/(?:.*/)?([^/]+)$`);
+    ARN_PATTERNS.set(kind, pattern);
+  }
+  const m = pattern.exec(value);
   return m ? m[1] : undefined;
 }
 
 /** True when `value` names the target by one of its attributes, or by an ARN of `arnKind` ending in it. */
-export function namedBy(target: PlanResource, value: string, attributes: readonly string[], arnKind?: string): boolean {
+export function namedBy(target: TfResource, value: string, attributes: readonly string[], arnKind?: string): boolean {
   const fromArn = arnKind ? arnName(value, arnKind) : undefined;
   for (const attribute of attributes) {
     const own = target.values[attribute];

@@ -4,16 +4,15 @@
 // aws_iam_policy, an inline *_policy or an attachment whose principal is defined elsewhere. A membership
 // of a user defined elsewhere gives that user a placeholder carrying its groups' policies.
 import { awsManagedPolicy } from '../../inventory/aws-managed-policies.js';
-import { normalizePolicyDocument } from '../../inventory/policy-document.js';
 import { isUnknown, unknown, type AttachedPolicy, type Maybe, type Resource } from '../../inventory/types.js';
 import { arnName, namedBy, type Context } from './context.js';
-import type { PlanResource } from './plan.js';
+import type { TfResource } from './model.js';
 import { KNOWN_AFTER_APPLY, blocks, field, str, type Values } from './values.js';
 
 const PRINCIPAL_TYPES = { role: 'aws_iam_role', user: 'aws_iam_user', group: 'aws_iam_group' } as const;
 
 /** The Terraform resource types this adapter reads. */
-export const IAM_TYPES = [
+export const IAM_RESOURCE_TYPES = [
   'aws_iam_role',
   'aws_iam_user',
   'aws_iam_group',
@@ -31,43 +30,43 @@ export const IAM_TYPES = [
 type PrincipalKind = keyof typeof PRINCIPAL_TYPES;
 
 function matchesPrincipal(kind: PrincipalKind) {
-  return (target: PlanResource, value: string): boolean => namedBy(target, value, ['name', 'id'], kind);
+  return (target: TfResource, value: string): boolean => namedBy(target, value, ['name', 'id'], kind);
 }
 
 /** A customer managed policy ARN names a plan policy by its ARN or its name; AWS managed ones never do. */
-function matchesPolicy(target: PlanResource, value: string): boolean {
+function matchesPolicy(target: TfResource, value: string): boolean {
   if (/^arn:aws[a-z-]*:iam::aws:policy\//.test(value)) return false;
   return namedBy(target, value, ['id'], 'policy') || (arnName(value, 'policy') !== undefined && target.values.name === arnName(value, 'policy'));
 }
 
-function policyName(resource: PlanResource): string {
+function policyName(resource: TfResource): string {
   const name = str(resource.values.name);
   return typeof name === 'string' && name !== '' ? name : resource.address;
 }
 
 interface Grant {
   /** The resource that makes the grant (a *_policy, an attachment, a role). */
-  source: PlanResource;
+  source: TfResource;
   /** Plan principals it applies to, by address. */
-  principals: PlanResource[];
+  principals: TfResource[];
   policy: AttachedPolicy;
   /** The aws_iam_policy of the plan behind a managed grant. */
-  planPolicy?: PlanResource;
+  planPolicy?: TfResource;
   /** Principals (names, ARNs, Unknowns) it applies to that are not defined in the plan. */
   outside: Maybe<string>[];
 }
 
-export function buildIam(ctx: Context): Resource[] {
+export function adaptIam(ctx: Context): Resource[] {
   const grants: Grant[] = [];
 
-  const managedFrom = (policy: PlanResource): AttachedPolicy => {
+  const managedFrom = (policy: TfResource): AttachedPolicy => {
     const arn = str(policy.values.arn);
     return {
       name: policyName(policy),
       kind: 'managed',
       ...(typeof arn === 'string' ? { arn } : {}),
       definedAt: ctx.provenance(policy),
-      document: normalizePolicyDocument(policy.values.policy ?? unknown('the policy document is not set')),
+      document: ctx.document(policy, policy.values.policy, 'the policy document is not set'),
     };
   };
   const external = (arn: Maybe<string>): AttachedPolicy => {
@@ -77,22 +76,22 @@ export function buildIam(ctx: Context): Resource[] {
       name: arnName(arn, 'policy') ?? arn,
       kind: awsManaged ? 'aws-managed' : 'managed',
       arn,
-      document: awsManaged ? awsManagedPolicy(arn) : unknown(`customer managed policy ${arn} is not defined in the plan`),
+      document: awsManaged ? awsManagedPolicy(arn) : unknown(`customer managed policy ${arn} is not defined in ${ctx.model.scope}`),
     };
   };
 
   /** Grants of the policy ARNs in `attribute` (a single ARN or a list) to `principals`. */
-  const grantArns = (source: PlanResource, attribute: string, principals: PlanResource[], outside: Maybe<string>[]): void => {
+  const grantArns = (source: TfResource, attribute: string, principals: TfResource[], outside: Maybe<string>[]): void => {
     // A single policy_arn always names a policy; managed_policy_arns may be empty.
     const linked = ctx.link(source, attribute, ['aws_iam_policy'], matchesPolicy, attribute === 'policy_arn');
     for (const policy of linked.targets) grants.push({ source, principals, policy: managedFrom(policy), planPolicy: policy, outside });
     for (const arn of linked.outside) grants.push({ source, principals, policy: external(arn), outside });
   };
-  const inline = (source: PlanResource): AttachedPolicy => ({
+  const inline = (source: TfResource): AttachedPolicy => ({
     name: policyName(source),
     kind: 'inline',
     definedAt: ctx.provenance(source),
-    document: normalizePolicyDocument(source.values.policy ?? unknown('the policy document is not set')),
+    document: ctx.document(source, source.values.policy, 'the policy document is not set'),
   });
 
   // Separate policy and attachment resources.
@@ -107,7 +106,7 @@ export function buildIam(ctx: Context): Resource[] {
     }
   }
   for (const source of ctx.ofType('aws_iam_policy_attachment')) {
-    const principals: PlanResource[] = [];
+    const principals: TfResource[] = [];
     const outside: Maybe<string>[] = [];
     for (const [attribute, kind] of [['roles', 'role'], ['users', 'user'], ['groups', 'group']] as const) {
       const to = ctx.link(source, attribute, [PRINCIPAL_TYPES[kind]], matchesPrincipal(kind));
@@ -132,7 +131,7 @@ export function buildIam(ctx: Context): Resource[] {
           kind: 'inline',
           definedAt: ctx.provenance(role),
           ...ctx.nestedLine(role, 'inline_policy', i, inlineBlocks.length),
-          document: normalizePolicyDocument(policy ?? unknown('the policy document is not set')),
+          document: ctx.document(role, policy, 'the policy document is not set'),
         },
         outside: [],
       });
@@ -161,14 +160,14 @@ export function buildIam(ctx: Context): Resource[] {
   }
 
   const out: Resource[] = [];
-  const groupPolicies = (group: PlanResource): AttachedPolicy[] => policiesOf.get(group.address) ?? [];
+  const groupPolicies = (group: TfResource): AttachedPolicy[] => policiesOf.get(group.address) ?? [];
 
   for (const role of ctx.ofType('aws_iam_role')) {
     const roleName = str(role.values.name) ?? unknown(KNOWN_AFTER_APPLY);
     out.push(
       ctx.emit('aws.iam.role', role, roleName, {
         roleName,
-        trustPolicy: normalizePolicyDocument(role.values.assume_role_policy ?? unknown('assume_role_policy is not set')),
+        trustPolicy: ctx.document(role, role.values.assume_role_policy, 'assume_role_policy is not set'),
         policies: policiesOf.get(role.address) ?? [],
         serviceLinked: typeof roleName === 'string' && roleName.startsWith('AWSServiceRoleFor'),
       }),
@@ -178,13 +177,13 @@ export function buildIam(ctx: Context): Resource[] {
   // Group membership, from both membership resources. A member defined elsewhere is keyed by its name
   // (or, when unknown, by the membership resource) and becomes a placeholder user below.
   interface Membership {
-    plan: PlanResource[];
+    plan: TfResource[];
     names: Maybe<string>[];
     /** For a user outside the plan: its name and the membership resource that names it first. */
-    outside?: { name: Maybe<string>; first: PlanResource };
+    outside?: { name: Maybe<string>; first: TfResource };
   }
   const groupsOfUser = new Map<string, Membership>();
-  const addMembership = (membership: PlanResource, userAttribute: string, groupAttribute: string): void => {
+  const addMembership = (membership: TfResource, userAttribute: string, groupAttribute: string): void => {
     const users = ctx.link(membership, userAttribute, ['aws_iam_user'], matchesPrincipal('user'), true);
     const groups = ctx.link(membership, groupAttribute, ['aws_iam_group'], matchesPrincipal('group'), true);
     const keys: [string, Membership['outside']][] = [
@@ -214,7 +213,7 @@ export function buildIam(ctx: Context): Resource[] {
       policies.push({
         name: `group ${shown}`,
         kind: 'managed',
-        document: unknown(`the policies of group ${shown} are not defined in the plan`),
+        document: unknown(`the policies of group ${shown} are not defined in ${ctx.model.scope}`),
       });
     }
     return {
@@ -264,7 +263,7 @@ export function buildIam(ctx: Context): Resource[] {
     out.push(
       ctx.emit('aws.iam.policy', policy, name, {
         policyName: name,
-        document: normalizePolicyDocument(values.policy ?? unknown('the policy document is not set')),
+        document: ctx.document(policy, values.policy, 'the policy document is not set'),
         externalAttachments: externalOf.get(policy.address) ?? [],
       }),
     );

@@ -1,14 +1,13 @@
 // The Terraform plan source: `terraform show -json` output → normalized resources. Positions and
 // `# sesguard:ignore` suppressions come from the `.tf` files beside the plan (and local child modules)
 // when the caller lets us read them; otherwise resources point at their address in the plan text.
-import type { Provenance, Resource, SourceError, SourceResult } from '../../inventory/types.js';
-import { Context, type Placed } from './context.js';
-import { planAddressLines, scanTfFile, type TfBlock } from './hcl.js';
-import { IAM_TYPES, buildIam } from './iam.js';
-import { MONITORING_TYPES, buildMonitoring } from './monitoring.js';
-import { NETWORK_TYPES, buildNetwork } from './network.js';
+import type { Provenance, InputError, SourceResult } from '../../inventory/types.js';
+
+export { TERRAFORM_RESOURCE_TYPES } from './adapt.js';
+import { adaptTerraform } from './adapt.js';
+import { planAddressLines, scanTfFile, type TfBlock } from './block-positions.js';
+import type { Placed, TfModel } from './model.js';
 import { References, configKey, joinPath, moduleDirs, parsePlan, type ParsedPlan } from './plan.js';
-import { SES_TYPES, buildSes } from './ses.js';
 import { isObject } from './values.js';
 
 export interface TerraformReadOptions {
@@ -18,8 +17,6 @@ export interface TerraformReadOptions {
   listDir?: (dir: string) => string[];
 }
 
-/** Every Terraform resource type the adapters read (the nothing-dropped test has a fixture for each). */
-export const TERRAFORM_RESOURCE_TYPES: readonly string[] = [...IAM_TYPES, ...SES_TYPES, ...NETWORK_TYPES, ...MONITORING_TYPES];
 
 /** Recognition by content: a `format_version` and one of the plan's top-level sections. */
 export function isTerraformPlan(value: unknown): boolean {
@@ -36,7 +33,7 @@ function dirname(file: string): string {
 }
 
 /** Resource blocks of the `.tf` files of every local module directory, by configuration key. */
-function scanSources(file: string, parsed: ParsedPlan, options: TerraformReadOptions, errors: SourceError[]): Map<string, TfBlock> {
+function scanSources(file: string, parsed: ParsedPlan, options: TerraformReadOptions, errors: InputError[]): Map<string, TfBlock> {
   const blocks = new Map<string, TfBlock>();
   const { readTextFile, listDir } = options;
   if (!readTextFile || !listDir) return blocks;
@@ -70,7 +67,7 @@ function scanSources(file: string, parsed: ParsedPlan, options: TerraformReadOpt
  */
 export function readTerraformPlan(file: string, text: string, plan: unknown, options: TerraformReadOptions = {}): SourceResult {
   const parsed = parsePlan(file, text, plan);
-  const errors: SourceError[] = [];
+  const errors: InputError[] = [];
   const blocks = scanSources(file, parsed, options, errors);
   let planLines: Map<string, number> | undefined;
 
@@ -96,7 +93,20 @@ export function readTerraformPlan(file: string, text: string, plan: unknown, opt
     });
   }
 
-  const ctx = new Context(file, parsed.resources, new References(parsed.modules, parsed.resources), placed);
-  const resources: Resource[] = [...buildIam(ctx), ...buildSes(ctx), ...buildNetwork(ctx), ...buildMonitoring(ctx)];
-  return { resources, errors, files: [{ file, kind: 'terraform-plan' }] };
+  const refs = new References(parsed.modules, parsed.resources);
+  const model: TfModel = {
+    idPrefix: file,
+    scope: 'the plan',
+    resources: parsed.resources,
+    place: (resource) => {
+      const found = placed.get(resource.address);
+      if (!found) throw new Error(`no position for ${resource.address}`);
+      return found;
+    },
+    references: (resource, attribute) => refs.of(resource, attribute),
+    sets: (resource, attribute) => refs.sets(resource, attribute),
+  };
+  return { resources: adaptTerraform(model), errors, files: [{ file, kind: 'terraform-plan' }] };
 }
+
+

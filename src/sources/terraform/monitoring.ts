@@ -5,7 +5,7 @@ import type { Context } from './context.js';
 import { KNOWN_AFTER_APPLY, block, blocks, bool, field, num, str, strList, strListFlat } from './values.js';
 
 /** The Terraform resource types this adapter reads. */
-export const MONITORING_TYPES = ['aws_cloudwatch_metric_alarm', 'aws_cloudtrail'];
+export const MONITORING_RESOURCE_TYPES = ['aws_cloudwatch_metric_alarm', 'aws_cloudtrail'];
 
 function alarm(v: Record<string, unknown>): CloudWatchAlarmProps {
   const metrics: CloudWatchAlarmProps['metrics'] = [];
@@ -82,7 +82,7 @@ function trail(v: Record<string, unknown>): CloudTrailTrailProps {
   };
 }
 
-export function buildMonitoring(ctx: Context): Resource[] {
+export function adaptMonitoring(ctx: Context): Resource[] {
   const out: Resource[] = [];
   for (const resource of ctx.ofType('aws_cloudwatch_metric_alarm')) {
     const props = alarm(resource.values);

@@ -10,14 +10,14 @@ import {
   type Resource,
 } from '../../inventory/types.js';
 import { namedBy, type Context } from './context.js';
-import type { PlanResource } from './plan.js';
+import type { TfResource } from './model.js';
 import { KNOWN_AFTER_APPLY, blocks, bool, field, num, str, strList, type Values } from './values.js';
 
 const GROUP_TYPES = ['aws_security_group', 'aws_default_security_group'];
 const NACL_TYPES = ['aws_network_acl', 'aws_default_network_acl'];
 
 /** The Terraform resource types this adapter reads. */
-export const NETWORK_TYPES = [...GROUP_TYPES, 'aws_security_group_rule', 'aws_vpc_security_group_egress_rule', ...NACL_TYPES, 'aws_network_acl_rule'];
+export const NETWORK_RESOURCE_TYPES = [...GROUP_TYPES, 'aws_security_group_rule', 'aws_vpc_security_group_egress_rule', ...NACL_TYPES, 'aws_network_acl_rule'];
 
 /** EC2 protocol names lower-case, `all` as `-1`, numbers kept as strings. */
 function protocol(value: unknown): Maybe<string> {
@@ -55,7 +55,7 @@ function expand(base: EgressRule, destinations: Values | { $unknown: string }, n
   return out;
 }
 
-function inlineEgress(ctx: Context, group: PlanResource): EgressRule[] {
+function inlineEgress(ctx: Context, group: TfResource): EgressRule[] {
   const list = blocks(ctx.value(group, 'egress', 'block'));
   return list.flatMap((b, i) => {
     const at = ctx.nestedLine(group, 'egress', i, list.length);
@@ -65,7 +65,7 @@ function inlineEgress(ctx: Context, group: PlanResource): EgressRule[] {
   });
 }
 
-function ruleResourceEgress(resource: PlanResource): EgressRule[] {
+function ruleResourceEgress(resource: TfResource): EgressRule[] {
   const v = resource.values;
   if (resource.type === 'aws_vpc_security_group_egress_rule') {
     const rule: EgressRule = { protocol: protocol(v.ip_protocol), ...ports(v.from_port, v.to_port) };
@@ -87,16 +87,16 @@ function ruleResourceEgress(resource: PlanResource): EgressRule[] {
   return rules;
 }
 
-function matchesId(target: PlanResource, value: string): boolean {
+function matchesId(target: TfResource, value: string): boolean {
   return namedBy(target, value, ['id']);
 }
 
-export function buildNetwork(ctx: Context): Resource[] {
+export function adaptNetwork(ctx: Context): Resource[] {
   const out: Resource[] = [];
 
   // Separate egress rules, by the group they belong to; rules on groups outside the plan are kept per group id.
   const extraOf = new Map<string, EgressRule[]>();
-  const outsideGroups = new Map<string, { id: Maybe<string>; first: PlanResource; rules: EgressRule[] }>();
+  const outsideGroups = new Map<string, { id: Maybe<string>; first: TfResource; rules: EgressRule[] }>();
   for (const rule of ctx.ofType('aws_security_group_rule', 'aws_vpc_security_group_egress_rule')) {
     const rules = ruleResourceEgress(rule);
     if (rules.length === 0) continue;
@@ -130,7 +130,7 @@ export function buildNetwork(ctx: Context): Resource[] {
   for (const { id: groupId, first, rules } of outsideGroups.values()) {
     out.push(
       ctx.emit('aws.ec2.security-group', first, isUnknown(groupId) ? first.address : groupId, {
-        groupName: unknown(isUnknown(groupId) ? groupId.$unknown : `security group ${groupId} is not defined in the plan`),
+        groupName: unknown(isUnknown(groupId) ? groupId.$unknown : `security group ${groupId} is not defined in ${ctx.model.scope}`),
         groupId,
         egress: rules,
         attached: true,
@@ -144,11 +144,11 @@ export function buildNetwork(ctx: Context): Resource[] {
     return naclEntry(b, egress, at, 'rule_no', 'action');
   };
   const ruleEntries = new Map<string, NaclEntry[]>();
-  const outsideAcls = new Map<string, { id: Maybe<string>; first: PlanResource; entries: NaclEntry[] }>();
+  const outsideAcls = new Map<string, { id: Maybe<string>; first: TfResource; entries: NaclEntry[] }>();
   for (const rule of ctx.ofType('aws_network_acl_rule')) {
     const egress = bool(rule.values.egress, false);
     const linked = ctx.link(rule, 'network_acl_id', NACL_TYPES, matchesId, true);
-    const make = (owner: PlanResource): NaclEntry => ({
+    const make = (owner: TfResource): NaclEntry => ({
       ...naclEntry(rule.values, egress === true, ctx.lineIn(owner, rule), 'rule_number', 'rule_action'),
       // An unknown direction could be egress: keep it as egress with an unknown action, so it is never guessed.
       ...(isUnknown(egress) ? { egress: true, ruleAction: egress } : {}),
@@ -181,7 +181,7 @@ export function buildNetwork(ctx: Context): Resource[] {
       ctx.emit('aws.ec2.network-acl', first, isUnknown(networkAclId) ? first.address : networkAclId, {
         networkAclId,
         entries,
-        isDefault: unknown(isUnknown(networkAclId) ? networkAclId.$unknown : `network ACL ${networkAclId} is not defined in the plan`),
+        isDefault: unknown(isUnknown(networkAclId) ? networkAclId.$unknown : `network ACL ${networkAclId} is not defined in ${ctx.model.scope}`),
       }),
     );
   }

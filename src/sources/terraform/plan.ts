@@ -1,25 +1,11 @@
 // The structure of a `terraform show -json` plan, made easy to query: validation of the format, one
-// PlanResource per resource instance (values from `change.after` with `after_unknown` turned into
+// model resource per resource instance (values from `change.after` with `after_unknown` turned into
 // Unknown markers), the module tree of `configuration` (expressions and their references, module
 // calls, outputs) and reference resolution from an attribute to the resource instances it names.
-import { SourceError as SourceFailure } from '../../errors.js';
+import { SourceError } from '../../errors.js';
 import { unknown } from '../../inventory/types.js';
+import type { TfResource } from './model.js';
 import { KNOWN_AFTER_APPLY, isObject, type Values } from './values.js';
-
-export interface PlanResource {
-  /** Full instance address: `module.mail.aws_iam_policy.send`, `aws_security_group.relay[0]`. */
-  address: string;
-  type: string;
-  name: string;
-  index?: string | number;
-  /** Module instance address (`module.a[0].module.b`), '' for the root module. */
-  moduleAddress: string;
-  /** The same without instance keys (`module.a.module.b`): the configuration's module path. */
-  modulePath: string;
-  /** `TYPE.NAME` within its module. */
-  localKey: string;
-  values: Values;
-}
 
 interface ModuleCall {
   source?: string;
@@ -36,7 +22,7 @@ export interface ModuleConfig {
 }
 
 export interface ParsedPlan {
-  resources: PlanResource[];
+  resources: TfResource[];
   modules: Map<string, ModuleConfig>;
   account?: string;
 }
@@ -60,11 +46,11 @@ export function checkFormatVersion(file: string, text: string, plan: Values): vo
   const version = plan.format_version;
   const line = lineOf(text, '"format_version"');
   if (typeof version !== 'string' || !/^\d+(\.\d+)*$/.test(version)) {
-    throw new SourceFailure(`Terraform plan format_version ${JSON.stringify(version ?? null)} is not a version`, file, line);
+    throw new SourceError(`Terraform plan format_version ${JSON.stringify(version ?? null)} is not a version`, file, line);
   }
   const major = Number(version.split('.')[0]);
   if (major !== 0 && major !== 1) {
-    throw new SourceFailure(`unsupported Terraform plan format_version "${version}" (supported 0.x and 1.x)`, file, line);
+    throw new SourceError(`unsupported Terraform plan format_version "${version}" (supported 0.x and 1.x)`, file, line);
   }
 }
 
@@ -100,14 +86,14 @@ function moduleAddressOf(address: string, mode: string, type: string, name: stri
   return at > 0 ? address.slice(0, at) : '';
 }
 
-function makeResource(entry: Values, values: Values): PlanResource {
+function makeResource(entry: Values, values: Values): TfResource {
   const type = String(entry.type);
   const name = String(entry.name);
   const address = String(entry.address);
   const mode = typeof entry.mode === 'string' ? entry.mode : 'managed';
   const moduleAddress =
     typeof entry.module_address === 'string' ? entry.module_address : moduleAddressOf(address, mode, type, name);
-  const resource: PlanResource = {
+  const resource: TfResource = {
     address,
     type,
     name,
@@ -120,8 +106,8 @@ function makeResource(entry: Values, values: Values): PlanResource {
   return resource;
 }
 
-function broken(file: string, what: string): SourceFailure {
-  return new SourceFailure(`malformed Terraform plan: ${what}`, file);
+function broken(file: string, what: string): SourceError {
+  return new SourceError(`malformed Terraform plan: ${what}`, file);
 }
 
 function isEntry(value: unknown): value is Values {
@@ -187,7 +173,7 @@ function readConfiguration(file: string, configuration: unknown): Map<string, Mo
 export function parsePlan(file: string, text: string, plan: unknown): ParsedPlan {
   if (!isObject(plan)) throw broken(file, 'the document is not an object');
   checkFormatVersion(file, text, plan);
-  const resources: PlanResource[] = [];
+  const resources: TfResource[] = [];
   const seen = new Set<string>();
 
   const changes = plan.resource_changes ?? [];
@@ -258,11 +244,11 @@ function instanceKey(index: string | number | undefined): string | undefined {
 const NOT_RESOURCES = new Set(['local', 'each', 'count', 'path', 'self', 'terraform', 'data']);
 
 export class References {
-  private readonly byConfigKey = new Map<string, PlanResource[]>();
+  private readonly byConfigKey = new Map<string, TfResource[]>();
 
   constructor(
     private readonly modules: Map<string, ModuleConfig>,
-    resources: PlanResource[],
+    resources: TfResource[],
   ) {
     for (const resource of resources) {
       const key = configKey(resource.modulePath, resource.localKey);
@@ -273,7 +259,7 @@ export class References {
   }
 
   /** The configuration expression of an attribute of a resource, if the plan has one. */
-  expression(resource: PlanResource, attribute: string): Values | undefined {
+  expression(resource: TfResource, attribute: string): Values | undefined {
     const expr = this.modules.get(resource.modulePath)?.resources.get(resource.localKey)?.[attribute];
     return isObject(expr) ? expr : undefined;
   }
@@ -283,22 +269,22 @@ export class References {
    * configuration for the resource. Not reliable for nested blocks: dynamic blocks and blocks of
    * attribute-as-block mode (security-group `egress`) leave no expression (hashicorp/terraform#28346, #29022).
    */
-  sets(resource: PlanResource, attribute: string): boolean | undefined {
+  sets(resource: TfResource, attribute: string): boolean | undefined {
     const expressions = this.modules.get(resource.modulePath)?.resources.get(resource.localKey);
     if (!expressions) return undefined;
     return expressions[attribute] !== undefined;
   }
 
   /** The resource instances an attribute's expression refers to (through variables and module outputs). */
-  of(resource: PlanResource, attribute: string): PlanResource[] {
+  of(resource: TfResource, attribute: string): TfResource[] {
     const expr = this.expression(resource, attribute);
     if (!expr) return [];
-    const found = new Map<string, PlanResource>();
+    const found = new Map<string, TfResource>();
     this.resolve(expr, resource.modulePath, resource, found, 0);
     return [...found.values()];
   }
 
-  private resolve(expr: Values, modulePath: string, from: PlanResource, found: Map<string, PlanResource>, depth: number): void {
+  private resolve(expr: Values, modulePath: string, from: TfResource, found: Map<string, TfResource>, depth: number): void {
     if (depth > 20 || !Array.isArray(expr.references)) return;
     for (const ref of expr.references) {
       if (typeof ref !== 'string') continue;
@@ -360,13 +346,17 @@ export function moduleDirs(modules: Map<string, ModuleConfig>): Map<string, stri
   return dirs;
 }
 
-/** POSIX join + normalize, keeping a relative result (no leading `./`). */
+/** POSIX join + normalize: a relative result stays relative (no leading `./`), an absolute one absolute. */
 export function joinPath(...segments: string[]): string {
+  const joined = segments.join('/');
+  const absolute = joined.startsWith('/');
   const out: string[] = [];
-  for (const segment of segments.join('/').split('/')) {
+  for (const segment of joined.split('/')) {
     if (segment === '' || segment === '.') continue;
     if (segment === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else if (segment === '..' && absolute) continue;
     else out.push(segment);
   }
+  if (absolute) return `/${out.join('/')}`;
   return out.length === 0 ? '.' : out.join('/');
 }

@@ -1,7 +1,6 @@
 // SES from a Terraform plan: identities (v1 and v2 resources) with DKIM, MAIL FROM, sending-authorization
 // policies, v1 notification topics and their default configuration set; configuration sets with their
 // event destinations. Provider/AWS defaults are applied where an argument is left out.
-import { normalizePolicyDocument } from '../../inventory/policy-document.js';
 import {
   isUnknown,
   unknown,
@@ -15,7 +14,7 @@ import {
   type Unknown,
 } from '../../inventory/types.js';
 import { namedBy, type Context } from './context.js';
-import type { PlanResource } from './plan.js';
+import type { TfResource } from './model.js';
 import { KNOWN_AFTER_APPLY, block, bool, field, str, strList, upperSnake, type Values } from './values.js';
 
 /** The attribute that holds the identity's name, by resource type. */
@@ -28,7 +27,7 @@ const IDENTITY_TYPES = Object.keys(IDENTITY_ATTRIBUTE);
 const CONFIGURATION_SET_TYPES = ['aws_sesv2_configuration_set', 'aws_ses_configuration_set'];
 
 /** The Terraform resource types this adapter reads. */
-export const SES_TYPES = [
+export const SES_RESOURCE_TYPES = [
   ...IDENTITY_TYPES,
   ...CONFIGURATION_SET_TYPES,
   'aws_sesv2_configuration_set_event_destination',
@@ -41,23 +40,23 @@ export const SES_TYPES = [
   'aws_ses_identity_notification_topic',
 ];
 
-function identityName(resource: PlanResource): Maybe<string> {
+function identityName(resource: TfResource): Maybe<string> {
   return str(resource.values[IDENTITY_ATTRIBUTE[resource.type]!]) ?? unknown(KNOWN_AFTER_APPLY);
 }
 
-function matchesIdentity(target: PlanResource, value: string): boolean {
+function matchesIdentity(target: TfResource, value: string): boolean {
   const name = target.values[IDENTITY_ATTRIBUTE[target.type]!];
   if (typeof name === 'string' && name.toLowerCase() === value.toLowerCase()) return true;
   const fromArn = /^arn:aws[a-z-]*:ses:[^:]*:[^:]*:identity\/(.+)$/.exec(value)?.[1];
   return (fromArn !== undefined && fromArn.toLowerCase() === String(name).toLowerCase()) || target.values.arn === value;
 }
 
-function configurationSetName(resource: PlanResource): Maybe<string> {
+function configurationSetName(resource: TfResource): Maybe<string> {
   const attribute = resource.type === 'aws_sesv2_configuration_set' ? 'configuration_set_name' : 'name';
   return str(resource.values[attribute]) ?? unknown(KNOWN_AFTER_APPLY);
 }
 
-function matchesConfigurationSet(target: PlanResource, value: string): boolean {
+function matchesConfigurationSet(target: TfResource, value: string): boolean {
   return namedBy(target, value, [target.type === 'aws_sesv2_configuration_set' ? 'configuration_set_name' : 'name'], 'configuration-set');
 }
 
@@ -75,7 +74,7 @@ function eventTypes(value: unknown): Maybe<string>[] {
   return list.map((t) => (typeof t === 'string' ? upperSnake(t) : t));
 }
 
-function eventDestination(ctx: Context, owner: PlanResource, resource: PlanResource): EventDestination {
+function eventDestination(ctx: Context, owner: TfResource, resource: TfResource): EventDestination {
   const v = resource.values;
   if (resource.type === 'aws_sesv2_configuration_set_event_destination') {
     const d = block(v.event_destination) ?? {};
@@ -110,7 +109,7 @@ function eventDestination(ctx: Context, owner: PlanResource, resource: PlanResou
   };
 }
 
-function configurationSetProps(ctx: Context, set: PlanResource, destinations: PlanResource[]): SesConfigurationSetProps {
+function configurationSetProps(ctx: Context, set: TfResource, destinations: TfResource[]): SesConfigurationSetProps {
   const v = set.values;
   const eventDestinations = destinations.map((d) => eventDestination(ctx, set, d));
   if (set.type === 'aws_sesv2_configuration_set') {
@@ -136,7 +135,7 @@ function configurationSetProps(ctx: Context, set: PlanResource, destinations: Pl
 }
 
 /** The key under which resources naming the same identity outside the plan share one placeholder. */
-function outsideIdentityKey(value: Maybe<string>, resource: PlanResource): string {
+function outsideIdentityKey(value: Maybe<string>, resource: TfResource): string {
   if (isUnknown(value)) return `unknown:${resource.address}`;
   const fromArn = /^arn:aws[a-z-]*:ses:[^:]*:[^:]*:identity\/(.+)$/.exec(value)?.[1];
   return `outside:${(fromArn ?? value).toLowerCase()}`;
@@ -150,21 +149,21 @@ function outsideIdentityName(value: Maybe<string>): Maybe<string> {
 
 /** What the plan attaches to one identity (of the plan, or defined elsewhere). */
 interface Attachments {
-  dkim: PlanResource[];
+  dkim: TfResource[];
   mailFrom: Maybe<string>[];
-  policies: PlanResource[];
-  topics: PlanResource[];
+  policies: TfResource[];
+  topics: TfResource[];
   /** For an identity outside the plan: the value naming it and the resource that names it first. */
-  outside?: { value: Maybe<string>; first: PlanResource };
+  outside?: { value: Maybe<string>; first: TfResource };
 }
 
-export function buildSes(ctx: Context): Resource[] {
+export function adaptSes(ctx: Context): Resource[] {
   const out: Resource[] = [];
 
   // Configuration sets and their event destinations; destinations of a set defined elsewhere share a
   // placeholder set, so they are still evaluated.
-  const destinationsOf = new Map<string, PlanResource[]>();
-  const outsideSets = new Map<string, { name: Maybe<string>; first: PlanResource; destinations: PlanResource[] }>();
+  const destinationsOf = new Map<string, TfResource[]>();
+  const outsideSets = new Map<string, { name: Maybe<string>; first: TfResource; destinations: TfResource[] }>();
   for (const destination of ctx.ofType('aws_sesv2_configuration_set_event_destination', 'aws_ses_event_destination')) {
     const linked = ctx.link(destination, 'configuration_set_name', CONFIGURATION_SET_TYPES, matchesConfigurationSet, true);
     for (const set of linked.targets) destinationsOf.set(set.address, [...(destinationsOf.get(set.address) ?? []), destination]);
@@ -183,7 +182,7 @@ export function buildSes(ctx: Context): Resource[] {
   }
   for (const { name, first, destinations } of outsideSets.values()) {
     const missing = unknown(
-      isUnknown(name) ? name.$unknown : `configuration set "${name}" is not defined in the plan`,
+      isUnknown(name) ? name.$unknown : `configuration set "${name}" is not defined in ${ctx.model.scope}`,
     );
     out.push(
       ctx.emit('aws.ses.configuration-set', first, isUnknown(name) ? undefined : name, {
@@ -207,7 +206,7 @@ export function buildSes(ctx: Context): Resource[] {
     }
     return found;
   };
-  const attach = (types: string[], attribute: (r: PlanResource) => string, add: (a: Attachments, r: PlanResource) => void): void => {
+  const attach = (types: string[], attribute: (r: TfResource) => string, add: (a: Attachments, r: TfResource) => void): void => {
     for (const resource of ctx.ofType(...types)) {
       const linked = ctx.link(resource, attribute(resource), IDENTITY_TYPES, matchesIdentity, true);
       for (const identity of linked.targets) add(entry(identity.address), resource);
@@ -230,28 +229,30 @@ export function buildSes(ctx: Context): Resource[] {
 
   const identities = ctx.ofType(...IDENTITY_TYPES);
   /** DKIM signing of a domain identity of the plan. */
-  const domainSigning = (identity: PlanResource): Maybe<boolean> =>
+  const domainSigning = (identity: TfResource): Maybe<boolean> =>
     identity.type === 'aws_sesv2_email_identity' ? true : (attachmentsOf.get(identity.address)?.dkim.length ?? 0) > 0;
-  const parentDomainOf = (email: string): PlanResource | undefined => {
+  // Domain identities by lower-case name (the first one written wins, as a search in order would find it).
+  const domains = new Map<string, TfResource>();
+  for (const d of identities) {
+    const name = d.values[IDENTITY_ATTRIBUTE[d.type]!];
+    if (typeof name === 'string' && !name.includes('@') && !domains.has(name.toLowerCase())) domains.set(name.toLowerCase(), d);
+  }
+  const parentDomainOf = (email: string): TfResource | undefined => {
     const labels = email.slice(email.lastIndexOf('@') + 1).toLowerCase().split('.');
     // An address inherits DKIM from its domain, and a subdomain from its parent domain.
     for (let i = 0; i < labels.length - 1; i++) {
-      const domain = labels.slice(i).join('.');
-      const hit = identities.find((d) => {
-        const name = d.values[IDENTITY_ATTRIBUTE[d.type]!];
-        return typeof name === 'string' && !name.includes('@') && name.toLowerCase() === domain;
-      });
+      const hit = domains.get(labels.slice(i).join('.'));
       if (hit) return hit;
     }
     return undefined;
   };
 
   /** Policies and notifications of an identity, positioned relative to `owner`. */
-  const policiesFor = (owner: PlanResource, attached: Attachments): SesIdentityPolicy[] =>
+  const policiesFor = (owner: TfResource, attached: Attachments): SesIdentityPolicy[] =>
     attached.policies.map((p) => ({
       name: String(str(p.type === 'aws_ses_identity_policy' ? p.values.name : p.values.policy_name) ?? p.address),
       ...ctx.lineIn(owner, p),
-      document: normalizePolicyDocument(p.values.policy ?? unknown('the policy document is not set')),
+      document: ctx.document(owner, p.values.policy, 'the policy document is not set'),
       definedAt: ctx.provenance(p),
     }));
   const notificationsFor = (attached: Attachments): SesNotifications => {
@@ -283,7 +284,7 @@ export function buildSes(ctx: Context): Resource[] {
         signingEnabled = false;
         parentDomain = { identity: String(identityName(parent)), dkimSigningEnabled: domainSigning(parent) };
       } else {
-        signingEnabled = unknown('DKIM of an address identity comes from its domain identity, which is not in the plan');
+        signingEnabled = unknown(`DKIM of an address identity comes from its domain identity, which is not in ${ctx.model.scope}`);
       }
     }
 
@@ -314,7 +315,7 @@ export function buildSes(ctx: Context): Resource[] {
           props.configurationSet = unknown(
             isUnknown(setName)
               ? 'the default configuration set is known only after apply'
-              : `configuration set "${setName}" is not defined in the plan`,
+              : `configuration set "${setName}" is not defined in ${ctx.model.scope}`,
           );
         }
       }
@@ -329,7 +330,7 @@ export function buildSes(ctx: Context): Resource[] {
     if (!attached.outside) continue;
     const { value, first } = attached.outside;
     const name = outsideIdentityName(value);
-    const missing = unknown(isUnknown(name) ? name.$unknown : `SES identity ${name} is not defined in the plan`);
+    const missing = unknown(isUnknown(name) ? name.$unknown : `SES identity ${name} is not defined in ${ctx.model.scope}`);
     const mailFrom = attached.mailFrom[0];
     out.push(
       ctx.emit('aws.ses.identity', first, isUnknown(name) ? undefined : name, {

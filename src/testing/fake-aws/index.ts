@@ -109,6 +109,9 @@ function credentialScope(header: string | undefined): { accessKeyId: string; reg
   return m ? { accessKeyId: m[1], region: m[2], signingName: m[3] } : undefined;
 }
 
+/** What a web server in front of (or instead of) AWS answers for a path it does not serve. */
+const NOT_FOUND_PAGE = '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n';
+
 function faultMatches(f: Fault, service: ServiceKey, operation: string, account: string, region: string): boolean {
   return (
     f.service === service &&
@@ -205,6 +208,10 @@ export async function startFakeAws(scenario: Scenario, options: FakeOptions = {}
       try {
         const fault = (options.faults ?? []).find((f) => faultMatches(f, service, operation, account, scope.region));
         if (fault?.error === 'Timeout') return; // never answered: the client's own timeout fires
+        if (fault?.error === 'HtmlNotFound') {
+          finish(404, { 'content-type': 'text/html; charset=utf-8' }, NOT_FOUND_PAGE, 'HtmlNotFound');
+          return;
+        }
         if (fault) throw faultError(service, fault.error);
         if (throttled(`${service}|${operation}|${account}|${scope.region}`)) throw faultError(service, 'Throttling');
         const handler = HANDLERS[service][operation];

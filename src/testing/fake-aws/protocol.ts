@@ -29,7 +29,13 @@ export type ServiceKey =
 
 export type Protocol = 'awsJson1_0' | 'awsJson1_1' | 'restJson1' | 'awsQuery' | 'ec2Query';
 
-export type FaultKind = 'AccessDenied' | 'UnknownOperation' | 'Timeout' | 'OptInRequired' | 'Throttling';
+/**
+ * Faults that are no AWS answer: `Timeout` never answers; `HtmlNotFound` answers what an emulator or a proxy
+ * answers for a path it does not serve (HTTP 404 with an HTML page), not AWS's error shape.
+ */
+export type TransportFault = 'Timeout' | 'HtmlNotFound';
+
+export type FaultKind = 'AccessDenied' | 'UnknownOperation' | 'OptInRequired' | 'Throttling' | TransportFault;
 
 export interface ServiceInfo {
   protocol: Protocol;
@@ -93,7 +99,7 @@ interface ErrorSpec {
  * has not enabled returns: EC2 says `OptInRequired`; query services reject the credentials
  * (`InvalidClientTokenId`), JSON services `UnrecognizedClientException`, STS `RegionDisabledException`.
  */
-const FAULTS: Record<ServiceKey, Record<Exclude<FaultKind, 'Timeout'>, ErrorSpec>> = {
+const FAULTS: Record<ServiceKey, Record<Exclude<FaultKind, TransportFault>, ErrorSpec>> = {
   organizations: {
     AccessDenied: { code: 'AccessDeniedException', status: 400 },
     Throttling: { code: 'TooManyRequestsException', status: 400 },
@@ -162,20 +168,20 @@ const FAULTS: Record<ServiceKey, Record<Exclude<FaultKind, 'Timeout'>, ErrorSpec
   },
 };
 
-const FAULT_MESSAGES: Record<Exclude<FaultKind, 'Timeout'>, string> = {
+const FAULT_MESSAGES: Record<Exclude<FaultKind, TransportFault>, string> = {
   AccessDenied: 'User is not authorized to perform this operation (fake fault)',
   Throttling: 'Rate exceeded',
   UnknownOperation: 'The requested operation is not supported (fake fault)',
   OptInRequired: 'The region is not enabled for this account',
 };
 
-export function faultError(service: ServiceKey, kind: Exclude<FaultKind, 'Timeout'>, detail?: string): ApiError {
+export function faultError(service: ServiceKey, kind: Exclude<FaultKind, TransportFault>, detail?: string): ApiError {
   const spec = FAULTS[service][kind];
   return new ApiError(spec.code, detail ?? FAULT_MESSAGES[kind], spec.status, spec.jsonType);
 }
 
 /** The wire code a fault kind has for a service (documented in the README table). */
-export function faultCode(service: ServiceKey, kind: Exclude<FaultKind, 'Timeout'>): string {
+export function faultCode(service: ServiceKey, kind: Exclude<FaultKind, TransportFault>): string {
   return FAULTS[service][kind].code;
 }
 

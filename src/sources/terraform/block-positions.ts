@@ -1,8 +1,10 @@
-// A light scanner for the `.tf` sources beside a plan: where each `resource "TYPE" "NAME" {` block
-// starts and ends, where its direct nested blocks (`egress { … }`) start, and the `# sesguard:ignore`
-// comments on or directly above it. It is not an HCL parser: it only needs lines, so it follows braces
-// outside strings, comments and heredocs, which is enough for files `terraform fmt` would accept.
-import type { InlineSuppression, SourceError } from '../../inventory/types.js';
+// Positions of resource blocks in the `.tf` sources beside a plan (the plan reader's positions): where
+// each `resource "TYPE" "NAME" {` block starts and ends, where its direct nested blocks (`egress { … }`)
+// start, and the `# sesguard:ignore` comments on or directly above it. A line scanner, not a parser (the
+// source reader parses .tf files with tree-sitter): it follows braces outside strings, comments and
+// heredocs, which is enough for files `terraform fmt` would accept, and keeps plan scans free of the
+// parser's start-up cost. `parseIgnore` is shared with the source reader.
+import type { InlineSuppression, InputError } from '../../inventory/types.js';
 
 export interface TfBlock {
   file: string;
@@ -72,12 +74,12 @@ function braceDelta(line: string, state: BraceState): number {
   return delta;
 }
 
-function parseIgnore(
+export function parseIgnore(
   text: string,
   line: number,
   file: string,
   out: InlineSuppression[],
-  errors: SourceError[],
+  errors: InputError[],
 ): void {
   const m = IGNORE.exec(text);
   if (!m) return;
@@ -98,7 +100,7 @@ function parseIgnore(
  * Every resource block of one `.tf` file, keyed `TYPE.NAME`. Suppression comments without a reason
  * are reported in `errors` (naming the file and line) and do not suppress; scanning goes on.
  */
-export function scanTfFile(file: string, text: string, errors: SourceError[]): Map<string, TfBlock> {
+export function scanTfFile(file: string, text: string, errors: InputError[]): Map<string, TfBlock> {
   const lines = text.split(/\r?\n/);
   const found = new Map<string, TfBlock>();
   const state: BraceState = { heredoc: null, blockComment: false };

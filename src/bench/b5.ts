@@ -1,0 +1,66 @@
+// Benchmark B5 (SPEC §10): `sesguard iac` on a generated Terraform source repository of 200 modules × 25
+// resources, as a ratio to merely parsing the same files with the HCL parser, plus resources per second and
+// the CLI's peak RSS. Both sides are whole processes (node start-up, loading tree-sitter's WebAssembly,
+// reading the files, parsing them cold), so the ratio is what sesguard adds to the parser; the in-process
+// parse of warm code is printed beside it.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../paths.js';
+import { loadHclParser } from '../sources/terraform/hcl/syntax.js';
+import { generateTerraform } from './generate-terraform.js';
+import { median, timed } from './measure.js';
+
+const MODULES = 200;
+const PER_MODULE = 25;
+
+function cliRun(dir: string): { ms: number; rssMiB: number; resources: number } {
+  const script = `const {main}=await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js'))});const code=await main(['iac',${JSON.stringify(dir)},'--quiet','--fail-on','none','--json',${JSON.stringify(path.join(dir, '..', 'b5-results.json'))}]);process.stdout.write(JSON.stringify({code,rss:process.resourceUsage().maxRSS}));`;
+  let out: { code: number; rss: number } = { code: -1, rss: 0 };
+  const ms = timed(() => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`sesguard iac failed: ${r.stderr.split('\n')[0]}`);
+    out = JSON.parse(r.stdout) as typeof out;
+  });
+  if (out.code !== 0) throw new Error(`sesguard iac exited ${out.code}`);
+  const results = JSON.parse(readFileSync(path.join(dir, '..', 'b5-results.json'), 'utf8')) as { inputs: { resourceCount: number } };
+  return { ms, rssMiB: Math.round(out.rss / 1024), resources: results.inputs.resourceCount };
+}
+
+/** A process that only parses: loads the parser, reads and parses every file. */
+function parseRun(files: string[]): number {
+  const script = `import {readFileSync} from 'node:fs';const {loadHclParser}=await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'dist', 'sources', 'terraform', 'hcl', 'syntax.js'))});const p=await loadHclParser();for (const f of ${JSON.stringify(files)}) p.parse(readFileSync(f,'utf8'))?.delete();`;
+  return timed(() => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`parse run failed: ${r.stderr.split('\n')[0]}`);
+  });
+}
+
+export async function benchB5(runs = 3): Promise<Record<string, number | string>> {
+  const dir = path.join(PACKAGE_ROOT, '.bench', 'b5-terraform');
+  const files = generateTerraform(dir, MODULES, PER_MODULE);
+  const texts = files.map((f) => readFileSync(f, 'utf8'));
+  const parser = await loadHclParser();
+  const warm = median(Array.from({ length: runs }, () => timed(() => texts.forEach((t) => parser.parse(t)?.delete()))));
+  // Interleaved, so a busy machine slows both sides alike.
+  const parses: number[] = [];
+  const cli: ReturnType<typeof cliRun>[] = [];
+  for (let i = 0; i < runs; i++) {
+    parses.push(parseRun(files));
+    cli.push(cliRun(dir));
+  }
+  const parse = median(parses);
+  const ms = median(cli.map((c) => c.ms));
+  const resources = cli[0]!.resources;
+  return {
+    files: files.length,
+    bytes: texts.reduce((n, t) => n + t.length, 0),
+    'parse in-process, warm ms': Math.round(warm),
+    'parse process ms': Math.round(parse),
+    'sesguard iac (CLI) ms': Math.round(ms),
+    'ratio CLI / parse (target ≤ 3)': Number((ms / parse).toFixed(2)),
+    'normalized resources': resources,
+    'resources/s': Math.round((resources / ms) * 1000),
+    'peak RSS MiB': Math.max(...cli.map((c) => c.rssMiB)),
+  };
+}

@@ -190,6 +190,100 @@ describe('--flow-log-group', () => {
   });
 });
 
+describe('--snapshot: the workload behind each interface, from a scan', () => {
+  // What DescribeNetworkInterfaces showed when the account was scanned: the relay's instance and the group the
+  // attacker opened, the IPv6 sender as a Lambda function's interface; the spambot was deleted before the scan.
+  const scenario = {
+    organization: { Id: 'o-aaaa1111', MasterAccountId: '111122223333', roots: [{ Id: 'r-ab12' }] },
+    accounts: [{
+      Id: '111122223333', Name: 'workloads', parentId: 'r-ab12', enabledRegions: ['us-east-1'],
+      regions: { 'us-east-1': { ec2: {
+        securityGroups: [
+          { GroupId: 'sg-0a77ac4e1bad25e25', GroupName: 'batch-mailer', VpcId: 'vpc-0b0b0b0b0b0b0b0b1', IpPermissionsEgress: [{ IpProtocol: 'tcp', FromPort: 25, ToPort: 25, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] },
+          { GroupId: 'sg-0f00d5e1f00d5e1f0', GroupName: 'newsletter-fn', VpcId: 'vpc-0a0a0a0a0a0a0a0a1', IpPermissionsEgress: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }] },
+        ],
+        networkInterfaces: [
+          { NetworkInterfaceId: FLOW_INTERFACES.relay, Groups: ['sg-0a77ac4e1bad25e25'], VpcId: 'vpc-0b0b0b0b0b0b0b0b1', SubnetId: 'subnet-0b22c33d44e55f661', AvailabilityZone: 'us-east-1b', InstanceId: RELAY_INSTANCE, PrivateIpAddress: '10.20.1.15' },
+          {
+            NetworkInterfaceId: FLOW_INTERFACES.v6sender, Groups: ['sg-0f00d5e1f00d5e1f0'], VpcId: 'vpc-0a0a0a0a0a0a0a0a1', SubnetId: 'subnet-0a11b22c33d44e551', AvailabilityZone: 'us-east-1a',
+            InterfaceType: 'lambda', Description: 'AWS Lambda VPC ENI-newsletter-worker-3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f', RequesterId: 'AROAEXAMPLELAMBDA0001:awslambda_730_20261101093012345', PrivateIpAddress: '10.10.2.40', Ipv6Addresses: ['2600:1f18:4a3:6b00::40'],
+          },
+        ],
+      } } },
+    }],
+  } as unknown as Scenario;
+
+  async function scanned(d: string): Promise<void> {
+    const fake = await startFakeAws(scenario, { pageSize: 100 });
+    try {
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFAKECALLER000001');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'x');
+      vi.stubEnv('AWS_REGION', 'us-east-1');
+      const r = await cli(['scan', '--endpoint-url', fake.endpoint, '--regions', 'us-east-1', '--snapshot', 'snapshot.json', '--quiet', '--fail-on', 'none'], d);
+      expect(r.stderr).not.toMatch(/sesguard: (?!note)/);
+    } finally {
+      await fake.close();
+    }
+  }
+
+  it('names the relay\'s instance and groups, the Lambda function behind the IPv6 sender, and what the snapshot lacks', async () => {
+    const d = tempDir({ 'sesguard.yaml': `approvedMailRelays: [${APPROVED_RELAY}/32]\n` });
+    writeDay(path.join(d, 'logs'), {});
+    writeFlowDay(path.join(d, 'logs'), {});
+    await scanned(d);
+    const { code, results } = await investigate(['--snapshot', 'snapshot.json'], d);
+    expect(code).toBe(0);
+    const relay = results.findings.find((f) => f.resource.id === FLOW_INTERFACES.relay) as Finding;
+    expect(relay.evidence.workload).toMatchObject({
+      source: 'snapshot', snapshot: 'snapshot.json', account: '111122223333', region: 'us-east-1', instanceId: RELAY_INSTANCE, availabilityZone: 'us-east-1b',
+      securityGroups: [{ groupId: 'sg-0a77ac4e1bad25e25', groupName: 'batch-mailer' }], privateIpAddresses: ['10.20.1.15'],
+    });
+    const opened = results.findings.find((f) => f.checkId === 'SESG-DET-006') as Finding & { evidence: { relatedFindings: { relation: string }[] } };
+    expect(relay.evidence.relatedFindings).toContainEqual(expect.objectContaining({ fingerprint: opened.fingerprint, relation: "this interface's security group sg-0a77ac4e1bad25e25 was opened on a mail port before these flows" }));
+    expect(opened.evidence.relatedFindings.map((r) => r.relation)).toContain('the group opened here is on this interface, which then sent mail directly');
+
+    const v6 = results.findings.find((f) => f.resource.id === FLOW_INTERFACES.v6sender) as Finding & { resource: { name: string } };
+    expect(v6.resource.name).toBe(`${FLOW_INTERFACES.v6sender} (lambda:newsletter-worker, subnet-0a11b22c33d44e551, vpc-0a0a0a0a0a0a0a0a1)`);
+    expect(v6.evidence.workload).toMatchObject({ interfaceType: 'lambda', lambdaFunction: 'newsletter-worker', requesterManaged: true });
+    expect(v6.evidence.unknown).toEqual([expect.stringMatching(/direction of 16 IPv6 flow/)]);
+
+    const bot = results.findings.find((f) => f.checkId === 'SESG-DET-012') as Finding;
+    expect(bot.evidence.workload).toBeUndefined();
+    expect(bot.evidence.unknown).toContainEqual(expect.stringMatching(new RegExp(`${FLOW_INTERFACES.spambot} is not in the snapshot snapshot\\.json \\(captured [^)]+\\): it was deleted before the scan`)));
+  });
+
+  it('a snapshot of another time without interfaces says so; a wrong --snapshot is one line and exit 2 before any log is read', async () => {
+    const d = tempDir({ 'sesguard.yaml': `approvedMailRelays: [${APPROVED_RELAY}/32]\n` });
+    writeFlowDay(path.join(d, 'logs'), {});
+    await scanned(d);
+    const snapshot = JSON.parse(readFileSync(path.join(d, 'snapshot.json'), 'utf8')) as { resources: { type: string }[] };
+    snapshot.resources = snapshot.resources.filter((r) => r.type !== 'aws.ec2.network-interface');
+    writeFileSync(path.join(d, 'old.json'), JSON.stringify(snapshot));
+    const { results } = await investigate(['--snapshot', 'old.json'], d);
+    const relay = results.findings.find((f) => f.resource.id === FLOW_INTERFACES.relay) as Finding;
+    expect(relay.evidence.workload).toBeUndefined();
+    const v6 = results.findings.find((f) => f.resource.id === FLOW_INTERFACES.v6sender) as Finding;
+    expect(v6.evidence.unknown).toContainEqual(expect.stringMatching(/not in the snapshot old\.json .*: the snapshot holds no network interfaces/));
+    // The same, when the snapshot records that the call failed there: that is the reason given.
+    writeFileSync(path.join(d, 'denied.json'), JSON.stringify({ ...snapshot, callErrors: [{ account: '111122223333', region: 'us-east-1', call: 'ec2:DescribeNetworkInterfaces', error: 'UnauthorizedOperation', affects: ['aws.ec2.network-interface'] }] }));
+    const denied = (await investigate(['--snapshot', 'denied.json'], d)).results.findings.find((f) => f.resource.id === FLOW_INTERFACES.v6sender) as Finding;
+    expect(denied.evidence.unknown).toContainEqual(expect.stringMatching(/ec2:DescribeNetworkInterfaces failed in 111122223333 us-east-1 during the scan \(UnauthorizedOperation\)$/));
+
+    writeFileSync(path.join(d, 'results.json'), JSON.stringify({ kind: 'trail', findings: [] }));
+    writeFileSync(path.join(d, 'cut.json'), readFileSync(path.join(d, 'snapshot.json'), 'utf8').slice(0, 200));
+    for (const [file, message] of [
+      ['missing.json', /^sesguard: missing\.json: cannot read snapshot \(ENOENT\)$/],
+      ['results.json', /^sesguard: results\.json: not a sesguard snapshot: /],
+      ['cut.json', /^sesguard: cut\.json: not valid JSON \(expected a sesguard snapshot\)$/],
+    ] as const) {
+      const r = await cli(['trail', 'logs', '--snapshot', file, '--format', 'json'], d);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+    }
+  });
+});
+
 describe('a saved copy of a flow log', () => {
   it('is read whatever its name, uncompressed', async () => {
     const d = tempDir();

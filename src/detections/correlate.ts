@@ -2,8 +2,9 @@
 // opened the way, whose credentials sent) that belong together point at each other, so a responder reads one
 // story. Linked when, in the same account: a security group was opened on a mail port (SESG-DET-006) from a day
 // before the flows to their end; the instance's own role session (EC2 names it after the instance id) called
-// SES; a newly created key was used for SES (SESG-DET-007) within a day of the flows. What cannot be told (is it
-// this interface's security group?) is said in the relation, never assumed.
+// SES; a newly created key was used for SES (SESG-DET-007) within a day of the flows. Whether the opened group is
+// the interface's own is told by a scan snapshot (--snapshot) and said in the relation; without one it is said
+// to be unknown, never assumed.
 import type { Finding } from '../engine/types.js';
 import type { PrincipalTimeline } from './types.js';
 
@@ -32,6 +33,18 @@ function link(from: Finding, to: Finding, relation: string): void {
   from.evidence.relatedFindings = list;
 }
 
+/** The security groups a SESG-DET-006 finding saw opened. */
+function openedGroups(finding: Finding): string[] {
+  const openings = Array.isArray(finding.evidence.openings) ? (finding.evidence.openings as { groupId?: unknown }[]) : [];
+  return [...new Set(openings.map((o) => o.groupId).filter((g): g is string => typeof g === 'string'))];
+}
+
+/** The interface's security groups from the snapshot (`evidence.workload`), or undefined when not known. */
+function groupsOf(flow: Finding): string[] | undefined {
+  const workload = flow.evidence.workload as { securityGroups?: { groupId: string }[] } | undefined;
+  return workload?.securityGroups?.map((g) => g.groupId);
+}
+
 /** EC2 instance-profile sessions are named after the instance: `assumed-role/<role>/i-0123…`. */
 function instanceOfSession(principal: string): string | null {
   const match = /:assumed-role\/[^/]+\/(i-[0-9a-f]{8,17})$/.exec(principal);
@@ -53,9 +66,21 @@ export function correlate(trail: Finding[], flows: Finding[], timeline: Principa
       if (!sameAccount(other)) continue;
       const at = time(other.evidence.windowStart);
       if (other.checkId === 'SESG-DET-006' && at >= start - DAY_MS && at <= end) {
-        const known = instances.size > 0 ? '' : '; whether it is this interface\'s group is unknown without --snapshot';
-        link(flow, other, `a security group was opened on a mail port ${at <= start ? 'before' : 'during'} these flows, in the same account${known}`);
-        link(other, flow, 'mail-port flows from a workload in the same account followed or accompanied this change');
+        const when = at <= start ? 'before' : 'during';
+        const opened = openedGroups(other);
+        const own = groupsOf(flow);
+        const mine = own ? opened.filter((g) => own.includes(g)) : [];
+        if (mine.length > 0) {
+          link(flow, other, `this interface's security group ${mine.join(', ')} was opened on a mail port ${when} these flows`);
+          link(other, flow, `the group opened here is on this interface, which then sent mail directly`);
+        }
+        else {
+          const known = own
+            ? `; the snapshot lists this interface's groups as ${own.join(', ') || 'none'}, so not this one as of the snapshot`
+            : '; whether it is this interface\'s group is unknown without --snapshot';
+          link(flow, other, `a security group was opened on a mail port ${when} these flows, in the same account${known}`);
+          link(other, flow, 'mail-port flows from a workload in the same account followed or accompanied this change');
+        }
       }
       if (other.checkId === 'SESG-DET-007' && Math.abs(at - start) <= DAY_MS) {
         link(flow, other, 'a newly created access key was used for SES within a day of these flows');

@@ -11,6 +11,7 @@ import { fingerprintOf } from './finding.js';
 import { FLOW_DETECTORS } from './rules/flow-index.js';
 import type { DetectionDefinition, DetectionSupport } from './types.js';
 import { iso } from './windows.js';
+import { findWorkload, missingWorkload, workloadLabel, type Workload, type WorkloadDirectory } from './workloads.js';
 
 /** Destinations tracked per group; beyond this they are counted, not named. */
 export const MAX_DESTINATIONS = 10_000;
@@ -82,6 +83,8 @@ export interface FlowAnalyzerOptions {
   overrides?: Record<string, { enabled?: boolean; severity?: Severity }>;
   approvedMailRelays?: readonly string[];
   detectors?: readonly FlowDetector[];
+  /** The network interfaces of a scan snapshot (`--snapshot`): the workload behind each interface. */
+  workloads?: WorkloadDirectory;
 }
 
 export interface FlowReport {
@@ -103,8 +106,10 @@ function addTo<T>(set: Set<T>, value: T | undefined, cap = 1000): void {
 }
 
 /** `eni-… (i-…, subnet-…, vpc-…)`: what a message names the workload by. */
-export function workloadName(group: FlowGroup): string {
-  const parts = [...group.instanceIds].concat([...group.subnetIds], [...group.vpcIds]);
+export function workloadName(group: FlowGroup, workload?: Workload): string {
+  const label = workload ? workloadLabel(workload) : undefined;
+  const named = label && !group.instanceIds.has(label) ? [label] : [];
+  const parts = named.concat([...group.instanceIds], [...group.subnetIds], [...group.vpcIds]);
   const head = group.interfaceId ?? group.key;
   return parts.length > 0 ? `${head} (${parts.join(', ')})` : head;
 }
@@ -256,7 +261,7 @@ export function createFlowAnalyzer(options: FlowAnalyzerOptions): FlowAnalyzer {
         }
         try {
           const severity = options.overrides?.[id]?.severity ?? definition.severity;
-          findings.push(...detector.detect(context).map((hit) => flowFinding(hit, definition, severity)));
+          findings.push(...detector.detect(context).map((hit) => flowFinding(hit, definition, severity, options.workloads)));
           support.push({ id, supported: true, why: `${stats.records} flow log records read (${kept} to public destinations on the declared ports)` });
         } catch (error) {
           support.push({ id, supported: false, why: failureReason(error), failed: true });
@@ -282,12 +287,29 @@ export function createFlowAnalyzer(options: FlowAnalyzerOptions): FlowAnalyzer {
 }
 
 /** A flow hit as a finding: the interface is the resource; the evidence names the records it rests on. */
-function flowFinding(hit: FlowHit, definition: DetectionDefinition, severity: Severity): Finding {
+function flowFinding(hit: FlowHit, definition: DetectionDefinition, severity: Severity, workloads: WorkloadDirectory | undefined): Finding {
   const group = hit.group;
   const windowStart = group.first * 1000;
+  const account = group.accounts.size === 1 ? [...group.accounts][0] : undefined;
+  const region = group.regions.size === 1 ? [...group.regions][0] : undefined;
+  const workload = workloads && group.interfaceId ? findWorkload(workloads, group.interfaceId, account, region) : undefined;
+  // What the snapshot adds is merged into the sets the records filled (the evidence says where each came from).
+  const instanceIds = new Set(group.instanceIds);
+  const subnetIds = new Set(group.subnetIds);
+  const vpcIds = new Set(group.vpcIds);
+  if (workload?.instanceId) instanceIds.add(workload.instanceId);
+  if (workload?.subnetId && subnetIds.size === 0) subnetIds.add(workload.subnetId);
+  if (workload?.vpcId && vpcIds.size === 0) vpcIds.add(workload.vpcId);
   const unknown: string[] = [];
-  if (group.instanceIds.size === 0) unknown.push('the instance or function behind the interface (no instance-id field in these logs; give --snapshot with a scan snapshot to name it)');
-  if (group.subnetIds.size === 0) unknown.push('subnet and VPC (no subnet-id / vpc-id fields)');
+  if (instanceIds.size === 0 && !(workload && workloadLabel(workload))) {
+    if (workloads && group.interfaceId && !workload) unknown.push(missingWorkload(workloads, group.interfaceId, account, region));
+    else if (workload) unknown.push(`the instance or function behind the interface: the snapshot lists ${group.interfaceId} detached (no instance, no function)`);
+    else unknown.push('the instance or function behind the interface (no instance-id field in these logs; give --snapshot with a scan snapshot to name it)');
+  }
+  if (workload?.interfaceType === 'nat_gateway') {
+    unknown.push('the workload sending through this NAT gateway (sourceAddresses hold its private address when the log format has pkt-srcaddr)');
+  }
+  if (subnetIds.size === 0) unknown.push('subnet and VPC (no subnet-id / vpc-id fields)');
   if (group.directionUnknown > 0) {
     unknown.push(`the direction of ${group.directionUnknown} IPv6 flow(s): without flow-direction an inbound connection to a mail server on this interface looks the same`);
   }
@@ -297,9 +319,10 @@ function flowFinding(hit: FlowHit, definition: DetectionDefinition, severity: Se
     windowStart: iso(windowStart),
     windowEnd: iso(group.last * 1000),
     interfaceId: group.interfaceId ?? null,
-    instanceIds: [...group.instanceIds].sort(),
-    subnetIds: [...group.subnetIds].sort(),
-    vpcIds: [...group.vpcIds].sort(),
+    instanceIds: [...instanceIds].sort(),
+    subnetIds: [...subnetIds].sort(),
+    vpcIds: [...vpcIds].sort(),
+    ...(workload && workloads ? { workload: workloadEvidence(workload, workloads) } : {}),
     accounts: [...group.accounts].sort(),
     regions: [...group.regions].sort(),
     sourceAddresses: [...group.sourceAddresses].sort(),
@@ -314,9 +337,7 @@ function flowFinding(hit: FlowHit, definition: DetectionDefinition, severity: Se
     ...(unknown.length > 0 ? { unknown } : {}),
     ...hit.details,
   };
-  const account = group.accounts.size === 1 ? [...group.accounts][0] : undefined;
-  const region = group.regions.size === 1 ? [...group.regions][0] : undefined;
-  const resource: Finding['resource'] = { type: 'aws.ec2.network-interface', id: group.key, name: workloadName(group) };
+  const resource: Finding['resource'] = { type: 'aws.ec2.network-interface', id: group.key, name: workloadName({ ...group, instanceIds, subnetIds, vpcIds }, workload) };
   if (account) resource.account = account;
   if (region) resource.region = region;
   if (account && region && group.interfaceId) resource.arn = `arn:aws:ec2:${region}:${account}:network-interface/${group.interfaceId}`;
@@ -331,4 +352,10 @@ function flowFinding(hit: FlowHit, definition: DetectionDefinition, severity: Se
     suppressed: null,
     fingerprint: fingerprintOf(definition.id, group.key, windowStart, hit.attempt),
   };
+}
+
+/** The snapshot's view of the interface, as the finding's evidence carries it. */
+function workloadEvidence(workload: Workload, directory: WorkloadDirectory): Record<string, unknown> {
+  const { account, region, ...props } = workload;
+  return { source: 'snapshot', snapshot: directory.file, capturedAt: directory.capturedAt, ...(account ? { account } : {}), ...(region ? { region } : {}), ...props };
 }

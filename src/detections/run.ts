@@ -68,6 +68,8 @@ export interface TrailRunOptions {
   flowLogGroups?: string[];
   /** Config `approvedMailRelays`: destinations workloads may reach on mail ports. */
   approvedMailRelays?: string[];
+  /** The network interfaces of a scan snapshot (`--snapshot`): names the workload behind a flow log interface. */
+  workloads?: import('./workloads.js').WorkloadDirectory;
   /** CloudWatch Logs and EC2 clients for a region (tests inject them). */
   logGroupClients?: (region: string) => import('../sources/flowlogs/cloudwatch.js').LogGroupClients;
 }
@@ -116,7 +118,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
   };
   const lookup = isLookup(inputs);
   const analyzer = createTrailAnalyzer({ thresholds, definitions, overrides: options.checks, lookup });
-  const flows = createFlowAnalyzer({ definitions, overrides: options.checks, approvedMailRelays: options.approvedMailRelays });
+  const flows = createFlowAnalyzer({ definitions, overrides: options.checks, approvedMailRelays: options.approvedMailRelays, workloads: options.workloads });
   const flowStats: FlowStats = emptyFlowStats();
   let flowInputs = 0;
   let flowOutside = 0;

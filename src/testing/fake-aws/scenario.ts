@@ -274,6 +274,14 @@ export interface NetworkInterfaceScenario {
   Description?: string;
   InterfaceType?: string;
   Status?: 'available' | 'in-use' | 'attaching' | 'detaching' | 'associated';
+  AvailabilityZone?: string;
+  /** The instance it is attached to. */
+  InstanceId?: string;
+  PrivateIpAddress?: string;
+  Ipv6Addresses?: string[];
+  PublicIp?: string;
+  /** Set for interfaces an AWS service created (Lambda, NAT gateway, endpoints). */
+  RequesterId?: string;
 }
 
 export interface NetworkAclEntryScenario {

@@ -96,6 +96,16 @@ export const ec2Handlers: Record<string, Handler> = {
         status: n.Status ?? 'in-use',
         interfaceType: n.InterfaceType ?? 'interface',
         groupSet: n.Groups.map((id) => ({ groupId: id, groupName: groupNames.get(id) ?? id })),
+        availabilityZone: n.AvailabilityZone,
+        requesterId: n.RequesterId,
+        requesterManaged: n.RequesterId !== undefined,
+        privateIpAddress: n.PrivateIpAddress,
+        privateIpAddressesSet: n.PrivateIpAddress ? [{ privateIpAddress: n.PrivateIpAddress, primary: true }] : undefined,
+        ipv6AddressesSet: n.Ipv6Addresses?.map((a) => ({ ipv6Address: a })),
+        attachment: n.InstanceId
+          ? { attachmentId: `eni-attach-${n.NetworkInterfaceId.slice(4)}`, instanceId: n.InstanceId, instanceOwnerId: req.account, deviceIndex: 0, status: 'attached', deleteOnTermination: true }
+          : undefined,
+        association: n.PublicIp ? { publicIp: n.PublicIp, ipOwnerId: 'amazon' } : undefined,
       })),
       nextToken: p.next,
     };

@@ -12,6 +12,7 @@ import { ConfigError, SourceError } from './errors.js';
 import { validateAgainst } from './schemas.js';
 import { SuppressionUse, decideSuppression, isUnmatchedConfigNotice, unmatchedConfigNotices } from './engine/suppress.js';
 import type { TrailRunResult } from './detections/run.js';
+import { responseActions } from './detections/respond.js';
 import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
 import { collectIac, type IacOptions } from './sources/iac.js';
@@ -319,6 +320,7 @@ export function trailResults(run: TrailRunResult, config: Config): Results {
     },
     notices,
     incomplete: false,
-    trail: { coverage: run.coverage, timeline: run.timeline },
+    // What to do now, from the open findings (suppressions applied above), sessions revoked as of the run's end.
+    trail: { coverage: run.coverage, timeline: run.timeline, actions: responseActions(findings, run.finishedAt) },
   };
 }

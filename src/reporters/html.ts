@@ -1,7 +1,8 @@
 // HTML reporter for auditors (SPEC §5): one self-contained file — inline CSS and JS, no network fetch of
 // any kind (a strict Content-Security-Policy says so to the browser) — with the score gauge, severity
 // breakdown, account/file × area heatmap, filterable findings with evidence and remediation, not-assessed
-// scope, errors, notices, the CloudTrail timeline and the trend against a baseline. Prints cleanly.
+// scope, errors, notices, the CloudTrail timeline and the trend against a baseline. A trail report opens on the
+// incident instead (html/incident.ts). Prints cleanly.
 // Everything taken from the results is escaped: file names, messages and evidence come from scanned inputs.
 import { SEVERITIES, SEVERITY_RANK, type Finding, type NotAssessed, type Severity } from '../engine/types.js';
 import type { CheckSummary, Results } from '../results.js';
@@ -17,6 +18,8 @@ import {
   type ReportOptions,
 } from './common.js';
 import { CLIENT_SCRIPT, STYLESHEET } from './html/assets.js';
+import { INCIDENT_STYLESHEET, actionsSection, incidentTimelineSection, overviewSection } from './html/incident.js';
+import { APPENDIX_TITLE, PRINT_STYLESHEET, appendixPointer, evidenceBlock } from './html/print.js';
 
 export interface HtmlReportOptions extends ReportOptions {
   /** Findings of the baseline that are gone in this run (the trend's "fixed" count), when the caller knows it. */
@@ -39,7 +42,7 @@ const KIND_TITLES: Record<string, string> = {
   iac: 'IaC scan',
   scan: 'AWS scan',
   evaluate: 'snapshot evaluation',
-  trail: 'CloudTrail detections',
+  trail: 'incident investigation',
   demo: 'demo',
 };
 
@@ -390,7 +393,8 @@ function findingBody(f: Finding, index: number, check: CheckSummary | undefined,
   const guidance = !check
     ? '<p class="muted">The results carry no metadata for this check.</p>'
     : inline
-      ? remediationBlock(check)
+      ? // On screen next to the finding; in print once per check, in the appendix (html/print.ts).
+        `<div class="inline-guidance">${remediationBlock(check)}</div>${appendixPointer(check.id)}`
       : `<p>Rationale and remediation: see <a href="#check-${esc(check.id)}">${esc(check.id)}</a> under Checks.</p>`;
   const baseline = f.baselineState ? `<span class="badge baseline-${f.baselineState}">${f.baselineState}</span>` : '';
   const id = `finding-${index}`;
@@ -410,7 +414,7 @@ function findingBody(f: Finding, index: number, check: CheckSummary | undefined,
 ${suppression}
 <dl class="where">${where.join('')}</dl>
 <h4>Evidence</h4>
-<pre class="code evidence">${prettyEvidence(f.evidence)}</pre>
+${evidenceBlock(prettyEvidence(f.evidence))}
 ${guidance}
 </td>
 </tr>
@@ -575,7 +579,7 @@ ${more > 0 || t.truncated ? `<p class="muted small">More events exist than are s
     })
     .join('\n');
   return `<section id="timeline" class="timeline-section major">
-<h2>CloudTrail timeline</h2>
+<h2>Events per principal (CloudTrail timeline)</h2>
 ${coverageFacts(trail.coverage)}
 ${principals || '<p class="muted">No principal timeline in the results.</p>'}
 </section>`;
@@ -595,11 +599,12 @@ function checksSection(results: Results): string {
         `<tr><td class="mono nowrap"><a href="#check-${esc(c.id)}">${esc(c.id)}</a></td><td><span class="badge sev-${c.severity}">${c.severity}</span></td><td>${esc(c.title)}</td><td class="num">${open.get(c.id) ?? 0}</td><td class="num">${suppressed.get(c.id) ?? 0}</td><td class="num">${notAssessed.get(c.id) ?? 0}</td></tr>`,
     )
     .join('');
+  // In print the appendix holds the checks the findings point to; the table above still lists every check.
   const details = checks
-    .map((c) => `<div class="check" id="check-${esc(c.id)}"><h3><span class="mono">${esc(c.id)}</span> ${esc(c.title)} <span class="badge sev-${c.severity}">${c.severity}</span></h3>${remediationBlock(c)}</div>`)
+    .map((c) => `<div class="check${open.has(c.id) || suppressed.has(c.id) ? '' : ' no-findings'}" id="check-${esc(c.id)}"><h3><span class="mono">${esc(c.id)}</span> ${esc(c.title)} <span class="badge sev-${c.severity}">${c.severity}</span></h3>${remediationBlock(c)}</div>`)
     .join('\n');
   return `<section id="checks" class="checks major">
-<h2>Checks that ran <span class="muted">(${checks.length})</span></h2>
+<h2>${APPENDIX_TITLE}Checks that ran <span class="muted">(${checks.length})</span></h2>
 <table class="plain"><thead><tr><th>check</th><th>severity</th><th>title</th><th class="num">open</th><th class="num">suppressed</th><th class="num">not assessed</th></tr></thead><tbody>${rows}</tbody></table>
 ${details}
 </section>`;
@@ -631,16 +636,25 @@ function scopeSection(results: Results): string {
   return `<section id="scope" class="scope"><h2>Scope</h2>${parts.join('\n')}</section>`;
 }
 
+/** A trail report opens on the incident (coverage, timeline, actions), not on a posture gauge. */
+function isIncident(results: Results): boolean {
+  return results.kind === 'trail' && trailOf(results) !== undefined;
+}
+
 function nav(results: Results, options: HtmlReportOptions): string {
+  const incident = isIncident(results);
   const links: [string, string, boolean][] = [
-    ['posture', 'Posture', true],
+    ['overview', 'Investigation', incident],
+    ['incident', 'Incident', incident],
+    ['actions', 'What to do now', incident],
+    ['posture', 'Posture', !incident],
     ['trend', 'Trend', options.baselineFixed !== undefined || results.findings.some((f) => f.baselineState !== undefined)],
-    ['heatmap', 'Heatmap', true],
+    ['heatmap', 'Heatmap', !incident],
     ['findings', 'Findings', true],
     ['not-assessed', 'Not assessed', results.notAssessed.length > 0],
     ['errors', 'Errors', results.errors.length > 0],
     ['notices', 'Notices', results.notices.length > 0],
-    ['timeline', 'Timeline', trailOf(results) !== undefined],
+    ['timeline', 'Events', trailOf(results) !== undefined],
     ['checks', 'Checks', results.checks.length > 0],
   ];
   return `<nav class="toc">${links
@@ -652,6 +666,7 @@ function nav(results: Results, options: HtmlReportOptions): string {
 /** Renders the results as one self-contained HTML page (no external resources, no network fetch). */
 export function html(results: Results, options: HtmlReportOptions = {}): string {
   const checks = new Map(results.checks.map((c) => [c.id, c]));
+  const incident = isIncident(results);
   const title = `sesguard ${KIND_TITLES[results.kind] ?? results.kind} report — ${results.finishedAt}`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -664,15 +679,17 @@ export function html(results: Results, options: HtmlReportOptions = {}): string 
 <title>${esc(title)}</title>
 <style>
 ${STYLESHEET}
+${INCIDENT_STYLESHEET}
+${PRINT_STYLESHEET}
 </style>
 </head>
 <body>
 ${header(results)}
 ${nav(results, options)}
 <main>
-${postureSection(results)}
+${incident ? `${overviewSection(results)}\n${incidentTimelineSection(results)}\n${actionsSection(results)}` : postureSection(results)}
 ${trendSection(results, options)}
-${heatmapSection(results)}
+${incident ? '' : heatmapSection(results)}
 ${findingsSection(results, checks)}
 ${notAssessedSection(results)}
 ${errorsSection(results)}

@@ -244,11 +244,17 @@ describe('--snapshot: the workload behind each interface, from a scan', () => {
 
     const v6 = results.findings.find((f) => f.resource.id === FLOW_INTERFACES.v6sender) as Finding & { resource: { name: string } };
     expect(v6.resource.name).toBe(`${FLOW_INTERFACES.v6sender} (lambda:newsletter-worker, subnet-0a11b22c33d44e551, vpc-0a0a0a0a0a0a0a0a1)`);
+    expect((v6 as Finding & { message: string }).message).toMatch(new RegExp(`^${FLOW_INTERFACES.v6sender} \\(lambda:newsletter-worker, subnet-0a11b22c33d44e551, vpc-0a0a0a0a0a0a0a0a1\\) sent mail directly`));
     expect(v6.evidence.workload).toMatchObject({ interfaceType: 'lambda', lambdaFunction: 'newsletter-worker', requesterManaged: true });
     expect(v6.evidence.unknown).toEqual([expect.stringMatching(/direction of 16 IPv6 flow/)]);
 
     const bot = results.findings.find((f) => f.checkId === 'SESG-DET-012') as Finding;
     expect(bot.evidence.workload).toBeUndefined();
+    // The snapshot that named the workloads goes into the evidence bundle with them.
+    const bundled = await cli(['trail', 'logs', '--snapshot', 'snapshot.json', '--evidence', 'bundle', '--quiet', '--fail-on', 'none'], d);
+    expect(bundled.code).toBe(0);
+    expect(readFileSync(path.join(d, 'bundle', 'snapshot.json'), 'utf8')).toBe(readFileSync(path.join(d, 'snapshot.json'), 'utf8'));
+    expect((await cli(['verify-bundle', 'bundle'], d)).code).toBe(0);
     expect(bot.evidence.unknown).toContainEqual(expect.stringMatching(new RegExp(`${FLOW_INTERFACES.spambot} is not in the snapshot snapshot\\.json \\(captured [^)]+\\): it was deleted before the scan`)));
   });
 

@@ -49,6 +49,8 @@ export interface FlowGroup {
   /** IPv6 flows without flow-direction whose direction could not be told (an inbound connection looks the same). */
   directionUnknown: number;
   samples: FlowRecord[];
+  /** The interface in the scan snapshot (`--snapshot`), set before the detectors run. */
+  workload?: Workload;
 }
 
 /** Why flows to mail ports were not reported, counted for the coverage statement. */
@@ -106,8 +108,8 @@ function addTo<T>(set: Set<T>, value: T | undefined, cap = 1000): void {
 }
 
 /** `eni-… (i-…, subnet-…, vpc-…)`: what a message names the workload by. */
-export function workloadName(group: FlowGroup, workload?: Workload): string {
-  const label = workload ? workloadLabel(workload) : undefined;
+export function workloadName(group: FlowGroup): string {
+  const label = group.workload ? workloadLabel(group.workload) : undefined;
   const named = label && !group.instanceIds.has(label) ? [label] : [];
   const parts = named.concat([...group.instanceIds], [...group.subnetIds], [...group.vpcIds]);
   const head = group.interfaceId ?? group.key;
@@ -232,6 +234,20 @@ export function createFlowAnalyzer(options: FlowAnalyzerOptions): FlowAnalyzer {
           }
         }
       }
+      // What the snapshot knows about each interface, merged where the records' own fields are silent.
+      if (options.workloads) {
+        for (const group of groups.values()) {
+          if (!group.interfaceId) continue;
+          const account = group.accounts.size === 1 ? [...group.accounts][0] : undefined;
+          const region = group.regions.size === 1 ? [...group.regions][0] : undefined;
+          const workload = findWorkload(options.workloads, group.interfaceId, account, region);
+          if (!workload) continue;
+          group.workload = workload;
+          if (workload.instanceId) group.instanceIds.add(workload.instanceId);
+          if (workload.subnetId && group.subnetIds.size === 0) group.subnetIds.add(workload.subnetId);
+          if (workload.vpcId && group.vpcIds.size === 0) group.vpcIds.add(workload.vpcId);
+        }
+      }
       const context: FlowContext = {
         groups: (action) =>
           [...groups.values()].filter((g) => g.action === action && g.flows > 0).sort((a, b) => a.first - b.first || a.key.localeCompare(b.key)),
@@ -292,14 +308,8 @@ function flowFinding(hit: FlowHit, definition: DetectionDefinition, severity: Se
   const windowStart = group.first * 1000;
   const account = group.accounts.size === 1 ? [...group.accounts][0] : undefined;
   const region = group.regions.size === 1 ? [...group.regions][0] : undefined;
-  const workload = workloads && group.interfaceId ? findWorkload(workloads, group.interfaceId, account, region) : undefined;
-  // What the snapshot adds is merged into the sets the records filled (the evidence says where each came from).
-  const instanceIds = new Set(group.instanceIds);
-  const subnetIds = new Set(group.subnetIds);
-  const vpcIds = new Set(group.vpcIds);
-  if (workload?.instanceId) instanceIds.add(workload.instanceId);
-  if (workload?.subnetId && subnetIds.size === 0) subnetIds.add(workload.subnetId);
-  if (workload?.vpcId && vpcIds.size === 0) vpcIds.add(workload.vpcId);
+  // The snapshot's instance, subnet and VPC are already in the sets (finish); evidence.workload says so.
+  const { workload, instanceIds, subnetIds, vpcIds } = group;
   const unknown: string[] = [];
   if (instanceIds.size === 0 && !(workload && workloadLabel(workload))) {
     if (workloads && group.interfaceId && !workload) unknown.push(missingWorkload(workloads, group.interfaceId, account, region));
@@ -337,7 +347,7 @@ function flowFinding(hit: FlowHit, definition: DetectionDefinition, severity: Se
     ...(unknown.length > 0 ? { unknown } : {}),
     ...hit.details,
   };
-  const resource: Finding['resource'] = { type: 'aws.ec2.network-interface', id: group.key, name: workloadName({ ...group, instanceIds, subnetIds, vpcIds }, workload) };
+  const resource: Finding['resource'] = { type: 'aws.ec2.network-interface', id: group.key, name: workloadName(group) };
   if (account) resource.account = account;
   if (region) resource.region = region;
   if (account && region && group.interfaceId) resource.arn = `arn:aws:ec2:${region}:${account}:network-interface/${group.interfaceId}`;

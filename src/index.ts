@@ -3,7 +3,7 @@
 // gate. Importing this module loads neither the AWS SDK nor the CloudTrail detections: scanLive/runScan and
 // runTrail import them when called. Known errors are ConfigError, PolicyError and SourceError.
 import type { TrailInputs, TrailRunOptions, TrailRunResult } from './detections/index.js';
-import { reporters, type ReportFormat, type ReportOptions } from './reporters/index.js';
+import { chunkedReporters, reporters, type HtmlReportOptions, type ReportFormat } from './reporters/index.js';
 import type { Results } from './results.js';
 
 export { VERSION } from './version.js';
@@ -35,11 +35,31 @@ export type { Coverage, DetectionDefinition, PrincipalTimeline, TrailThresholds 
 // Gate, baseline and reports
 export { exitCodeFor, type FailOn } from './gate.js';
 export { applyBaseline, readBaseline } from './engine/baseline.js';
-export { reporters, type Reporter, type ReportFormat, type ReportOptions, type HtmlReportOptions } from './reporters/index.js';
+export {
+  reporters,
+  chunkedReporters,
+  type Reporter,
+  type ChunkedReporter,
+  type ReportFormat,
+  type ReportOptions,
+  type HtmlReportOptions,
+} from './reporters/index.js';
 
-/** Renders results in one format: `text`, `json`, `sarif`, `markdown` or `html` (what `--format` and the output flags write). */
-export function render(results: Results, format: ReportFormat, options: ReportOptions = {}): string {
+/**
+ * Renders results in one format: `text`, `json`, `sarif`, `markdown` or `html` (what `--format` and the output
+ * flags write). The options of every format are accepted (`maxFindings` only matters to `html`, and so on).
+ */
+export function render(results: Results, format: ReportFormat, options: HtmlReportOptions = {}): string {
   return reporters[format](results, options);
+}
+
+/**
+ * The same text as `render`, as chunks produced while they are read (what the command line writes): the
+ * results JSON of an Organization is some 200 MB, which `render` would hold as one string. Joined, the chunks
+ * are exactly `render`'s text.
+ */
+export function renderChunks(results: Results, format: ReportFormat, options: HtmlReportOptions = {}): Iterable<string> {
+  return chunkedReporters[format](results, options);
 }
 
 // The data model

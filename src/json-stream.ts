@@ -14,6 +14,8 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
 const BOM = [0xef, 0xbb, 0xbf];
+/** The first character of a JSON value other than an object. */
+const VALUE_START = /^[["\-0-9tfn]$/;
 
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -21,7 +23,7 @@ function isSpace(byte: number): boolean {
 
 /**
  * What the document is not: the message names the byte offset, as JSON.parse errors name a position.
- * `notAnObject`: the text does not start with `{` (it may be valid JSON of another kind).
+ * `notAnObject`: the text starts as another JSON value would (an array, a string, a number, true, false, null).
  */
 export class JsonStreamError extends Error {
   constructor(
@@ -49,6 +51,12 @@ type State =
  * snapshots are objects); its array members may be of any length.
  */
 export class JsonObjectReader {
+  /**
+   * `element` sees each element of a top-level array member as it is parsed and returns what to keep of it:
+   * a caller that needs a few fields of 200,000 findings keeps only those, and the rest is never held.
+   */
+  constructor(private readonly element: (member: string, value: unknown) => unknown = (_member, value) => value) {}
+
   private readonly out: Record<string, unknown> = {};
   private state: State = 'start';
   private offset = 0;
@@ -83,7 +91,10 @@ export class JsonObjectReader {
             i++;
             break;
           }
-          if (byte !== OPEN_OBJECT || this.bom % 3 !== 0) throw new JsonStreamError(`expected a JSON object at byte ${this.offset + i}`, true);
+          if (byte !== OPEN_OBJECT || this.bom % 3 !== 0) {
+            // A byte that can start another JSON value: valid JSON perhaps, but not an object. Anything else is not JSON.
+            throw new JsonStreamError(`expected a JSON object at byte ${this.offset + i}`, this.bom % 3 === 0 && VALUE_START.test(String.fromCharCode(byte)));
+          }
           this.state = 'member';
           i++;
           break;
@@ -142,7 +153,7 @@ export class JsonObjectReader {
   }
 
   end(): Record<string, unknown> {
-    if (this.state === 'start') throw new JsonStreamError('empty input: expected a JSON object', true);
+    if (this.state === 'start') throw new JsonStreamError('unexpected end of JSON input: expected a JSON object');
     if (this.state !== 'end' || this.capture) throw new JsonStreamError(`unexpected end of JSON input at byte ${this.offset}`);
     return this.out;
   }
@@ -223,7 +234,7 @@ export class JsonObjectReader {
       this.key = value as string;
       this.state = 'colon';
     } else if (capture.kind === 'element') {
-      (this.list as unknown[]).push(value);
+      (this.list as unknown[]).push(this.element(this.key, value));
       this.state = 'next-element';
     } else this.member(value);
   }

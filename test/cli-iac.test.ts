@@ -213,6 +213,30 @@ describe('other commands', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).runs[0].results.length).toBeGreaterThan(0);
   });
+  it('report reads results however they are laid out (compact, byte order mark), and writes the same JSON back', async () => {
+    const dir = tempDir({ 'bad.yaml': BAD_CFN });
+    await cli(['iac', 'bad.yaml', '--json', 'r.json', '--quiet', '--fail-on', 'none'], dir);
+    const saved = readFileSync(path.join(dir, 'r.json'), 'utf8');
+    writeFileSync(path.join(dir, 'compact.json'), `\ufeff${JSON.stringify(JSON.parse(saved))}`);
+    const r = await cli(['report', 'compact.json', '--json', 'again.json', '--quiet', '--fail-on', 'none'], dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'again.json'), 'utf8')).toBe(saved);
+  });
+  it.each([
+    ['cut short', (t: string) => t.slice(0, Math.floor(t.length / 2)), 'not a valid results JSON file'],
+    ['with a trailing comma', (t: string) => t.replace(/\n}\n$/, ',\n}\n'), 'not a valid results JSON file'],
+    ['an array', () => '[]', 'not a sesguard results file (schemaVersion 1 expected)'],
+    ['another JSON object', () => '{"runs": []}', 'not a sesguard results file (schemaVersion 1 expected)'],
+    ['empty', () => '', 'not a valid results JSON file'],
+    ['YAML', () => 'schemaVersion: 1\n', 'not a valid results JSON file'],
+  ])('report on a results file %s: one line naming it, exit 2', async (_name, damage, message) => {
+    const dir = tempDir({ 'bad.yaml': BAD_CFN });
+    await cli(['iac', 'bad.yaml', '--json', 'r.json', '--quiet', '--fail-on', 'none'], dir);
+    writeFileSync(path.join(dir, 'r.json'), damage(readFileSync(path.join(dir, 'r.json'), 'utf8')));
+    const r = await cli(['report', 'r.json', '--html', 'r.html'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`sesguard: r.json: ${message}\n`);
+  });
 });
 
 describe('HTML output', () => {

@@ -55,7 +55,7 @@ describe('unusable templates', () => {
   ])('%s', (_name, text, line, message) => {
     const started = performance.now();
     const error = failure(text);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(error.file).toBe('stacks/broken.yaml');
     expect(error.line).toBe(line);
     expect(error.message).toMatch(message);

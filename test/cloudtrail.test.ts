@@ -66,7 +66,7 @@ describe('RecordsScanner', () => {
 
   it.each([
     ['a truncated file', '{"Records": [{"eventID": "a"}, {"eventID": "b"', 'truncated JSON'],
-    ['a top-level array', '[{"eventID": "a"}]', 'not a JSON object'],
+    ['a top-level string', '"Records"', 'not a JSON object'],
     ['an object without Records', '{"Events": []}', 'no top-level Records array'],
     ['an empty file', '   ', 'empty file'],
   ])('%s', (_name, text, problem) => {
@@ -120,8 +120,76 @@ describe('readRecords', () => {
     await expect(collect(input(), limit)).rejects.toMatchObject({ name: 'SourceError', file: 'test.json', message: expect.stringContaining(message) });
   });
 
+  it('a bare array of records is scanned element by element too', () => {
+    const text = JSON.stringify(JSON.parse(TRICKY).Records);
+    const scanner = new RecordsScanner();
+    const texts = [...scanner.push(text.slice(0, 17)), ...scanner.push(text.slice(17))];
+    expect(scanner.end()).toBeNull();
+    expect(texts.map((t) => JSON.parse(t))).toEqual(JSON.parse(TRICKY).Records);
+  });
+
   it('a digest file is recognised by its content and skipped, not read as a log and not an error', async () => {
     await expect(collect(chunks(JSON.stringify({ digestStartTime: 'x', logFiles: [] })))).rejects.toMatchObject({ name: 'SkippedInput', file: 'test.json', reason: expect.stringContaining('digest') });
+  });
+});
+
+describe('the shapes records reach a responder in besides AWS\'s own files', () => {
+  // As CloudTrail writes them, reduced: a SES call and an IAM call.
+  const A = { eventVersion: '1.10', eventID: 'a1', eventTime: '2026-11-23T02:10:00Z', eventSource: 'ses.amazonaws.com', eventName: 'GetSendQuota', userIdentity: { type: 'IAMUser' } };
+  const B = { eventVersion: '1.10', eventID: 'b2', eventTime: '2026-11-23T02:11:00Z', eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', userIdentity: { type: 'IAMUser' } };
+  // EventBridge's envelope, as a rule forwarding CloudTrail events to Firehose or a queue delivers it.
+  const envelope = (record: object) => ({ version: '0', id: 'c1a2b3d4-0000-4000-8000-000000000001', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ses', account: '111122223333', time: '2026-11-23T02:10:00Z', region: 'us-east-1', resources: [], detail: record });
+  const lines = (...values: object[]) => values.map((v) => JSON.stringify(v)).join('\n') + '\n';
+
+  it.each([
+    ['JSON Lines (jq -c, log shippers), parsed whole', () => chunks(lines(A, B)), undefined],
+    ['JSON Lines with a byte order mark, CRLF line ends and blank lines', () => chunks(`\ufeff${JSON.stringify(A)}\r\n\r\n${JSON.stringify(B)}\r\n`), undefined],
+    ['JSON Lines, gzipped, streamed line by line (above the whole-parse limit)', () => chunks(gzipSync(lines(A, B))), 10],
+    ['JSON Lines split across chunks mid-line, streamed', () => { const text = lines(A, B); return chunks(text.slice(0, 40), text.slice(40, 150), text.slice(150)); }, 10],
+    ['JSON Lines without a newline at the end, streamed', () => chunks(lines(A, B).trimEnd()), 10],
+    ['EventBridge envelopes, one per line', () => chunks(lines(envelope(A), envelope(B))), undefined],
+    ['EventBridge envelopes, streamed', () => chunks(lines(envelope(A), envelope(B))), 10],
+    ['a bare array of records', () => chunks(JSON.stringify([A, B])), undefined],
+    ['a bare array of records, streamed', () => chunks(JSON.stringify([A, B], null, 2)), 10],
+    ['`aws logs filter-log-events` on the trail\'s log group', () => chunks(JSON.stringify({ events: [A, B].map((r, i) => ({ logStreamName: '111122223333_CloudTrail_us-east-1', timestamp: 1795399800000 + i, message: JSON.stringify(r), ingestionTime: 1795399801000, eventId: `3797${i}` })), searchedLogStreams: [] })), undefined],
+  ])('%s', async (_name, input, limit) => {
+    expect(await collect(input(), limit)).toEqual([A, B]);
+  });
+
+  it('one record saved alone (the console\'s event record view) is a log of one record', async () => {
+    expect(await collect(chunks(JSON.stringify(A, null, 2)))).toEqual([A]);
+    expect(await collect(chunks(JSON.stringify(envelope(B))))).toEqual([B]);
+  });
+
+  it.each([
+    ['a bad line, parsed whole', undefined],
+    ['a bad line, streamed', 10],
+  ])('%s: named by line and column, nothing quoted', async (_name, limit) => {
+    const text = `${JSON.stringify(A)}\n{"eventID": "x", "secretAccessKey": "wJalrXUtnFEMI/K7MDENG" oops}\n${JSON.stringify(B)}\n`;
+    await expect(collect(chunks(text), limit)).rejects.toMatchObject({
+      name: 'SourceError', file: 'test.json', message: expect.stringMatching(/^not valid JSON at line 2, column 61: expected ',' or '\}', found character "o"$/),
+    });
+  });
+
+  it.each([
+    ['a line that is not an object', `${JSON.stringify(A)}\n[1, 2]\n`, 'not a CloudTrail log file: line 2 is not a JSON object'],
+    ['JSON Lines of something else (an application log)', '{"level": "info", "msg": "started"}\n{"level": "warn", "msg": "slow"}\n', /^not valid JSON at line 2, column 1: /],
+    ['an array of something else', '[{"level": "info"}]', 'not a CloudTrail log file: a JSON array whose first element is not a CloudTrail record'],
+    ['an object that is no record and holds no records', '{"level": "info"}', 'not a CloudTrail log file: no top-level Records array'],
+  ])('%s is an error, not records', async (_name, text, message) => {
+    await expect(collect(chunks(text))).rejects.toMatchObject({ name: 'SourceError', message: typeof message === 'string' ? message : expect.stringMatching(message) });
+  });
+
+  it('through `sesguard trail`: .jsonl and .ndjson files in a folder are read, their records analysed', async () => {
+    const dir = tempDir({
+      'export/ses.jsonl': lines(A),
+      'export/iam.ndjson.gz': gzipSync(lines(envelope(B))),
+      'export/notes.txt': 'not a log',
+    });
+    const run = await runTrail(['export'], { cwd: dir });
+    expect(run.errors).toEqual([]);
+    expect(run.inputs.files.map((f) => f.file).sort()).toEqual(['export/iam.ndjson.gz', 'export/ses.jsonl']);
+    expect(run.coverage.analysedEventCount).toBe(2);
   });
 });
 

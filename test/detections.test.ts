@@ -373,6 +373,66 @@ describe('SESG-DET-008 judges event selectors', () => {
   });
 });
 
+describe('SESG-DET-008 judges UpdateTrail and CloudTrail Lake against what the logs show before', () => {
+  const trail = (minute: number, name: string, params: Record<string, unknown>, response?: Record<string, unknown>, o: Options = {}) =>
+    rec(minute, name, { source: 'cloudtrail.amazonaws.com', params, ...(response ? { response } : {}), ...o });
+  const det008 = (records: CloudTrailRecord[]) => findings(records).filter((f) => f.checkId === 'SESG-DET-008');
+  const STORE = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:eventdatastore/0f1e2d3c-4b5a-4968-8776-655443322110`;
+  const MGMT = [{ name: 'm', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] }];
+  const S3 = [{ name: 'd', fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }] }];
+  const created = (multiRegion: boolean, validation: boolean) =>
+    trail(0, 'CreateTrail', { name: 'main', s3BucketName: 'logs' }, { name: 'main', isMultiRegionTrail: multiRegion, includeGlobalServiceEvents: true, logFileValidationEnabled: validation, isOrganizationTrail: false });
+
+  it.each([
+    ['a multi-region trail made single-region', [created(true, true), trail(5, 'UpdateTrail', { name: 'main', isMultiRegionTrail: false })], 'changed trail main so that it records only its home region'],
+    ['no CreateTrail in the logs: an explicit false is taken as a change', [trail(5, 'UpdateTrail', { name: 'main', includeGlobalServiceEvents: false })], 'changed trail main so that it no longer records global service events'],
+    ['a trail named by ARN', [created(true, true), trail(5, 'UpdateTrail', { name: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/main`, enableLogFileValidation: false })], 'changed trail main so that it no longer writes digest files'],
+    ['a single-region trail of the same name in another region is another trail', [created(false, true), trail(5, 'UpdateTrail', { name: 'main', isMultiRegionTrail: false }, undefined, { region: 'eu-west-1' })], 'records only its home region'],
+    ['the logs dropped the response: the request is what was configured', [trail(0, 'CreateTrail', { name: 'main', isMultiRegionTrail: true }), trail(5, 'UpdateTrail', { name: 'main', isMultiRegionTrail: false })], 'records only its home region'],
+  ])('fires: %s', (_name, records, says) => {
+    const got = det008(records);
+    expect(got).toHaveLength(1);
+    expect(got[0].message).toContain(says);
+  });
+
+  it.each([
+    ['settings re-sent as the logs show them (CloudFormation, Terraform)', [created(false, false), trail(5, 'UpdateTrail', { name: 'main', s3KeyPrefix: 'v2', isMultiRegionTrail: false, enableLogFileValidation: false })]],
+    ['settings turned on', [trail(5, 'UpdateTrail', { name: 'main', isMultiRegionTrail: true, enableLogFileValidation: true, includeGlobalServiceEvents: true })]],
+    ['a CloudWatch Logs group replaced by another', [trail(5, 'UpdateTrail', { name: 'main', cloudWatchLogsLogGroupArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:trail-v2:*` })]],
+  ])('quiet: %s', (_name, records) => {
+    expect(det008(records)).toEqual([]);
+  });
+
+  it('event selectors re-sent as an earlier PutEventSelectors in the logs set them are not a second change', () => {
+    const writeOnly = { trailName: 'main', eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true }] };
+    const got = det008([trail(5, 'PutEventSelectors', writeOnly), trail(65 * 3, 'PutEventSelectors', writeOnly), trail(65 * 6, 'PutEventSelectors', { trailName: 'main', eventSelectors: [{ includeManagementEvents: false }] })]);
+    expect(got.map((f) => f.message)).toEqual([
+      expect.stringContaining('changed the event selectors of trail main so that it no longer records SES read management events (e.g. GetSendQuota)'),
+      expect.stringContaining('changed the event selectors of trail main so that it no longer records SES write management events (e.g. PutAccountDetails), IAM write management events (e.g. CreateAccessKey)'),
+    ]);
+  });
+
+  it('narrowed selectors of an event data store whose earlier configuration is not in the logs: undecided, said, not reported', () => {
+    const analyzer = createTrailAnalyzer({ thresholds: { reconRegions: 3, reconWindowMinutes: 60 }, definitions });
+    analyzer.add(trail(5, 'UpdateEventDataStore', { eventDataStore: STORE, advancedEventSelectors: S3 }));
+    const got = analyzer.finish();
+    expect(got.findings.filter((f) => f.checkId === 'SESG-DET-008')).toEqual([]);
+    expect(got.coverage.notes.find((n) => n.startsWith('SESG-DET-008 could not decide'))).toContain('whether UpdateEventDataStore of 0f1e2d3c-4b5a-4968-8776-655443322110');
+  });
+
+  it('the same change after a CreateEventDataStore of management events is reported, named by the store', () => {
+    const create = trail(0, 'CreateEventDataStore', { name: 'org-events', advancedEventSelectors: MGMT }, { eventDataStoreArn: STORE, name: 'org-events', advancedEventSelectors: MGMT, multiRegionEnabled: true });
+    const got = det008([create, trail(5, 'UpdateEventDataStore', { eventDataStore: STORE, advancedEventSelectors: S3 })]);
+    expect(got.map((f) => f.message)).toEqual([expect.stringContaining('changed CloudTrail Lake event data store org-events so that it no longer records SES write management events')]);
+  });
+
+  it('a refused deletion of an event data store is an attempt', () => {
+    const got = det008([trail(5, 'DeleteEventDataStore', { eventDataStore: STORE }, undefined, { error: 'EventDataStoreTerminationProtectedException' })]);
+    expect(got.map((f) => [f.severity, f.evidence.attempt])).toEqual([['medium', true]]);
+    expect(got[0].message).toContain('tried to delete CloudTrail Lake event data store 0f1e2d3c-4b5a-4968-8776-655443322110 (us-east-1); the call failed with EventDataStoreTerminationProtectedException');
+  });
+});
+
 describe('every detection reports a refused call as an attempt, one severity step lower', () => {
   const deny = { error: 'AccessDenied' };
   const cases: [string, CloudTrailRecord[], string][] = [

@@ -18,7 +18,14 @@ import {
 } from '@aws-sdk/client-organizations';
 import { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AccountClient, paginateListRegions } from '@aws-sdk/client-account';
-import { IAMClient, GetAccessKeyLastUsedCommand, paginateGetAccountAuthorizationDetails, paginateListAccessKeys } from '@aws-sdk/client-iam';
+import {
+  IAMClient,
+  GenerateCredentialReportCommand,
+  GetAccessKeyLastUsedCommand,
+  GetCredentialReportCommand,
+  paginateGetAccountAuthorizationDetails,
+  paginateListAccessKeys,
+} from '@aws-sdk/client-iam';
 import {
   SESv2Client,
   GetAccountCommand,
@@ -191,6 +198,58 @@ describe('fake AWS with the real SDK clients', () => {
     expect(never.AccessKeyLastUsed).toMatchObject({ ServiceName: 'N/A', Region: 'N/A' });
     expect(never.AccessKeyLastUsed?.LastUsedDate).toBeUndefined();
     expect((await errorOf(iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: 'AKIA222222222222APP1' })))).name).toBe('AccessDenied');
+  });
+
+  it('IAM credential report: none, generation in progress, then the CSV IAM writes, over the wire', async () => {
+    const planted = JSON.parse(JSON.stringify(scenario)) as Scenario;
+    planted.accounts.find((a) => a.Id === MAIL)!.iam!.credentialReport = { pollsUntilReady: 1 };
+    const own = await startFakeAws(planted);
+    try {
+      const iam = new IAMClient(config(own, 'us-east-1', await memberCreds(own, MAIL)));
+      expect(await errorOf(iam.send(new GetCredentialReportCommand({})))).toEqual({ name: 'CredentialReportNotPresentException', status: 410 });
+      expect((await iam.send(new GenerateCredentialReportCommand({}))).State).toBe('STARTED');
+      expect(await errorOf(iam.send(new GetCredentialReportCommand({})))).toEqual({ name: 'CredentialReportNotReadyException', status: 404 });
+      const report = await iam.send(new GetCredentialReportCommand({}));
+      expect((await iam.send(new GenerateCredentialReportCommand({}))).State).toBe('COMPLETE');
+      expect(report.ReportFormat).toBe('text/csv');
+      expect(Date.now() - report.GeneratedTime!.getTime()).toBeLessThan(60_000);
+      const [header, root, user, ...rest] = Buffer.from(report.Content!).toString('utf8').split('\n');
+      expect(rest).toEqual([]);
+      expect(header.split(',')).toHaveLength(22);
+      expect(root).toMatch(new RegExp(`^<root_account>,arn:aws:iam::${MAIL}:root,.*,not_supported,`));
+      expect(user).toBe(
+        `ses-smtp-user.20220110,arn:aws:iam::${MAIL}:user/ses-smtp-user.20220110,2022-01-10T00:00:00+00:00,false,N/A,N/A,N/A,false,` +
+          'true,2022-01-10T00:00:00+00:00,2026-11-21T18:00:00+00:00,us-east-1,ses,false,2021-06-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A',
+      );
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('IAM credential report: one older than four hours is expired', async () => {
+    const planted = JSON.parse(JSON.stringify(scenario)) as Scenario;
+    planted.accounts.find((a) => a.Id === MAIL)!.iam!.credentialReport = { GeneratedTime: new Date(Date.now() - 5 * 3_600_000).toISOString() };
+    const own = await startFakeAws(planted);
+    try {
+      const iam = new IAMClient(config(own, 'us-east-1', await memberCreds(own, MAIL)));
+      expect(await errorOf(iam.send(new GetCredentialReportCommand({})))).toEqual({ name: 'CredentialReportExpiredException', status: 410 });
+      expect((await iam.send(new GenerateCredentialReportCommand({}))).State).toBe('COMPLETE');
+      expect((await iam.send(new GetCredentialReportCommand({}))).Content).toBeInstanceOf(Uint8Array);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('counts the TCP connections it accepts: keep-alive reuses them', async () => {
+    const own = await startFakeAws(scenario);
+    try {
+      const iam = new IAMClient(config(own));
+      for (let i = 0; i < 5; i++) await iam.send(new GetCredentialReportCommand({})).catch(() => undefined);
+      expect(own.calls).toHaveLength(5);
+      expect(own.connections).toBe(1);
+    } finally {
+      await own.close();
+    }
   });
 
   it('SESv2: account, identities, policies, configuration sets and destinations', async () => {

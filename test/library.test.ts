@@ -41,6 +41,15 @@ describe('library API', () => {
     expect(api.render(results, 'html')).toMatch(/^<!DOCTYPE html>/i);
     expect(api.render(results, 'text')).toMatch(/open findings/);
   });
+  it('renderChunks gives the same text as render, in pieces (one per finding at least for JSON and SARIF)', async () => {
+    const results = await api.runIac([BAD], { config: api.defaultConfig(), cwd: PACKAGE_ROOT });
+    expect(results.findings.length).toBeGreaterThan(1);
+    for (const format of ['json', 'sarif', 'markdown', 'html', 'text'] as const) {
+      const chunks = [...api.renderChunks(results, format, { baselineFixed: 2, maxFindings: 1 })];
+      expect(chunks.join(''), format).toBe(api.render(results, format, { baselineFixed: 2, maxFindings: 1 }));
+      if (format === 'json' || format === 'sarif') expect(chunks.length, format).toBeGreaterThan(results.findings.length);
+    }
+  });
   it('runScan reads the fake Organization and evaluates it; evaluateSnapshot of its snapshot agrees', async () => {
     const config = api.defaultConfig();
     const { snapshot, results } = await api.runScan({ org: true, externalId: 'sesguard-ext-1', endpoint: fake.endpoint, credentials, homeRegion: 'us-east-1', config });

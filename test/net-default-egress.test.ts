@@ -144,3 +144,88 @@ describe('live: NET-001/002 evidence names the default shape', () => {
     expect(results.get('arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0default')).not.toHaveProperty('SESG-NET-004');
   });
 });
+
+// A network stack defines the groups; an application stack (or a nested stack) writes their egress rules on the
+// exported ids. CloudFormation removes each group's default rule when that rule is added, wherever it is written.
+const NETWORK_STACK = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  RelaySecurityGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: mail relay
+      VpcId: vpc-0a1b2c3d4e5f60718
+  BastionSecurityGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: bastion
+      VpcId: vpc-0a1b2c3d4e5f60718
+  Rules:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./network-rules.yaml
+      Parameters:
+        BastionGroupId: !GetAtt BastionSecurityGroup.GroupId
+Outputs:
+  RelayGroupId:
+    Value: !GetAtt RelaySecurityGroup.GroupId
+    Export: { Name: network-relay-sg }
+`;
+
+const APP_STACK = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  RelaySubmission:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties:
+      GroupId: !ImportValue network-relay-sg
+      IpProtocol: tcp
+      FromPort: 587
+      ToPort: 587
+      CidrIp: 10.20.0.15/32
+`;
+
+const NESTED_RULES = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  BastionGroupId: { Type: "AWS::EC2::SecurityGroup::Id" }
+Resources:
+  BastionHttps:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties:
+      GroupId: !Ref BastionGroupId
+      IpProtocol: tcp
+      FromPort: 443
+      ToPort: 443
+      CidrIp: 0.0.0.0/0
+`;
+
+describe('NET-004 across stacks: a rule another scanned template writes for the group removes its default rule', async () => {
+  const dir = tempDir({ 'network.yaml': NETWORK_STACK, 'app.yaml': APP_STACK, 'network-rules.yaml': NESTED_RULES });
+  const collection = await collectIac(['.'], dir);
+  const together = evaluate(collection.resources, 'C');
+
+  it.each([
+    ['RelaySecurityGroup', 'through Fn::ImportValue of its exported id'],
+    ['BastionSecurityGroup', "through a nested stack's parameter"],
+  ])('%s: NET-004 passes (%s)', (logicalId) => {
+    expect(kinds(together.get(`network.yaml#${logicalId}`))).toEqual({ 'SESG-NET-001': 'pass', 'SESG-NET-002': 'pass', 'SESG-NET-004': 'pass' });
+  });
+
+  it('the rules themselves are judged where they are written, naming the template that defines their group', () => {
+    expect(kinds(together.get('app.yaml#RelaySubmission'))).toEqual({ 'SESG-NET-001': 'pass', 'SESG-NET-002': 'pass', 'SESG-NET-004': 'not-applicable' });
+    expect(collection.resources.find((r) => r.id === 'network-rules.yaml#BastionHttps')).toMatchObject({
+      props: { groupName: { $unknown: 'security group BastionSecurityGroup is defined in another scanned template (network.yaml), not in this one' } },
+    });
+  });
+
+  it('scanned without the templates that write their rules, the groups keep their default rule as far as sesguard can tell', async () => {
+    const alone = evaluate((await collectIac(['network.yaml'], dir)).resources, 'C');
+    expect(alone.get('network.yaml#RelaySecurityGroup')?.['SESG-NET-004'].kind).toBe('fail');
+    expect(alone.get('network.yaml#BastionSecurityGroup')?.['SESG-NET-004'].kind).toBe('fail');
+  });
+
+  it('an imported literal id names no group of the set: every group keeps its default rule', async () => {
+    const literal = NETWORK_STACK.replace('Value: !GetAtt RelaySecurityGroup.GroupId', 'Value: sg-0f1e2d3c4b5a69788');
+    const results = evaluate((await collectIac(['network.yaml', 'app.yaml'], tempDir({ 'network.yaml': literal, 'app.yaml': APP_STACK }))).resources, 'C');
+    expect(results.get('network.yaml#RelaySecurityGroup')?.['SESG-NET-004'].kind).toBe('fail');
+    expect(results.get('app.yaml#RelaySubmission')?.['SESG-NET-001'].kind).toBe('pass');
+  });
+});

@@ -9,9 +9,24 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Coverage, PrincipalTimeline } from '../src/detections/types.js';
-import type { Finding } from '../src/engine/types.js';
-import { areaOf, CONTENT_SECURITY_POLICY, escapeHtml, html, INLINE_REMEDIATION_LIMIT, trailOf } from '../src/reporters/html.js';
-import type { Results } from '../src/results.js';
+import type { Finding, Severity } from '../src/engine/types.js';
+import {
+  areaOf,
+  CONTENT_SECURITY_POLICY,
+  escapeHtml,
+  html,
+  INLINE_REMEDIATION_LIMIT,
+  MAX_FULL_FINDINGS,
+  MAX_LIST_ROWS,
+  MAX_NOT_ASSESSED_ROWS,
+  MAX_REASONS_PER_CHECK,
+  MAX_SCOPES_PER_REASON,
+  MAX_TIMELINE_EVENTS,
+  MAX_TIMELINE_PRINCIPALS,
+  MAX_TIMELINE_ROWS,
+  trailOf,
+} from '../src/reporters/html.js';
+import type { CheckSummary, Results } from '../src/results.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const load = (name: string) => JSON.parse(readFileSync(path.join(root, 'fixtures/results', name), 'utf8')) as Results;
@@ -98,6 +113,171 @@ function trailResults(): Results {
   return results;
 }
 
+const LARGE_CHECKS: [string, Severity, string][] = [
+  ['SESG-SES-001', 'critical', 'Sending-authorization policy lets anyone send from the identity'],
+  ['SESG-IAM-001', 'high', 'Principal may send email from every SES identity'],
+  ['SESG-NET-001', 'medium', 'Security group allows outbound SMTP (TCP 25) to the internet'],
+  ['SESG-SES-003', 'low', 'Verified SES domain identity is not an approved domain'],
+];
+
+const accountOf = (i: number) => String(400000000000 + i * 7919);
+
+/**
+ * A live scan of `accounts` accounts × `regions` regions with one finding per check in each: with the defaults
+ * 12,000 findings, 3,000 per severity, every seventh suppressed — more than the report shows in full.
+ */
+function largeResults(accounts = 300, regions = 10): Results {
+  const checks: CheckSummary[] = LARGE_CHECKS.map(([id, severity, title]) => ({
+    id,
+    severity,
+    title,
+    sources: ['L'],
+    rationale: `Why ${id} matters.`,
+    remediation: { cli: `aws fix ${id}` },
+    references: [],
+    helpUri: `https://example.invalid/${id}`,
+  }));
+  const findings: Finding[] = [];
+  const byAccount: Record<string, number> = {};
+  for (let a = 0; a < accounts; a++) {
+    const account = accountOf(a);
+    byAccount[account] = 40 + (a % 50);
+    for (let r = 0; r < regions; r++) {
+      const region = `region-${String(r).padStart(2, '0')}`;
+      for (const [id, severity, title] of LARGE_CHECKS) {
+        const arn = `arn:aws:ses:${region}:${account}:identity/${id.toLowerCase()}.example.net`;
+        findings.push({
+          checkId: id,
+          severity,
+          title,
+          message: `${title}: ${arn}`,
+          resource: { type: 'aws.ses.identity', id: arn, name: `${id.toLowerCase()}.example.net`, arn, account, region },
+          evidence: { identity: arn, reason: `evidence of ${id}` },
+          suppressed: findings.length % 7 === 6 ? { source: 'config', reason: 'accepted in SEC-1' } : null,
+          fingerprint: `fp-${findings.length}`,
+        });
+      }
+    }
+  }
+  return {
+    ...scan,
+    findings,
+    notAssessed: [],
+    errors: [],
+    notices: [],
+    incomplete: false,
+    checks,
+    score: { overall: 60, coverage: 1, worst: { group: accountOf(0), score: 40 }, byAccount, byFile: {} },
+    inputs: { files: [], skipped: [], accounts: Object.keys(byAccount).map((accountId) => ({ accountId, name: `acct-${accountId}`, status: 'scanned', regions: [] })) },
+  };
+}
+
+describe('HTML report of an Organization: the most severe findings in full, every finding counted', () => {
+  const large = largeResults();
+  const page = html(large);
+  const rows = [...page.matchAll(/<tbody class="finding sev-(\w+) status-(\w+)"[^>]* data-check="([^"]+)" data-group="([^"]+)"/g)].map((m) => ({
+    severity: m[1],
+    status: m[2],
+    check: m[3],
+    group: m[4],
+  }));
+
+  it(`shows ${MAX_FULL_FINDINGS} findings in full: every critical, then the most severe highs, open before suppressed`, () => {
+    expect(rows).toHaveLength(MAX_FULL_FINDINGS);
+    expect(rows.filter((r) => r.severity === 'critical')).toHaveLength(3000);
+    expect(rows.filter((r) => r.severity === 'high')).toHaveLength(MAX_FULL_FINDINGS - 3000);
+    expect(rows.filter((r) => r.severity === 'medium' || r.severity === 'low')).toHaveLength(0);
+    // Display order: critical open, critical suppressed, then high open (those fill the rest).
+    const ranks = rows.map((r) => ({ critical: 0, high: 2 })[r.severity as 'critical' | 'high'] + (r.status === 'suppressed' ? 1 : 0));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(rows.filter((r) => r.severity === 'high' && r.status === 'suppressed')).toHaveLength(0);
+  });
+
+  it('says how many findings are not shown, per severity, and where they all are', () => {
+    const hidden = large.findings.length - MAX_FULL_FINDINGS;
+    expect(page).toContain(`data-testid="not-shown" data-hidden="${hidden}"`);
+    expect(page).toContain(`<strong>7,000 of 12,000 findings are not shown in full in this report.</strong>`);
+    expect(page).toContain('Shown in full: critical 3,000 of 3,000 · high 2,000 of 3,000 · medium 0 of 3,000 · low 0 of 3,000.');
+    expect(page).toContain('every finding is in the JSON results');
+    expect(page).toContain(`5,000 of 5,000 shown · 7,000 more not in this report (JSON results)`);
+    expect(page).toContain('<h2>Findings <span class="muted">(5,000 of 12,000 in full)</span></h2>');
+  });
+
+  it('counts every finding by severity, account × area and check × account, shown in full or not', () => {
+    const low = large.findings.filter((f) => f.severity === 'low');
+    const lowOpen = low.filter((f) => !f.suppressed).length;
+    expect(lowOpen).toBeGreaterThan(2000);
+    expect(page).toContain(`data-testid="open-low">${lowOpen.toLocaleString('en-US')}<`);
+    expect(page).toContain(`data-testid="suppressed-low">${low.length - lowOpen}<`);
+    const account = accountOf(5);
+    const cell = new RegExp(`<td class="heat sev-low" data-area="SES" data-group="${account}" data-count="(\\d+)"`);
+    const ses = large.findings.filter((f) => f.resource.account === account && areaOf(f.checkId) === 'SES' && !f.suppressed);
+    expect(ses.some((f) => f.severity === 'critical')).toBe(true);
+    expect(page).not.toMatch(cell);
+    expect(page).toContain(`data-area="SES" data-group="${account}" data-count="${ses.length}"`);
+    // Findings by check: one row per check with every finding, how many are in full, and the accounts.
+    const byCheck = page.slice(page.indexOf('<section id="by-check"'), page.indexOf('</section>', page.indexOf('<section id="by-check"')));
+    expect(byCheck.match(/<tr data-check=/g)).toHaveLength(LARGE_CHECKS.length);
+    const row = byCheck.slice(byCheck.indexOf('<tr data-check="SESG-SES-003">'));
+    expect(row).toContain(
+      `<td class="num" data-testid="by-check-open">${lowOpen.toLocaleString('en-US')}</td><td class="num">${low.length - lowOpen}</td><td class="num" data-testid="by-check-shown">0</td><td><details><summary>300 accounts</summary>`,
+    );
+    expect(row).toContain(`<li><span class="mono">${accountOf(0)}</span> <span class="count">10</span></li>`);
+    expect(byCheck).toContain('<tr data-check="SESG-SES-001">');
+    expect(byCheck.slice(byCheck.indexOf('<tr data-check="SESG-SES-001">'))).toMatch(/data-testid="by-check-shown">3,000</);
+  });
+
+  it('counts every open finding by severity × area, with totals, and a cell lists them', () => {
+    const section = page.slice(page.indexOf('<section id="severity-area"'), page.indexOf('</section>', page.indexOf('<section id="severity-area"')));
+    const open = (severity: Severity, area?: string) =>
+      large.findings.filter((f) => !f.suppressed && f.severity === severity && (area === undefined || areaOf(f.checkId) === area)).length;
+    // The fixture: critical and low are SES checks, high IAM, medium NET.
+    for (const [severity, area] of [['critical', 'SES'], ['high', 'IAM'], ['medium', 'NET'], ['low', 'SES']] as const) {
+      const n = open(severity, area);
+      expect(n).toBeGreaterThan(2000);
+      expect(section).toContain(`<button type="button" class="cell" data-severity="${severity}" data-area="${area}" data-count="${n}">${n.toLocaleString('en-US')}</button>`);
+      expect(section).toContain(`data-testid="severity-all-${severity}">${open(severity).toLocaleString('en-US')}<`);
+    }
+    expect(section).toContain('<td class="heat clean" data-severity="critical" data-area="IAM" data-count="0"><span class="zero">0</span></td>');
+    const allOpen = large.findings.filter((f) => !f.suppressed).length;
+    expect(section).toContain(`data-testid="severity-all">${allOpen.toLocaleString('en-US')}<`);
+    expect(section).toContain(`<td class="area-total" data-area="SES">${(open('critical', 'SES') + open('low', 'SES')).toLocaleString('en-US')}</td>`);
+    expect(html({ ...large, findings: large.findings.map((f) => ({ ...f, suppressed: { source: 'config', reason: 'accepted' } })) })).not.toContain('id="severity-area"');
+  });
+
+  it('stays within the size bound: large evidence shows fewer findings in full, and says so', () => {
+    const heavy = largeResults(20, 10);
+    for (const f of heavy.findings) f.evidence = { blob: 'x'.repeat(15_000) };
+    const bounded = html(heavy, { maxFindingsChars: 2_000_000 });
+    const shown = bounded.match(/<tbody class="finding /g)?.length ?? 0;
+    expect(shown).toBeGreaterThan(50);
+    expect(shown).toBeLessThan(200);
+    expect(bounded.length).toBeLessThan(2_500_000);
+    expect(bounded).toContain(`data-hidden="${heavy.findings.length - shown}"`);
+  });
+
+  it('keeps a small run as it was: every finding in full, no cap banner, no by-check summary', () => {
+    for (const results of [iac, scan]) {
+      const small = html(results);
+      expect(small.match(/<tbody class="finding /g)).toHaveLength(results.findings.length);
+      expect(small).not.toContain('id="not-shown"');
+      expect(small).not.toContain('id="by-check"');
+      expect(small).toContain(`${results.findings.length} of ${results.findings.length} shown<`);
+    }
+  });
+
+  it('cuts long lists (heatmap, accounts, not-assessed scopes) and says how many are left out', () => {
+    const many = largeResults(MAX_LIST_ROWS + 5, 1);
+    many.notAssessed = Array.from({ length: MAX_SCOPES_PER_REASON + 3 }, (_, i) => ({ checkId: 'SESG-ACC-003', account: accountOf(i), reason: 'GetAccount failed: AccessDenied' }));
+    const cut = html(many, { maxFindings: 10 });
+    const heat = cut.slice(cut.indexOf('<section id="heatmap"'), cut.indexOf('</section>', cut.indexOf('<section id="heatmap"')));
+    expect(heat.match(/<tr><th scope="row"/g)).toHaveLength(MAX_LIST_ROWS);
+    expect(heat).toContain('… and 5 more accounts, each scoring at least');
+    expect(cut).toContain('… and 5 more accounts: the JSON results list them.');
+    expect(cut).toContain('… and 3 more scopes: the JSON results list them.');
+  });
+});
+
 describe('HTML report without a browser', () => {
   it('escapes every character that could open markup', () => {
     expect(escapeHtml('<a href="x">\'&')).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;');
@@ -183,6 +363,76 @@ describe('HTML report without a browser', () => {
     expect(page).toContain('203.0.113.7');
   });
 
+  it('bounds Not assessed of an Organization: the most frequent reasons per check, a budget of scope rows, each cut said', () => {
+    const many = largeResults(10, 1);
+    const accounts = 400;
+    const checks = ['SESG-ACC-001', 'SESG-ACC-002', 'SESG-ACC-003', 'SESG-MON-001'];
+    // Per check: one reason shared by 150 accounts (an SCP), then one reason per account naming it.
+    many.notAssessed = checks.flatMap((checkId) =>
+      Array.from({ length: accounts }, (_, i) => ({
+        checkId,
+        account: accountOf(i),
+        region: 'eu-south-2',
+        reason: i < 150 ? 'explicit deny in a service control policy' : `AccessDenied: arn:aws:sts::${accountOf(i)}:assumed-role/SesguardReadOnly is not authorized`,
+      })),
+    );
+    const page = html(many, { maxFindings: 10 });
+    const section = page.slice(page.indexOf('<section id="not-assessed"'), page.indexOf('</section>', page.indexOf('<section id="not-assessed"')));
+    const perCheck = section.split('<div class="na-check"').slice(1);
+    expect(perCheck).toHaveLength(checks.length);
+    for (const block of perCheck) {
+      const reasons = [...block.matchAll(/<div class="reason">([^<]*) <span class="muted">\((\d+)\)<\/span>/g)];
+      expect(reasons).toHaveLength(MAX_REASONS_PER_CHECK);
+      expect(reasons[0].slice(1)).toEqual(['explicit deny in a service control policy', '150']);
+      const left = accounts - 150 - (MAX_REASONS_PER_CHECK - 1);
+      expect(block).toContain(`… and ${left} more reasons (${left} scopes): the JSON results list them.`);
+    }
+    expect(section.match(/<li class="mono">/g)).toHaveLength(checks.length * (MAX_SCOPES_PER_REASON + MAX_REASONS_PER_CHECK - 1));
+    expect(section).toContain('… and 50 more scopes: the JSON results list them.');
+    // A budget smaller than what the reasons hold: the scope rows stop there, and each reason says what it left out.
+    expect(MAX_NOT_ASSESSED_ROWS).toBeGreaterThan(checks.length * (MAX_SCOPES_PER_REASON + MAX_REASONS_PER_CHECK));
+    const wide = largeResults(10, 1);
+    wide.notAssessed = Array.from({ length: MAX_NOT_ASSESSED_ROWS + 500 }, (_, i) => ({
+      checkId: `SESG-ACC-${String(100 + Math.floor(i / MAX_SCOPES_PER_REASON / MAX_REASONS_PER_CHECK)).padStart(3, '0')}`,
+      resourceId: `arn:aws:ses:eu-west-1:${accountOf(i % 1000)}:identity/r${i}.example.net`,
+      reason: `reason ${Math.floor(i / MAX_SCOPES_PER_REASON)}`,
+    }));
+    const bounded = html(wide, { maxFindings: 10 });
+    const na = bounded.slice(bounded.indexOf('<section id="not-assessed"'), bounded.indexOf('</section>', bounded.indexOf('<section id="not-assessed"')));
+    expect(na.match(/<li class="mono">/g)).toHaveLength(MAX_NOT_ASSESSED_ROWS);
+    expect(na).toContain(`… and ${MAX_SCOPES_PER_REASON} more scopes: the JSON results list them.`);
+  });
+
+  it('bounds the timeline of an Organization: principals that fed a finding first, then a number of principals and of rows, each cut said', () => {
+    const base = trailResults();
+    const events = 120;
+    const principals = MAX_TIMELINE_PRINCIPALS + 50;
+    const timeline = Array.from({ length: principals }, (_, p) => ({
+      principal: `arn:aws:iam::111122223333:role/app-${String(p).padStart(3, '0')}`,
+      firstSeen: `2026-11-23T03:${String(p % 60).padStart(2, '0')}:00Z`,
+      eventCount: events,
+      // The last ten principals in the results' order fed a finding: the page lists them first.
+      entries: Array.from({ length: events }, (_, e) => ({
+        time: '2026-11-23T03:00:00Z',
+        eventId: `p${p}-e${e}`,
+        eventName: 'SendRawEmail',
+        findings: p >= principals - 10 && e === 0 ? ['SESG-DET-005'] : [],
+      })),
+    }));
+    const page = html({ ...base, trail: { ...base.trail, timeline } as unknown as Results['trail'] });
+    const section = page.slice(page.indexOf('<section id="timeline"'), page.indexOf('</section>', page.indexOf('<section id="timeline"')));
+    const listed = [...section.matchAll(/<div class="principal" data-principal="([^"]+)"/g)].map((m) => m[1]);
+    expect(listed).toHaveLength(MAX_TIMELINE_PRINCIPALS);
+    expect(listed.slice(0, 10)).toEqual(timeline.slice(-10).map((t) => t.principal));
+    expect(listed[10]).toBe(timeline[0].principal);
+    expect(section.match(/<td class="mono nowrap">/g)).toHaveLength(MAX_TIMELINE_ROWS);
+    const full = Math.floor(MAX_TIMELINE_ROWS / events);
+    expect(section).toContain(`(${events * (full + 1) - MAX_TIMELINE_ROWS} left out here)`);
+    expect(section.split(`(${events} left out here)`).length - 1).toBe(MAX_TIMELINE_PRINCIPALS - full - 1);
+    expect(section).toContain(`… and 50 more principals (${(50 * events).toLocaleString('en-US')} events in their timelines): the JSON results hold every timeline.`);
+    expect(MAX_TIMELINE_EVENTS).toBeGreaterThan(events);
+  });
+
   it('inlines remediation per finding up to a limit, then points to the Checks section', () => {
     expect(html(iac).match(/class="code remediation-cli"/g)?.length).toBeGreaterThan(1);
     const many = structuredClone(iac);
@@ -241,7 +491,8 @@ describe.skipIf(!hasChromium)(`HTML report in Chromium (${CHROMIUM})`, { timeout
       if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(String(error)));
-    await page.goto(url, { waitUntil: 'load' });
+    // A large report on a loaded machine may take a while to load; how long is B2's business, not the tests'.
+    await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
     return { page, url, requests, problems };
   }
 
@@ -387,6 +638,90 @@ describe.skipIf(!hasChromium)(`HTML report in Chromium (${CHROMIUM})`, { timeout
     } finally {
       await noJs.close();
       rmSync(noJsProfile, { recursive: true, force: true });
+    }
+  });
+
+  it(`an Organization-sized report (1,000 accounts as in B2, 12,000 findings, ${MAX_FULL_FINDINGS} in full) says how many are not shown; filter, sort, expand, heatmap, severity × area and by-check work`, { timeout: 600_000 }, async () => {
+    const large = largeResults(1000, 3);
+    const { page, url, requests, problems } = await open('large.html', large);
+    try {
+      const shownText = (n: number) => `${n.toLocaleString('en-US')} of 5,000 shown · 7,000 more not in this report (JSON results)`;
+      expect(await page.locator('#f-shown').textContent()).toBe(shownText(MAX_FULL_FINDINGS));
+      expect(await page.locator('#not-shown').isVisible()).toBe(true);
+      expect(await page.locator('#not-shown').textContent()).toContain('7,000 of 12,000 findings are not shown in full in this report.');
+      expect(await page.locator('tbody.finding').count()).toBe(MAX_FULL_FINDINGS);
+
+      // Filters.
+      await page.selectOption('#f-severity', 'high');
+      expect(await page.locator('#f-shown').textContent()).toBe(shownText(2000));
+      await page.selectOption('#f-severity', 'low');
+      expect(await page.locator('#f-shown').textContent()).toBe(shownText(0));
+      expect(await page.locator('#f-none').isVisible()).toBe(true);
+      await page.click('#f-reset');
+      // Search by account: its criticals (one per region) and its highs among the 2,000 shown.
+      const account = accountOf(7);
+      const ofAccount = await page.locator(`tbody.finding[data-group="${account}"]`).count();
+      expect(ofAccount).toBeGreaterThanOrEqual(3);
+      await page.fill('#f-search', account);
+      expect(await page.locator('#f-shown').textContent()).toBe(shownText(ofAccount));
+      expect(await visibleRows(page)).toBe(ofAccount);
+      await page.click('#f-reset');
+
+      // Sorting: by check (IAM before SES), reversed on a second click, back to severity.
+      const firstCheck = () => page.locator('tbody.finding').first().getAttribute('data-check');
+      expect(await firstCheck()).toBe('SESG-SES-001');
+      await page.click('button.sort[data-sort="check"]');
+      expect(await firstCheck()).toBe('SESG-IAM-001');
+      expect(await page.locator('th:has(button.sort[data-sort="check"])').getAttribute('aria-sort')).toBe('ascending');
+      await page.click('button.sort[data-sort="check"]');
+      expect(await firstCheck()).toBe('SESG-SES-001');
+      expect(await page.locator('th:has(button.sort[data-sort="check"])').getAttribute('aria-sort')).toBe('descending');
+      await page.click('button.sort[data-sort="resource"]');
+      const resources = await page.locator('tbody.finding .res').evaluateAll((els) => els.slice(0, 50).map((e) => e.textContent ?? ''));
+      expect(resources).toEqual([...resources].sort());
+      await page.click('button.sort[data-sort="severity"]');
+      expect(await page.locator('tbody.finding').first().getAttribute('id')).toBe('finding-0');
+
+      // Expanding a finding shows its evidence.
+      const row = page.locator('tbody.finding').first();
+      expect(await row.locator('tr.detail').isVisible()).toBe(false);
+      await row.locator('button.toggle').click();
+      expect(await row.locator('pre.evidence').isVisible()).toBe(true);
+      expect(JSON.parse((await row.locator('pre.evidence').textContent()) ?? '')).toMatchObject({ reason: 'evidence of SESG-SES-001' });
+
+      // A heatmap cell whose findings are not in the page says so.
+      const net = large.findings.filter((f) => f.resource.account === accountOf(0) && areaOf(f.checkId) === 'NET' && !f.suppressed).length;
+      await page.click(`td.heat[data-group="${accountOf(0)}"][data-area="NET"] button.cell`);
+      expect(await visibleRows(page)).toBe(0);
+      expect(await page.locator('#f-cell-note').textContent()).toBe(
+        `This heatmap cell holds ${net} open findings; 0 of them are shown in full here and the other ${net} are not in this report: the JSON results list every finding.`,
+      );
+      await page.click('#f-reset');
+      expect(await page.locator('#f-cell-note').isVisible()).toBe(false);
+
+      // A severity × area cell lists its open findings in the page and says how many are not in it.
+      const highIam = large.findings.filter((f) => !f.suppressed && f.severity === 'high' && areaOf(f.checkId) === 'IAM').length;
+      await page.click('#severity-area button.cell[data-severity="high"][data-area="IAM"]');
+      expect(await page.locator('#f-severity').inputValue()).toBe('high');
+      expect(await page.locator('#f-area').inputValue()).toBe('IAM');
+      expect(await visibleRows(page)).toBe(2000);
+      expect(await page.locator('#f-cell-note').textContent()).toBe(
+        `This severity × area cell holds ${highIam.toLocaleString('en-US')} open findings; 2,000 of them are shown in full here and the other ${(highIam - 2000).toLocaleString('en-US')} are not in this report: the JSON results list every finding.`,
+      );
+      await page.click('#f-reset');
+      expect(await page.locator('#f-cell-note').isVisible()).toBe(false);
+
+      // Findings by check: every check, its accounts with their counts.
+      const low = page.locator('#by-check tr[data-check="SESG-SES-003"]');
+      await low.locator('summary').click();
+      expect(await low.locator('ol.group-counts li').count()).toBe(1000);
+      expect(await page.locator('#heatmap tbody tr').count()).toBe(1000);
+      expect(await low.locator('ol.group-counts li').first().isVisible()).toBe(true);
+
+      expect(requests).toEqual([url]);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
     }
   });
 

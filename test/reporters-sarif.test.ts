@@ -10,7 +10,7 @@ import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import type { Finding, Severity } from '../src/engine/types.js';
-import { reporters } from '../src/reporters/index.js';
+import { chunkedReporters, reporters } from '../src/reporters/index.js';
 import { MAX_SARIF_GZIP_BYTES, MAX_SARIF_RESULTS, pascalCase } from '../src/reporters/sarif.js';
 import type { Results } from '../src/results.js';
 import { runIac } from '../src/run.js';
@@ -256,6 +256,27 @@ describe('fingerprints and locations', () => {
     const run = log.runs[0];
     expect(run.tool.driver.rules?.map((r) => r.id)).toEqual(['SESG-NET-001']);
     expect(run.results?.[0].ruleIndex).toBe(0);
+  });
+});
+
+describe('streamed', () => {
+  it('is JSON.stringify(log, null, 2) byte for byte, one chunk per result and notification', () => {
+    for (const results of [iac, scan, { ...scan, findings: [], notAssessed: [] }]) {
+      const chunks = [...chunkedReporters.sarif(results)];
+      const text = chunks.join('');
+      expect(text).toBe(reporters.sarif(results));
+      expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+      expect(chunks.length).toBeGreaterThanOrEqual(results.findings.length + results.notAssessed.length);
+    }
+  });
+
+  it('takes no text of the scanned inputs for its own markers', () => {
+    const tricky = structuredClone(iac);
+    tricky.findings[0].message = '"sesguard-results-x" and "sesguard-notifications-"';
+    tricky.notAssessed[0].reason = 'sesguard-results-';
+    const log = JSON.parse(reporters.sarif(tricky)) as Sarif.Log;
+    expect(log.runs[0].results).toHaveLength(tricky.findings.length);
+    expect(log.runs[0].results?.[0].message.text).toContain('"sesguard-results-x"');
   });
 });
 

@@ -114,6 +114,19 @@ describe('json', () => {
 describe('text', () => {
   const out = reporters.text(iac);
 
+  it('renders an Organization of 200,000 findings, one chunk per account', () => {
+    const findings = Array.from({ length: 200_000 }, (_, i) => ({
+      ...finding(i, 'low'),
+      resource: { type: 'aws.ec2.security-group' as const, id: `sg-${i}`, name: `sg-${i}`, account: String(100000000000 + (i % 1000)), region: 'us-east-1' },
+    }));
+    const results = { ...empty, findings };
+    const chunks = [...chunkedReporters.text(results)];
+    expect(chunks.length).toBe(1001);
+    const text = chunks.join('');
+    expect(text).toBe(reporters.text(results));
+    expect(text.split('\n').filter((l) => l.startsWith('  LOW ')).length).toBe(200_000);
+  });
+
   it('one line per finding: SEVERITY  CHECK-ID  file:line  message, grouped by file', () => {
     const lines = out.split('\n');
     expect(lines).toContain(

@@ -3,12 +3,13 @@
 // 2 the result cannot be trusted). The exit code is the CLI's: with a baseline, only new findings at or above
 // fail-on fail the step.
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run as runCli, type Io } from '../cli/main.js';
-import { applyBaseline, readBaseline } from '../engine/baseline.js';
+import { readBaselineFile, readResults as readResultsFile } from '../cli/read.js';
+import { applyBaseline } from '../engine/baseline.js';
 import { ConfigError } from '../errors.js';
 import { redactCommand } from '../evidence/redact.js';
 import { DEFAULT_MAX_MARKDOWN_BYTES } from '../reporters/markdown.js';
@@ -26,22 +27,22 @@ export interface ActionIo {
   run?: (argv: string[], io: Io) => Promise<number>;
 }
 
-function readResults(file: string): Results | null {
+/** The results the run wrote; read in chunks (an Organization's run to hundreds of MB), as `report` reads them. */
+function readResults(file: string, io: Io): Results | null {
   if (!existsSync(file)) return null;
   try {
-    const value = JSON.parse(readFileSync(file, 'utf8')) as Results;
-    return value?.schemaVersion === 1 && Array.isArray(value.findings) ? value : null;
+    return readResultsFile(file, io);
   } catch {
     return null;
   }
 }
 
 /** How many baseline findings are gone, for the summary's trend; undefined when the baseline cannot be read. */
-function fixedCount(results: Results, inputs: ActionInputs, cwd: string): number | undefined {
+async function fixedCount(results: Results, inputs: ActionInputs, io: Io): Promise<number | undefined> {
   if (!inputs.baseline) return undefined;
   try {
-    const file = path.resolve(cwd, inputs.baseline);
-    return applyBaseline(results, readBaseline(readFileSync(file, 'utf8'), file)).summary.fixed;
+    const file = path.resolve(io.cwd, inputs.baseline);
+    return applyBaseline(results, await readBaselineFile(file, io, results)).summary.fixed;
   } catch {
     return undefined;
   }
@@ -82,10 +83,10 @@ export async function runAction(env: Env, io: ActionIo): Promise<number> {
     const cliIo: Io = { cwd, stdout: io.stdout, stderr: io.stderr, color: false, stderrIsTty: false, env: env as NodeJS.ProcessEnv, now: io.now };
     const code = await (io.run ?? runCli)(argv, cliIo);
 
-    const results = readResults(jsonFile);
+    const results = readResults(jsonFile, cliIo);
     if (results) {
       const open = results.findings.filter((f) => !f.suppressed);
-      const baselineFixed = fixedCount(results, inputs, cwd);
+      const baselineFixed = await fixedCount(results, inputs, cliIo);
       writeOutputs(
         {
           score: results.score.overall === null ? '' : String(results.score.overall),

@@ -1,13 +1,22 @@
 // Benchmark B2 (SPEC §10): `sesguard evaluate` on a synthetic snapshot of 1,000 accounts × 17 regions.
 // The snapshot is built from the demo Organization snapshot (a misconfigured and a clean account, cloned with
-// new ids and regions), written to .bench/, and evaluated in a child process so its peak RSS is its own.
+// new ids and regions), written to .bench/, and evaluated in a child process so its peak RSS is its own:
+// first the engine alone (evaluations/s), then the whole command with every output (results JSON, SARIF,
+// Markdown, HTML, evidence bundle, text on stdout), `report` of the HTML from that JSON, and `merge` of the
+// results of four shards of the same Organization — each with its peak RSS (target ≤ 1 GiB) and output sizes —,
+// `evaluate` again with the first run's JSON as --baseline, and the HTML report opened in Chromium.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { defaultConfig } from '../config/types.js';
 import type { Snapshot } from '../inventory/snapshot.js';
+import { writeFileAtomic } from '../output-file.js';
+import { jsonChunks } from '../reporters/json.js';
+import { evaluateSnapshot } from '../run.js';
 import type { Resource } from '../inventory/types.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { SES_REGIONS } from '../sources/aws/regions.js';
+import { openInChromium } from './html-open.js';
 
 const TEMPLATES = ['333333333333', '222222222222'];
 
@@ -48,7 +57,54 @@ export function generateSnapshot(accounts: number, regionCount: number): Snapsho
   };
 }
 
-export function benchB2(accounts = 1000, regionCount = 17): Record<string, number | string> {
+interface CliFigures {
+  exitCode: number;
+  ms: number;
+  maxRssMiB: number;
+}
+
+/** One sesguard command line in a child process of its own; stdout (the text summary) is discarded. */
+function runCli(dir: string, args: string[]): CliFigures {
+  const figures = path.join(dir, 'cli-figures.json');
+  const child = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'bench', 'cli-rss.js'), figures, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`B2: sesguard ${args[0]} failed: ${child.stderr.split('\n')[0]}`);
+  const out = JSON.parse(readFileSync(figures, 'utf8')) as CliFigures;
+  // 0 or 1 (findings at or above --fail-on); 2 means the run could not be trusted.
+  if (out.exitCode > 1) throw new Error(`B2: sesguard ${args.join(' ')} exited ${out.exitCode}: ${child.stderr.split('\n')[0]}`);
+  return out;
+}
+
+/** Every output a command can write, into `dir` under `name`. */
+function outputs(dir: string, name: string, evidence = false): { args: string[]; html: string; json: string; sarif: string } {
+  const file = (ext: string) => path.join(dir, `${name}.${ext}`);
+  const args = ['--json', file('json'), '--sarif', file('sarif'), '--markdown', file('md'), '--html', file('html')];
+  if (evidence) args.push('--evidence', path.join(dir, `${name}-evidence`));
+  return { args, html: file('html'), json: file('json'), sarif: file('sarif') };
+}
+
+const mib = (file: string) => `${(statSync(file).size / 2 ** 20).toFixed(1)} MiB`;
+
+/** The results of `n` shards of the Organization (`--shard k/n`: every n-th account), as the scan of each would write them. */
+function writeShards(snapshot: Snapshot, n: number, dir: string): string[] {
+  const config = defaultConfig();
+  return Array.from({ length: n }, (_, k) => {
+    const accounts = snapshot.scope.accounts.filter((_, i) => i % n === k);
+    const ids = new Set(accounts.map((a) => a.accountId));
+    const shard: Snapshot = {
+      ...snapshot,
+      scope: { ...snapshot.scope, accounts, shard: `${k + 1}/${n}` },
+      resources: snapshot.resources.filter((r) => r.provenance.account !== undefined && ids.has(r.provenance.account)),
+    };
+    const file = path.join(dir, `shard-${k + 1}.json`);
+    writeFileAtomic(file, { chunks: jsonChunks(evaluateSnapshot(shard, { config })) });
+    return file;
+  });
+}
+
+export async function benchB2(accounts = 1000, regionCount = 17, shards = 4): Promise<Record<string, number | string>> {
   const dir = path.join(PACKAGE_ROOT, '.bench');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'b2-snapshot.json');
@@ -57,6 +113,19 @@ export function benchB2(accounts = 1000, regionCount = 17): Record<string, numbe
   const child = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'bench', 'b2-child.js'), file], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`B2 child failed: ${child.stderr.split('\n')[0]}`);
   const out = JSON.parse(child.stdout) as { resources: number; pairs: number; evaluateMs: number; totalMs: number; maxRssMiB: number };
+
+  const work = path.join(dir, 'b2-outputs');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const all = outputs(work, 'org', true);
+  const evaluate = runCli(work, ['evaluate', file, ...all.args]);
+  const report = runCli(work, ['report', all.json, '--html', path.join(work, 'report.html'), '--quiet']);
+  const again = outputs(work, 'again');
+  const withBaseline = runCli(work, ['evaluate', file, ...again.args, '--baseline', all.json]);
+  const shardFiles = writeShards(snapshot, shards, work);
+  const merged = outputs(work, 'merged');
+  const merge = runCli(work, ['merge', ...shardFiles, ...merged.args, '--quiet']);
+
   return {
     accounts,
     regions: regionCount,
@@ -65,6 +134,15 @@ export function benchB2(accounts = 1000, regionCount = 17): Record<string, numbe
     'evaluate ms (engine only)': Math.round(out.evaluateMs),
     'evaluations/s (target ≥ 100,000)': Math.round(out.pairs / (out.evaluateMs / 1000)),
     'read + validate + evaluate ms': Math.round(out.totalMs),
-    'peak RSS MiB (target ≤ 1024)': out.maxRssMiB,
+    'engine only: peak RSS MiB (target ≤ 1024)': out.maxRssMiB,
+    'evaluate, every output: wall ms': Math.round(evaluate.ms),
+    'evaluate, every output: peak RSS MiB (target ≤ 1024)': evaluate.maxRssMiB,
+    'HTML report (target ≤ 20 MB)': mib(all.html),
+    ...(await openInChromium(all.html, snapshot.scope.accounts[2].accountId)),
+    'results JSON': mib(all.json),
+    'SARIF': mib(all.sarif),
+    'report --html from the JSON: peak RSS MiB': report.maxRssMiB,
+    'evaluate, every output, --baseline (that JSON): peak RSS MiB': withBaseline.maxRssMiB,
+    [`merge of ${shards} shards, every output: peak RSS MiB`]: merge.maxRssMiB,
   };
 }

@@ -8,6 +8,8 @@ const fake = await startFakeAws(generateScenario({ accounts: options.accounts, r
   throttleRate: options.throttleRate,
   seed: 3,
   pageSize: 20,
+  // IAM gives up to 1,000 entries a page when asked (the scan asks): one page per account at these sizes, as on AWS.
+  pageSizes: { GetAccountAuthorizationDetails: 1000 },
 });
 process.stdout.write(`${fake.endpoint}\n`);
 process.stdin.resume();

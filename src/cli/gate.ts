@@ -2,10 +2,10 @@
 // once by the option parser), writing the outputs atomically, the evidence bundle, the baseline, and the
 // exit code (SPEC §4: 0 ok, 1 the gate failed, 2 the result cannot be trusted). Reporters, the baseline and
 // the evidence bundle are imported only by the runs that use them.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { ConfigError, SourceError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { BundleFile } from '../evidence/bundle.js';
 import { FAIL_ON, exitCodeFor } from '../gate.js';
 import type { ReportOptions } from '../reporters/index.js';
@@ -14,6 +14,7 @@ import { batched, writeFileAtomic } from '../output-file.js';
 import type { Results } from '../results.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
+import { readBaselineFile } from './read.js';
 import { choice, flag, text, type Options, type Values } from './options.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'html'] as const;
@@ -114,14 +115,9 @@ async function writeEvidence(results: Results, values: OutputValues, io: Io, con
 /** `--baseline FILE`: marks findings new / unchanged; only new ones fail the run. */
 async function withBaseline(results: Results, values: OutputValues, io: Io): Promise<{ results: Results; fixed?: number }> {
   if (!values.baseline) return { results };
-  const { applyBaseline, readBaseline } = await import('../engine/baseline.js');
-  let text: string;
-  try {
-    text = readFileSync(path.resolve(io.cwd, values.baseline), 'utf8');
-  } catch (error) {
-    throw new SourceError(`cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? 'error'})`, values.baseline);
-  }
-  const comparison = applyBaseline(results, readBaseline(text, values.baseline), { file: values.baseline });
+  const { applyBaseline } = await import('../engine/baseline.js');
+  const baseline = await readBaselineFile(values.baseline, io, results);
+  const comparison = applyBaseline(results, baseline, { file: values.baseline });
   const { summary } = comparison;
   const notice = `baseline ${values.baseline}: ${summary.new} new, ${summary.unchanged} unchanged, ${summary.fixed} fixed finding(s); only new ones fail the run`;
   return { results: { ...comparison.results, notices: [...comparison.results.notices, notice] }, fixed: summary.fixed };

@@ -18,17 +18,23 @@ export function readInput(file: string, io: Io, what: string): string {
 }
 
 /**
- * A file holding one JSON object, read in 1 MiB chunks. `invalid` is the message when it is not valid JSON,
- * `notAnObject` when it is not an object.
+ * A file holding one JSON object, read in 1 MiB chunks. `invalid` is the message when it is not valid JSON
+ * (or makes it from the parser's), `notAnObject` when it is not an object.
  */
-export function readJsonObject(file: string, io: Io, what: string, messages: { invalid: string; notAnObject: string }): Record<string, unknown> {
+export function readJsonObject(
+  file: string,
+  io: Io,
+  what: string,
+  messages: { invalid: string | ((detail: string) => string); notAnObject: string },
+  element?: (member: string, value: unknown) => unknown,
+): Record<string, unknown> {
   let fd: number;
   try {
     fd = openSync(path.resolve(io.cwd, file), 'r');
   } catch (error) {
     throw new SourceError(`cannot read ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, file);
   }
-  const reader = new JsonObjectReader();
+  const reader = new JsonObjectReader(element);
   const buffer = Buffer.alloc(1 << 20);
   try {
     for (;;) {
@@ -43,7 +49,10 @@ export function readJsonObject(file: string, io: Io, what: string, messages: { i
     }
     return reader.end();
   } catch (error) {
-    if (error instanceof JsonStreamError) throw new SourceError(error.notAnObject ? messages.notAnObject : messages.invalid, file);
+    if (error instanceof JsonStreamError) {
+      const invalid = typeof messages.invalid === 'string' ? messages.invalid : messages.invalid(error.message);
+      throw new SourceError(error.notAnObject ? messages.notAnObject : invalid, file);
+    }
     throw error;
   } finally {
     closeSync(fd);
@@ -57,4 +66,22 @@ export function readResults(file: string, io: Io): Results {
   const results = readJsonObject(file, io, 'results', { invalid, notAnObject: foreign }) as unknown as Results;
   if (results.schemaVersion !== 1 || !Array.isArray(results.findings)) throw new SourceError(foreign, file);
   return results;
+}
+
+/**
+ * A `--baseline` file, checked. The previous run of an Organization is a results file of hundreds of MB: it is
+ * read in chunks, and of a finding `current` reports too only what matching reads is kept (check, severity,
+ * fingerprint, suppression); findings gone since are kept whole, as the "fixed" list shows them.
+ */
+export async function readBaselineFile(file: string, io: Io, current: Results): Promise<Results> {
+  const { baselineFrom, baselineNotJson, BASELINE_NOT_OBJECT } = await import('../engine/baseline.js');
+  const now = new Set(current.findings.map((f) => f.fingerprint));
+  const matchOnly = (member: string, item: unknown): unknown => {
+    if (member !== 'findings' || typeof item !== 'object' || item === null) return item;
+    const f = item as Record<string, unknown>;
+    if (typeof f.fingerprint !== 'string' || !now.has(f.fingerprint)) return item;
+    return { checkId: f.checkId, severity: f.severity, suppressed: f.suppressed, fingerprint: f.fingerprint };
+  };
+  const value = readJsonObject(file, io, 'the baseline', { invalid: baselineNotJson, notAnObject: BASELINE_NOT_OBJECT }, matchOnly);
+  return baselineFrom(value, file);
 }

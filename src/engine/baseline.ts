@@ -124,9 +124,20 @@ export function readBaseline(text: string, file: string): Results {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new SourceError(`baseline is not valid JSON (${(error as Error).message.split('\n')[0]})`, file);
+    throw new SourceError(baselineNotJson((error as Error).message), file);
   }
-  if (!isObject(value)) throw new SourceError('baseline is not a sesguard results JSON (an object expected)', file);
+  return baselineFrom(value, file);
+}
+
+export function baselineNotJson(detail: string): string {
+  return `baseline is not valid JSON (${detail.split('\n')[0]})`;
+}
+
+export const BASELINE_NOT_OBJECT = 'baseline is not a sesguard results JSON (an object expected)';
+
+/** Checks a parsed baseline (a large one is parsed in chunks by the caller, not from one text). */
+export function baselineFrom(value: unknown, file: string): Results {
+  if (!isObject(value)) throw new SourceError(BASELINE_NOT_OBJECT, file);
   if (typeof value.version === 'string' && Array.isArray(value.runs)) {
     throw new SourceError('baseline is a SARIF file; give the results JSON that --json writes', file);
   }

@@ -1,13 +1,13 @@
 // The reporters, a map from format name to a pure function Results → string (the CLI writes it), and the
 // same as streams of chunks for outputs of any size: the CLI writes those chunk by chunk, so the results of
-// an Organization are never held as one text (JSON and HTML stream; the others are bounded in size).
+// an Organization are never held as one text (Markdown, bounded to 1 MiB, is one chunk).
 import type { Results } from '../results.js';
 import type { ReportOptions } from './common.js';
 import { jsonChunks, renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
-import { renderText } from './text.js';
-import { html, type HtmlReportOptions } from './html.js';
+import { renderSarif, sarifChunks } from './sarif.js';
+import { renderText, textChunks } from './text.js';
+import { html, htmlChunks, type HtmlReportOptions } from './html.js';
 import { oneChunk } from './load.js';
 
 export type { ReportOptions } from './common.js';
@@ -26,9 +26,9 @@ export const reporters: Record<ReportFormat, Reporter> = {
 export type ChunkedReporter = (results: Results, options?: ReportOptions) => Iterable<string>;
 
 export const chunkedReporters: Record<ReportFormat, ChunkedReporter> = {
-  text: oneChunk(renderText),
+  text: textChunks,
   json: (results) => jsonChunks(results),
-  sarif: oneChunk(renderSarif),
+  sarif: sarifChunks,
   markdown: oneChunk(renderMarkdown),
-  html: oneChunk(reporters.html),
+  html: (results, options) => htmlChunks(results, options as HtmlReportOptions | undefined),
 };

@@ -30,17 +30,20 @@ export function oneChunk(reporter: Reporter): ChunkedReporter {
 }
 
 const CHUNKED_LOADERS: Record<ReportFormat, () => Promise<ChunkedReporter>> = {
-  text: async () => oneChunk(await LOADERS.text()),
+  text: async () => (await import('./text.js')).textChunks,
   json: async () => {
     const { jsonChunks } = await import('./json.js');
     return (results) => jsonChunks(results);
   },
-  sarif: async () => oneChunk(await LOADERS.sarif()),
+  sarif: async () => (await import('./sarif.js')).sarifChunks,
   markdown: async () => oneChunk(await LOADERS.markdown()),
-  html: async () => oneChunk(await LOADERS.html()),
+  html: async () => {
+    const { htmlChunks } = await import('./html.js');
+    return (results, options) => htmlChunks(results, options as HtmlReportOptions | undefined);
+  },
 };
 
-/** The reporter as a stream of chunks (JSON and HTML stream; the other outputs are bounded in size). */
+/** The reporter as a stream of chunks (Markdown, bounded to 1 MiB, is one chunk). */
 export function loadChunkedReporter(format: ReportFormat): Promise<ChunkedReporter> {
   return CHUNKED_LOADERS[format]();
 }

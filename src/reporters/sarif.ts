@@ -1,7 +1,10 @@
 // SARIF 2.1.0 reporter (SPEC §5), shaped for GitHub code scanning: one run, a rule per check with
 // `security-severity`, exactly one physical location per result, fingerprints that ignore the line,
 // not-assessed scope and errors as tool execution notifications, and GitHub's upload limits respected.
-import { gzipSync } from 'node:zlib';
+// Rendered as a stream of chunks, one result at a time (25,000 results make some 50 MB of pretty JSON): the
+// log is first streamed through a gzip size count, then — in the form that fits — to the output.
+import { randomUUID } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import type * as Sarif from 'sarif';
 import type { Finding, NotAssessed, Severity } from '../engine/types.js';
 import type { InputError } from '../inventory/types.js';
@@ -117,7 +120,7 @@ function region(line: number | undefined, column: number | undefined): Sarif.Reg
   return known ? { startLine, startColumn: column } : { startLine };
 }
 
-function resultFor(finding: Finding, ruleIndex: number, anchor: string): Sarif.Result {
+function resultFor(finding: Finding, ruleIndex: number, anchor: string, withEvidence: boolean): Sarif.Result {
   const r = finding.resource;
   const live = r.file === undefined;
   const logicalLocations: Sarif.LogicalLocation[] = [];
@@ -141,7 +144,7 @@ function resultFor(finding: Finding, ruleIndex: number, anchor: string): Sarif.R
     ...(r.region ? { region: r.region } : {}),
     ...(r.logicalId ? { logicalId: r.logicalId } : {}),
     ...(r.cdkPath ? { cdkPath: r.cdkPath } : {}),
-    evidence: finding.evidence,
+    ...(withEvidence ? { evidence: finding.evidence } : {}),
   };
 
   return {
@@ -218,9 +221,12 @@ interface Built {
   log: Sarif.Log;
   run: Sarif.Run;
   notifications: Sarif.Notification[];
+  ruleIndex: Map<string, number>;
+  anchor: string;
 }
 
-function build(results: Results, options: ReportOptions, findings: readonly Finding[], dropped: number): Built {
+/** The log without its results (streamed one by one from a plan), and the notifications of the full form. */
+function build(results: Results, options: ReportOptions, dropped: number): Built {
   const anchor = options.sarifAnchor ?? 'sesguard.yaml';
   const checks = [...results.checks];
   const seen = new Set(checks.map((c) => c.id));
@@ -265,10 +271,10 @@ function build(results: Results, options: ReportOptions, findings: readonly Find
         executionSuccessful: results.errors.length === 0 && !results.incomplete,
         startTimeUtc: results.startedAt,
         endTimeUtc: results.finishedAt,
-        toolExecutionNotifications: notifications,
+        toolExecutionNotifications: [],
       },
     ],
-    results: findings.map((f) => resultFor(f, ruleIndex.get(f.checkId) as number, anchor)),
+    results: [],
     columnKind: 'unicodeCodePoints',
     properties: {
       score: results.score,
@@ -276,59 +282,142 @@ function build(results: Results, options: ReportOptions, findings: readonly Find
     },
   };
   const log: Sarif.Log = { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
-  return { log, run, notifications };
+  return { log, run, notifications, ruleIndex, anchor };
 }
 
-function gzippedSize(text: string): number {
-  return gzipSync(text).length;
+/** One form of the log: which findings become results, pretty or compact, with evidence or not, which notifications. */
+interface Plan {
+  findings: readonly Finding[];
+  pretty: boolean;
+  evidence: boolean;
+  notifications: Sarif.Notification[];
 }
 
-export function renderSarif(results: Results, options: ReportOptions = {}): string {
+/** `text` (JSON) re-indented to sit after `pad` in a pretty-printed document. */
+function indent(text: string, pad: string): string {
+  // JSON.stringify escapes newlines inside strings: every raw newline is a line break of the layout.
+  return text.replaceAll('\n', `\n${pad}`);
+}
+
+/**
+ * JSON.stringify(log, null, 2 or nothing) of the planned form, as chunks: the two long lists (results and
+ * notifications) stand as markers in the skeleton, which is cut at them, and their items are rendered one
+ * by one. The markers carry a random nonce, so no text from the scanned inputs can be taken for one.
+ */
+function* logChunks(built: Built, plan: Plan): Generator<string> {
+  const invocation = (built.run.invocations as Sarif.Invocation[])[0];
+  const nonce = randomUUID();
+  const lists: { marker: string; count: number; items: () => Iterable<unknown> }[] = [
+    {
+      marker: JSON.stringify(`sesguard-notifications-${nonce}`),
+      count: plan.notifications.length,
+      items: () => plan.notifications,
+    },
+    {
+      marker: JSON.stringify(`sesguard-results-${nonce}`),
+      count: plan.findings.length,
+      items: function* () {
+        for (const f of plan.findings) yield resultFor(f, built.ruleIndex.get(f.checkId) as number, built.anchor, plan.evidence);
+      },
+    },
+  ];
+  invocation.toolExecutionNotifications = lists[0].count > 0 ? [JSON.parse(lists[0].marker)] : [];
+  built.run.results = lists[1].count > 0 ? [JSON.parse(lists[1].marker)] : [];
+  const skeleton = JSON.stringify(built.log, null, plan.pretty ? 2 : undefined);
+  const cuts = lists
+    .filter((l) => l.count > 0)
+    .map((l) => ({ ...l, at: skeleton.indexOf(l.marker) }))
+    .sort((a, b) => a.at - b.at);
+  let from = 0;
+  for (const cut of cuts) {
+    yield skeleton.slice(from, cut.at);
+    const pad = plan.pretty ? skeleton.slice(skeleton.lastIndexOf('\n', cut.at) + 1, cut.at) : '';
+    let first = true;
+    for (const item of cut.items()) {
+      const text = JSON.stringify(item, null, plan.pretty ? 2 : undefined) ?? 'null';
+      yield `${first ? '' : plan.pretty ? `,\n${pad}` : ','}${plan.pretty ? indent(text, pad) : text}`;
+      first = false;
+    }
+    from = cut.at + cut.marker.length;
+  }
+  yield skeleton.slice(from);
+  yield '\n';
+}
+
+/**
+ * The gzipped size of the planned log, streamed in 1 MiB pieces each deflated on its own: never less than
+ * gzip of the whole text (pieces share no dictionary), so a log counted as fitting does fit.
+ */
+function gzippedSize(built: Built, plan: Plan): number {
+  let size = 18; // gzip header and trailer
+  // Bytes gathered as buffers, outside the JavaScript heap: a 1 MiB string would be garbage only a full
+  // collection frees (see output-file.ts).
+  let batch: Buffer[] = [];
+  let bytes = 0;
+  const flush = () => {
+    size += deflateRawSync(Buffer.concat(batch, bytes)).length;
+    batch = [];
+    bytes = 0;
+  };
+  for (const chunk of logChunks(built, plan)) {
+    const buffer = Buffer.from(chunk, 'utf8');
+    batch.push(buffer);
+    bytes += buffer.length;
+    if (bytes >= 1 << 20) flush();
+  }
+  if (bytes > 0) flush();
+  return size;
+}
+
+/** The form of the log that fits GitHub's limits: the full log when it does, else less and less, each step said. */
+function plan(results: Results, built: Built, kept: readonly Finding[]): Plan {
+  const fits = (p: Plan) => gzippedSize(built, p) <= MAX_SARIF_GZIP_BYTES;
+  let current: Plan = { findings: kept, pretty: true, evidence: true, notifications: built.notifications };
+  if (fits(current)) return current;
+
+  // Over GitHub's size limit: evidence is the bulk and the JSON results keep it, so it goes first.
+  const notifications = [...built.notifications, notice('Evidence was left out of this SARIF file to stay under the 10 MB upload limit; the JSON results hold it.')];
+  current = { findings: kept, pretty: false, evidence: false, notifications };
+  if (fits(current)) return current;
+
+  // Still too big: one notification per check instead of one per not-assessed pair.
+  const perCheck = new Map<string, number>();
+  for (const n of results.notAssessed) perCheck.set(n.checkId, (perCheck.get(n.checkId) ?? 0) + 1);
+  current = {
+    ...current,
+    notifications: [
+      ...results.errors.map(errorNotification),
+      ...[...perCheck].map(([checkId, count]) => ({
+        level: 'warning' as const,
+        message: { text: `${checkId} not assessed for ${count} resources (details in the JSON results)` },
+        descriptor: { id: checkId },
+      })),
+      ...notifications.filter((n) => n.level !== 'error' && n.descriptor === undefined),
+    ],
+  };
+  // Last resort: keep halving the results, most severe first, until the upload fits.
+  const partial = notice('');
+  const bySeverityOnly = [...kept].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  while (!fits(current) && current.findings.length > 0) {
+    const findings = bySeverityOnly.slice(0, Math.floor(current.findings.length / 2));
+    partial.message.text = `Only ${findings.length} of ${results.findings.length} results fit in the 10 MB upload limit; the JSON results hold every finding.`;
+    current = { ...current, findings, notifications: current.notifications.includes(partial) ? current.notifications : [...current.notifications, partial] };
+  }
+  return current;
+}
+
+/** The SARIF log as chunks: joined, or written one after another, they are the file. */
+export function* sarifChunks(results: Results, options: ReportOptions = {}): Generator<string> {
   let kept: readonly Finding[] = results.findings;
   let dropped = 0;
   if (results.findings.length > MAX_SARIF_RESULTS) {
     kept = [...results.findings].sort(bySeverity).slice(0, MAX_SARIF_RESULTS);
     dropped = results.findings.length - MAX_SARIF_RESULTS;
   }
-  const { log, run, notifications } = build(results, options, kept, dropped);
-  let text = JSON.stringify(log, null, 2);
-  if (gzippedSize(text) <= MAX_SARIF_GZIP_BYTES) return `${text}\n`;
-
-  // Over GitHub's size limit: evidence is the bulk and the JSON results keep it, so it goes first.
-  for (const result of run.results ?? []) {
-    if (result.properties) delete result.properties.evidence;
-  }
-  notifications.push(notice('Evidence was left out of this SARIF file to stay under the 10 MB upload limit; the JSON results hold it.'));
-  text = JSON.stringify(log);
-  if (gzippedSize(text) <= MAX_SARIF_GZIP_BYTES) return `${text}\n`;
-
-  // Still too big: one notification per check instead of one per not-assessed pair.
-  const perCheck = new Map<string, number>();
-  for (const n of results.notAssessed) perCheck.set(n.checkId, (perCheck.get(n.checkId) ?? 0) + 1);
-  const invocation = (run.invocations as Sarif.Invocation[])[0];
-  invocation.toolExecutionNotifications = [
-    ...results.errors.map(errorNotification),
-    ...[...perCheck].map(([checkId, count]) => ({
-      level: 'warning' as const,
-      message: { text: `${checkId} not assessed for ${count} resources (details in the JSON results)` },
-      descriptor: { id: checkId },
-    })),
-    ...notifications.filter((n) => n.level !== 'error' && n.descriptor === undefined),
-  ];
-  text = JSON.stringify(log);
-  // Last resort: keep halving the results, most severe first, until the upload fits.
-  const partial = notice('');
-  while (gzippedSize(text) > MAX_SARIF_GZIP_BYTES && (run.results?.length ?? 0) > 0) {
-    const all = run.results as Sarif.Result[];
-    run.results = [...all].sort((a, b) => severityRank(a) - severityRank(b)).slice(0, Math.floor(all.length / 2));
-    partial.message.text = `Only ${run.results.length} of ${results.findings.length} results fit in the 10 MB upload limit; the JSON results hold every finding.`;
-    if (!invocation.toolExecutionNotifications?.includes(partial)) invocation.toolExecutionNotifications?.push(partial);
-    text = JSON.stringify(log);
-  }
-  return `${text}\n`;
+  const built = build(results, options, dropped);
+  yield* logChunks(built, plan(results, built, kept));
 }
 
-function severityRank(result: Sarif.Result): number {
-  const severity = result.properties?.severity as Severity | undefined;
-  return severity ? SEVERITY_RANK[severity] : SEVERITY_RANK.low;
+export function renderSarif(results: Results, options: ReportOptions = {}): string {
+  return [...sarifChunks(results, options)].join('');
 }

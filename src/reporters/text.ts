@@ -48,9 +48,10 @@ function trailCoverage(results: Results, paint: (style: string, text: string) =>
   return lines;
 }
 
-export function renderText(results: Results, options: ReportOptions = {}): string {
+/** The summary as chunks, one per group of findings: an Organization's 200,000 lines are never one text. */
+export function* textChunks(results: Results, options: ReportOptions = {}): Generator<string> {
   const paint = (style: string, text: string) => (options.color ? `${style}${text}${ANSI.reset}` : text);
-  const lines: string[] = [...trailCoverage(results, paint)];
+  let lines: string[] = [...trailCoverage(results, paint)];
 
   const groups = new Map<string, Finding[]>();
   for (const f of results.findings) {
@@ -59,7 +60,9 @@ export function renderText(results: Results, options: ReportOptions = {}): strin
     list.push(f);
     groups.set(key, list);
   }
-  const idWidth = Math.max(0, ...results.findings.map((f) => f.checkId.length));
+  // A loop, not Math.max(...list): spreading 200,000 findings into arguments overflows the stack.
+  let idWidth = 0;
+  for (const f of results.findings) idWidth = Math.max(idWidth, f.checkId.length);
   for (const group of [...groups.keys()].sort()) {
     lines.push(paint(ANSI.bold, clean(group)));
     const findings = (groups.get(group) as Finding[]).sort(
@@ -74,6 +77,8 @@ export function renderText(results: Results, options: ReportOptions = {}): strin
       lines.push(f.suppressed ? paint(ANSI.dim, `${line}  (suppressed: ${clean(f.suppressed.reason)})`) : line);
     }
     lines.push('');
+    yield `${lines.join('\n')}\n`;
+    lines = [];
   }
 
   const bySev = countBySeverity(results.findings);
@@ -117,5 +122,9 @@ export function renderText(results: Results, options: ReportOptions = {}): strin
   }
   for (const n of results.notices) lines.push(paint(ANSI.yellow, `Notice: ${clean(n)}`));
   if (results.incomplete) lines.push(paint(ANSI.red, 'The run is incomplete: results do not cover the whole scope.'));
-  return `${lines.join('\n')}\n`;
+  yield `${lines.join('\n')}\n`;
+}
+
+export function renderText(results: Results, options: ReportOptions = {}): string {
+  return [...textChunks(results, options)].join('');
 }

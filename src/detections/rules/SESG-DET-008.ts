@@ -1,11 +1,14 @@
 // SESG-DET-008: monitoring tampered with. Bounce/complaint feedback, reputation alarms and CloudTrail
-// are how abuse gets noticed (seeds 000, 001 item 6, 002); an attacker turns them off first. A refused
-// call changed nothing: it is reported apart, as an attempt, never as tampering.
+// are how abuse gets noticed (seeds 000, 001 item 6, 002); an attacker turns them off first — CloudTrail
+// included: a trail stopped, deleted, narrowed (event selectors, UpdateTrail settings) or a CloudTrail Lake
+// event data store stopped, deleted or narrowed. A refused call changed nothing: it is reported apart, as an
+// attempt, never as tampering.
 import { CLOUDTRAIL, CLOUDWATCH, SES, isFalse, param } from '../event.js';
 import type { Detector, Hit, TrailEvent } from '../types.js';
 import { MINUTE, distinct, gapClusters, groupBy } from '../windows.js';
 import { asArray, eventsByOutcome, failedWith, principalScope, shortPrincipal, str } from './util.js';
 import { selectorLoss } from './event-selectors.js';
+import { type Change, TrailHistory, trailChange } from './trail-changes.js';
 
 const SES_EVENTS = [
   'DeleteConfigurationSetEventDestination',
@@ -16,7 +19,17 @@ const SES_EVENTS = [
   'PutEmailIdentityFeedbackAttributes',
 ];
 const ALARM_EVENTS = ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm'];
-const TRAIL_EVENTS = ['StopLogging', 'DeleteTrail', 'PutEventSelectors'];
+const TRAIL_EVENTS = [
+  'StopLogging',
+  'DeleteTrail',
+  'PutEventSelectors',
+  'UpdateTrail',
+  'StopEventDataStoreIngestion',
+  'DeleteEventDataStore',
+  'UpdateEventDataStore',
+];
+/** Read for what they configured, so an update that only re-sends a setting is not taken for a change. */
+const TRAIL_CREATION = ['CreateTrail', 'CreateEventDataStore'];
 
 /** An alarm is an SES alarm when its name says so or the logs show it was created on AWS/SES. */
 const SES_ALARM_NAME = /(^|[^a-z])ses([^a-z]|$)|bounce|complaint|reputation/i;
@@ -32,18 +45,12 @@ function sesAlarmNames(events: TrailEvent[]): Set<string> {
   return names;
 }
 
-/** A monitoring change in the two forms messages need: done ("deleted trail x") and tried ("delete trail x"). */
-interface Change {
-  done: string;
-  tried: string;
-}
-
 function change(done: string, tried: string): Change {
   return { done, tried };
 }
 
 /** What the call switched off (or tried to), or null when it does not weaken monitoring. */
-function tampering(event: TrailEvent, sesAlarms: Set<string>): Change | null {
+function tampering(event: TrailEvent, sesAlarms: Set<string>, history: TrailHistory, undecided: (reason: string) => void): Change | null {
   const p = event.params;
   const name = (key: string) => str(param(p, key)) ?? '?';
   switch (event.name) {
@@ -86,13 +93,15 @@ function tampering(event: TrailEvent, sesAlarms: Set<string>): Change | null {
     case 'DeleteTrail':
       return change(`deleted trail ${name('name')}`, `delete trail ${name('name')}`);
     case 'PutEventSelectors': {
-      const loss = selectorLoss(p);
+      // Judged against the selectors an earlier PutEventSelectors in the logs set, else against "everything".
+      const trail = str(param(p, 'trailName'));
+      const loss = selectorLoss(p, trail ? history.trail(event, trail) : undefined);
       if (!loss) return null;
       const what = `the event selectors of trail ${name('trailName')} so that it ${loss}`;
       return change(`changed ${what}`, `change ${what}`);
     }
     default:
-      return null;
+      return trailChange(event, history, undecided);
   }
 }
 
@@ -104,11 +113,14 @@ export const detector: Detector = {
     const sources: Record<string, string> = {};
     for (const name of SES_EVENTS) sources[name] = SES;
     for (const name of ALARM_EVENTS) sources[name] = CLOUDWATCH;
-    for (const name of TRAIL_EVENTS) sources[name] = CLOUDTRAIL;
+    for (const name of [...TRAIL_EVENTS, ...TRAIL_CREATION]) sources[name] = CLOUDTRAIL;
+    const history = new TrailHistory();
     const actions = new Map<TrailEvent, Change>();
-    for (const event of context.named(...SES_EVENTS, ...ALARM_EVENTS, ...TRAIL_EVENTS)) {
+    // In time order: each configuration call is judged against what the logs show before it.
+    for (const event of context.named(...SES_EVENTS, ...ALARM_EVENTS, ...TRAIL_EVENTS, ...TRAIL_CREATION)) {
       if (sources[event.name] !== event.source) continue;
-      const what = tampering(event, sesAlarms);
+      const what = TRAIL_CREATION.includes(event.name) ? null : tampering(event, sesAlarms, history, (reason) => context.undecided(reason));
+      history.learn(event);
       if (what) actions.set(event, what);
     }
     const hits: Hit[] = [];

@@ -1,5 +1,5 @@
-// What a new CloudTrail event-selector configuration (PutEventSelectors, basic or advanced selectors)
-// stops recording, for SESG-DET-008. A trail that no longer records management events, or SES's, is as
+// What a new CloudTrail event-selector configuration (PutEventSelectors, basic or advanced selectors; the
+// advanced selectors of a CloudTrail Lake event data store) stops recording, for SESG-DET-008. A trail that no longer records management events, or SES's, is as
 // blind as a stopped one (the attacker's later steps vanish). Judged by asking the new configuration
 // whether it would record a few representative management calls, the way CloudTrail matches selectors.
 import { param } from '../event.js';
@@ -103,30 +103,39 @@ function excludedCallers(selectors: Selector[]): string[] {
   return out;
 }
 
-/**
- * What the configuration in a PutEventSelectors request no longer records ("no longer records SES write
- * management events (e.g. PutAccountDetails)"), or null when it records them all or the request
- * parameters are not in the record.
- */
-export function selectorLoss(params: Record<string, unknown> | null): string | null {
+/** What a selector configuration records, or null when the parameters hold none (basic or advanced). */
+function recording(params: Record<string, unknown> | null | undefined): { records: (sample: Sample) => boolean; callers: string[] } | null {
   if (!params) return null;
   const advanced = param(params, 'advancedEventSelectors');
-  const basic = param(params, 'eventSelectors');
-  let records: (sample: Sample) => boolean;
-  let callers: string[] = [];
   if (advanced !== undefined && advanced !== null) {
     const selectors = asArray(advanced) as Selector[];
-    records = (sample) => advancedRecords(selectors, sample);
-    callers = excludedCallers(selectors);
+    return { records: (sample) => advancedRecords(selectors, sample), callers: excludedCallers(selectors) };
   }
-  else if (basic !== undefined && basic !== null) {
+  const basic = param(params, 'eventSelectors');
+  if (basic !== undefined && basic !== null) {
     const selectors = asArray(basic) as Selector[];
-    records = (sample) => basicRecords(selectors, sample);
+    return { records: (sample) => basicRecords(selectors, sample), callers: [] };
   }
-  else {
-    return null;
-  }
-  const lost = SAMPLES.filter((sample) => !records(sample)).map((sample) => sample.label);
+  return null;
+}
+
+/** True when the parameters (a request, or a trail's or event data store's configuration) hold selectors. */
+export function hasSelectors(params: Record<string, unknown> | null | undefined): boolean {
+  return recording(params) !== null;
+}
+
+/**
+ * What the configuration in a PutEventSelectors (or UpdateEventDataStore) request no longer records ("no
+ * longer records SES write management events (e.g. PutAccountDetails)"), or null when it records them all or
+ * the request parameters are not in the record. `before`, when the logs show it, is the configuration it
+ * replaces: only what that one recorded can be lost; without it, everything is taken to have been recorded.
+ */
+export function selectorLoss(params: Record<string, unknown> | null, before?: Record<string, unknown> | null): string | null {
+  const after = recording(params);
+  if (!after) return null;
+  const previous = recording(before);
+  const lost = SAMPLES.filter((sample) => (!previous || previous.records(sample)) && !after.records(sample)).map((sample) => sample.label);
+  const callers = after.callers.filter((caller) => !previous?.callers.includes(caller));
   const parts: string[] = [];
   if (lost.length > 0) parts.push(`no longer records ${lost.join(', ')}`);
   if (callers.length > 0) parts.push(`no longer records the management calls of ${callers.join(', ')}`);

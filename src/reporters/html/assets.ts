@@ -1,5 +1,5 @@
 // The static parts of the HTML report: its stylesheet (screen and print) and its small vanilla-JS client
-// (search, filters, expand/collapse, heatmap → findings). Inlined into every report; nothing here comes
+// (search, filters, expand/collapse, heatmap and severity × area → findings). Inlined into every report; nothing here comes
 // from results, so nothing here needs escaping — and nothing here may load anything from the network.
 
 export const STYLESHEET = `
@@ -35,6 +35,8 @@ header.top .status.pass { color: #bff0c9; }
 .status.pass { color: var(--clean); }
 .banner { margin: 0; padding: 10px 28px; border-bottom: 1px solid var(--line); }
 .banner.incomplete { background: #fff3cd; color: #5c4400; border-left: 6px solid #d39e00; }
+.banner.partial { margin: 0 0 10px; padding: 8px 14px; background: #eaf2fb; color: #163a5f; border-left: 6px solid var(--accent); border-radius: 4px; }
+.banner.partial p { margin: 4px 0; }
 nav.toc { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 2px 16px; padding: 8px 28px; background: var(--panel); border-bottom: 1px solid var(--line); }
 nav.toc a { text-decoration: none; font-weight: 600; }
 main { padding: 8px 28px 24px; max-width: 1400px; }
@@ -82,6 +84,9 @@ table { border-collapse: collapse; }
 .heat-table thead th { background: var(--panel); }
 .heat-table th.area { min-width: 52px; text-align: center; }
 .heat-table tbody th { text-align: left; font-weight: 600; }
+.heat-table tfoot th, .heat-table tfoot td { background: var(--panel); font-weight: 600; text-align: left; }
+.heat-table tfoot td.area-total { text-align: center; }
+.heat-table tfoot td.num { text-align: right; }
 td.heat { text-align: center; font-weight: 700; }
 .heat.clean { background: var(--clean-bg); color: var(--clean); }
 .heat.sev-critical { background: var(--critical-bg); color: var(--critical); }
@@ -99,6 +104,13 @@ td.score.band-bad { color: var(--high); font-weight: 700; } td.score.band-poor {
 .controls button { cursor: pointer; }
 .finding-table { width: 100%; border: 1px solid var(--line); }
 .finding-table thead th { text-align: left; background: var(--panel); padding: 6px 8px; border-bottom: 1px solid var(--line); }
+.finding-table button.sort { font: inherit; font-weight: 700; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
+.finding-table th[aria-sort=ascending] button.sort::after { content: " ▲"; font-size: 10px; }
+.finding-table th[aria-sort=descending] button.sort::after { content: " ▼"; font-size: 10px; }
+.by-check-table summary { cursor: pointer; }
+ol.group-counts { columns: 14em auto; margin: 4px 0; padding-left: 0; list-style: none; }
+ol.group-counts li { break-inside: avoid; white-space: nowrap; }
+ol.group-counts .count { font-weight: 700; font-variant-numeric: tabular-nums; }
 .finding-table td { padding: 6px 8px; vertical-align: top; }
 tbody.finding { border-top: 1px solid var(--line); }
 tbody.finding tr.summary { cursor: pointer; }
@@ -137,13 +149,26 @@ footer { padding: 10px 28px 30px; border-top: 1px solid var(--line); }
   .js tbody.finding.open tr.detail { display: table-row; }
   tbody.finding.filtered-out { display: none; }
 }
+/* A long list (more than 1,000 findings) is laid out as blocks, not as one table: a browser then draws only the
+   findings scrolled into view (content-visibility), and sorting or filtering thousands of rows stays quick. */
+@media screen {
+  .finding-table.large, .finding-table.large > thead, .finding-table.large > tbody.finding { display: block; }
+  .finding-table.large tr { display: grid; grid-template-columns: 34px 150px 130px minmax(0, 1fr) minmax(0, 1.6fr); }
+  .finding-table.large tr.detail td:first-child { display: none; }
+  .finding-table.large tr.detail td[colspan] { grid-column: 2 / span 4; }
+  .js .finding-table.large tr.detail { display: none; }
+  .js .finding-table.large tbody.finding.open tr.detail { display: grid; }
+  .finding-table.large > tbody.finding { content-visibility: auto; contain-intrinsic-size: auto 72px; }
+  .finding-table.large > tbody.finding.filtered-out { display: none; }
+}
 @media print {
   @page { margin: 14mm 12mm; }
   body { font-size: 10.5pt; background: #fff; color: #000; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   header.top { background: #fff; color: #000; border-bottom: 2px solid #000; padding: 0 0 8px; }
   header.top .status.fail { color: #b3261e; } header.top .status.pass { color: #23713a; }
-  nav.toc, .controls, button.toggle { display: none !important; }
+  nav.toc, .controls, button.toggle, #f-cell-note { display: none !important; }
+  .by-check-table details > ol { display: block; }
   .heat button.cell { text-decoration: none; }
   main { padding: 0; max-width: none; }
   .banner { padding: 6px 0; }
@@ -163,86 +188,148 @@ footer { padding: 10px 28px 30px; border-top: 1px solid var(--line); }
 
 /**
  * Search (all words, case-insensitive, over the summary row and the evidence), severity/area/status
- * filters, expand/collapse, and heatmap cells that filter the findings. Written for every browser an
- * auditor may open the file in: no modules, no build step.
+ * filters, sorting by severity, check or resource, expand/collapse, and heatmap and severity × area cells
+ * that filter the findings (saying how many of the cell's findings are not in the page when the list is capped). Written
+ * for every browser an auditor may open the file in: no modules, no build step.
  */
 export const CLIENT_SCRIPT = `
 (function () {
   'use strict';
   var doc = document;
-  // Details start collapsed only when this script runs: without scripts every finding stays expanded.
+  // Details start collapsed only when this script runs: without scripts every finding stays expanded. The
+  // script sits in <head> so that the class is set before the browser lays out thousands of findings.
   doc.documentElement.classList.add('js');
-  var table = doc.querySelector('.finding-table');
-  var cellButtons = doc.querySelectorAll('.heat button.cell');
-  var rows = Array.prototype.slice.call(doc.querySelectorAll('tbody.finding'));
-  var search = doc.getElementById('f-search');
-  var severity = doc.getElementById('f-severity');
-  var area = doc.getElementById('f-area');
-  var status = doc.getElementById('f-status');
-  var shown = doc.getElementById('f-shown');
-  var none = doc.getElementById('f-none');
-  if (!table || !search) return;
-  var texts = rows.map(function (row) {
-    var summary = row.querySelector('tr.summary');
-    var evidence = row.querySelector('.evidence');
-    return ((summary ? summary.textContent : '') + ' ' + (evidence ? evidence.textContent : '') + ' ' + (row.getAttribute('data-check') || '')).toLowerCase();
-  });
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', init);
+  else init();
 
-  function apply() {
-    var words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var count = 0;
-    rows.forEach(function (row, i) {
-      var ok = (!severity.value || row.getAttribute('data-severity') === severity.value) &&
-        (!area.value || row.getAttribute('data-area') === area.value) &&
-        (!status.value || row.getAttribute('data-status') === status.value || row.getAttribute('data-baseline') === status.value) &&
-        words.every(function (w) { return texts[i].indexOf(w) !== -1; });
-      row.classList.toggle('filtered-out', !ok);
-      if (ok) count++;
+  function init() {
+    var table = doc.querySelector('.finding-table');
+    var cellButtons = doc.querySelectorAll('.heat button.cell');
+    var rows = Array.prototype.slice.call(doc.querySelectorAll('tbody.finding'));
+    var search = doc.getElementById('f-search');
+    var severity = doc.getElementById('f-severity');
+    var area = doc.getElementById('f-area');
+    var status = doc.getElementById('f-status');
+    var shown = doc.getElementById('f-shown');
+    var none = doc.getElementById('f-none');
+    var cellNote = doc.getElementById('f-cell-note');
+    var cellCount = 0;
+    var cellGroup = '';
+    var cellKind = '';
+    if (!table || !search) return;
+    var notInReport = shown.getAttribute('data-not-in-report') || '';
+    var texts = rows.map(function (row) {
+      var summary = row.querySelector('tr.summary');
+      var evidence = row.querySelector('.evidence');
+      return ((summary ? summary.textContent : '') + ' ' + (evidence ? evidence.textContent : '') + ' ' + (row.getAttribute('data-check') || '')).toLowerCase();
     });
-    shown.textContent = count + ' of ' + rows.length + ' shown';
-    if (none) none.hidden = count !== 0;
-  }
 
-  function setOpen(row, open) {
-    row.classList.toggle('open', open);
-    var button = row.querySelector('button.toggle');
-    if (button) button.setAttribute('aria-expanded', String(open));
-  }
+    function apply() {
+      var words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
+      var count = 0;
+      rows.forEach(function (row, i) {
+        var ok = (!severity.value || row.getAttribute('data-severity') === severity.value) &&
+          (!area.value || row.getAttribute('data-area') === area.value) &&
+          (!status.value || row.getAttribute('data-status') === status.value || row.getAttribute('data-baseline') === status.value) &&
+          (!cellGroup || row.getAttribute('data-group') === cellGroup) &&
+          words.every(function (w) { return texts[i].indexOf(w) !== -1; });
+        row.classList.toggle('filtered-out', !ok);
+        if (ok) count++;
+      });
+      shown.textContent = count.toLocaleString('en-US') + ' of ' + rows.length.toLocaleString('en-US') + ' shown' + notInReport;
+      if (none) none.hidden = count !== 0;
+      if (cellNote) {
+        var missing = cellCount - count;
+        cellNote.hidden = !(cellCount && missing > 0);
+        cellNote.textContent = cellNote.hidden ? '' : 'This ' + cellKind + ' holds ' + cellCount.toLocaleString('en-US') + ' open findings; ' +
+          count.toLocaleString('en-US') + ' of them are shown in full here and the other ' + missing.toLocaleString('en-US') +
+          ' are not in this report: the JSON results list every finding.';
+      }
+    }
 
-  [search, severity, area, status].forEach(function (el) {
-    el.addEventListener('input', apply);
-    el.addEventListener('change', apply);
-  });
-  doc.getElementById('f-reset').addEventListener('click', function () {
-    search.value = ''; severity.value = ''; area.value = ''; status.value = '';
-    apply();
-  });
-  doc.getElementById('f-expand').addEventListener('click', function () {
-    rows.forEach(function (row) { if (!row.classList.contains('filtered-out')) setOpen(row, true); });
-  });
-  doc.getElementById('f-collapse').addEventListener('click', function () {
-    rows.forEach(function (row) { setOpen(row, false); });
-  });
-  table.addEventListener('click', function (event) {
-    var target = event.target;
-    var summary = target && target.closest ? target.closest('tr.summary') : null;
-    if (!summary) return;
-    var selection = window.getSelection ? String(window.getSelection()) : '';
-    if (selection && !target.closest('button.toggle')) return;
-    var row = summary.parentNode;
-    setOpen(row, !row.classList.contains('open'));
-  });
-  Array.prototype.forEach.call(cellButtons, function (button) {
-    button.addEventListener('click', function () {
-      var wanted = button.getAttribute('data-area');
-      area.value = Array.prototype.some.call(area.options, function (o) { return o.value === wanted; }) ? wanted : '';
-      search.value = button.getAttribute('data-group') || '';
-      severity.value = '';
-      status.value = 'open';
+    // Sorting: by severity (the page's own order), check id or resource; selecting the same column again reverses it.
+    var keys = {
+      severity: rows.map(function (row, i) { return i; }),
+      check: rows.map(function (row) { return row.getAttribute('data-check') || ''; }),
+      resource: rows.map(function (row) {
+        var res = row.querySelector('.res');
+        var loc = row.querySelector('.loc');
+        return ((res ? res.textContent : '') + ' ' + (loc ? loc.textContent : '')).toLowerCase();
+      })
+    };
+    var sortButtons = doc.querySelectorAll('.finding-table button.sort');
+    function sortBy(key, descending) {
+      var values = keys[key];
+      var order = rows.map(function (row, i) { return i; });
+      order.sort(function (a, b) {
+        var x = values[a];
+        var y = values[b];
+        var c = x < y ? -1 : x > y ? 1 : a - b;
+        return descending ? -c : c;
+      });
+      order.forEach(function (i) { table.appendChild(rows[i]); });
+      Array.prototype.forEach.call(sortButtons, function (button) {
+        var th = button.parentNode;
+        th.setAttribute('aria-sort', button.getAttribute('data-sort') === key ? (descending ? 'descending' : 'ascending') : 'none');
+      });
+    }
+    Array.prototype.forEach.call(sortButtons, function (button) {
+      button.addEventListener('click', function () {
+        var key = button.getAttribute('data-sort');
+        sortBy(key, button.parentNode.getAttribute('aria-sort') === 'ascending');
+      });
+    });
+
+    function setOpen(row, open) {
+      row.classList.toggle('open', open);
+      var button = row.querySelector('button.toggle');
+      if (button) button.setAttribute('aria-expanded', String(open));
+    }
+
+    // A filter changed by hand no longer lists one heatmap cell.
+    function changed() { cellCount = 0; cellGroup = ''; cellKind = ''; apply(); }
+    [search, severity, area, status].forEach(function (el) {
+      el.addEventListener('input', changed);
+      el.addEventListener('change', changed);
+    });
+    doc.getElementById('f-reset').addEventListener('click', function () {
+      search.value = ''; severity.value = ''; area.value = ''; status.value = '';
+      cellCount = 0; cellGroup = ''; cellKind = '';
       apply();
-      doc.getElementById('findings').scrollIntoView();
     });
-  });
-  apply();
+    doc.getElementById('f-expand').addEventListener('click', function () {
+      rows.forEach(function (row) { if (!row.classList.contains('filtered-out')) setOpen(row, true); });
+    });
+    doc.getElementById('f-collapse').addEventListener('click', function () {
+      rows.forEach(function (row) { setOpen(row, false); });
+    });
+    table.addEventListener('click', function (event) {
+      var target = event.target;
+      var summary = target && target.closest ? target.closest('tr.summary') : null;
+      if (!summary) return;
+      var selection = window.getSelection ? String(window.getSelection()) : '';
+      if (selection && !target.closest('button.toggle')) return;
+      var row = summary.parentNode;
+      setOpen(row, !row.classList.contains('open'));
+    });
+    function offered(select, value) {
+      return Array.prototype.some.call(select.options, function (o) { return o.value === value; }) ? value : '';
+    }
+    // A cell of the account/file heatmap (data-group) or of severity × area (data-severity) lists its open findings.
+    Array.prototype.forEach.call(cellButtons, function (button) {
+      button.addEventListener('click', function () {
+        area.value = offered(area, button.getAttribute('data-area') || '');
+        search.value = button.getAttribute('data-group') || '';
+        severity.value = offered(severity, button.getAttribute('data-severity') || '');
+        status.value = 'open';
+        cellCount = Number(button.getAttribute('data-count')) || 0;
+        cellGroup = button.getAttribute('data-group') || '';
+        cellKind = cellGroup ? 'heatmap cell' : 'severity × area cell';
+        apply();
+        doc.getElementById('findings').scrollIntoView();
+      });
+    });
+    apply();
+  }
 })();
 `;

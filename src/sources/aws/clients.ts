@@ -12,7 +12,8 @@
 // shared client whose `send` runs inside the account's AsyncLocalStorage context, and the shared client's
 // credentials and retry strategy read that context. A guard after signing checks that every request carries a key
 // of the account that sent it, so an SDK change could only make calls fail, never sign for the wrong account.
-// docs/scan.md gives the measurements.
+// Each shared client also resolves its middleware stack once per command class (cacheMiddleware) and keeps the
+// request signer its SDK factory builds, instead of building one per request. docs/scan.md gives the measurements.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -90,6 +91,30 @@ const accountGuard: Middleware = (next) => async (args) => {
   return next(args);
 };
 
+type SignerFactory = (authScheme?: { name?: string; signingRegion?: string; signingName?: string }) => Promise<unknown>;
+
+/**
+ * The SDK's signer factory builds a new signer — copying the whole client configuration — for every request.
+ * The signer it builds depends only on the signing scope (the credentials stay a provider, asked at each
+ * signature), so the factory's own signer is kept per scope and reused.
+ */
+function reuseSigners(client: SdkClient): void {
+  const config = (client as unknown as { config: { signer?: SignerFactory } }).config;
+  const build = config.signer;
+  if (!build) return;
+  const built = new Map<string, Promise<unknown>>();
+  config.signer = (authScheme) => {
+    const scope = `${authScheme?.name}|${authScheme?.signingRegion}|${authScheme?.signingName}`;
+    let signer = built.get(scope);
+    if (!signer) {
+      signer = build(authScheme);
+      built.set(scope, signer);
+      signer.catch(() => built.delete(scope));
+    }
+    return signer;
+  };
+}
+
 /** One per shared client: hands every call to the running account's own adaptive retry strategy for that client. */
 function retryPerAccount(key: object): RetryStrategyV2 & { mode: string } {
   const own = () => runningAccount().retryStrategy(key);
@@ -153,6 +178,7 @@ export class ScanClients {
       );
       client.middlewareStack.addRelativeTo(accountGuard, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'sesguardAccountGuard' });
       client.middlewareStack.add(nonAwsResponseMiddleware, { step: 'deserialize', name: 'sesguardNonAwsResponse', priority: 'high' });
+      reuseSigners(client);
       byRegion.set(region, client);
     }
     return client;

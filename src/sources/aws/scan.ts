@@ -78,21 +78,23 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
     maxSockets: options.concurrency,
   });
   try {
-    return await scanWith(options, clients, base, home, partition, capturedAt, now);
+    return await scanWith(options, { clients, base, home, partition, capturedAt, now });
   } finally {
     clients.destroy();
   }
 }
 
-async function scanWith(
-  options: ScanOptions,
-  clients: ScanClients,
-  base: AwsCredentialIdentityProvider,
-  home: string,
-  partition: Snapshot['partition'],
-  capturedAt: Date,
-  now: () => Date,
-): Promise<Snapshot> {
+/** What scanLive settles before the scan: its clients (closed after it), credentials, home region and clock. */
+interface ScanSetup {
+  clients: ScanClients;
+  base: AwsCredentialIdentityProvider;
+  home: string;
+  partition: Snapshot['partition'];
+  capturedAt: Date;
+  now: () => Date;
+}
+
+async function scanWith(options: ScanOptions, { clients, base, home, partition, capturedAt, now }: ScanSetup): Promise<Snapshot> {
   const global = new Semaphore(options.concurrency);
   const limits = new Limits(global, PER_ACCOUNT_SERVICE, INTERVALS);
   let apiCalls = 0;

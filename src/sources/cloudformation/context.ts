@@ -1,10 +1,17 @@
 // What every per-type normalizer shares: the template's resources indexed by logical id and type,
 // positions, the stack's account and region when known, and how to build provenance and resolve a
-// reference to another resource of the template.
+// reference to another resource of the template; and what other templates of the scanned set write for
+// this template's resources (a separate egress rule on one of its security groups).
 import type { Provenance } from '../../inventory/types.js';
 import type { Locator, Position, RawResource } from './parse.js';
 import type { StackIdentity } from './template.js';
 import { isObj, linkedId } from './values.js';
+
+/** What other scanned templates write for resources of this one, by this template's logical id. */
+export interface WrittenElsewhere {
+  /** Security group → the separate egress rules (`file#LogicalId`) other templates write for it. */
+  egressRules: ReadonlyMap<string, string[]>;
+}
 
 export class TemplateContext {
   readonly byId = new Map<string, RawResource>();
@@ -15,6 +22,7 @@ export class TemplateContext {
     readonly resources: RawResource[],
     readonly locator: Locator,
     readonly identity: StackIdentity = {},
+    readonly elsewhere: WrittenElsewhere = { egressRules: new Map() },
   ) {
     for (const resource of resources) {
       this.byId.set(resource.logicalId, resource);

@@ -4,10 +4,10 @@
 // evaluated together, so one stack's `Fn::ImportValue` / `Fn::GetStackOutput` finds another's output.
 import type { InlineSuppression, Resource, ResourceType, InputError, SourceNotice, SourceResult, UnreadFragment } from '../../inventory/types.js';
 import { type CdkStack, cdkStackFinder } from './cdk-manifest.js';
-import { TemplateContext } from './context.js';
+import { TemplateContext, type WrittenElsewhere } from './context.js';
 import { IAM_RESOURCE_TYPES, adaptIam } from './iam.js';
 import { MONITORING_RESOURCE_TYPES, adaptMonitoring } from './monitoring.js';
-import { NETWORK_RESOURCE_TYPES, adaptNetwork } from './network.js';
+import { NETWORK_RESOURCE_TYPES, adaptNetwork, egressRulesForOtherTemplates } from './network.js';
 import { type LoadedTemplate, type RawResource, isCloudFormationTemplate, loadTemplate } from './parse.js';
 import { SES_RESOURCE_TYPES, adaptSes } from './ses.js';
 import { evaluateStacks } from './stacks.js';
@@ -63,8 +63,8 @@ function resourceTypesOf(file: string, parsed: ParsedTemplate, resources: RawRes
   return [...new Set(types)].sort();
 }
 
-function normalize(file: string, parsed: ParsedTemplate, identity: StackIdentity): SourceResult {
-  const context = new TemplateContext(file, parsed.resources, parsed.locator, identity);
+function normalize(file: string, parsed: ParsedTemplate, identity: StackIdentity, elsewhere?: WrittenElsewhere): SourceResult {
+  const context = new TemplateContext(file, parsed.resources, parsed.locator, identity, elsewhere);
   const errors: InputError[] = [];
   const resources = adaptAll(context);
   const emitted = new Set<string>();
@@ -127,10 +127,23 @@ export function readCloudFormationSet(inputs: TemplateInput[], findCdkStack: (pa
     const cdk = input.path ? findCdkStack(input.path) : undefined;
     return { template: input.template, ...(cdk ? { cdk } : {}) };
   });
-  return evaluateStacks(members).map((outcome) => {
+  const outcomes = evaluateStacks(members);
+  // What each template writes for another's resources, gathered before any template is normalized.
+  const egressRules = new Map<string, Map<string, string[]>>();
+  for (const outcome of outcomes) {
+    if (!outcome.parsed) continue;
+    const context = new TemplateContext(outcome.file, outcome.parsed.resources, outcome.parsed.locator, outcome.identity);
+    for (const [file, groups] of egressRulesForOtherTemplates(context)) {
+      const mine = egressRules.get(file) ?? new Map<string, string[]>();
+      for (const [group, rules] of groups) mine.set(group, [...(mine.get(group) ?? []), ...rules]);
+      egressRules.set(file, mine);
+    }
+  }
+  return outcomes.map((outcome) => {
     if (!outcome.parsed) return { file: outcome.file, error: outcome.error };
     try {
-      return { file: outcome.file, result: normalize(outcome.file, outcome.parsed, outcome.identity) };
+      const elsewhere = { egressRules: egressRules.get(outcome.file) ?? new Map<string, string[]>() };
+      return { file: outcome.file, result: normalize(outcome.file, outcome.parsed, outcome.identity, elsewhere) };
     } catch (error) {
       return { file: outcome.file, error };
     }

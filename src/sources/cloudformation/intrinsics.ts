@@ -5,11 +5,18 @@
 // as known pieces and holes, and everything else that only a deployment knows as Unknown.
 import { type Maybe, type Unknown, isUnknown, partialString, unknown } from '../../inventory/types.js';
 
-/** A `Ref` / `Fn::GetAtt` to a resource of the template; rendered as `${Logical}` / `${Logical.Attr}` text. */
+/**
+ * A `Ref` / `Fn::GetAtt` to a resource of the template; rendered as `${Logical}` / `${Logical.Attr}` text.
+ * A link that crossed over from another scanned template (an output read through `Fn::ImportValue`,
+ * `Fn::GetStackOutput`, a nested stack's output or parameter) names that template in `file`: it renders the
+ * same, never resolves to a resource of the template holding it, and lets the stack set say which resource
+ * of the other template is meant (a separate egress rule written for another stack's group).
+ */
 export class Link {
   constructor(
     readonly logicalId: string,
     readonly attribute?: string,
+    readonly file?: string,
   ) {}
 
   toString(): string {
@@ -101,7 +108,7 @@ export function toText(value: unknown): Maybe<string> {
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a instanceof Link && b instanceof Link) return a.logicalId === b.logicalId && a.attribute === b.attribute;
+  if (a instanceof Link && b instanceof Link) return a.logicalId === b.logicalId && a.attribute === b.attribute && a.file === b.file;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
   if (isRecord(a) && isRecord(b)) {
     const ka = Object.keys(a);

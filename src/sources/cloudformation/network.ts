@@ -5,7 +5,7 @@
 import { type EgressRule, type Maybe, type NaclEntry, type Resource, type Unknown, isUnknown, unknown } from '../../inventory/types.js';
 import { type TemplateContext, located } from './context.js';
 import type { Position, RawResource } from './parse.js';
-import { bool, list, num, obj, str } from './values.js';
+import { bool, foreignLink, list, num, obj, str } from './values.js';
 import { physicalName } from './iam.js';
 
 const SECURITY_GROUP = 'AWS::EC2::SecurityGroup';
@@ -49,6 +49,8 @@ function describeReference(value: unknown): string | undefined {
 }
 
 function outsideReason(what: string, value: unknown): string {
+  const other = foreignLink(value);
+  if (other) return `${what} ${other.logicalId} is defined in another scanned template (${other.file}), not in this one`;
   const text = describeReference(value);
   if (text !== undefined) return `${what} ${text} is not defined in this template`;
   const reason = isUnknown(value) ? `: ${value.$unknown}` : '';
@@ -100,6 +102,9 @@ function securityGroups(context: TemplateContext): Resource[] {
     out.push(outsideGroupRule(context, resource, rule));
   }
 
+  // A separate rule another stack writes for the group (on its exported id) removes the default rule as well.
+  for (const logicalId of context.elsewhere.egressRules.keys()) replaced.add(logicalId);
+
   for (const group of context.ofType(SECURITY_GROUP)) {
     const defaultEgress: Maybe<boolean> = replaced.has(group.logicalId)
       ? false
@@ -119,6 +124,23 @@ function securityGroups(context: TemplateContext): Resource[] {
       provenance: context.provenance(group),
       props,
     });
+  }
+  return out;
+}
+
+/**
+ * The security groups of other scanned templates that separate egress rules of this one are written for
+ * (a `GroupId` read through `Fn::ImportValue`, `Fn::GetStackOutput` or a nested stack's parameter or output):
+ * file → group logical id → the rules (`file#LogicalId`).
+ */
+export function egressRulesForOtherTemplates(context: TemplateContext): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  for (const resource of context.ofType(SECURITY_GROUP_EGRESS)) {
+    const other = foreignLink(resource.properties.GroupId);
+    if (!other) continue;
+    const groups = out.get(other.file) ?? new Map<string, string[]>();
+    add(groups, other.logicalId, context.id(resource));
+    out.set(other.file, groups);
   }
   return out;
 }

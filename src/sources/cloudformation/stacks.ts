@@ -3,7 +3,8 @@
 // are nested stacks of which (CDK's `aws:asset:path`, or a local TemplateURL) — a nested stack takes its
 // parent's account and region and the parameter values its parent passes — and links them:
 // `Fn::ImportValue` by export name, `Fn::GetStackOutput` by stack and output name, `Fn::GetAtt
-// Nested.Outputs.X`. Values cross over as text (another template's resource links become `${Id.Attr}`).
+// Nested.Outputs.X`. Another template's resource links cross over as links naming that template (they read
+// as `${Id.Attr}` text and never resolve to a resource of the template holding them).
 // A reference that points outside the set stays Unknown, with a notice at the place it is written.
 // Pure: loaded templates in, evaluated templates out.
 import path from 'node:path';
@@ -100,7 +101,7 @@ export function evaluateStacks(members: StackMember[]): StackOutcome[] {
   const fromOther = (other: TemplateEvaluator, output: string): unknown => {
     try {
       const value = other.output(output);
-      return value === undefined ? undefined : materialize(value);
+      return value === undefined ? undefined : materialize(value, other.file);
     } catch {
       return unknown(`output ${output} of ${other.file} could not be read`);
     }
@@ -194,7 +195,8 @@ export function evaluateStacks(members: StackMember[]): StackOutcome[] {
     try {
       const passed = evaluator(parent.file).nestedParameters(parent.logicalId);
       if (!passed) return undefined;
-      return Object.fromEntries(Object.entries(passed).map(([name, value]) => [name, materialize(value)]));
+      const from = evaluator(parent.file).file;
+      return Object.fromEntries(Object.entries(passed).map(([name, value]) => [name, materialize(value, from)]));
     } catch {
       return undefined;
     } finally {

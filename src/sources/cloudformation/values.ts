@@ -64,20 +64,29 @@ export function strings(value: unknown): Maybe<string>[] | Unknown {
   return items.map((item) => str(item) ?? unknown('empty list item'));
 }
 
-/** A deep copy where links become their symbolic text: what policy-document normalization reads. */
-export function materialize(value: unknown): unknown {
-  if (value instanceof Link) return value.toString();
+/**
+ * A deep copy where links become their symbolic text: what policy-document normalization reads. With
+ * `from` (the template the value was read in), links are kept as links of that template instead, so a value
+ * crossing into another template still says which resource it names.
+ */
+export function materialize(value: unknown, from?: string): unknown {
+  if (value instanceof Link) return from === undefined ? value.toString() : value.file !== undefined ? value : new Link(value.logicalId, value.attribute, from);
   if (isUnknown(value)) return value;
-  if (Array.isArray(value)) return value.map(materialize);
+  if (Array.isArray(value)) return value.map((item) => materialize(item, from));
   if (isObj(value)) {
     const out: Obj = {};
-    for (const [key, item] of Object.entries(value)) out[key] = materialize(item);
+    for (const [key, item] of Object.entries(value)) out[key] = materialize(item, from);
     return out;
   }
   return value;
 }
 
-/** The logical id a value links to, when it is a Ref / GetAtt of a template resource. */
+/** The logical id a value links to, when it is a Ref / GetAtt of a resource of this template. */
 export function linkedId(value: unknown): string | undefined {
-  return value instanceof Link ? value.logicalId : undefined;
+  return value instanceof Link && value.file === undefined ? value.logicalId : undefined;
+}
+
+/** The other scanned template and logical id a value links to, when it crossed over from there. */
+export function foreignLink(value: unknown): { file: string; logicalId: string } | undefined {
+  return value instanceof Link && value.file !== undefined ? { file: value.file, logicalId: value.logicalId } : undefined;
 }

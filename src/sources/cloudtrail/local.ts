@@ -35,6 +35,14 @@ export interface TrailListing {
  */
 export const LOG_NAME = /\.(json|log)(\.gz)?$|\.parquet$/i;
 
+/** JSON Lines of records, as log shippers and exports name them (.jsonl, .ndjson, gzipped or not). */
+export const JSON_LINES_NAME = /\.(jsonl|ndjson)(\.gz)?$/i;
+
+/** A name read from folders and prefixes. */
+export function isLogName(name: string): boolean {
+  return LOG_NAME.test(name) || JSON_LINES_NAME.test(name);
+}
+
 /** Digest files live under CloudTrail-Digest/ and are named …_CloudTrail-Digest_…json.gz. */
 export function isDigestName(name: string): boolean {
   return /CloudTrail-Digest/i.test(name) || /-Digest[_.]/i.test(path.basename(name));
@@ -116,7 +124,7 @@ function walk(dir: string, shown: string, listing: TrailListing): void {
     if (entry.isDirectory()) {
       walk(full, name, listing);
     }
-    else if (isDigestName(full) || !LOG_NAME.test(entry.name)) {
+    else if (isDigestName(full) || !isLogName(entry.name)) {
       listing.skipped.push(name);
     }
     else {

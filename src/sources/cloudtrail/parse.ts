@@ -1,7 +1,11 @@
 // Turns the text of one CloudTrail log file into records. Small files (the usual case: AWS delivers
 // a file every ~5 minutes per region) are parsed with one JSON.parse, which is the fastest thing V8
 // offers; a file above the limit is scanned incrementally, one element of `Records` at a time, so a
-// huge file never needs its whole decompressed text in memory.
+// huge file never needs its whole decompressed text in memory. Besides AWS's own `{"Records": [...]}`,
+// the shapes records reach a responder in are read the same way: `aws cloudtrail lookup-events` and
+// `aws logs filter-log-events` output, a bare JSON array of records, one record saved alone, and JSON Lines
+// (one record per line, what log shippers, Firehose and `jq -c '.Records[]'` write), each record possibly
+// inside EventBridge's envelope ("AWS API Call via CloudTrail").
 import type { CloudTrailRecord } from './types.js';
 
 /** Decompressed size up to which a file is parsed in one piece. */
@@ -17,30 +21,118 @@ function isDigest(object: Record<string, unknown>): boolean {
   return 'digestStartTime' in object || 'digestPublicKeyFingerprint' in object || ('logFiles' in object && 'digestS3Object' in object);
 }
 
+/** Fields only a CloudTrail record has among them; a shipper may drop or rename some, never all. */
+const RECORD_FIELDS = ['eventVersion', 'eventSource', 'eventName', 'eventID', 'userIdentity', 'eventTime'];
+
+/** EventBridge's envelope around a CloudTrail record: `detail-type` "AWS API Call via CloudTrail" & co. */
+function isEnvelope(object: Record<string, unknown>): boolean {
+  return typeof object['detail-type'] === 'string' && /via CloudTrail$/i.test(object['detail-type']) && isObject(object.detail);
+}
+
+/** True when a JSON value is a CloudTrail record, or EventBridge's envelope around one. */
+export function isRecordLike(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const object = value as Record<string, unknown>;
+  return isEnvelope(object) || RECORD_FIELDS.some((field) => field in object);
+}
+
+/** The record itself: EventBridge's envelope is opened, anything else is taken as it is. */
+export function unwrapRecord(value: unknown): CloudTrailRecord {
+  const object = value as Record<string, unknown>;
+  return (isObject(value) && isEnvelope(object) ? object.detail : value) as CloudTrailRecord;
+}
+
+/** Records held as JSON text in a list of entries (`Events[].CloudTrailEvent`, `events[].message`). */
+function embedded(entries: unknown[], container: string, field: string): { records: CloudTrailRecord[] } | { problem: string } {
+  const records: CloudTrailRecord[] = [];
+  for (const entry of entries) {
+    const raw = isObject(entry) ? (entry as Record<string, unknown>)[field] : undefined;
+    if (typeof raw !== 'string') return { problem: `not a CloudTrail log file: ${container} without ${field}` };
+    try {
+      records.push(unwrapRecord(JSON.parse(raw)));
+    } catch {
+      // V8's message would quote the event; say which one instead.
+      return { problem: `not a CloudTrail log file: the ${field} of ${container}[${records.length}] is not valid JSON` };
+    }
+  }
+  return { records };
+}
+
 /** Why a parsed JSON value is not a CloudTrail log, or null when it is one (its records returned). */
 export function recordsOf(value: unknown): { records: CloudTrailRecord[] } | { problem: string } | { skip: string } {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (Array.isArray(value)) {
+    // A bare array of records (`jq '.Records'`, a SIEM export).
+    if (value.length > 0 && !isRecordLike(value[0])) return { problem: 'not a CloudTrail log file: a JSON array whose first element is not a CloudTrail record' };
+    return { records: value.filter(isObject).map(unwrapRecord) };
+  }
+  if (value === null || typeof value !== 'object') {
     return { problem: 'not a CloudTrail log file: the top level is not an object with a Records array' };
   }
   const object = value as Record<string, unknown>;
   if (Array.isArray(object.Records)) return { records: object.Records.filter(isObject) as CloudTrailRecord[] };
   // The saved output of `aws cloudtrail lookup-events` is what a responder often has at hand.
-  if (Array.isArray(object.Events)) {
-    const records: CloudTrailRecord[] = [];
-    for (const event of object.Events) {
-      const raw = isObject(event) ? (event as Record<string, unknown>).CloudTrailEvent : undefined;
-      if (typeof raw !== 'string') return { problem: 'not a CloudTrail log file: Events without CloudTrailEvent' };
-      try {
-        records.push(JSON.parse(raw) as CloudTrailRecord);
-      } catch {
-        // V8's message would quote the event; say which one instead.
-        return { problem: `not a CloudTrail log file: the CloudTrailEvent of Events[${records.length}] is not valid JSON` };
-      }
-    }
-    return { records };
-  }
+  if (Array.isArray(object.Events)) return embedded(object.Events, 'Events', 'CloudTrailEvent');
+  // `aws logs filter-log-events` on the log group a trail delivers to.
+  if (Array.isArray(object.events) && object.events.some((e) => isObject(e) && 'message' in (e as object))) return embedded(object.events, 'events', 'message');
   if (isDigest(object)) return { skip: DIGEST_CONTENT };
+  // One record saved alone (the console's event record view), or a JSON Lines file of one line.
+  if (isRecordLike(object)) return { records: [unwrapRecord(object)] };
   return { problem: 'not a CloudTrail log file: no top-level Records array' };
+}
+
+/**
+ * The records of a JSON Lines text (one JSON value per line, blank lines allowed), or null when its first
+ * line is not a CloudTrail record (then it is not JSON Lines of records, and the caller reports the text as
+ * invalid JSON). A later line that is not a JSON object throws, naming its line.
+ */
+export function jsonLinesRecords(text: string): CloudTrailRecord[] | null {
+  const records: CloudTrailRecord[] = [];
+  let start = 0;
+  let line = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    line++;
+    const content = text.slice(start, end).trim();
+    start = end + 1;
+    if (content === '' || (line === 1 && content === '\ufeff')) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(records.length === 0 ? content.replace(/^\ufeff/, '') : content);
+    } catch {
+      if (records.length === 0) return null;
+      throw new JsonLineError(line, content);
+    }
+    if (records.length === 0 && !isRecordLike(value)) return null;
+    if (!isObject(value)) throw new JsonLineError(line, content);
+    records.push(unwrapRecord(value));
+  }
+  return records.length > 0 ? records : null;
+}
+
+/** A line of a JSON Lines file that is not a JSON object: its number (from 1) and text, for the message. */
+export class JsonLineError extends Error {
+  constructor(
+    readonly line: number,
+    readonly text: string,
+  ) {
+    super(`line ${line} is not a JSON object`);
+  }
+}
+
+/**
+ * True when the start of a text is a JSON Lines file of records: its first line (found within `limit`
+ * characters) is a whole CloudTrail record. AWS's own files are one JSON object on one line, or a
+ * pretty-printed one whose first line is `{`: neither passes.
+ */
+export function startsJsonLines(head: string, limit = 1024 * 1024): boolean {
+  const end = head.indexOf('\n');
+  if (end < 0 || end > limit) return false;
+  try {
+    return isRecordLike(JSON.parse(head.slice(0, end).replace(/^\ufeff/, '').trim()));
+  } catch {
+    return false;
+  }
 }
 
 function isObject(value: unknown): boolean {
@@ -56,8 +148,8 @@ const CLOSE_BRACKET = 93;
 const COLON = 58;
 
 /**
- * Incremental scanner for `{"Records": [ {...}, {...} ]}`: feed it text chunks, it hands back the raw
- * text of each complete record. Only strings are searched with indexOf (records are mostly strings),
+ * Incremental scanner for `{"Records": [ {...}, {...} ]}` (or a bare `[ {...}, {...} ]`): feed it text
+ * chunks, it hands back the raw text of each complete record. Only strings are searched with indexOf (records are mostly strings),
  * so the per-character loop runs over punctuation and numbers alone.
  */
 export class RecordsScanner {
@@ -66,7 +158,7 @@ export class RecordsScanner {
   private position = 0;
   private depth = 0;
   private started = false;
-  /** Depth inside the Records array (2), or 0 when not inside it. */
+  /** Depth of the Records array (2, or 1 for a bare array), or 0 when not inside it. */
   private recordsDepth = 0;
   private recordStart = -1;
   /** Text of the last string seen at depth 1 (a key candidate) and whether a colon followed it. */
@@ -142,7 +234,7 @@ export class RecordsScanner {
           i++;
           continue;
         }
-        if (code !== OPEN_BRACE) {
+        if (code !== OPEN_BRACE && code !== OPEN_BRACKET) {
           // Never quote what was found: a control character or an undecodable byte means binary data.
           this.problem = code < 32 || code === 0x7f || code === 0xfffd
             ? 'not a CloudTrail log (binary content)'
@@ -166,11 +258,11 @@ export class RecordsScanner {
       }
       else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
         this.depth++;
-        if (code === OPEN_BRACKET && this.depth === 2 && this.afterColon && this.lastKey === 'Records') {
-          this.recordsDepth = 2;
+        if (code === OPEN_BRACKET && (this.depth === 1 || (this.depth === 2 && this.afterColon && this.lastKey === 'Records'))) {
+          this.recordsDepth = this.depth;
           this.sawRecords = true;
         }
-        else if (code === OPEN_BRACE && this.recordsDepth === 2 && this.depth === 3) {
+        else if (code === OPEN_BRACE && this.recordsDepth > 0 && this.depth === this.recordsDepth + 1) {
           this.recordStart = i;
         }
       }
@@ -180,12 +272,12 @@ export class RecordsScanner {
           this.problem = 'not valid JSON: unbalanced brackets';
           return out;
         }
-        if (code === CLOSE_BRACE && this.depth === 2 && this.recordStart >= 0) {
+        if (code === CLOSE_BRACE && this.depth === this.recordsDepth && this.recordStart >= 0) {
           out.push(text.slice(this.recordStart, i + 1));
           this.starts.push(this.recordStart);
           this.recordStart = -1;
         }
-        else if (code === CLOSE_BRACKET && this.depth === 1 && this.recordsDepth === 2) {
+        else if (code === CLOSE_BRACKET && this.recordsDepth > 0 && this.depth === this.recordsDepth - 1) {
           this.recordsDepth = 0;
         }
         if (this.depth === 1) this.afterColon = false;
@@ -193,6 +285,53 @@ export class RecordsScanner {
       i++;
     }
     this.position = i;
+    return out;
+  }
+}
+
+/**
+ * Incremental splitter of a JSON Lines text: hands back each complete non-blank line. Same interface as
+ * RecordsScanner, so the streaming reader treats both alike; memory is one line plus one chunk.
+ */
+export class JsonLinesScanner {
+  private buffer = '';
+  private line = 0;
+  /** Line number (from 1) of each text returned by the last push. */
+  private lines: number[] = [];
+  problem: string | null = null;
+
+  push(chunk: string): string[] {
+    this.buffer += chunk;
+    this.lines = [];
+    const out: string[] = [];
+    let start = 0;
+    for (let end = this.buffer.indexOf('\n'); end >= 0; end = this.buffer.indexOf('\n', start)) {
+      this.take(this.buffer.slice(start, end), out);
+      start = end + 1;
+    }
+    this.buffer = this.buffer.slice(start);
+    return out;
+  }
+
+  private take(text: string, out: string[]): void {
+    this.line++;
+    const content = this.line === 1 ? text.replace(/^\ufeff/, '') : text;
+    if (content.trim() === '') return;
+    out.push(content);
+    this.lines.push(this.line);
+  }
+
+  /** Position (1-based) of `offset` within the k-th text returned by the last push. */
+  locate(k: number, offset: number): { line: number; column: number } {
+    return { line: this.lines[k] ?? this.line, column: offset + 1 };
+  }
+
+  /** The last line (no newline after it) as texts to parse, then null: a JSON Lines text has no other end to check. */
+  finish(): string[] {
+    const out: string[] = [];
+    this.lines = [];
+    if (this.buffer !== '') this.take(this.buffer, out);
+    this.buffer = '';
     return out;
   }
 }

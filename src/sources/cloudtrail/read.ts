@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { SourceError } from '../../errors.js';
 import { findJsonProblem } from '../json-error.js';
-import { RecordsScanner, WHOLE_PARSE_LIMIT, recordsOf } from './parse.js';
+import { JsonLineError, JsonLinesScanner, RecordsScanner, WHOLE_PARSE_LIMIT, jsonLinesRecords, recordsOf, startsJsonLines, unwrapRecord } from './parse.js';
 import type { CloudTrailRecord } from './types.js';
 
 /** An input that is recognised and deliberately not read as a log (a digest file): skipped, not an error. */
@@ -136,7 +136,7 @@ export async function* readRecords(input: AsyncIterable<Uint8Array>, name: strin
 export async function* readRecordBatches(input: AsyncIterable<Uint8Array>, name: string, wholeParseLimit = WHOLE_PARSE_LIMIT): AsyncGenerator<CloudTrailRecord[]> {
   const held: Uint8Array[] = [];
   let heldBytes = 0;
-  let scanner: RecordsScanner | null = null;
+  let scanner: RecordsScanner | JsonLinesScanner | null = null;
   let decoder: TextDecoder | null = null;
   try {
     for await (const chunk of decompressed(input)) {
@@ -144,7 +144,11 @@ export async function* readRecordBatches(input: AsyncIterable<Uint8Array>, name:
         held.push(chunk);
         heldBytes += chunk.length;
         if (heldBytes <= wholeParseLimit) continue;
-        scanner = new RecordsScanner();
+        // Too large to parse whole: records one at a time, from a Records array or from JSON Lines, told
+        // apart by the first line (held until it is complete, up to a megabyte).
+        const head = headText(held);
+        if (head.indexOf('\n') < 0 && heldBytes <= wholeParseLimit + JSON_LINES_HEAD) continue;
+        scanner = startsJsonLines(head, JSON_LINES_HEAD) ? new JsonLinesScanner() : new RecordsScanner();
         decoder = new TextDecoder('utf-8');
         for (const part of held) yield parseEach(scanner.push(decoder.decode(part, { stream: true })), name, scanner);
         held.length = 0;
@@ -160,20 +164,33 @@ export async function* readRecordBatches(input: AsyncIterable<Uint8Array>, name:
   }
   if (scanner) {
     yield parseEach(scanner.push((decoder as TextDecoder).decode()), name, scanner);
+    if (scanner instanceof JsonLinesScanner) {
+      yield parseEach(scanner.finish(), name, scanner);
+      return;
+    }
     const problem = scanner.end();
     if (problem) throw new SourceError(problem, name);
     return;
   }
   if (heldBytes === 0) throw new SourceError('empty file', name);
-  let value: unknown;
   const whole = Buffer.concat(held);
   held.length = 0;
-  try {
-    value = JSON.parse(whole.toString('utf8'));
-  } catch {
-    throw new SourceError(invalidLog(whole, name), name);
+  yield parseText(whole, name);
+}
+
+/** How far into a large text its first line is looked for, to tell JSON Lines from a Records file. */
+const JSON_LINES_HEAD = 1024 * 1024;
+
+/** The first megabyte or so of the held chunks as text (enough for the first line of JSON Lines). */
+function headText(held: Uint8Array[]): string {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (const part of held) {
+    parts.push(part);
+    size += part.length;
+    if (size > JSON_LINES_HEAD) break;
   }
-  yield recordsOrThrow(value, name);
+  return Buffer.concat(parts).toString('utf8');
 }
 
 function recordsOrThrow(value: unknown, name: string): CloudTrailRecord[] {
@@ -261,21 +278,48 @@ export function parseWhole(buffer: Buffer, name: string, wholeParseLimit = WHOLE
 
 function parseText(text: Buffer, name: string): CloudTrailRecord[] {
   if (text.length === 0) throw new SourceError('empty file', name);
+  const string = text.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(text.toString('utf8'));
+    value = JSON.parse(string);
   } catch {
+    // Not one JSON text: JSON Lines of records (log shippers), or invalid.
+    const lines = jsonLines(string, name);
+    if (lines) return lines;
     throw new SourceError(invalidLog(text, name), name);
   }
   return recordsOrThrow(value, name);
 }
 
-function parseEach(texts: string[], name: string, scanner: RecordsScanner): CloudTrailRecord[] {
+/** The records of a JSON Lines text, null when it is not one; a bad line is a SourceError naming its place. */
+function jsonLines(text: string, name: string): CloudTrailRecord[] | null {
+  try {
+    return jsonLinesRecords(text);
+  } catch (error) {
+    if (error instanceof JsonLineError) throw new SourceError(lineProblem(error.line, error.text), name);
+    throw error;
+  }
+}
+
+/** `not valid JSON at line L, column C: <problem>` for one line of JSON Lines, or why it is not a record. */
+function lineProblem(line: number, text: string): string {
+  const message = jsonProblemMessage(text, 'not valid JSON', (offset) => ({ line, column: offset + 1 }));
+  return message === 'not valid JSON' ? `not a CloudTrail log file: line ${line} is not a JSON object` : message;
+}
+
+function parseEach(texts: string[], name: string, scanner: RecordsScanner | JsonLinesScanner): CloudTrailRecord[] {
+  const lines = scanner instanceof JsonLinesScanner;
   return texts.map((text, k) => {
+    let value: unknown;
     try {
-      return JSON.parse(text) as CloudTrailRecord;
+      value = JSON.parse(text);
     } catch {
-      throw new SourceError(jsonProblemMessage(text, 'not valid JSON inside Records', (offset) => scanner.locate(k, offset)), name);
+      throw new SourceError(jsonProblemMessage(text, lines ? 'not valid JSON' : 'not valid JSON inside Records', (offset) => scanner.locate(k, offset)), name);
     }
+    if (!lines) return value as CloudTrailRecord;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new SourceError(`not a CloudTrail log file: line ${scanner.locate(k, 0).line} is not a JSON object`, name);
+    }
+    return unwrapRecord(value);
   });
 }

@@ -4,7 +4,7 @@
 // naming the prefix; a failing object is one error naming the object; the rest is still read.
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { InputError } from '../../inventory/types.js';
-import { LOG_NAME, isDigestName, type TrailObject } from './local.js';
+import { isDigestName, isLogName, type TrailObject } from './local.js';
 import { describeFailure } from './read.js';
 import { parseS3Url } from './s3-url.js';
 
@@ -57,7 +57,7 @@ export async function* listS3(client: S3Client, url: string, options: S3ListOpti
       const key = object.Key;
       if (!key) continue;
       const name = `s3://${bucket}/${key}`;
-      if (isDigestName(key) || !LOG_NAME.test(key)) {
+      if (isDigestName(key) || !isLogName(key)) {
         options.onSkipped(name);
         continue;
       }

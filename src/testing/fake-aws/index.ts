@@ -40,6 +40,8 @@ export interface FakeOptions {
   seed?: number;
   /** Largest page any list returns (default 2, so pagination is always exercised). */
   pageSize?: number;
+  /** Per operation, the largest page (replaces `pageSize`), e.g. `{ GetAccountAuthorizationDetails: 1000 }`. */
+  pageSizes?: Record<string, number>;
 }
 
 export interface CallRecord {
@@ -122,7 +124,7 @@ function faultMatches(f: Fault, service: ServiceKey, operation: string, account:
 }
 
 export async function startFakeAws(scenario: Scenario, options: FakeOptions = {}): Promise<FakeAws> {
-  const world = new World(scenario, options.pageSize ?? 2);
+  const world = new World(scenario, options.pageSize ?? 2, options.pageSizes);
   const calls: CallRecord[] = [];
   const throttleCounters = new Map<string, number>();
   const seed = options.seed ?? 1;

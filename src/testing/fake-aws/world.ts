@@ -44,12 +44,19 @@ export class World {
   constructor(
     readonly scenario: Scenario,
     readonly pageSize: number,
+    /** Per operation, a page size that replaces `pageSize`. */
+    readonly pageSizes: Readonly<Record<string, number>> = {},
   ) {
     for (const account of scenario.accounts) this.accounts.set(account.Id, account);
     this.managementAccountId = scenario.organization.MasterAccountId;
     if (!this.accounts.has(this.managementAccountId)) {
       throw new Error(`scenario: management account ${this.managementAccountId} is not in accounts`);
     }
+  }
+
+  /** The largest page `operation` returns. */
+  pageSizeFor(operation: string): number {
+    return this.pageSizes[operation] ?? this.pageSize;
   }
 
   /** The account a request's access key belongs to: AssumeRole keys name it; any other key is the caller's own. */

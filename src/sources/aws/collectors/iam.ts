@@ -94,7 +94,8 @@ export async function collectIam(scope: AccountScope, options: IamOptions = {}):
     scope,
     SERVICE,
     DETAILS,
-    paginateGetAccountAuthorizationDetails({ client }, { Filter: ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] }),
+    // 1,000 entries a page, IAM's maximum (its default is 100): one call for most accounts, whatever their principals.
+    paginateGetAccountAuthorizationDetails({ client, pageSize: 1000 }, { Filter: ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] }),
   );
   if (!details.ok) {
     await reportFetch;

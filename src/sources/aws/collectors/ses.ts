@@ -49,6 +49,7 @@ export interface SesRegionOptions {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const remaining = (since: number | undefined, intervalMs: number) => (since === undefined ? 0 : since + intervalMs - Date.now());
 
 function isNotFound(error: unknown): boolean {
   return errorName(error) === 'NotFoundException';
@@ -311,14 +312,13 @@ async function collectNotifications(
   let lastStart: number | undefined;
   for (let i = 0; i < names.length; i += NOTIFICATION_BATCH) {
     const batch = names.slice(i, i + NOTIFICATION_BATCH);
-    if (lastStart !== undefined) {
-      const wait = lastStart + intervalMs - Date.now();
-      if (wait > 0) await sleep(wait);
-    }
-    lastStart = Date.now();
-    const result = await attempt(scope, V1, 'ses:GetIdentityNotificationAttributes', () =>
-      v1.send(new GetIdentityNotificationAttributesCommand({ Identities: batch })),
-    );
+    // A timer may fire a millisecond early by the wall clock: wait until the interval has really passed since
+    // the previous call started (its start taken inside the limiter, when the request is actually sent).
+    for (let wait = remaining(lastStart, intervalMs); wait > 0; wait = remaining(lastStart, intervalMs)) await sleep(wait);
+    const result = await attempt(scope, V1, 'ses:GetIdentityNotificationAttributes', () => {
+      lastStart = Date.now();
+      return v1.send(new GetIdentityNotificationAttributesCommand({ Identities: batch }));
+    });
     if (!result.ok) firstError ??= result.error;
     for (const name of batch) {
       if (!result.ok) {

@@ -32,7 +32,7 @@ function matches(filters: Map<string, string[]>, name: string, values: (string |
 }
 
 function page<T>(req: FakeRequest, world: World, items: T[]) {
-  return paginate(items, req.form.get('NextToken') ?? undefined, req.form.get('MaxResults') ?? undefined, world.pageSize, () =>
+  return paginate(items, req.form.get('NextToken') ?? undefined, req.form.get('MaxResults') ?? undefined, world.pageSizeFor(req.operation), () =>
     new ApiError('InvalidParameterValue', 'Invalid value for nextToken', 400),
   );
 }

@@ -44,7 +44,7 @@ function findUser(req: FakeRequest, world: World, userName: string | null) {
 }
 
 function queryPage<T>(req: FakeRequest, world: World, items: T[]) {
-  const p = paginate(items, req.form.get('Marker') ?? undefined, req.form.get('MaxItems') ?? undefined, world.pageSize, badMarker);
+  const p = paginate(items, req.form.get('Marker') ?? undefined, req.form.get('MaxItems') ?? undefined, world.pageSizeFor(req.operation), badMarker);
   return { items: p.items, IsTruncated: p.next !== undefined, Marker: p.next };
 }
 

@@ -16,7 +16,7 @@ export const cloudwatchHandlers: Record<string, Handler> = {
           (a) => (!names || names.includes(a.AlarmName)) && (!prefix || a.AlarmName.startsWith(prefix)),
         )
       : [];
-    const p = paginate(alarms, req.json.NextToken, req.json.MaxRecords, world.pageSize, () =>
+    const p = paginate(alarms, req.json.NextToken, req.json.MaxRecords, world.pageSizeFor(req.operation), () =>
       new ApiError('InvalidNextToken', 'The service returned an invalid next token', 400, 'InvalidNextToken'),
     );
     return {
@@ -149,7 +149,7 @@ export const cloudtrailHandlers: Record<string, Handler> = {
         return attrs.every((a) => LOOKUP_KEYS[a.AttributeKey]?.(r) === a.AttributeValue);
       })
       .sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime));
-    const p = paginate(records, req.json.NextToken, req.json.MaxResults, world.pageSize, () =>
+    const p = paginate(records, req.json.NextToken, req.json.MaxResults, world.pageSizeFor(req.operation), () =>
       new ApiError('InvalidNextTokenException', 'Invalid NextToken'),
     );
     return {

@@ -36,7 +36,7 @@ function accountOut(world: World, a: AccountScenario): Record<string, unknown> {
 }
 
 function page<T>(req: FakeRequest, world: World, items: T[]) {
-  return paginate(items, req.json.NextToken, req.json.MaxResults, world.pageSize, badToken);
+  return paginate(items, req.json.NextToken, req.json.MaxResults, world.pageSizeFor(req.operation), badToken);
 }
 
 function parentExists(world: World, id: string): boolean {

@@ -68,7 +68,7 @@ export const sesv2Handlers: Record<string, Handler> = {
   },
 
   ListEmailIdentities(req, world) {
-    const p = paginate(identities(req, world), listParam(req, 'NextToken'), listParam(req, 'PageSize'), world.pageSize, badToken);
+    const p = paginate(identities(req, world), listParam(req, 'NextToken'), listParam(req, 'PageSize'), world.pageSizeFor(req.operation), badToken);
     return {
       EmailIdentities: p.items.map((i) => ({
         IdentityType: i.IdentityType,
@@ -109,7 +109,7 @@ export const sesv2Handlers: Record<string, Handler> = {
 
   ListConfigurationSets(req, world) {
     const sets = world.region(req.account, req.region).ses?.configurationSets ?? [];
-    const p = paginate(sets, listParam(req, 'NextToken'), listParam(req, 'PageSize'), world.pageSize, badToken);
+    const p = paginate(sets, listParam(req, 'NextToken'), listParam(req, 'PageSize'), world.pageSizeFor(req.operation), badToken);
     return { ConfigurationSets: p.items.map((c) => c.ConfigurationSetName), NextToken: p.next };
   },
 

@@ -43,7 +43,7 @@ export const snsHandlers: Record<string, Handler> = {
 
   ListSubscriptionsByTopic(req, world) {
     const { arn, topic: t } = topic(req, world);
-    const p = paginate(t.Subscriptions ?? [], req.form.get('NextToken') ?? undefined, undefined, world.pageSize, () =>
+    const p = paginate(t.Subscriptions ?? [], req.form.get('NextToken') ?? undefined, undefined, world.pageSizeFor(req.operation), () =>
       new ApiError('InvalidParameter', 'Invalid parameter: NextToken', 400),
     );
     return {

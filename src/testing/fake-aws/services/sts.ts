@@ -73,7 +73,7 @@ export const accountHandlers: Record<string, Handler> = {
           : 'DISABLED',
       }))
       .filter((r) => !filter || filter.includes(r.RegionOptStatus));
-    const p = paginate(regions, req.json.NextToken, req.json.MaxResults, world.pageSize, () =>
+    const p = paginate(regions, req.json.NextToken, req.json.MaxResults, world.pageSizeFor(req.operation), () =>
       new ApiError('ValidationException', 'invalid NextToken', 400),
     );
     return { Regions: p.items, NextToken: p.next };

@@ -70,6 +70,17 @@ describe('responseActions', () => {
       'aws sesv2 get-configuration-set-event-destinations --configuration-set-name transactional --region us-east-1',
     ]);
     expect(actions[2].note).toMatch(/not in the logs: re-create it from your IaC/);
+    const lake = responseActions(
+      [finding('SESG-DET-008', { events: [
+        { eventName: 'StopEventDataStoreIngestion', region: 'us-east-1', requestParameters: { eventDataStore: 'arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/EXAMPLE-f852' } },
+        { eventName: 'DeleteEventDataStore', region: 'us-east-1', requestParameters: { eventDataStore: 'arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/EXAMPLE-aaaa' } },
+      ] })],
+      AT,
+    ).filter((a) => a.step === 'repair');
+    expect(lake.map((a) => a.command)).toEqual([
+      'aws cloudtrail start-event-data-store-ingestion --event-data-store arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/EXAMPLE-f852 --region us-east-1',
+      'aws cloudtrail restore-event-data-store --event-data-store arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/EXAMPLE-aaaa --region us-east-1',
+    ]);
   });
 
   it('temporary credentials: a role\'s sessions are revoked as of the report time; a user\'s session tokens too', () => {

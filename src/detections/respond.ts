@@ -327,6 +327,28 @@ function monitoringActions(plan: Plan, finding: Finding): void {
         if (trail) add(`selectors ${trail}`, `Restore the event selectors of ${trail}`, `aws cloudtrail get-event-selectors --trail-name ${shellQuote(trail)}${r}`, 'the selectors before the change are not in the logs: put back the ones your IaC defines');
         break;
       }
+      case 'UpdateTrail': {
+        const trail = str('name');
+        if (trail) {
+          add(`update ${trail}`, `Turn the settings of trail ${trail} back on`, `aws cloudtrail update-trail --name ${shellQuote(trail)} --is-multi-region-trail --include-global-service-events --enable-log-file-validation${r}\naws cloudtrail get-trail --name ${shellQuote(trail)}${r}`, 'the finding says which settings the update switched off; keep the others as your IaC defines them');
+        }
+        break;
+      }
+      case 'StopEventDataStoreIngestion': {
+        const store = str('eventDataStore');
+        if (store) add(`ingestion ${store}`, `Restart the ingestion of event data store ${store}`, `aws cloudtrail start-event-data-store-ingestion --event-data-store ${shellQuote(store)}${r}`);
+        break;
+      }
+      case 'DeleteEventDataStore': {
+        const store = str('eventDataStore');
+        if (store) add(`store ${store}`, `Restore event data store ${store}`, `aws cloudtrail restore-event-data-store --event-data-store ${shellQuote(store)}${r}`, 'possible within 7 days of the deletion');
+        break;
+      }
+      case 'UpdateEventDataStore': {
+        const store = str('eventDataStore');
+        if (store) add(`store-settings ${store}`, `Restore the settings of event data store ${store}`, `aws cloudtrail get-event-data-store --event-data-store ${shellQuote(store)}${r}`, 'the finding says what the update switched off; put back what your IaC defines (aws cloudtrail update-event-data-store)');
+        break;
+      }
       case 'DeleteConfigurationSetEventDestination':
       case 'UpdateConfigurationSetEventDestination': {
         const set = str('configurationSetName') ?? str('ConfigurationSetName');

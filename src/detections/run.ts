@@ -15,7 +15,8 @@ import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 import { isS3Url } from '../sources/cloudtrail/s3-url.js';
 import type { CloudTrailRecord, TrailInputFile } from '../sources/cloudtrail/types.js';
 import { NotFlowLogInput, contentKind, peek, readFlowObject } from '../sources/flowlogs/read.js';
-import { emptyFlowStats, type FlowStats } from '../sources/flowlogs/types.js';
+import { FlowWorkers } from '../sources/flowlogs/pool.js';
+import { emptyFlowStats, type FlowRecord, type FlowStats } from '../sources/flowlogs/types.js';
 import { createTrailAnalyzer, type TrailAnalyzer } from './analyzer.js';
 import { correlate } from './correlate.js';
 import { createFlowAnalyzer } from './flows.js';
@@ -125,6 +126,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
   const flowSince = options.since ? Math.floor(options.since.getTime() / 1000) : undefined;
   const flowUntil = options.until ? Math.ceil(options.until.getTime() / 1000) : undefined;
   const errors: InputError[] = [];
+  let flowWorkers: FlowWorkers | undefined;
   const files: TrailInputFile[] = [];
   const skipped: string[] = [];
   const notes: string[] = [];
@@ -152,9 +154,13 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
     const readFlow = async (input: AsyncIterable<Uint8Array> | Buffer, object: TrailObject): Promise<void> => {
       // The default format has no region field; S3 delivery names it in the key (…/vpcflowlogs/<region>/…).
       const region = /(?:^|\/)vpcflowlogs\/([a-z]{2}(?:-gov)?-[a-z]+-[0-9])\//.exec(object.name)?.[1];
-      const { object: read, outside: out } = await readFlowObject(input, object.name, {
-        wanted: flows.wanted, stats: flowStats, since: flowSince, until: flowUntil, onRecord: (r) => flows.add(region && !r.region ? { ...r, region } : r),
-      });
+      const options = {
+        wanted: flows.wanted, stats: flowStats, since: flowSince, until: flowUntil, onRecord: (r: FlowRecord) => flows.add(region && !r.region ? { ...r, region } : r),
+      };
+      // A file in memory is read on a worker thread (gunzip and scan on every core); a stream here.
+      const { object: read, outside: out } = Buffer.isBuffer(input)
+        ? await (flowWorkers ??= new FlowWorkers()).read(input, object.name, options)
+        : await readFlowObject(input, object.name, options);
       if (region) flowStats.regions.add(region);
       flowInputs++;
       flowOutside += out;
@@ -244,6 +250,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
     if (outside > 0) notes.push(`${outside} event(s) outside the requested time range were not analysed.`);
     if (flowOutside > 0) notes.push(`${flowOutside} flow log record(s) to mail ports outside the requested time range were not analysed.`);
     if (digests > 0) notes.push(`${digests} CloudTrail digest file(s) recognised by their content were skipped (they hold hashes, not events).`);
+    await flowWorkers?.close();
   }
 
   for (const group of options.flowLogGroups ?? []) {

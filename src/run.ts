@@ -2,7 +2,7 @@
 import type { Config } from './config/types.js';
 import { celConfig } from './config/types.js';
 import { evaluateAll, evaluateEach } from './engine/evaluate.js';
-import { checksFor, checksForSources } from './checks.js';
+import { checksFor, checksForSources, unknownCheckNotices } from './checks.js';
 import type { CompiledCheck } from './engine/load.js';
 import { buildResults } from './engine/results.js';
 import type { Inventory } from './inventory/types.js';
@@ -16,6 +16,7 @@ import { responseActions } from './detections/respond.js';
 import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
 import { collectIac, type IacOptions } from './sources/iac.js';
+import { failedCallsNotice } from './failed-calls.js';
 import { VERSION } from './version.js';
 
 // Part of the run API as well (callers filter the checks of a run); defined apart so that listing checks stays light.
@@ -57,7 +58,7 @@ export async function runIac(paths: string[], options: IacRunOptions): Promise<R
     finishedAt: now(),
     errors: collection.errors,
     inputs: { files: collection.files, skipped: collection.skipped, resourceCount: collection.resources.length },
-    notices: collection.notices,
+    notices: [...collection.notices, ...unknownCheckNotices(options.config)],
     scopeNotAssessed: fragmentsNotAssessed(collection.fragments, cfn),
   });
 }
@@ -121,13 +122,16 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
   const capturedAt = new Date(snapshot.capturedAt);
   const inventory: Inventory = { resources: snapshot.resources, organizationAccounts: snapshot.organizationAccounts };
   // Folded into the results as they come: an Organization's outcomes are never all held at once.
-  const evaluations = evaluateEach(checks, inventory, { config: celConfig(options.config, capturedAt), org: snapshot.organizationAccounts });
+  const evaluations = evaluateEach(checks, inventory, {
+    config: celConfig(options.config, capturedAt, snapshot.scope.organizationId),
+    org: snapshot.organizationAccounts,
+  });
   const notices: string[] = [];
   if (snapshot.incomplete) notices.push('the scan was interrupted: accounts not reached are listed as not assessed');
   for (const account of snapshot.scope.accounts) {
     if (account.status === 'failed') notices.push(`account ${account.accountId} (${account.name}) not assessed: ${account.reason ?? 'failed'}`);
   }
-  notices.push(...(snapshot.notices ?? []));
+  notices.push(...(snapshot.notices ?? []), ...unknownCheckNotices(options.config));
   if (!snapshot.scope.org) {
     notices.push('the Organization was not read (no --org): its SCP checks are not assessed, and "outside" accounts are those not in trustedAccounts');
   }
@@ -152,10 +156,10 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions): 
     incomplete: snapshot.incomplete,
     scopeNotAssessed: scopeNotAssessed(snapshot, checks),
   });
-  const byFailedCalls = results.notAssessed.filter((n) => / failed: /.test(n.reason)).length;
-  if (byFailedCalls > 0) {
-    results.notices.push(`${byFailedCalls} (check, resource) pair(s) not assessed because AWS calls failed (reasons in notAssessed)`);
-  }
+  // Accounts that could not be entered have their own notice above.
+  const failedAccounts = new Set(snapshot.scope.accounts.filter((a) => a.status === 'failed').map((a) => a.accountId));
+  const failed = failedCallsNotice(results.notAssessed, failedAccounts);
+  if (failed) results.notices.push(failed);
   return results;
 }
 
@@ -264,7 +268,7 @@ export function mergeResults(parts: Results[], names: string[] = parts.map((_, i
  */
 export function trailResults(run: TrailRunResult, config: Config): Results {
   const today = run.startedAt.slice(0, 10);
-  const notices = [...run.coverage.notes];
+  const notices = [...run.coverage.notes, ...unknownCheckNotices(config)];
   const expired = new Set<string>();
   const use = new SuppressionUse();
   let suppressed = 0;

@@ -53,9 +53,9 @@ describe('unusable templates', () => {
     ['a Fn::ForEach that generates a logical id twice', `${LOOP_HEAD}  Fn::ForEach::Topics: [T, [a, a], { "Topic\${T}": { Type: AWS::SNS::Topic } }]\n`, 3, /^resource Topica is defined more than once$/],
     ['nested Fn::ForEach loops of 10^8 resources (the loop where the count runs over)', RUNAWAY, 15, /generates more than 10000 entries/],
   ])('%s', (_name, text, line, message) => {
-    const started = performance.now();
+    // The guards (alias count, loop size) refuse before expanding: the message says which one did, so no timing is
+    // needed here (speed is measured by npm run bench, never by timed assertions).
     const error = failure(text);
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(error.file).toBe('stacks/broken.yaml');
     expect(error.line).toBe(line);
     expect(error.message).toMatch(message);

@@ -55,7 +55,7 @@ beforeAll(async () => {
   );
   resources = [...org.resources, ...(await collectAccount(fake, SEC)), ...(await collectAccount(fake, MAIL))];
   evaluations = evaluateAll(loadChecks(), { resources, organizationAccounts: org.accounts.map((a) => a.id) }, {
-    config: celConfig({ ...defaultConfig(), approvedDomainIdentities: ['notify.example.com'] }, new Date('2026-12-01T00:00:00Z')),
+    config: celConfig({ ...defaultConfig(), approvedDomainIdentities: ['notify.example.com'] }, new Date('2026-12-01T00:00:00Z'), org.organizationId),
     org: org.accounts.map((a) => a.id),
   });
 });

@@ -363,6 +363,20 @@ describe('one failing call', () => {
   });
 });
 
+describe('organization id', () => {
+  it('is read from the account ARNs when DescribeOrganization is denied', async () => {
+    const fake = await startFakeAws(scenario, { faults: [denied('organizations', 'DescribeOrganization', MGMT)] });
+    try {
+      const scope = scopeFor(fake, MGMT);
+      const out = await collectOrganization(scope);
+      scope.destroy();
+      expect(out.organizationId).toBe('o-plant3d0001');
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe('regions', () => {
   it('falls back to account:ListRegions when EC2 is denied', async () => {
     const fake = await startFakeAws(scenario, { pageSize: 1, faults: [denied('ec2', 'DescribeRegions')] });

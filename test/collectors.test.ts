@@ -68,6 +68,7 @@ describe('organizations', () => {
     const out = await collectOrganization(scopeFor(fake, MGMT));
     expect(out.errors).toEqual([]);
     expect(out.managementAccountId).toBe(MGMT);
+    expect(out.organizationId).toBe('o-plant3d0001');
     expect(out.accounts).toEqual([
       { id: MGMT, name: 'management' },
       { id: SEC, name: 'notifications' },

@@ -63,12 +63,18 @@ describe('iamFunctions through CEL', () => {
   it.each([
     ['visible violation fails even beside an Unknown document', [policy('send', [sendAll]), unknownManaged], false],
     ['clean known principal passes', [policy('send', [{ ...sendAll, Resource: 'arn:aws:ses:us-east-1:1:identity/a.com' }])], true],
-  ])('`!bad && requireKnownPolicies`: %s', (_name, policies, expected) => {
-    expect(evaluate('!sendGrants(resource).exists(g, g.allIdentities) && requireKnownPolicies(resource)', { resource: role(policies) })).toBe(expected);
+  ])("`!iamViolation(resource, 'identities')`: %s", (_name, policies, expected) => {
+    expect(evaluate("!iamViolation(resource, 'identities')", { resource: role(policies) })).toBe(expected);
   });
 
-  it('requireKnownPolicies throws NotAssessedError naming the Unknown policy', () => {
-    const run = () => evaluate('!sendGrants(resource).exists(g, g.allIdentities) && requireKnownPolicies(resource)', { resource: role([unknownManaged]) });
+  it('iamVerdict never throws', () => {
+    expect(evaluate("iamVerdict(resource, 'send')", { resource: role([unknownManaged]) })).toBe('maybe');
+    expect(evaluate("iamVerdict(resource, 'send')", { resource: role([policy('send', [sendAll])]) })).toBe('yes');
+  });
+
+  it('iamViolation and requireKnownPolicies throw NotAssessedError naming the Unknown policy', () => {
+    expect(() => evaluate("iamViolation(resource, 'network')", { resource: role([unknownManaged]) })).toThrow(/arn:aws:iam::aws:policy\/X: managed policy not in the input/);
+    const run = () => evaluate("!sendGrants(resource).exists(g, g.allIdentities) && requireKnownPolicies(resource, 'identities')", { resource: role([unknownManaged]) });
     expect(run).toThrow(/arn:aws:iam::aws:policy\/X: managed policy not in the input/);
     try {
       run();
@@ -82,7 +88,9 @@ describe('iamFunctions through CEL', () => {
   it('requireKnownPolicies with a scope, and knownPolicies never throws', () => {
     const r = role([policy('ok', [sendAll]), policy('bad', [{ Effect: 'Allow', Action: { $unknown: 'p' }, Resource: '*' }])]);
     expect(() => evaluate("requireKnownPolicies(resource, 'control')", { resource: r })).toThrow(/bad/);
-    expect(evaluate("knownPolicies(resource, 'send')", { resource: r })).toBe(false);
+    expect(evaluate("knownPolicies(resource, 'control')", { resource: r })).toBe(false);
+    // A certain answer is known even beside the Unknown: 'ok' certainly lets the role send.
+    expect(evaluate("knownPolicies(resource, 'send')", { resource: r })).toBe(true);
     expect(() => evaluate("requireKnownPolicies(resource, 'nonsense')", { resource: r })).toThrow(/unknown policy scope/);
   });
 
@@ -103,9 +111,18 @@ describe('iamFunctions through CEL', () => {
       policy('open', [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: '*', Principal: '*' }], 30),
       policy('partner', [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: '*', Principal: { AWS: 'arn:aws:iam::999988887777:root', Service: 'sns.amazonaws.com' } }]),
     ]);
-    expect(evaluate('publicGrants(resource).map(g, [g.policy, g.line])', { resource: r })).toEqual([['open', 30]]);
-    expect(evaluate('foreignGrants(resource, org, trusted).map(g, g.principal)', { resource: r, org: [], trusted: [] })).toEqual(['arn:aws:iam::999988887777:root', 'sns.amazonaws.com']);
-    expect(evaluate('size(foreignGrants(resource, org, trusted))', { resource: r, org: [], trusted: ['999988887777'] })).toBe(1n);
+    expect(evaluate('publicGrants(resource).map(g, [g.policy, g.line, g.reason])', { resource: r })).toEqual([
+      ['open', 30, 'any principal, of any account'],
+      ['open', 30, 'any AWS service, acting for any account'],
+    ]);
+    // The named outsiders (999988887777, the sns service) get in through their own statement and through `*`.
+    expect(evaluate('foreignGrants(resource, org, trusted).map(g, [g.policy, g.principal])', { resource: r, org: [], trusted: [] })).toEqual([
+      ['open', '*'],
+      ['partner', 'arn:aws:iam::999988887777:root'],
+      ['open', '*'],
+      ['partner', 'sns.amazonaws.com'],
+    ]);
+    expect(evaluate('foreignGrants(resource, org, trusted).map(g, g.principal)', { resource: r, org: [], trusted: ['999988887777'] })).toEqual(['*', 'sns.amazonaws.com']);
   });
 });
 

@@ -91,6 +91,8 @@ describe('scan --org on the planted Organization', () => {
   it('the snapshot re-evaluates to the same results', () => {
     const snapshot = parseSnapshot(readFileSync(path.join(run.dir, 's.json'), 'utf8'), 's.json');
     const config = { ...defaultConfig(), approvedRegions: ['us-east-1'], approvedRegionsSet: true, approvedDomainIdentities: ['notify.example.com'] };
+    // --org read the Organization's id: aws:PrincipalOrgID conditions are judged against it.
+    expect(snapshot.scope.organizationId).toBe('o-plant3d0001');
     const again = evaluateSnapshot(snapshot, { config });
     expect(again.findings.map((f) => f.fingerprint).sort()).toEqual(run.results.findings.map((f) => f.fingerprint).sort());
     expect(again.score).toEqual(run.results.score);
@@ -126,6 +128,9 @@ describe('failures become not assessed, never a pass', () => {
       expect(checks.has('SESG-MON-001')).toBe(true);
       expect(results.notAssessed.find((n) => n.checkId === 'SESG-MON-001')?.reason).toMatch(/DescribeAlarms.*AccessDenied/);
       expect(results.notAssessed.filter((n) => n.account !== '444444444444')).toEqual([]);
+      // The summary names the call, the error and where (a text report shows it without the JSON).
+      const [notice] = results.notices.filter((n) => /AWS calls failed/.test(n));
+      expect(notice).toMatch(/^\d+ \(check, resource\) pair\(s\) not assessed because AWS calls failed: cloudwatch:DescribeAlarms \(AccessDenied\) in 444444444444\/eu-west-1, 444444444444\/us-east-1 \(each pair's reason in notAssessed\)$/);
       // Everything else in that account was still assessed.
       expect(results.findings.some((f) => f.resource.account === '444444444444' && f.checkId === 'SESG-MON-005')).toBe(true);
     } finally {
@@ -142,6 +147,8 @@ describe('failures become not assessed, never a pass', () => {
     expect(results.notAssessed.find((n) => n.account === '333333333333')?.reason).toMatch(/^sts:AssumeRole into arn:aws:iam::333333333333:role\/SesguardAudit failed: AccessDenied/);
     expect(results.score.coverage).toBeLessThan(1);
     expect(r.stderr).toMatch(/333333333333.*AssumeRole/);
+    // Accounts that could not be entered are named by their own notice, not listed again as failed calls.
+    expect(r.stderr).not.toMatch(/AWS calls failed: sts:AssumeRole/);
     expect(r.stderr).not.toMatch(/not-a-secret/);
   });
 
@@ -260,6 +267,15 @@ describe('scan bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+  it('a snapshot that cannot be written: exit 2 naming it; the scan is not lost, its results are still written', async () => {
+    const dir = tempDir({ blocker: 'a file' });
+    const r = await cli(['scan', '--accounts', '111111111111', '--endpoint-url', fake.endpoint, '--snapshot', 'blocker/s.json', '--json', 'r.json', '--quiet', '--fail-on', 'none'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('sesguard: note: '))).toEqual([
+      'sesguard: blocker/s.json: cannot write (a part of the path is a file, not a directory)',
+    ]);
+    expect(JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8')).inputs.accounts).toEqual([expect.objectContaining({ accountId: '111111111111', status: 'scanned' })]);
   });
   it('credentials that do not work: exit 2 naming the call', async () => {
     const r = await cli(['scan', '--endpoint-url', 'http://127.0.0.1:9'], tempDir());

@@ -123,5 +123,9 @@ describe('the demo (npm start)', () => {
     expect([...kinds].sort()).toEqual(['cloudformation', 'terraform-plan', 'terraform-source']);
     const source = results.findings.filter((f: any) => f.resource.file.includes('fixtures/iac/terraform/source/'));
     expect(source.map((f: any) => f.checkId).sort()).toEqual(['SESG-IAM-002', 'SESG-MON-005', 'SESG-NET-001', 'SESG-SES-001', 'SESG-SES-004', 'SESG-SES-004']);
+    // The demo's own config suppression is used (a stale one would greet every new user with a notice).
+    expect(r.stderr).toBe('');
+    const suppressed = results.findings.filter((f: any) => f.suppressed?.source === 'config');
+    expect(suppressed.map((f: any) => [f.checkId, path.basename(f.resource.file), f.resource.logicalId])).toEqual([['SESG-SES-007', 'bad-mail-stack.yaml', 'DomainIdentity']]);
   });
 });

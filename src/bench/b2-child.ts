@@ -14,7 +14,8 @@ const t0 = performance.now();
 const evaluations = evaluateAll(
   checks,
   { resources: snapshot.resources, organizationAccounts: snapshot.organizationAccounts },
-  { config: celConfig(config, new Date(snapshot.capturedAt)), org: snapshot.organizationAccounts },
+  // As `sesguard evaluate` does (run.ts): the snapshot's Organization id judges aws:PrincipalOrgID conditions.
+  { config: celConfig(config, new Date(snapshot.capturedAt), snapshot.scope.organizationId), org: snapshot.organizationAccounts },
 );
 const evaluateMs = performance.now() - t0;
 process.stdout.write(

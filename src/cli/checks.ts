@@ -21,7 +21,7 @@ export default command({
       return 0;
     }
     const lines = rows.map((c) => `${c.id.padEnd(14)} ${c.severity.padEnd(8)} ${c.sources.join('').padEnd(4)} ${c.title}`);
-    io.stdout(`${'ID'.padEnd(14)} ${'SEVERITY'.padEnd(8)} SRC  TITLE\n${lines.join('\n')}\n${rows.length} checks (L live scan, C CloudFormation, T Terraform plan, D CloudTrail)\n`);
+    io.stdout(`${'ID'.padEnd(14)} ${'SEVERITY'.padEnd(8)} SRC  TITLE\n${lines.join('\n')}\n${rows.length} checks (L live scan, C CloudFormation, T Terraform plan or source, D CloudTrail)\n`);
     return 0;
   },
 });

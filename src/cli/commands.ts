@@ -6,6 +6,8 @@ import type { Command } from './command.js';
 export interface CommandEntry {
   args: string;
   summary: string;
+  /** What its exit codes mean, for a command that is not a gate (default: the gate's 0 / 1 / 2 of SPEC §4). */
+  exits?: string;
   load: () => Promise<{ default: Command }>;
 }
 
@@ -28,16 +30,28 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   report: { args: '<results.json>', summary: 're-render saved results (any output format)', load: () => import('./report.js') },
   merge: { args: '<results.json...>', summary: 'combine the results of scan shards into one', load: () => import('./merge.js') },
-  checks: { args: '', summary: 'list the checks and detections (id, severity, sources, title)', load: () => import('./checks.js') },
+  checks: {
+    args: '',
+    summary: 'list the checks and detections (id, severity, sources, title)',
+    exits: '0 the list was printed; 2 usage or config error (a config file or a check in policyDirs that cannot be read).',
+    load: () => import('./checks.js'),
+  },
   policies: {
     args: 'test [dir]',
     summary: 'run the fixtures of the built-in checks, or of the checks in dir',
+    exits: '0 every fixture gives its expected outcome; 1 a fixture does not; 2 usage error, or a check file that cannot be\nread, fails its schema or does not compile.',
     load: () => import('./policies.js'),
   },
   'verify-bundle': {
     args: '<dir>',
     summary: 'check an evidence bundle against its manifest',
+    exits: '0 every file matches the manifest; 1 it does not (a file changed, missing or not listed; no bundle in that directory);\n2 usage error.',
     load: () => import('./verify-bundle.js'),
   },
-  demo: { args: '', summary: 'the whole pipeline on bundled examples; writes sesguard-report/', load: () => import('./demo.js') },
+  demo: {
+    args: '',
+    summary: 'the whole pipeline on bundled examples; writes sesguard-report/',
+    exits: '0 the reports were written (the demo\u2019s findings do not fail it); 2 a bundled input or a report that cannot be read or written.',
+    load: () => import('./demo.js'),
+  },
 };

@@ -2,15 +2,15 @@
 // once by the option parser), writing the outputs atomically, the evidence bundle, the baseline, and the
 // exit code (SPEC §4: 0 ok, 1 the gate failed, 2 the result cannot be trusted). Reporters, the baseline and
 // the evidence bundle are imported only by the runs that use them.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, PolicyError, SourceError } from '../errors.js';
 import type { BundleFile } from '../evidence/bundle.js';
 import { FAIL_ON, exitCodeFor } from '../gate.js';
+import { errorWhere } from '../reporters/common.js';
 import type { ReportOptions } from '../reporters/index.js';
 import { loadChunkedReporter } from '../reporters/load.js';
-import { batched, writeFileAtomic } from '../output-file.js';
+import { batched, writeFileAtomic, type OutputContent } from '../output-file.js';
 import type { Results } from '../results.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
@@ -56,12 +56,47 @@ export const GATE = {
 
 export type OutputValues = Values<typeof OUTPUTS> & Values<typeof SEVERITY_GATE> & Partial<Values<typeof GATE>>;
 
-/** Atomic write: a reader never sees half a file, an interrupted run never leaves one. */
-export function writeAtomic(file: string, content: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, file);
+/** What a failed write means to the user (the path is named beside it). */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOENT: 'no such directory',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'a part of the path is a file, not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/** One line naming the output that could not be written and why (an OS error, not a bug of sesguard). */
+export function cannotWrite(shown: string, error: unknown): string {
+  if (error instanceof ConfigError || error instanceof SourceError || error instanceof PolicyError) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const why = (code && WRITE_FAILURES[code]) ?? code ?? String((error as Error)?.message ?? error).split('\n')[0];
+  return `${shown}: cannot write (${why})`;
+}
+
+/** Atomic write: a reader never sees half a file, an interrupted run never leaves one. A failure names the file. */
+export function writeAtomic(file: string, content: string, shown = file): void {
+  try {
+    writeFileAtomic(file, { content });
+  } catch (error) {
+    throw new ConfigError(cannotWrite(shown, error));
+  }
+}
+
+/**
+ * Writes one output; a failure is returned as one line naming it, so that the other outputs (and the summary)
+ * are still written and the run ends with exit 2 (SPEC §11: nothing else lost).
+ */
+export function tryWrite(io: Io, shown: string, content: OutputContent): string | null {
+  try {
+    writeFileAtomic(path.resolve(io.cwd, shown), content);
+    return null;
+  } catch (error) {
+    return cannotWrite(shown, error);
+  }
 }
 
 /** The output as a stream of chunks, rendered as it is read: large results are never held as one text. */
@@ -71,29 +106,34 @@ async function render(results: Results, format: Format, io: Io, config: Config |
   return reporter(results, { color: io.color && format === 'text', sarifAnchor, ...(baselineFixed !== undefined ? { baselineFixed } : {}) } as ReportOptions);
 }
 
-async function writeOutputs(results: Results, values: OutputValues, io: Io, config: Config | null, baselineFixed?: number): Promise<void> {
+async function writeOutputs(results: Results, values: OutputValues, io: Io, config: Config | null, baselineFixed?: number): Promise<string[]> {
   const targets: [Format, string | undefined][] = [
     ['sarif', values.sarif],
     ['json', values.json],
     ['markdown', values.markdown],
     ['html', values.html],
   ];
+  const failed: string[] = [];
   for (const [format, file] of targets) {
-    if (file) writeFileAtomic(path.resolve(io.cwd, file), { chunks: await render(results, format, io, config, values['sarif-anchor'], baselineFixed) });
+    if (!file) continue;
+    const failure = tryWrite(io, file, { chunks: await render(results, format, io, config, values['sarif-anchor'], baselineFixed) });
+    if (failure) failed.push(failure);
   }
+  return failed;
 }
 
 export function printErrors(results: Results, io: Io, noticesShown = false): void {
   for (const e of results.errors) {
-    const where = [e.file, e.line, e.line && e.column ? e.column : undefined].filter((x) => x !== undefined).join(':');
+    // The file (and line), or the account, region and call of a live read (SPEC §11), as the text report shows it.
+    const where = errorWhere(e);
     io.stderr(`sesguard: ${where ? `${where}: ` : ''}${e.message}\n`);
   }
   if (!noticesShown) for (const notice of results.notices) io.stderr(`sesguard: note: ${notice}\n`);
 }
 
 /** `--evidence DIR`: every output plus the raw inputs, hashed in a manifest (see docs/report.md). */
-async function writeEvidence(results: Results, values: OutputValues, io: Io, config: Config | null, fixed: number | undefined, extra: BundleFile[]): Promise<void> {
-  if (!values.evidence) return;
+async function writeEvidence(results: Results, values: OutputValues, io: Io, config: Config | null, fixed: number | undefined, extra: BundleFile[]): Promise<string[]> {
+  if (!values.evidence) return [];
   const { writeEvidenceBundle } = await import('../evidence/bundle.js');
   const files: BundleFile[] = [
     { name: 'results.json', chunks: await render(results, 'json', io, config, values['sarif-anchor'], fixed) },
@@ -103,13 +143,19 @@ async function writeEvidence(results: Results, values: OutputValues, io: Io, con
     ...extra,
   ];
   if (config?.file) files.push({ name: 'sesguard.yaml', copyOf: config.file });
-  const written = writeEvidenceBundle(path.resolve(io.cwd, values.evidence), files, {
-    version: VERSION,
-    command: ['sesguard', ...(io.argv ?? [])],
-    startedAt: results.startedAt,
-    finishedAt: results.finishedAt,
-  });
+  let written;
+  try {
+    written = writeEvidenceBundle(path.resolve(io.cwd, values.evidence), files, {
+      version: VERSION,
+      command: ['sesguard', ...(io.argv ?? [])],
+      startedAt: results.startedAt,
+      finishedAt: results.finishedAt,
+    });
+  } catch (error) {
+    return [cannotWrite(values.evidence, error)];
+  }
   io.stderr(`sesguard: evidence bundle written to ${values.evidence} (${written.manifest.files.length} files; manifest sha256 ${written.manifestSha256})\n`);
+  return [];
 }
 
 /** `--baseline FILE`: marks findings new / unchanged; only new ones fail the run. */
@@ -123,15 +169,27 @@ async function withBaseline(results: Results, values: OutputValues, io: Io): Pro
   return { results: { ...comparison.results, notices: [...comparison.results.notices, notice] }, fixed: summary.fixed };
 }
 
-/** The end of every run: baseline, outputs, evidence, the summary on stdout, errors on stderr, the exit code. */
-export async function finish(current: Results, values: OutputValues, io: Io, config: Config | null, evidenceExtra: BundleFile[] = []): Promise<number> {
+/**
+ * The end of every run: baseline, outputs, evidence, the summary on stdout, errors on stderr, the exit code.
+ * `unwritten`: outputs the command itself could not write (a scan's snapshot), one line each.
+ */
+export async function finish(
+  current: Results,
+  values: OutputValues,
+  io: Io,
+  config: Config | null,
+  evidenceExtra: BundleFile[] = [],
+  unwritten: string[] = [],
+): Promise<number> {
   const format = values.format ?? 'text';
   const { results, fixed } = await withBaseline(current, values, io);
-  await writeOutputs(results, values, io, config, fixed);
-  await writeEvidence(results, values, io, config, fixed, evidenceExtra);
+  const failed = [...unwritten, ...(await writeOutputs(results, values, io, config, fixed))];
+  failed.push(...(await writeEvidence(results, values, io, config, fixed, evidenceExtra)));
   const printed = !values.quiet || values.format !== undefined;
   if (printed) for (const text of batched(await render(results, format, io, config, values['sarif-anchor'], fixed))) io.stdout(text);
   // The text summary already lists the notices; other formats and --quiet get them on stderr.
   printErrors(results, io, printed && format === 'text');
-  return exitCodeFor(results, values['fail-on'], values['min-score'] ?? null);
+  for (const line of failed) io.stderr(`sesguard: ${line}\n`);
+  // An output the user asked for is missing: the run cannot be relied on, whatever it found.
+  return failed.length > 0 ? 2 : exitCodeFor(results, values['fail-on'], values['min-score'] ?? null);
 }

@@ -12,7 +12,7 @@ import { optionsHelp, parseOptions } from './options.js';
 export type { Io } from './io.js';
 
 const EXIT_CODES = `Exit codes: 0 ok; 1 findings at or above --fail-on, or score below --min-score; 2 the result cannot be trusted
-(usage or config error, an input that cannot be parsed, an incomplete scan).`;
+(usage or config error, an input that cannot be parsed, an output that cannot be written, an incomplete scan).`;
 
 function usage(): string {
   const left = Object.entries(COMMANDS).map(([name, c]) => `${name}${c.args ? ` ${c.args}` : ''}`);
@@ -37,7 +37,7 @@ ${entry.summary}
 Options:
 ${optionsHelp(command.options)}
 
-${EXIT_CODES}`;
+${entry.exits ? `Exit codes: ${entry.exits}` : EXIT_CODES}`;
 }
 
 function shownPath(file: string | undefined, cwd: string): string | undefined {

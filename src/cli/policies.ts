@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DETECTION_DIR, describeFixtureResult, loadDetections, runDetectionFixtures } from '../detections/index.js';
 import { runFixtures } from '../engine/fixtures.js';
 import { loadChecks } from '../engine/load.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, PolicyError } from '../errors.js';
 import { command } from './command.js';
 
 export default command({
@@ -13,6 +13,8 @@ export default command({
     const dir = args[1] ? path.resolve(io.cwd, args[1]) : undefined;
     const detectionsOnly = dir !== undefined && dir === DETECTION_DIR;
     const checks = detectionsOnly ? [] : dir ? loadChecks({ policyDirs: [dir], onlyDirs: true }) : loadChecks();
+    // A folder with no check in it tests nothing: a wrong path must not pass as "0 failed".
+    if (dir && !detectionsOnly && checks.length === 0) throw new PolicyError('no check file (*.yaml, *.yml) in this directory', args[1]);
     const detections = detectionsOnly || !dir ? loadDetections() : [];
     const rows = [
       ...runFixtures(checks).map((r) => ({

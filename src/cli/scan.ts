@@ -1,13 +1,12 @@
 // `sesguard scan`: the live, read-only scan of the caller's account or (--org) the whole Organization.
 // The AWS SDK is imported when the scan starts (src/live.ts), not when this module loads.
-import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { evaluateSnapshot } from '../run.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_ROLE_NAME, scanLive, type ScanProgress } from '../live.js';
 import { ENDPOINT, REGIONS, homeRegion } from './aws-options.js';
 import { command } from './command.js';
-import { CONFIG, GATE, OUTPUTS, finish, writeAtomic } from './gate.js';
+import { CONFIG, GATE, OUTPUTS, finish, tryWrite } from './gate.js';
 import type { Io } from './io.js';
 import { flag, text, withDefault } from './options.js';
 
@@ -81,8 +80,9 @@ export default command({
     });
     if (onProgress) io.stderr('\n');
     const snapshotText = `${JSON.stringify(snapshot)}\n`;
-    if (values.snapshot) writeAtomic(path.resolve(io.cwd, values.snapshot), snapshotText);
+    // A snapshot that cannot be written does not lose the scan: the results are still evaluated and written.
+    const unwritten = values.snapshot ? tryWrite(io, values.snapshot, { content: snapshotText }) : null;
     const results = evaluateSnapshot(snapshot, { config, now: io.now });
-    return finish(results, values, io, config, [{ name: 'snapshot.json', content: snapshotText }]);
+    return finish(results, values, io, config, [{ name: 'snapshot.json', content: snapshotText }], unwritten ? [unwritten] : []);
   },
 });

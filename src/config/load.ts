@@ -54,6 +54,7 @@ export function parseConfig(text: string, file: string, displayName = file): Con
   config.approvedRegions = file_.approvedRegions ?? [];
   config.approvedRegionsSet = file_.approvedRegions !== undefined;
   config.trustedAccounts = file_.trustedAccounts ?? [];
+  config.organizationId = file_.organizationId ?? null;
   config.approvedDomainIdentities = file_.approvedDomainIdentities ?? [];
   config.approvedMailRelays = file_.approvedMailRelays ?? [];
   try {
@@ -76,7 +77,9 @@ export function loadConfig(explicit: string | undefined, cwd: string): Config {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${path.relative(cwd, file)}: cannot read config (${(error as NodeJS.ErrnoException).code})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code;
+    throw new ConfigError(`${path.relative(cwd, file) || file}: cannot read config (${why})`);
   }
   return parseConfig(text, file, path.relative(cwd, file) || file);
 }

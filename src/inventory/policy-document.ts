@@ -5,6 +5,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
   type Principal,
+  type Unknown,
   isUnknown,
   unknown,
 } from './types.js';
@@ -56,10 +57,19 @@ export function normalizePrincipal(raw: unknown): Principal {
   return principal;
 }
 
+/** Operator (or key) name standing for a Condition block (or operator block) the source could not read. */
+export const UNREADABLE_CONDITION = '$unknown';
+
 function normalizeCondition(raw: unknown): PolicyStatement['condition'] {
+  // An unreadable Condition still restricts the statement somehow: keep it, as an unreadable entry.
+  if (isUnknown(raw)) return { [UNREADABLE_CONDITION]: { [UNREADABLE_CONDITION]: [raw] } };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const out: NonNullable<PolicyStatement['condition']> = {};
   for (const [operator, keys] of Object.entries(raw as Record<string, unknown>)) {
+    if (isUnknown(keys)) {
+      out[operator] = { [UNREADABLE_CONDITION]: [keys] };
+      continue;
+    }
     if (typeof keys !== 'object' || keys === null) continue;
     out[operator] = {};
     for (const [key, values] of Object.entries(keys as Record<string, unknown>)) {
@@ -101,6 +111,24 @@ export function normalizeStatement(raw: Record<string, unknown>): PolicyStatemen
   return statement;
 }
 
+function unreadableStatement(item: Unknown): PolicyStatement {
+  return { effect: 'Allow', action: [item], resource: [item], principal: normalizePrincipal(item) };
+}
+
+/**
+ * A statement whose Effect is Unknown (`!Ref Mode`, an `Fn::If`) allows or denies what it names: both, each
+ * applying on an unreadable condition, so an answer it could change is undecided and one it cannot stays decided.
+ */
+function effects(raw: Record<string, unknown>, statement: PolicyStatement): PolicyStatement[] {
+  const effect = pick(raw, 'Effect');
+  if (!isUnknown(effect)) return [statement];
+  const condition = { ...statement.condition, [UNREADABLE_CONDITION]: { [UNREADABLE_CONDITION]: [effect] } };
+  return [
+    { ...statement, effect: 'Allow', condition },
+    { ...statement, effect: 'Deny', condition },
+  ];
+}
+
 /**
  * Normalizes a whole document. A string is parsed as JSON (live IAM returns URL-decoded JSON text;
  * Terraform plans carry policies as JSON strings). Returns Unknown when the document itself is unknown
@@ -125,11 +153,12 @@ export function normalizePolicyDocument(raw: unknown, locate?: StatementLocator)
   const statements: PolicyStatement[] = [];
   list.forEach((item, index) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return;
-    const statement = normalizeStatement(item as Record<string, unknown>);
+    // A statement the source could not read may allow anything: every element of it is that Unknown.
+    const statement = isUnknown(item) ? unreadableStatement(item) : normalizeStatement(item as Record<string, unknown>);
     const at = locate?.(index);
     if (at?.line !== undefined) statement.line = at.line;
     if (at?.column !== undefined) statement.column = at.column;
-    statements.push(statement);
+    statements.push(...(isUnknown(item) ? [statement] : effects(item as Record<string, unknown>, statement)));
   });
   return { statements };
 }

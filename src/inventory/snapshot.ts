@@ -26,6 +26,8 @@ export interface Snapshot {
   scope: {
     org: boolean;
     managementAccountId: string | null;
+    /** The Organization's id (`o-…`) when the scan read it (`--org`); aws:PrincipalOrgID is judged against it. */
+    organizationId?: string | null;
     callerArn: string | null;
     /** `K/N` when this snapshot is one shard of the Organization. */
     shard: string | null;

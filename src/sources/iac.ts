@@ -395,6 +395,8 @@ export async function collectIac(paths: string[], cwd: string, options: IacOptio
   const seen = new Set<string>();
   const taken = new Map<IacKind, Candidate[]>(READERS.map((r) => [r.kind, []]));
   const scanned = [cwd];
+  /** Per file: whether a reader took it (or tried and failed), rather than skipping it as neither. */
+  const read = new Map<string, boolean>();
   for (const given of paths) {
     const full = path.resolve(cwd, given);
     let isDir = false;
@@ -410,14 +412,23 @@ export async function collectIac(paths: string[], cwd: string, options: IacOptio
       if (seen.has(file)) continue;
       seen.add(file);
       const candidate = new Candidate(file, display(cwd, file), !isDir);
+      read.set(file, true);
       try {
         const reader = READERS.find((r) => r.matches(candidate));
         if (reader) taken.get(reader.kind)!.push(candidate);
-        else if (isDir) out.skipped.push(candidate.shown);
-        else out.errors.push({ file: candidate.shown, message: 'neither a CloudFormation template, a Terraform plan (terraform show -json) nor Terraform source (.tf)' });
+        else if (isDir) {
+          out.skipped.push(candidate.shown);
+          read.set(file, false);
+        } else out.errors.push({ file: candidate.shown, message: 'neither a CloudFormation template, a Terraform plan (terraform show -json) nor Terraform source (.tf)' });
       } catch (error) {
         out.errors.push(asInputError(error, candidate.shown));
       }
+    }
+    // A directory that holds no IaC at all gates nothing: a wrong path (or a cdk.out not yet synthesized) must
+    // not pass as a clean scan (docs/iac.md).
+    if (isDir && !files.some((file) => read.get(file))) {
+      const skipped = files.length > 0 ? ` (${files.length} YAML/JSON file${files.length === 1 ? '' : 's'} skipped as neither)` : '';
+      out.errors.push({ file: given, message: `nothing to scan: no CloudFormation template, CDK output, Terraform source or plan in this directory${skipped}` });
     }
   }
   const notices: SourceNotice[] = [];

@@ -13,7 +13,8 @@ export async function renderCliDoc(): Promise<string> {
     );
     sections.push(
       `## \`sesguard ${name}${entry.args ? ` ${cell(entry.args)}` : ''}\`\n\n${entry.summary}.\n\n` +
-        (rows.length ? `| option | meaning |\n| --- | --- |\n${rows.join('\n')}\n` : 'No options.\n'),
+        (rows.length ? `| option | meaning |\n| --- | --- |\n${rows.join('\n')}\n` : 'No options.\n') +
+        (entry.exits ? `\nExit codes: ${entry.exits.replace(/\n/g, ' ')}\n` : ''),
     );
   }
   return `# Command line reference
@@ -27,7 +28,7 @@ export async function renderCliDoc(): Promise<string> {
 
 Exit codes: \`0\` nothing at or above \`--fail-on\` and the score not below \`--min-score\`; \`1\` the run found what it
 was told to fail on; \`2\` the result cannot be trusted (usage or config error, an input that cannot be parsed,
-an incomplete scan).
+an output that cannot be written, an incomplete scan). Commands that are not gates say what theirs mean.
 
 ${sections.join('\n')}`;
 }

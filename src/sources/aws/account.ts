@@ -18,6 +18,8 @@ export interface OrganizationResult {
   /** Active accounts; null when they could not be listed (the scan cannot go on with --org). */
   accounts: { id: string; name: string }[] | null;
   managementAccountId: string | null;
+  /** The Organization's id (`o-…`), null when it could not be read. */
+  organizationId: string | null;
   collected: Collected;
   error?: string;
 }
@@ -32,6 +34,7 @@ export async function collectOrganization(
   return {
     accounts: listing ? null : org.accounts,
     managementAccountId: org.managementAccountId ?? null,
+    organizationId: org.organizationId ?? null,
     collected: { resources: org.resources, errors: org.errors },
     ...(listing ? { error: `${listing.call}: ${listing.error}` } : {}),
   };

@@ -123,6 +123,7 @@ async function scanWith(options: ScanOptions, { clients, base, home, partition, 
   const notices: string[] = [];
   let accounts: { id: string; name: string }[] = [{ id: caller.account, name: caller.account }];
   let managementAccountId: string | null = null;
+  let organizationId: string | null = null;
   let organizationAccounts: string[] = [];
   const callerScope = scopeFor(caller.account, callerClients);
 
@@ -143,6 +144,7 @@ async function scanWith(options: ScanOptions, { clients, base, home, partition, 
     organizationAccounts = found.map((a) => a.id);
     orgDone = orgWalk.then((org) => {
       managementAccountId = org.managementAccountId;
+      organizationId = org.organizationId;
       resources.push(...org.collected.resources);
       callErrors.push(...org.collected.errors);
     });
@@ -229,6 +231,7 @@ async function scanWith(options: ScanOptions, { clients, base, home, partition, 
     scope: {
       org: options.org,
       managementAccountId,
+      organizationId,
       callerArn: caller.arn,
       shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
       requestedRegions: options.regions ?? 'all',

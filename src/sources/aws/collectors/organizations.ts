@@ -31,11 +31,18 @@ export interface OrganizationCollected extends Collected {
   accounts: OrganizationAccount[];
   /** From DescribeOrganization (or the account ARNs when that call fails); undefined when neither is known. */
   managementAccountId?: string;
+  /** The Organization's id (`o-…`), from DescribeOrganization or the account ARNs; aws:PrincipalOrgID is judged against it. */
+  organizationId?: string;
 }
 
 /** The management account id embedded in an account ARN: `arn:aws:organizations::<mgmt>:account/o-…/<id>`. */
 function managementFromArn(accountArn: string | undefined): string | undefined {
   return /^arn:[^:]+:organizations::(\d{12}):account\//.exec(accountArn ?? '')?.[1];
+}
+
+/** The Organization id embedded in an account ARN: `arn:aws:organizations::<mgmt>:account/<o-…>/<id>`. */
+function organizationFromArn(accountArn: string | undefined): string | undefined {
+  return /^arn:[^:]+:organizations::\d{12}:account\/(o-[a-z0-9]+)\//.exec(accountArn ?? '')?.[1];
 }
 
 /**
@@ -67,6 +74,7 @@ export async function collectOrganization(
   onAccounts?.(active.map((a) => ({ id: a.Id, name: a.Name ?? a.Id })));
 
   let managementAccountId = orgResult.ok ? orgResult.value.Organization?.MasterAccountId : undefined;
+  const organizationId = (orgResult.ok ? orgResult.value.Organization?.Id : undefined) ?? active.map((a) => organizationFromArn(a.Arn)).find((id) => id !== undefined);
   if (!orgResult.ok) {
     // Not fatal: account ARNs carry the management account id. Reported without affected types.
     managementAccountId = active.map((a) => managementFromArn(a.Arn)).find((id) => id !== undefined);
@@ -74,7 +82,7 @@ export async function collectOrganization(
       callError(scope, GLOBAL, 'organizations:DescribeOrganization', orgResult.error, managementAccountId ? [] : ['aws.organizations.account']),
     );
     if (!managementAccountId) {
-      return { resources: [], errors, accounts: active.map((a) => ({ id: a.Id, name: a.Name ?? a.Id })) };
+      return { resources: [], errors, accounts: active.map((a) => ({ id: a.Id, name: a.Name ?? a.Id })), organizationId };
     }
   }
 
@@ -152,6 +160,7 @@ export async function collectOrganization(
     errors,
     accounts: active.map((a) => ({ id: a.Id, name: a.Name ?? a.Id })),
     managementAccountId,
+    organizationId,
   };
 }
 

@@ -1,0 +1,180 @@
+// Answers shared between resources ("compile once"): an Organization holds the same policies in many accounts
+// and regions (a StackSet's sending-authorization policy on each region's identity, one role in every account),
+// and an IAM answer depends on less than the whole input. This module builds the key under which two inputs
+// certainly get the same answer, and keeps those answers. Pure apart from the bounded cache itself.
+//
+// What a key leaves out, and why that cannot change an answer (iam-eval.ts, iam-requesters.ts):
+// - A resource policy's Resource / NotResource items are only ever matched against the resource itself: each
+//   enters the key as that match (yes / no), not as text, so the own ARN (region, account, name) drops out.
+// - The resource's own account is compared only with accounts the policies name; it enters the key only when
+//   the policies' text contains it. Identity policies read the principal's account only through
+//   `${AWS::AccountId}`.
+// - Identity policies that name the principal's own account (its identities' ARNs) are asked about with that
+//   account renamed to a placeholder: an account id is compared only for equality and matched by patterns, so a
+//   consistent renaming keeps every answer — as long as no pattern's wildcard touches a digit (`5000*` could see
+//   the difference), no numeric or date operator reads it, and the placeholder is named nowhere. Statement ids
+//   (shown in findings) are kept as they are.
+// Only fully known input is keyed (an Unknown's identity matters, not just its text); anything with a `${…}`
+// variable keys on the exact own resource and account. Otherwise nothing is memoized and the answer is computed.
+import { isUnknown } from '../inventory/types.js';
+import type { NamedDocument } from './iam-eval.js';
+import { matchTri } from './iam-match.js';
+
+/** More entries than this: the cache starts over (a run's distinct policies rarely come near it). */
+const LIMIT = 10_000;
+const answers = new Map<string, unknown>();
+
+/** Off (tests only): nothing kept, nothing renamed — every answer computed from the input as given. */
+let keeping = true;
+
+/** The answer under `key`, computed once; `key` null: computed every time. */
+export function memoized<T>(key: string | null, compute: () => T): T {
+  if (key === null || !keeping) return compute();
+  let hit = answers.get(key) as T | undefined;
+  if (hit === undefined) {
+    hit = compute();
+    if (answers.size >= LIMIT) answers.clear();
+    answers.set(key, hit);
+  }
+  return hit;
+}
+
+const scopeIds = new WeakMap<object, number>();
+let scopeSerial = 0;
+
+/** A stable id for a set of accounts (the same object is passed for every resource of a run). */
+export function setId(accounts: object): number {
+  let id = scopeIds.get(accounts);
+  if (id === undefined) scopeIds.set(accounts, (id = ++scopeSerial));
+  return id;
+}
+
+function fullyKnown(text: string): boolean {
+  return !text.includes('$unknown');
+}
+
+/** The principal's account stands for this one in renamed identity policies; 12 digits, as account ids are. */
+const PLACEHOLDER_ACCOUNT = '000000000000';
+const ACCOUNT_ID = /^\d{12}$/;
+const DIGIT_RUN = /\d+/g;
+const WILDCARD_BY_DIGIT = /\d[*?]|[*?]\d/;
+const NUMERIC_OPERATOR = /numeric|date|binary/i;
+
+/**
+ * The documents with the account's id renamed to the placeholder wherever it is a whole run of digits, or null
+ * when a renaming might change an answer (see the head of this module). Statement ids are kept.
+ */
+function renameAccount(docs: readonly NamedDocument[], account: string): NamedDocument[] | null {
+  let safe = true;
+  const rename = (text: string): string => {
+    if (WILDCARD_BY_DIGIT.test(text)) safe = false;
+    return text.replace(DIGIT_RUN, (run) => {
+      if (run === PLACEHOLDER_ACCOUNT) safe = false;
+      return run === account ? PLACEHOLDER_ACCOUNT : run;
+    });
+  };
+  const walk = (value: unknown, key: string): unknown => {
+    if (key === 'sid') return value;
+    if (typeof value === 'string') return rename(value);
+    if (Array.isArray(value)) return value.map((v) => walk(v, ''));
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (NUMERIC_OPERATOR.test(k) || rename(k) !== k) safe = false;
+        out[k] = walk(v, k);
+      }
+      return out;
+    }
+    return value;
+  };
+  const renamed = docs.map((doc) => ({ ...doc, document: walk(doc.document, '') as NamedDocument['document'] }));
+  return safe ? renamed : null;
+}
+
+// A resource's questions share its documents array (iam-cel.ts): what is built from it is built once.
+const built = new WeakMap<object, Map<string, unknown>>();
+
+function once<T>(docs: object, variant: string, build: () => T): T {
+  let byVariant = built.get(docs);
+  if (!byVariant) built.set(docs, (byVariant = new Map()));
+  let hit = byVariant.get(variant) as T | undefined;
+  if (hit === undefined) byVariant.set(variant, (hit = build()));
+  return hit;
+}
+
+interface IdentityText {
+  /** Null: not fully known. */
+  text: string | null;
+  /** The key part: the principal's account where a variable may name it, or that the account was renamed. */
+  account: string;
+  docs: readonly NamedDocument[];
+}
+
+function identityText(docs: readonly NamedDocument[], account: string | undefined): IdentityText {
+  const text = JSON.stringify(docs);
+  if (!fullyKnown(text)) return { text: null, account: '', docs };
+  if (text.includes('${')) return { text, account: account ?? '', docs };
+  const renamed = account !== undefined && ACCOUNT_ID.test(account) && text.includes(account) ? renameAccount(docs, account) : null;
+  return renamed ? { text: JSON.stringify(renamed), account: 'renamed', docs: renamed } : { text, account: '', docs };
+}
+
+/**
+ * Key of identity-policy questions, and the documents to answer it from: the documents (with the principal's
+ * account renamed where that is safe), and the account only where a variable may name it.
+ */
+export function identityKey(
+  question: string,
+  docs: readonly NamedDocument[],
+  context: { account?: string; partition?: string },
+): { key: string | null; docs: readonly NamedDocument[] } {
+  if (!keeping) return { key: null, docs };
+  const found = once(docs, `identity\u0000${context.account ?? ''}`, () => identityText(docs, context.account));
+  if (found.text === null) return { key: null, docs };
+  return { key: `${question}\u0000${context.partition ?? ''}\u0000${found.account}\u0000${found.text}`, docs: found.docs };
+}
+
+/** The documents with each Resource / NotResource item replaced by whether it matches `arn`; null: not fully known. */
+function resourceText(docs: readonly NamedDocument[], arn: string): string | null {
+  const matches = (items: unknown[] | undefined) =>
+    items?.map((item) => (typeof item !== 'string' ? '$unknown' : item.includes('${') ? item : matchTri(item, arn, true, false)));
+  const text = JSON.stringify(
+    docs.map((doc) => ({
+      ...doc,
+      document: isUnknown(doc.document)
+        ? '$unknown'
+        : doc.document && {
+            statements: doc.document.statements.map((s) => ({ ...s, resource: matches(s.resource), notResource: matches(s.notResource) })),
+          },
+    })),
+  );
+  return fullyKnown(text) ? text : null;
+}
+
+/**
+ * Key of resource-policy questions: the documents with each Resource / NotResource item replaced by whether it
+ * matches the resource itself, those of `accounts` (the resource's own) the text names, and `extra` (the account
+ * scope).
+ */
+export function resourceKey(
+  question: string,
+  docs: readonly NamedDocument[],
+  own: { arn: unknown; partition?: string },
+  accounts: readonly (string | undefined)[],
+  extra: string,
+): string | null {
+  const arn = own.arn;
+  if (typeof arn !== 'string') return null;
+  const text = once(docs, `resource\u0000${arn}`, () => resourceText(docs, arn) ?? '');
+  if (text === '') return null;
+  const prefix = `${question}\u0000${own.partition ?? ''}\u0000${extra}`;
+  // A variable may stand for the resource's account or partition: key on them exactly.
+  if (text.includes('${')) return `${prefix}\u0000${accounts.join(',')}\u0000${arn}\u0000${text}`;
+  const named = accounts.map((a) => (a !== undefined && text.includes(a) ? a : '')).join(',');
+  return `${prefix}\u0000${named}\u0000${text}`;
+}
+
+/** Forgets every kept answer, and keeps (and renames) from now on or not: tests compare both ways. */
+export function forgetAnswers(keep = true): void {
+  answers.clear();
+  keeping = keep;
+}

@@ -3,6 +3,7 @@
 import type { InputError } from './inventory/types.js';
 import type { Finding, NotAssessed, Severity, SourceCode } from './engine/types.js';
 import type { Coverage, PrincipalTimeline } from './detections/types.js';
+import type { ResponseAction } from './detections/respond.js';
 
 export interface Score {
   /** Mean over groups (files or accounts); null when nothing could be assessed. */
@@ -55,7 +56,8 @@ export interface Results {
   checks: CheckSummary[];
   /** Inputs looked at: files recognised by kind, files skipped as neither. */
   inputs: {
-    files: { file: string; kind: string }[];
+    /** `sha256` and `bytes`: of the object as read (trail runs; as delivered, compressed), so evidence can cite it. */
+    files: { file: string; kind: string; sha256?: string; bytes?: number }[];
     skipped: string[];
     resourceCount?: number;
     /** Live scans: the accounts in scope and what became of them. */
@@ -70,5 +72,6 @@ export interface Results {
   /** True when the run was interrupted or could not cover its whole scope. */
   incomplete: boolean;
   /** CloudTrail runs: what the logs could show, and a per-principal timeline. */
-  trail?: { coverage: Coverage; timeline: PrincipalTimeline[] };
+  /** `actions`: what to do now (src/detections/respond.ts); absent in results written before it existed. */
+  trail?: { coverage: Coverage; timeline: PrincipalTimeline[]; actions?: ResponseAction[] };
 }

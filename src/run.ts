@@ -12,6 +12,7 @@ import { ConfigError, SourceError } from './errors.js';
 import { validateAgainst } from './schemas.js';
 import { SuppressionUse, decideSuppression, isUnmatchedConfigNotice, unmatchedConfigNotices } from './engine/suppress.js';
 import type { TrailRunResult } from './detections/run.js';
+import { responseActions } from './detections/respond.js';
 import type { Resource, UnreadFragment } from './inventory/types.js';
 import type { Results } from './results.js';
 import { collectIac, type IacOptions } from './sources/iac.js';
@@ -317,9 +318,13 @@ export function trailResults(run: TrailRunResult, config: Config): Results {
       notApplicable: 0,
     },
     checks: run.checks,
-    inputs: { files: run.inputs.files.map((f) => ({ file: f.file, kind: f.kind })), skipped: run.inputs.skipped },
+    inputs: {
+      files: run.inputs.files.map((f) => ({ file: f.file, kind: f.kind, ...(f.sha256 ? { sha256: f.sha256, bytes: f.bytes } : {}) })),
+      skipped: run.inputs.skipped,
+    },
     notices,
     incomplete: false,
-    trail: { coverage: run.coverage, timeline: run.timeline },
+    // What to do now, from the open findings (suppressions applied above), sessions revoked as of the run's end.
+    trail: { coverage: run.coverage, timeline: run.timeline, actions: responseActions(findings, run.finishedAt) },
   };
 }

@@ -26,7 +26,8 @@ describe('sesguard trail', () => {
       expect(f.evidence.eventIds?.length ?? f.evidence.events?.length ?? 0).toBeGreaterThan(0);
     }
     expect(results.trail.timeline.length).toBeGreaterThan(0);
-    expect(results.trail.coverage.detectionsSupported).toHaveLength(10);
+    expect(results.trail.coverage.detectionsSupported).toHaveLength(13);
+    expect(results.notAssessed.map((n: { checkId: string }) => n.checkId)).toEqual(['SESG-DET-011', 'SESG-DET-012']);
   });
   it('SARIF of a trail run goes to its own category and points at a log file that exists', async () => {
     const r = await cli(['trail', 'logs', '--format', 'sarif', '--fail-on', 'none'], dir);
@@ -65,7 +66,7 @@ describe('sesguard trail', () => {
     expect(JSON.parse(r.stdout).findings.some((f: { checkId: string }) => f.checkId === 'SESG-DET-001')).toBe(true);
   });
   it.each([
-    [['trail'], /trail needs CloudTrail log files/],
+    [['trail'], /trail needs CloudTrail or VPC Flow Logs files/],
     [['trail', 'logs', '--since', 'yesterday'], /--since takes an ISO time/],
     [['trail', '--lookup', 'logs'], /give no paths with it/],
     [['trail', 'missing-folder'], /missing-folder/],
@@ -86,5 +87,21 @@ describe('time options', () => {
     ['2026-11-20', '2026-11-20T00:00:00.000Z'],
   ])('%s', (value, iso) => {
     expect(timeOf(value, '--since', now)?.toISOString()).toBe(iso);
+  });
+});
+
+describe('--baseline-until (SESG-DET-013)', () => {
+  it('sets where the first-seen baseline ends: before any call of the key, the key cannot be judged (undecided, not reported)', async () => {
+    const { loadDetections } = await import('../src/detections/load.js');
+    const det013 = loadDetections().find((d) => d.id === 'SESG-DET-013');
+    const records = det013?.fixtures.fires[0].records ?? [];
+    const d = tempDir({ 'logs/day.json': JSON.stringify({ Records: records }) });
+    const plain = JSON.parse((await cli(['trail', 'logs', '--format', 'json', '--fail-on', 'none'], d)).stdout);
+    expect(plain.findings.filter((f: { checkId: string }) => f.checkId === 'SESG-DET-013').map((f: { evidence: { newSourceIps: string[] } }) => f.evidence.newSourceIps)).toEqual([['185.220.101.47']]);
+    const early = JSON.parse((await cli(['trail', 'logs', '--format', 'json', '--fail-on', 'none', '--baseline-until', '2026-03-14T00:30:00Z'], d)).stdout);
+    expect(early.findings.filter((f: { checkId: string }) => f.checkId === 'SESG-DET-013')).toEqual([]);
+    expect(early.trail.coverage.notes.join('\n')).toMatch(/SESG-DET-013 could not decide .* made no call in the baseline/);
+    const bad = await cli(['trail', 'logs', '--baseline-until', 'soon'], d);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--baseline-until takes an ISO time/)]);
   });
 });

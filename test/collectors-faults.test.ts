@@ -208,6 +208,9 @@ const CASES: Case[] = [
     unknowns: ['mailer-open-25', 'old-mailer-open-25', 'submission'].map(
       (g) => `aws.ec2.security-group ${g} attached ← ec2:DescribeNetworkInterfaces failed: UnauthorizedOperation`,
     ),
+    // The interfaces themselves (read by no check; `trail --snapshot` says the call failed there).
+    errors: [{ call: 'ec2:DescribeNetworkInterfaces', region: REGION, error: 'UnauthorizedOperation', affects: ['aws.ec2.network-interface'] }],
+    missing: ['aws.ec2.network-interface'],
   },
   {
     name: 'ec2:DescribeSecurityGroups',

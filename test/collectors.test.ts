@@ -12,6 +12,7 @@ import {
   collectSnsTopics,
   sesTopicArns,
 } from '../src/sources/aws/collectors/index.js';
+import { networkInterfaceProps } from '../src/sources/aws/collectors/ec2.js';
 import type { Resource } from '../src/inventory/types.js';
 import { startFakeAws, type FakeAws } from '../src/testing/fake-aws/index.js';
 import { readFileSync } from 'node:fs';
@@ -630,6 +631,20 @@ describe('ec2', () => {
     });
     // Three groups and two interfaces in pages of one.
     expect(callsOf('ec2', 'DescribeSecurityGroups', MAIL).length).toBeGreaterThanOrEqual(3);
+    // The interfaces are kept too (context for `sesguard trail --snapshot`; no check reads them).
+    expect(out.resources.filter((r) => r.type === 'aws.ec2.network-interface').map((r) => (r.props as { securityGroups: unknown }).securityGroups)).toHaveLength(2);
+  });
+
+  it('names the workload behind an interface: instance, Lambda function (shared interfaces too), AWS-managed types', () => {
+    const base = { NetworkInterfaceId: 'eni-0a', Groups: [{ GroupId: 'sg-1', GroupName: 'app' }] };
+    expect(networkInterfaceProps({ ...base, InterfaceType: 'interface', Attachment: { InstanceId: 'i-0abc' }, PrivateIpAddress: '10.0.0.5', PrivateIpAddresses: [{ PrivateIpAddress: '10.0.0.5' }, { PrivateIpAddress: '10.0.0.6' }] })).toEqual({
+      networkInterfaceId: 'eni-0a', interfaceType: 'interface', instanceId: 'i-0abc', securityGroups: [{ groupId: 'sg-1', groupName: 'app' }], privateIpAddresses: ['10.0.0.5', '10.0.0.6'], ipv6Addresses: [],
+    });
+    // Older per-function interfaces end in a UUID; shared (Hyperplane) ones carry the function name only.
+    expect(networkInterfaceProps({ ...base, InterfaceType: 'lambda', Description: 'AWS Lambda VPC ENI-orders-api-0b7d1c2e-3f4a-4b5c-8d6e-7f8091a2b3c4' }).lambdaFunction).toBe('orders-api');
+    expect(networkInterfaceProps({ ...base, InterfaceType: 'lambda', Description: 'AWS Lambda VPC ENI-newsletter-worker' }).lambdaFunction).toBe('newsletter-worker');
+    expect(networkInterfaceProps({ ...base, InterfaceType: 'nat_gateway', Description: 'Interface for NAT Gateway nat-0123', RequesterManaged: true })).toMatchObject({ interfaceType: 'nat_gateway', requesterManaged: true });
+    expect(networkInterfaceProps({ ...base, InterfaceType: 'nat_gateway', Description: 'Interface for NAT Gateway nat-0123' }).lambdaFunction).toBeUndefined();
   });
 
   it('splits a permission with several destinations and keeps all-protocol rules as -1', async () => {

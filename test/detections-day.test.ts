@@ -91,14 +91,17 @@ describe('a realistic day: attack plus benign look-alikes', async () => {
     );
   });
 
-  it('states coverage: regions, span, data events, every detection supported', () => {
+  it('states coverage: regions, span, data events, every CloudTrail detection supported (no flow logs given)', () => {
     const c = result.coverage;
     expect(c.accounts).toEqual([ACCOUNT]);
     expect(c.regions).toHaveLength(17);
     expect(c.timeSpan?.start.startsWith('2026-11-23T00:')).toBe(true);
     expect(c.dataEventsPresent).toBe(true);
     expect(c.sesSendEventsPresent).toBe(true);
-    expect(c.detectionsSupported.filter((d) => !d.supported)).toEqual([]);
+    expect(c.detectionsSupported.filter((d) => !d.supported).map((d) => [d.id, d.why])).toEqual([
+      ['SESG-DET-011', 'no VPC Flow Logs were read'],
+      ['SESG-DET-012', 'no VPC Flow Logs were read'],
+    ]);
     expect(c.notes.join(' ')).toContain('SMTP sending');
     expect(c.relevantEventCount).toBeLessThan(c.eventCount);
   });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PolicyError } from '../src/errors.js';
 import { DETECTION_DIR, describeFixtureResult, loadDetections, runDetectionFixtures } from '../src/detections/index.js';
 import { DETECTORS } from '../src/detections/rules/index.js';
+import { FLOW_DETECTORS } from '../src/detections/rules/flow-index.js';
 import type { DetectionDefinition } from '../src/detections/types.js';
 
 const definitions = loadDetections(DETECTION_DIR);
@@ -19,7 +20,7 @@ describe('detection fixtures', () => {
   });
 
   it('every detection has fires and quiet cases, and every detector a definition', () => {
-    expect(definitions.map((d) => d.id).sort()).toEqual(DETECTORS.map((d) => d.id).sort());
+    expect(definitions.map((d) => d.id).sort()).toEqual([...DETECTORS, ...FLOW_DETECTORS].map((d) => d.id).sort());
     for (const d of definitions) {
       const kinds = new Set(results.filter((r) => r.checkId === d.id).map((r) => r.expected));
       expect([d.id, [...kinds].sort()]).toEqual([d.id, ['fires', 'quiet']]);

@@ -13,7 +13,10 @@ import { renderText } from '../src/reporters/text.js';
 import type { Results } from '../src/results.js';
 import { trailResults } from '../src/run.js';
 
-const ALL = loadDetections().length;
+// These days are CloudTrail only: the CloudTrail detections are the enabled set here (a run without flow logs
+// reports the VPC Flow Logs detections not assessed, tested below).
+const CLOUDTRAIL = loadDetections().filter((d) => d.input === 'cloudtrail');
+const ALL = CLOUDTRAIL.length;
 
 function temp(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'sesguard-trail-results-'));
@@ -22,7 +25,7 @@ function temp(): string {
 async function resultsOf(write: (dir: string) => void, options: Parameters<typeof runTrail>[1] = {}, config = defaultConfig()): Promise<Results> {
   const dir = temp();
   write(dir);
-  return trailResults(await runTrail([dir], { cwd: dir, ...options }), config);
+  return trailResults(await runTrail([dir], { cwd: dir, definitions: CLOUDTRAIL, ...options }), config);
 }
 
 /** evaluated = passed + failed + suppressed, and every enabled detection is in exactly one bucket. */
@@ -57,6 +60,19 @@ describe('a day with data events and an attack', () => {
     expect(benign.counts).toMatchObject({ evaluated: ALL, passed: ALL, failed: 0, notAssessed: 0 });
     expect(benign.score.coverage).toBe(1);
     expect(renderText(benign)).toContain(`Evaluated ${ALL} (check, resource) pairs: ${ALL} passed, 0 failed`);
+  });
+});
+
+describe('CloudTrail without VPC Flow Logs', () => {
+  it('the flow detections are not assessed, saying no flow logs were read; coverage counts them', async () => {
+    const dir = temp();
+    writeDay(dir, { seed: 3 });
+    const r = trailResults(await runTrail([dir], { cwd: dir }), defaultConfig());
+    expect(r.notAssessed).toEqual([
+      { checkId: 'SESG-DET-011', reason: 'no VPC Flow Logs were read' },
+      { checkId: 'SESG-DET-012', reason: 'no VPC Flow Logs were read' },
+    ]);
+    expect(r.score.coverage).toBeCloseTo(ALL / (ALL + 2), 4);
   });
 });
 

@@ -7,12 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { createTrailAnalyzer } from '../src/detections/analyzer.js';
 import { DETECTION_DIR, loadDetections } from '../src/detections/load.js';
 import { DETECTORS } from '../src/detections/rules/index.js';
+import { FLOW_DETECTORS } from '../src/detections/rules/flow-index.js';
 import { PolicyError } from '../src/errors.js';
 import { awsManagedPolicyDocument } from '../src/inventory/aws-managed-policies.js';
 import type { TrailThresholds } from '../src/detections/types.js';
 import type { CloudTrailRecord, CloudTrailUserIdentity } from '../src/sources/cloudtrail/types.js';
 
-const definitions = loadDetections();
+const everything = loadDetections();
+const definitions = everything.filter((d) => d.input === 'cloudtrail');
+const flowDefinitions = everything.filter((d) => d.input === 'vpc-flow');
 
 /** A temporary directory holding the given files (local: test/helpers.ts pulls in the whole CLI). */
 function tempDir(files: Record<string, string | Buffer> = {}): string {
@@ -512,9 +515,20 @@ describe('config overrides', () => {
 });
 
 describe('detection metadata (policies/det/)', () => {
-  it('one YAML per detector, same ids, SESG-DET-001 … 010', () => {
+  it('one YAML per detector, same ids, SESG-DET-001 … 010 and 013 read CloudTrail, 011 and 012 VPC Flow Logs', () => {
     expect(definitions.map((d) => d.id)).toEqual(DETECTORS.map((d) => d.id));
-    expect(definitions.map((d) => d.id)).toEqual(Array.from({ length: 10 }, (_, i) => `SESG-DET-${String(i + 1).padStart(3, '0')}`));
+    expect(definitions.map((d) => d.id)).toEqual([...Array.from({ length: 10 }, (_, i) => `SESG-DET-${String(i + 1).padStart(3, '0')}`), 'SESG-DET-013']);
+    expect(flowDefinitions.map((d) => d.id)).toEqual(FLOW_DETECTORS.map((d) => d.id));
+    expect(flowDefinitions.map((d) => d.id)).toEqual(['SESG-DET-011', 'SESG-DET-012']);
+  });
+
+  it.each(flowDefinitions.map((d) => [d.id, d] as const))('%s: declares the flows it reads (TCP, mail ports) and no CloudTrail event', (id, d) => {
+    expect([d.sources, d.events, d.flows?.protocols]).toEqual([['F'], [], [6]]);
+    expect(d.flows?.ports).toContain(25);
+    expect(d.severity).toBe({ 'SESG-DET-011': 'high', 'SESG-DET-012': 'medium' }[id]);
+    expect(d.rationale).toMatch(/seeds? 00\d/i);
+    expect(d.references.every((r) => r.startsWith('https://docs.aws.amazon.com/'))).toBe(true);
+    expect(Object.keys(FLOW_DETECTORS.find((x) => x.id === id)!).sort()).toEqual(['detect', 'id']);
   });
 
   it.each(definitions.map((d) => [d.id, d] as const))('%s: declares its input and the events it reads in its YAML only', (id, d) => {
@@ -528,6 +542,7 @@ describe('detection metadata (policies/det/)', () => {
     const SPEC: Record<string, string> = {
       'SESG-DET-001': 'high', 'SESG-DET-002': 'medium', 'SESG-DET-003': 'high', 'SESG-DET-004': 'medium', 'SESG-DET-005': 'medium',
       'SESG-DET-006': 'medium', 'SESG-DET-007': 'high', 'SESG-DET-008': 'high', 'SESG-DET-009': 'medium', 'SESG-DET-010': 'medium',
+      'SESG-DET-013': 'high',
     };
     expect(d.severity).toBe(SPEC[id]);
     expect(d.sources).toEqual(['D']);

@@ -5,13 +5,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { READ_CALLS } from '../src/sources/aws/collectors/read-calls.js';
+import { READ_CALLS, TRAIL_CALLS } from '../src/sources/aws/collectors/read-calls.js';
 import { iamDocs, SCANNER_CALLS } from '../src/tools/iam-docs.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { scanLive } from '../src/sources/aws/scan.js';
 import { startFakeAws } from '../src/testing/fake-aws/index.js';
 
 const AWS_SRC = path.join(PACKAGE_ROOT, 'src', 'sources', 'aws');
+/** Where `sesguard trail` reads logs from AWS. */
+const TRAIL_SRC = ['cloudtrail', 'flowlogs'].map((dir) => path.join(PACKAGE_ROOT, 'src', 'sources', dir));
 const READ_ONLY = /^(Get|List|Describe|Lookup)[A-Z]/;
 
 function sources(dir: string): string[] {
@@ -20,10 +22,10 @@ function sources(dir: string): string[] {
   );
 }
 
-/** Operations named by `new XCommand(` or `paginateX(` in the live-scan source. */
-function operationsInSource(): Set<string> {
+/** Operations named by `new XCommand(` or `paginateX(` in the live-scan source (or the given folders). */
+function operationsInSource(dirs = [AWS_SRC]): Set<string> {
   const ops = new Set<string>();
-  for (const file of sources(AWS_SRC)) {
+  for (const file of dirs.flatMap(sources)) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/new ([A-Z][A-Za-z0-9]+)Command\(/g)) ops.add(m[1]);
     for (const m of text.matchAll(/\bpaginate([A-Z][A-Za-z0-9]+)\(/g)) ops.add(m[1]);
@@ -92,5 +94,26 @@ describe('the live scan only reads', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('sesguard trail only reads logs', () => {
+  const READS_LOGS = /^(Get|List|Describe|Lookup|Filter)[A-Z]/;
+  it('every call the trail readers make is listed in TRAIL_CALLS, and every entry is used', () => {
+    const used = operationsInSource(TRAIL_SRC);
+    expect(used.size).toBeGreaterThan(3);
+    expect([...used].filter((op) => !TRAIL_CALLS.some((c) => c.operation === op))).toEqual([]);
+    expect(TRAIL_CALLS.filter((c) => !used.has(c.operation)).map((c) => c.operation)).toEqual([]);
+  });
+  it.each(TRAIL_CALLS.map((c) => [c.operation, c.iamAction]))('%s (%s) reads', (operation, action) => {
+    expect(operation).toMatch(READS_LOGS);
+    expect(action).toMatch(/^(s3:(GetObject|ListBucket)|[a-z0-9-]+:(Get|List|Describe|Lookup|Filter)[A-Z]\w*)$/);
+  });
+  it('the responder policy in docs/iam/ lists exactly the trail calls, and the audit role none of the log reads', () => {
+    const policy = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'docs', 'iam', 'responder-policy.json'), 'utf8'));
+    const granted = policy.Statement.flatMap((s: { Action: string[] }) => s.Action).sort();
+    expect(granted).toEqual([...new Set(TRAIL_CALLS.map((c) => c.iamAction))].sort());
+    const audit = JSON.stringify(JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'docs', 'iam', 'audit-role-policy.json'), 'utf8')));
+    for (const action of ['logs:FilterLogEvents', 's3:GetObject', 'cloudtrail:LookupEvents']) expect(audit).not.toContain(action);
   });
 });

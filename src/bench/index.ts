@@ -5,6 +5,7 @@ import { benchB3 } from './b3.js';
 import { benchB4 } from './b4.js';
 import { benchB5 } from './b5.js';
 import { benchB6 } from './b6.js';
+import { benchB7 } from './b7.js';
 
 const only = process.argv.slice(2);
 const wanted = (id: string) => only.length === 0 || only.includes(id);
@@ -21,3 +22,4 @@ if (wanted('B3')) print('B3', 'sesguard scan --org against the fake AWS (30 ms l
 if (wanted('B4')) print('B4', 'sesguard trail on gzipped CloudTrail logs', benchB4());
 if (wanted('B5')) print('B5', 'sesguard iac on a generated Terraform source repository (200 modules × 25 resources)', await benchB5());
 if (wanted('B6')) print('B6', 'start-up: whole processes, median of interleaved runs, ratio to node -e 0', benchB6());
+if (wanted('B7')) print('B7', 'sesguard trail on gzipped VPC Flow Logs', benchB7());

@@ -24,8 +24,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./evaluate.js'),
   },
   trail: {
-    args: '<path|s3://...> | --lookup',
-    summary: 'CloudTrail detections over log files (.json, .json.gz, folders, S3 prefixes), or LookupEvents',
+    args: '<path|s3://...> | --lookup | --flow-log-group NAME',
+    summary: 'runbook detections over CloudTrail (files, folders, S3 prefixes, or LookupEvents) and VPC Flow Logs (files, S3, CloudWatch Logs)',
     load: () => import('./trail.js'),
   },
   report: { args: '<results.json>', summary: 're-render saved results (any output format)', load: () => import('./report.js') },

@@ -9,6 +9,7 @@ import { SEVERITIES } from '../engine/types.js';
 import { ConfigError } from '../errors.js';
 import { runTrail } from '../detections/index.js';
 import { writeDay } from '../detections/generate.js';
+import { writeFlowDay } from '../detections/generate-flows.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { reporters } from '../reporters/index.js';
 import type { Results } from '../results.js';
@@ -63,9 +64,11 @@ export default command({
     const logs = mkdtempSync(path.join(os.tmpdir(), 'sesguard-demo-logs-'));
     let trail: Results;
     try {
+      // One investigation from both logs: the CloudTrail day and the same day of VPC Flow Logs.
       writeDay(logs, {});
+      writeFlowDay(logs, {});
       const now = (io.now ?? (() => new Date()))();
-      trail = trailResults(await runTrail([logs], { cwd: logs, now: () => now }), config);
+      trail = trailResults(await runTrail([logs], { cwd: logs, now: () => now, approvedMailRelays: config.approvedMailRelays }), config);
     } finally {
       rmSync(logs, { recursive: true, force: true });
     }
@@ -76,7 +79,7 @@ export default command({
       io.stdout('\n');
       io.stdout(`${oneLineSummary('IaC gate (fixtures/iac: CloudFormation, CDK, Terraform)', iac)}\n`);
       io.stdout(`${oneLineSummary('Organization scan (fixtures/demo/org-snapshot.json, 4 accounts)', org)}\n`);
-      io.stdout(`${oneLineSummary('CloudTrail runbook (a generated day with an attack)', trail)}\n`);
+      io.stdout(`${oneLineSummary('Incident runbook (a generated day of CloudTrail and VPC Flow Logs with an attack)', trail)}\n`);
       io.stdout(`\nReports written to ${shown}/: ${[...iacFiles, ...orgFiles, ...trailFiles].join(', ')}\n`);
       io.stdout('Try: npx sesguard iac <your templates>    npx sesguard evaluate fixtures/demo/org-snapshot.json --html org.html    npx sesguard checks\n');
     }

@@ -1,14 +1,18 @@
-// `sesguard trail <path|s3://...> | --lookup`: the CloudTrail runbook detections. The detections load when the
-// command runs; the AWS SDK only when the logs are in S3 or read with LookupEvents.
+// `sesguard trail <path|s3://...> | --lookup | --flow-log-group NAME`: the runbook detections over CloudTrail and
+// VPC Flow Logs. The detections load when the command runs; the AWS SDK only when the logs are in S3, read with
+// LookupEvents or in CloudWatch Logs.
+import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
-import { trailResults } from '../run.js';
+import { SNAPSHOT_NOT_JSON, trailResults, validSnapshot } from '../run.js';
 import type { TrailInputs } from '../detections/index.js';
 import { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 import { ENDPOINT, REGIONS, homeRegion } from './aws-options.js';
 import { command } from './command.js';
 import { CONFIG, OUTPUTS, SEVERITY_GATE, finish } from './gate.js';
-import { flag, text } from './options.js';
+import { flag, list, text } from './options.js';
+import { readJsonObject } from './read.js';
+import type { BundleFile } from '../evidence/bundle.js';
 
 /** `2026-11-23T10:00:00Z`, `2026-11-23`, or relative to now: `30m`, `48h`, `7d`. */
 export function timeOf(value: string | undefined, flag: string, now: Date): Date | undefined {
@@ -30,6 +34,9 @@ export default command({
     lookup: flag('LookupEvents (management events only) in --regions instead of log files'),
     since: text('T', 'from this time: ISO time, date, or back from now: 30m, 48h, 7d (lookup default: 48h)'),
     until: text('T', 'up to this time (same forms; default now)'),
+    'baseline-until': text('T', 'SESG-DET-013: calls up to this time are the baseline of addresses and agents each key is known by (default: the first half of the logs)'),
+    snapshot: text('FILE', 'a scan snapshot (sesguard scan --snapshot): names the instance or function, subnet and security groups behind each flow log interface'),
+    'flow-log-group': list('NAME', 'VPC Flow Logs in this CloudWatch Logs group (name in the home region, or the group ARN); read with FilterLogEvents over --since/--until (default: the last 48h)'),
     ...REGIONS,
     ...ENDPOINT,
     ...CONFIG,
@@ -42,6 +49,7 @@ export default command({
     const since = timeOf(values.since, '--since', now);
     const until = timeOf(values.until, '--until', now);
     if (since && until && since > until) throw new ConfigError('--since is after --until');
+    const baselineUntil = timeOf(values['baseline-until'], '--baseline-until', now);
     let inputs: TrailInputs;
     if (values.lookup) {
       if (args.length > 0) throw new ConfigError('--lookup reads CloudTrail LookupEvents: give no paths with it');
@@ -53,11 +61,17 @@ export default command({
         },
       };
     } else {
-      if (args.length === 0) throw new ConfigError('trail needs CloudTrail log files, folders or s3:// prefixes, or --lookup');
+      if (args.length === 0 && values['flow-log-group'].length === 0) {
+        throw new ConfigError('trail needs CloudTrail or VPC Flow Logs files, folders or s3:// prefixes, --lookup, or --flow-log-group');
+      }
       if (values.regions) throw new ConfigError('--regions applies to --lookup: log files carry their own regions');
       inputs = args;
     }
-    const { runTrail } = await import('../detections/index.js');
+    const { runTrail, workloadsFromSnapshot } = await import('../detections/index.js');
+    // Read before the logs: a wrong snapshot is one line and exit 2 without reading gigabytes first.
+    const workloads = values.snapshot
+      ? workloadsFromSnapshot(validSnapshot(readJsonObject(values.snapshot, io, 'snapshot', { invalid: SNAPSHOT_NOT_JSON, notAnObject: SNAPSHOT_NOT_JSON }), values.snapshot), values.snapshot)
+      : undefined;
     const run = await runTrail(inputs, {
       thresholds: { reconRegions: config.thresholds.reconRegions, reconWindowMinutes: config.thresholds.reconWindowMinutes },
       checks: config.checks,
@@ -67,10 +81,19 @@ export default command({
       cwd: io.cwd,
       endpoint: values['endpoint-url'],
       region: homeRegion(io.env ?? process.env),
+      flowLogGroups: values['flow-log-group'],
+      baselineUntil,
+      approvedMailRelays: config.approvedMailRelays,
+      workloads,
     });
     // SARIF needs a file for each result: without a config file to anchor on, use the first log read.
-    const firstLog = run.inputs.files.find((f) => !/^s3:|^lookup/.test(f.file))?.file;
+    const firstLog = run.inputs.files.find((f) => !/^s3:|^lookup|^logs:/.test(f.file))?.file;
     const anchored = values['sarif-anchor'] || config.file || !firstLog ? values : { ...values, 'sarif-anchor': firstLog };
-    return finish(trailResults(run, config), anchored, io, config);
+    const results = trailResults(run, config);
+    // The evidence bundle carries, per finding, the raw records it cites and the hashes of their sources.
+    const raw: BundleFile[] = values.evidence ? (await import('../evidence/raw.js')).rawEvidence(results, io.cwd) : [];
+    // The snapshot that named the workloads goes with them (copied when the bundle is written, not held).
+    if (values.evidence && values.snapshot) raw.push({ name: 'snapshot.json', copyOf: path.resolve(io.cwd, values.snapshot) });
+    return finish(results, anchored, io, config, raw);
   },
 });

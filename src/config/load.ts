@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from '../errors.js';
+import { addressSet } from '../functions/addresses.js';
 import { validateAgainst } from '../schemas.js';
 import { defaultConfig, type Config, type ConfigFile } from './types.js';
 
@@ -55,6 +56,12 @@ export function parseConfig(text: string, file: string, displayName = file): Con
   config.trustedAccounts = file_.trustedAccounts ?? [];
   config.organizationId = file_.organizationId ?? null;
   config.approvedDomainIdentities = file_.approvedDomainIdentities ?? [];
+  config.approvedMailRelays = file_.approvedMailRelays ?? [];
+  try {
+    addressSet(config.approvedMailRelays);
+  } catch (error) {
+    throw new ConfigError(`${displayName}: approvedMailRelays: ${(error as Error).message}`);
+  }
   Object.assign(config.thresholds, file_.thresholds ?? {});
   config.checks = file_.checks ?? {};
   config.suppressions = file_.suppressions ?? [];

@@ -34,6 +34,7 @@ export interface ConfigFile {
   trustedAccounts?: string[];
   organizationId?: string;
   approvedDomainIdentities?: string[];
+  approvedMailRelays?: string[];
   thresholds?: Partial<Thresholds>;
   checks?: Record<string, { enabled?: boolean; severity?: Severity }>;
   suppressions?: ConfigSuppression[];
@@ -50,6 +51,8 @@ export interface Config {
   /** Our Organization's id (`o-…`): what aws:PrincipalOrgID conditions are judged against. Null when not set. */
   organizationId: string | null;
   approvedDomainIdentities: string[];
+  /** Destinations (CIDRs) workloads may reach on mail ports: SESG-DET-011 stays quiet for them. */
+  approvedMailRelays: string[];
   thresholds: Thresholds;
   checks: Record<string, { enabled?: boolean; severity?: Severity }>;
   suppressions: ConfigSuppression[];
@@ -65,6 +68,7 @@ export function defaultConfig(): Config {
     trustedAccounts: [],
     organizationId: null,
     approvedDomainIdentities: [],
+    approvedMailRelays: [],
     thresholds: { ...DEFAULT_THRESHOLDS },
     checks: {},
     suppressions: [],

@@ -8,16 +8,18 @@ import type { Finding, Severity } from '../engine/types.js';
 import type { CloudTrailRecord } from '../sources/cloudtrail/types.js';
 import { buildCoverage, type TrailStats } from './coverage.js';
 import { isWanted, scopedContext, wantedEvents, type TrailIndex } from './declaration.js';
-import { SES, createdKey, isDataEvent, isSend, toEvent } from './event.js';
+import { SES, callerOf, createdKey, isAwsCaller, isDataEvent, isSend, principalOf, toEvent } from './event.js';
 import { toFinding, type FindingContext } from './finding.js';
 import { DETECTORS } from './rules/index.js';
 import { NOT_A_TIME, UTC_TIME, eventTimeKind, parseEventTime } from './time.js';
 import { buildTimeline } from './timeline.js';
-import type { DetectionDefinition, Detector, SendBucket, SendSeries, TrailEvent, TrailReport, TrailThresholds } from './types.js';
+import type { DetectionDefinition, Detector, KeyHistory, SendBucket, SendSeries, TrailEvent, TrailReport, TrailThresholds } from './types.js';
 import { SEND_WINDOW_MS, byTime } from './windows.js';
 
 /** Sample send events kept per caller and window. */
 const SEND_SAMPLES = 3;
+/** Addresses and agents remembered per caller for the first-seen baseline; more are not named. */
+export const KEY_HISTORY_LIMIT = 500;
 
 export interface AnalyzerOptions {
   thresholds: TrailThresholds;
@@ -81,6 +83,31 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
     .sort((a, b) => a.id.localeCompare(b.id));
   // Every loaded detection's events are kept (a disabled one's too: the timeline shows them).
   const wanted = wantedEvents(options.definitions);
+  // First-seen addresses and agents of every caller, only when an active detection reads them.
+  const tracksKeys = active.some((d) => d.keyHistory);
+  const keyHistory = new Map<string, KeyHistory>();
+  function remember(record: CloudTrailRecord, time: number): void {
+    const identity = record.userIdentity;
+    if (!identity || typeof identity !== 'object' || isAwsCaller(record)) return;
+    const key = typeof identity.accessKeyId === 'string' && identity.accessKeyId !== '' ? identity.accessKeyId : undefined;
+    const issuer = identity.sessionContext?.sessionIssuer?.arn;
+    const caller = callerOf(key, typeof issuer === 'string' && issuer !== '' ? issuer : undefined, principalOf(record));
+    if (!caller) return;
+    let history = keyHistory.get(caller);
+    if (!history) {
+      history = { sourceIps: new Map(), userAgents: new Map(), first: time };
+      keyHistory.set(caller, history);
+    }
+    if (time < history.first) history.first = time;
+    for (const [map, value] of [[history.sourceIps, record.sourceIPAddress], [history.userAgents, record.userAgent]] as const) {
+      if (typeof value !== 'string') continue;
+      const seen = map.get(value);
+      if (seen === undefined) {
+        if (map.size < KEY_HISTORY_LIMIT) map.set(value, time);
+      }
+      else if (time < seen) map.set(value, time);
+    }
+  }
   const kept: TrailEvent[] = [];
   const keptKeys = new Set<string>();
   const sendKeys = new Set<number>();
@@ -169,8 +196,10 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
       if (send || isWanted(wanted, source, name)) {
         event = toEvent(record, parseEventTime(time));
         if (!event) return skip(SKIP.noCaller, true, origin);
+        if (origin) event.origin = origin;
       }
       stats.analysed++;
+      if (tracksKeys) remember(record, event?.time ?? parseEventTime(time));
       if (kind === UTC_TIME) {
         if (firstText === '' || time < firstText) firstText = time;
         if (time > lastText) lastText = time;
@@ -221,7 +250,10 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
         stats.last = Math.max(stats.last, parseEventTime(lastText));
       }
       kept.sort(byTime);
-      const index = makeIndex(kept, [...sends.values()], options.thresholds);
+      const first = Number.isFinite(stats.first) ? stats.first : 0;
+      const last = Number.isFinite(stats.last) ? stats.last : 0;
+      const span = { first, last, baselineUntil: options.thresholds.baselineUntil ?? first + Math.floor((last - first) / 2) };
+      const index = { ...makeIndex(kept, [...sends.values()], options.thresholds), keyHistory, span };
       const findingContext = makeFindingContext(kept);
       const findings: Finding[] = [];
       const usedBy = new Map<string, Set<string>>();
@@ -259,7 +291,8 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
       const coverage = buildCoverage({
         stats,
         keptCount: kept.length,
-        definitions: [...definitions.values()].sort((a, b) => a.id.localeCompare(b.id)),
+        // The vpc-flow detections' support is the flow analyzer's to state.
+        definitions: [...definitions.values()].filter((d) => d.input === 'cloudtrail').sort((a, b) => a.id.localeCompare(b.id)),
         active: new Set(active.map((d) => d.id)),
         failures,
         undecided,
@@ -271,7 +304,7 @@ export function createTrailAnalyzer(options: AnalyzerOptions): TrailAnalyzer {
   };
 }
 
-function makeIndex(kept: TrailEvent[], sends: SendSeries[], thresholds: TrailThresholds): TrailIndex {
+function makeIndex(kept: TrailEvent[], sends: SendSeries[], thresholds: TrailThresholds): Omit<TrailIndex, 'keyHistory' | 'span'> {
   const byName = new Map<string, TrailEvent[]>();
   const sesCallsByKey = new Map<string, TrailEvent[]>();
   for (const event of kept) {

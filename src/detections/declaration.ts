@@ -3,7 +3,7 @@
 // a context limited to them — asking for an undeclared event throws, so the declaration cannot drift from
 // the code without the detection being reported as not assessed (and its fixtures failing).
 import { SES, SEND_EVENTS } from './event.js';
-import { ALL_EVENTS, type DetectContext, type DetectionDefinition, type SendBucket, type SendSeries, type TrailEvent, type TrailThresholds } from './types.js';
+import { ALL_EVENTS, type KeyHistory, type DetectContext, type DetectionDefinition, type SendBucket, type SendSeries, type TrailEvent, type TrailThresholds } from './types.js';
 import { byTime } from './windows.js';
 
 /** Event names wanted per event source; ALL_EVENTS in a set means every event of the source. */
@@ -40,6 +40,8 @@ export function lookupQuery(definitions: readonly DetectionDefinition[]): { sour
 /** Everything the analyzer indexed at finish(), before it is scoped to one detection. */
 export interface TrailIndex {
   thresholds: TrailThresholds;
+  keyHistory: Map<string, KeyHistory>;
+  span: { first: number; last: number; baselineUntil: number };
   byName: Map<string, TrailEvent[]>;
   sends: SendSeries[];
   sesCallsByKey: Map<string, TrailEvent[]>;
@@ -81,5 +83,16 @@ export function scopedContext(index: TrailIndex, definition: DetectionDefinition
       return { calls: index.sesCallsByKey.get(accessKey) ?? [], sends: index.sendsByKey.get(accessKey) ?? [] };
     },
     undecided,
+    allOf(source) {
+      if (!whole.has(source)) throw new UndeclaredRead(`it reads every event of ${source}, but "${source}: ['*']" is not among the events ${where}`);
+      const out: TrailEvent[] = [];
+      for (const list of index.byName.values()) for (const event of list) if (event.source === source) out.push(event);
+      return out.sort(byTime);
+    },
+    keyHistory() {
+      if (!definition.keyHistory) throw new UndeclaredRead(`it reads first-seen addresses and agents per key, but keyHistory is not declared in policies/det/${definition.id}.yaml`);
+      return index.keyHistory;
+    },
+    span: index.span,
   };
 }

@@ -110,6 +110,8 @@ export function toEvent(record: CloudTrailRecord, time: number): TrailEvent | nu
   if (typeof record.sourceIPAddress === 'string') event.sourceIp = record.sourceIPAddress;
   if (typeof record.userAgent === 'string') event.userAgent = record.userAgent;
   if (typeof record.errorCode === 'string' && record.errorCode !== '') event.errorCode = record.errorCode;
+  const mfa = (record.additionalEventData as Record<string, unknown> | undefined)?.MFAUsed;
+  if (mfa === 'Yes' || mfa === 'No') event.mfaUsed = mfa === 'Yes';
   return event;
 }
 
@@ -152,4 +154,15 @@ export function isTrue(value: unknown): boolean {
 
 export function isFalse(value: unknown): boolean {
   return value === false || value === 'false' || value === 'FALSE';
+}
+
+/**
+ * Whose history a call belongs to: a long-term key (`AKIA…`) by itself; a role session by its role (session
+ * keys rotate every hour, the role is what an attacker keeps using); any other session by its principal.
+ * Null for calls without a key (AWS services, anonymous).
+ */
+export function callerOf(accessKey: string | undefined, issuer: string | undefined, principal: string): string | null {
+  if (!accessKey) return null;
+  if (accessKey.startsWith('AKIA')) return accessKey;
+  return issuer ?? principal;
 }

@@ -41,6 +41,7 @@ export function eventSummary(event: TrailEvent): Record<string, unknown> {
   if (event.userAgent) out.userAgent = event.userAgent;
   if (event.errorCode) out.errorCode = event.errorCode;
   if (event.params && Object.keys(event.params).length > 0) out.requestParameters = event.params;
+  if (event.origin) out.source = event.origin;
   return out;
 }
 

@@ -4,8 +4,13 @@
 // A `fires` case reports a change that happened unless it says `attempt: true` (then only an attempt);
 // a detection that fails (not assessed) never satisfies a case, fires or quiet.
 import { DEFAULT_THRESHOLDS } from '../config/types.js';
+import { FlowLineScanner } from '../sources/flowlogs/scan.js';
+import { emptyFlowStats } from '../sources/flowlogs/types.js';
 import { createTrailAnalyzer } from './analyzer.js';
-import type { DetectionDefinition, Detector, TrailThresholds } from './types.js';
+import { createFlowAnalyzer, type FlowDetector } from './flows.js';
+import type { DetectionDefinition, DetectionFixtureCase, Detector, TrailThresholds } from './types.js';
+import type { Finding } from '../engine/types.js';
+import type { DetectionSupport } from './types.js';
 
 export type DetectionExpectation = 'fires' | 'quiet';
 
@@ -40,20 +45,34 @@ function thresholdsFor(overrides: Partial<TrailThresholds> | undefined): TrailTh
   };
 }
 
-/** `detectors` replaces the built-in logic (tests inject a failing one). */
-export function runDetectionFixtures(definitions: DetectionDefinition[], detectors?: readonly Detector[]): DetectionFixtureResult[] {
+/** One case through both analyzers: its CloudTrail records and its flow log text (read as a delivered file). */
+function runCase(fixture: DetectionFixtureCase, definitions: DetectionDefinition[], detectors?: readonly Detector[], flowDetectors?: readonly FlowDetector[]): { findings: Finding[]; support: DetectionSupport[] } {
+  const analyzer = createTrailAnalyzer({ thresholds: thresholdsFor(fixture.thresholds), definitions, detectors });
+  for (const record of fixture.records) analyzer.add(record);
+  const report = analyzer.finish();
+  const flows = createFlowAnalyzer({ definitions, approvedMailRelays: fixture.approvedMailRelays, detectors: flowDetectors });
+  const stats = emptyFlowStats();
+  if (fixture.flowLog !== undefined) {
+    const scanner = new FlowLineScanner('fixture.log', stats, { wanted: flows.wanted, onRecord: (r) => flows.add(r) });
+    scanner.push(Buffer.from(fixture.flowLog, 'latin1'));
+    scanner.end();
+  }
+  const flowReport = flows.finish(stats, fixture.flowLog !== undefined ? 1 : 0);
+  return { findings: [...report.findings, ...flowReport.findings], support: [...report.coverage.detectionsSupported, ...flowReport.support] };
+}
+
+/** `detectors` / `flowDetectors` replace the built-in logic (tests inject a failing one). */
+export function runDetectionFixtures(definitions: DetectionDefinition[], detectors?: readonly Detector[], flowDetectors?: readonly FlowDetector[]): DetectionFixtureResult[] {
   const results: DetectionFixtureResult[] = [];
   for (const definition of definitions) {
     for (const expected of ['fires', 'quiet'] as const) {
       for (const fixture of definition.fixtures[expected]) {
-        const analyzer = createTrailAnalyzer({ thresholds: thresholdsFor(fixture.thresholds), definitions, detectors });
-        for (const record of fixture.records) analyzer.add(record);
-        const report = analyzer.finish();
+        const report = runCase(fixture, definitions, detectors, flowDetectors);
         const own = report.findings.filter((f) => f.checkId === definition.id);
         const attempt = fixture.attempt === true;
         const fired = expected === 'fires' ? own.length > 0 && own.every((f) => f.evidence.attempt === attempt) : own.length > 0;
         const reported = (['change', 'attempt'] as const).filter((k) => own.some((f) => f.evidence.attempt === (k === 'attempt')));
-        const failure = report.coverage.detectionsSupported.find((d) => d.id === definition.id && d.failed);
+        const failure = report.support.find((d) => d.id === definition.id && d.failed);
         results.push({
           checkId: definition.id,
           file: definition.file,

@@ -5,5 +5,6 @@ export { createTrailAnalyzer, type AnalyzerOptions, type TrailAnalyzer } from '.
 export { describeFixtureResult, runDetectionFixtures, type DetectionExpectation, type DetectionFixtureResult } from './fixtures.js';
 export { loadDetections, loadDetectionFile, DETECTION_DIR } from './load.js';
 export { detectionHelpUri, detectionSummary } from './summary.js';
+export { workloadsFromSnapshot, type Workload, type WorkloadDirectory } from './workloads.js';
 export { DEFAULT_REGIONS } from '../sources/cloudtrail/regions.js';
 export type { Coverage, DetectionDefinition, DetectionFixtureCase, DetectionSupport, PrincipalTimeline, TimelineEntry, TrailReport, TrailThresholds } from './types.js';

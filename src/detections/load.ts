@@ -10,7 +10,11 @@ import type { DetectionDefinition } from './types.js';
 export const DETECTION_DIR = path.join(BUILTIN_POLICY_DIR, 'det');
 
 export function loadDetectionFile(file: string): DetectionDefinition {
-  return { ...readPolicyYaml<Omit<DetectionDefinition, 'file'>>(file, 'detection.schema.json', 'detection'), file };
+  const raw = readPolicyYaml<Omit<DetectionDefinition, 'file'>>(file, 'detection.schema.json', 'detection');
+  // A vpc-flow detection declares flows, not CloudTrail events; a case may hold flow logs only.
+  const withRecords = (cases: DetectionDefinition['fixtures']['fires'] | undefined) => cases?.map((c) => ({ ...c, records: c.records ?? [] }));
+  const fixtures = raw.fixtures ? { fires: withRecords(raw.fixtures.fires) ?? [], quiet: withRecords(raw.fixtures.quiet) ?? [] } : raw.fixtures;
+  return { ...raw, events: raw.events ?? [], fixtures, file };
 }
 
 /** Every detection in the directory (default: the built-in policies/det/), sorted by id. */

@@ -3,20 +3,30 @@
 import type { Finding, Severity } from '../engine/types.js';
 import type { CloudTrailRecord } from '../sources/cloudtrail/types.js';
 
-/** One fixture case of a detection: CloudTrail records as AWS writes them, optionally other thresholds. */
+/**
+ * One fixture case of a detection: CloudTrail records as AWS writes them and/or a VPC flow log text as S3
+ * delivers it (header line + records), optionally other thresholds or approved mail relays.
+ */
 export interface DetectionFixtureCase {
   name: string;
   records: CloudTrailRecord[];
+  /** A flow log file's text (vpc-flow detections, and correlation cases). */
+  flowLog?: string;
+  /** `approvedMailRelays` for this case. */
+  approvedMailRelays?: string[];
   thresholds?: Partial<TrailThresholds>;
   /** A `fires` case whose calls failed: it must be reported as an attempt (and only as one). */
   attempt?: boolean;
 }
 
-/**
- * The input a detection reads. Today CloudTrail records; VPC Flow Logs (`vpc-flow`, issue #12) join as a
- * second kind, each detection declaring which one it needs.
- */
-export type DetectionInput = 'cloudtrail';
+/** The input a detection reads: CloudTrail records, or VPC Flow Logs records (`vpc-flow`). */
+export type DetectionInput = 'cloudtrail' | 'vpc-flow';
+
+/** The flow records a vpc-flow detection reads: these destination ports, over these IP protocols (numbers). */
+export interface FlowDeclaration {
+  protocols: number[];
+  ports: number[];
+}
 
 /** CloudTrail events of one source a detection reads; `names: ['*']` is every event of the source. */
 export interface EventGroup {
@@ -32,7 +42,8 @@ export interface DetectionDefinition {
   id: string;
   title: string;
   severity: Severity;
-  sources: ['D'];
+  /** `D` CloudTrail, `F` VPC Flow Logs. */
+  sources: ['D'] | ['F'];
   rationale: string;
   remediation: { console?: string; cli?: string };
   references: string[];
@@ -40,11 +51,16 @@ export interface DetectionDefinition {
   input: DetectionInput;
   /**
    * The CloudTrail events it reads, by event source: the one declaration of them. The analyzer keeps
-   * these events (and no others) and a detection that asks for one it did not declare fails.
+   * these events (and no others) and a detection that asks for one it did not declare fails. Empty for a
+   * vpc-flow detection.
    */
   events: EventGroup[];
+  /** The flow records it reads (vpc-flow detections only). */
+  flows?: FlowDeclaration;
   /** True when it can only work on data events (SES send calls). */
   needsDataEvents?: boolean;
+  /** It reads the first-seen source addresses and user agents of every key and role (KeyHistory). */
+  keyHistory?: boolean;
   /** Cases that must produce a finding of this detection (`fires`) and benign look-alikes that must not (`quiet`). */
   fixtures: { fires: DetectionFixtureCase[]; quiet: DetectionFixtureCase[] };
   /** The file it was loaded from. */
@@ -74,6 +90,18 @@ export interface TrailEvent {
   data: boolean;
   params: Record<string, unknown> | null;
   response: Record<string, unknown> | null;
+  /** The file or S3 object the record was read from (raw evidence re-reads it). */
+  origin?: string;
+  /** ConsoleLogin: whether MFA was used (additionalEventData.MFAUsed), when the record says. */
+  mfaUsed?: boolean;
+}
+
+/** When each source address and user agent was first seen for one caller (an access key, or a role). */
+export interface KeyHistory {
+  /** Epoch ms of the first call from each address / with each agent (bounded: see KEY_HISTORY_LIMIT). */
+  sourceIps: Map<string, number>;
+  userAgents: Map<string, number>;
+  first: number;
 }
 
 /** SES send calls of one caller (principal + access key) in one 5-minute window. */
@@ -108,6 +136,8 @@ export interface SendSeries {
 export interface TrailThresholds {
   reconRegions: number;
   reconWindowMinutes: number;
+  /** Epoch ms: calls up to then form the first-seen baseline (SESG-DET-013); default the middle of the logs' span. */
+  baselineUntil?: number;
 }
 
 /**
@@ -127,6 +157,12 @@ export interface DetectContext {
    * them): not a finding, never a silent pass; the coverage statement lists it.
    */
   undecided(reason: string): void;
+  /** Every kept event of a source the detection reads whole (`names: ['*']`), in time order. */
+  allOf(source: string): TrailEvent[];
+  /** First-seen addresses and agents per caller (`keyHistory: true`), by caller id (see callerOf). */
+  keyHistory(): Map<string, KeyHistory>;
+  /** The time span of the analysed records (epoch ms) and the end of the baseline (`--baseline-until`, or the middle of the span). */
+  span: { first: number; last: number; baselineUntil: number };
 }
 
 /** Related events shown with a finding, e.g. the creation of the key it used. */
@@ -199,6 +235,22 @@ export interface Coverage {
   sesSendEventsPresent: boolean;
   detectionsSupported: DetectionSupport[];
   notes: string[];
+  /** What the VPC Flow Logs of the run showed (absent in results written before flow logs were read). */
+  flows?: FlowCoverage;
+}
+
+export interface FlowCoverage {
+  /** Files, objects and log streams read as flow logs. */
+  inputs: number;
+  records: number;
+  malformed: number;
+  nodata: number;
+  skipdata: number;
+  timeSpan: { start: string; end: string } | null;
+  accounts: string[];
+  regions: string[];
+  /** Record formats met: `default`, or a custom format's field names. */
+  formats: string[];
 }
 
 export interface TimelineEntry {

@@ -9,7 +9,7 @@ export const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])
 export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1 };
 
 /** L = live scan, C = CloudFormation, T = Terraform plan, D = CloudTrail detection. */
-export type SourceCode = 'L' | 'C' | 'T' | 'D';
+export type SourceCode = 'L' | 'C' | 'T' | 'D' | 'F';
 
 /** A check as written in `policies/<area>/<id>.yaml` (see schemas/check.schema.json). */
 export interface CheckDefinition {
@@ -86,8 +86,11 @@ export interface Finding {
   title: string;
   message: string;
   resource: {
-    /** A resource type, or `aws.iam.principal` for CloudTrail detections (a user, role or access key). */
-    type: ResourceType | 'aws.iam.principal';
+    /**
+     * A resource type, or `aws.iam.principal` for CloudTrail detections (a user, role or access key), or
+     * `aws.ec2.network-interface` for VPC Flow Logs detections (the interface the flows went through).
+     */
+    type: ResourceType | 'aws.iam.principal' | 'aws.ec2.network-interface';
     id: string;
     name: string;
     arn?: string;

@@ -60,6 +60,21 @@ function parseIpv6(text: string): bigint | null {
   return words.reduce((acc, w) => (acc << 16n) | w, 0n);
 }
 
+/** An IPv4 or IPv6 address (no prefix) as family and unsigned integer, or null. */
+export function parseIp(text: string): { version: 4 | 6; address: bigint } | null {
+  const ip = text.trim();
+  const version: 4 | 6 = ip.includes(':') ? 6 : 4;
+  const address = version === 4 ? parseIpv4(ip) : parseIpv6(ip);
+  return address === null ? null : { version, address };
+}
+
+/** True when the address lies in the block (same family). */
+export function cidrContains(cidr: Cidr, ip: { version: 4 | 6; address: bigint }): boolean {
+  if (cidr.version !== ip.version) return false;
+  const hostBits = BigInt((cidr.version === 4 ? 32 : 128) - cidr.prefix);
+  return ip.address >> hostBits === cidr.address >> hostBits;
+}
+
 /** Parses `a.b.c.d/n` or an IPv6 `x::/n`; null when it is not a CIDR. Host bits are masked off. */
 export function parseCidr(text: string): Cidr | null {
   const slash = text.trim().split('/');

@@ -354,6 +354,35 @@ export interface NetworkAclProps {
   isDefault: Maybe<boolean>;
 }
 
+/**
+ * Live only: a network interface as DescribeNetworkInterfaces shows it. No check reads it: `sesguard trail
+ * --snapshot` names the workload behind a VPC Flow Logs interface (instance, Lambda function, security groups).
+ */
+export interface NetworkInterfaceProps {
+  networkInterfaceId: string;
+  /** `interface` (an instance's), `lambda`, `nat_gateway`, `vpc_endpoint`, … as EC2 reports it. */
+  interfaceType?: string;
+  description?: string;
+  status?: string;
+  subnetId?: string;
+  vpcId?: string;
+  availabilityZone?: string;
+  /** The instance it is attached to. */
+  instanceId?: string;
+  /**
+   * Lambda interfaces: the function named in the interface's description. Lambda shares one interface among
+   * the functions with the same subnets and security groups, so others may use it too.
+   */
+  lambdaFunction?: string;
+  /** Who created it when not the owner (an AWS service for requester-managed interfaces). */
+  requesterId?: string;
+  requesterManaged?: boolean;
+  securityGroups: { groupId: string; groupName?: string }[];
+  privateIpAddresses: string[];
+  ipv6Addresses: string[];
+  publicIp?: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Organizations (live only)
 
@@ -389,6 +418,7 @@ export interface PropsByType {
   'aws.cloudtrail.account': CloudTrailAccountProps;
   'aws.ec2.security-group': SecurityGroupProps;
   'aws.ec2.network-acl': NetworkAclProps;
+  'aws.ec2.network-interface': NetworkInterfaceProps;
   'aws.organizations.account': OrgAccountProps;
 }
 
@@ -409,6 +439,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   'aws.cloudtrail.account',
   'aws.ec2.security-group',
   'aws.ec2.network-acl',
+  'aws.ec2.network-interface',
   'aws.organizations.account',
 ];
 

@@ -1,8 +1,9 @@
 // HTML reporter for auditors (SPEC §5): one self-contained file — inline CSS and JS, no network fetch of
 // any kind (a strict Content-Security-Policy says so to the browser) — with the score gauge, severity
 // breakdown, account/file × area heatmap, filterable and sortable findings with evidence and remediation,
-// not-assessed scope, errors, notices, the CloudTrail timeline and the trend against a baseline. Prints
-// cleanly. Useful at any size: the findings shown in full are the most severe up to a cap, and the page says
+// not-assessed scope, errors, notices, the CloudTrail timeline and the trend against a baseline. A trail
+// report opens on the incident instead of the posture (html/incident.ts). Prints cleanly, each check's
+// guidance once in an appendix (html/print.ts). Useful at any size: the findings shown in full are the most severe up to a cap, and the page says
 // how many are not shown and where they are (docs/report.md). Everything taken from the results is escaped:
 // file names, messages and evidence come from scanned inputs.
 //
@@ -24,6 +25,8 @@ import {
   trendSection,
 } from './html/sections.js';
 import { timelineSection, trailOf } from './html/timeline.js';
+import { INCIDENT_STYLESHEET, actionsSection, incidentTimelineSection, overviewSection } from './html/incident.js';
+import { PRINT_STYLESHEET } from './html/print.js';
 import {
   digest,
   esc,
@@ -64,18 +67,30 @@ export interface Section {
   render: (view: ReportView) => string;
 }
 
+/** A trail report opens on the incident (coverage, timeline, actions), not on a posture gauge. */
+function isIncident(view: ReportView): boolean {
+  return view.results.kind === 'trail' && view.trail !== undefined;
+}
+
+/** The section for incident reports only, or for the others only. */
+const incidentOnly = (render: (results: Results) => string) => (view: ReportView) => (isIncident(view) ? render(view.results) : '');
+const postureOnly = (render: (view: ReportView) => string) => (view: ReportView) => (isIncident(view) ? '' : render(view));
+
 /** The sections of <main>, top to bottom: aggregates first, where a person looks first, then the detail. */
 export const SECTIONS: Section[] = [
-  { id: 'posture', label: 'Posture', render: postureSection },
-  { id: 'severity-area', label: 'Severity × area', render: severityAreaSection },
+  { id: 'overview', label: 'Investigation', render: incidentOnly(overviewSection) },
+  { id: 'incident', label: 'Incident', render: incidentOnly(incidentTimelineSection) },
+  { id: 'actions', label: 'What to do now', render: incidentOnly(actionsSection) },
+  { id: 'posture', label: 'Posture', render: postureOnly(postureSection) },
+  { id: 'severity-area', label: 'Severity × area', render: postureOnly(severityAreaSection) },
   { id: 'trend', label: 'Trend', render: trendSection },
-  { id: 'heatmap', label: 'Heatmap', render: heatmapSection },
+  { id: 'heatmap', label: 'Heatmap', render: postureOnly(heatmapSection) },
   { id: 'by-check', label: 'By check', render: byCheckSection },
   { id: 'findings', label: 'Findings', render: findingsSection },
   { id: 'not-assessed', label: 'Not assessed', render: notAssessedSection },
   { id: 'errors', label: 'Errors', render: errorsSection },
   { id: 'notices', label: 'Notices', render: noticesSection },
-  { id: 'timeline', label: 'Timeline', render: timelineSection },
+  { id: 'timeline', label: 'Events', render: timelineSection },
   { id: 'scope', render: scopeSection },
   { id: 'checks', label: 'Checks', render: checksSection },
 ];
@@ -117,6 +132,8 @@ export function* htmlChunks(results: Results, options: HtmlReportOptions = {}): 
 <title>${esc(title)}</title>
 <style>
 ${STYLESHEET}
+${INCIDENT_STYLESHEET}
+${PRINT_STYLESHEET}
 </style>
 <script>
 ${CLIENT_SCRIPT}

@@ -1,6 +1,6 @@
 // Renders the IAM documents of docs/iam/ from the collectors' READ_CALLS table, so the shipped policies list
 // exactly the calls the code makes (a test regenerates them and compares).
-import { READ_CALLS } from '../sources/aws/collectors/read-calls.js';
+import { READ_CALLS, TRAIL_CALLS } from '../sources/aws/collectors/read-calls.js';
 
 /** The scan's own STS calls, made with the caller's credentials (not part of the audit role). */
 export const SCANNER_CALLS = ['sts:GetCallerIdentity', 'sts:AssumeRole'];
@@ -106,10 +106,27 @@ Outputs:
 `;
 }
 
+/**
+ * The incident responder running `sesguard trail`: read the log objects, LookupEvents, flow logs in CloudWatch
+ * Logs. Resource `*` here; a responder narrows the S3 and log group ARNs to where the logs are kept.
+ */
+export function responderPolicy(): object {
+  const actions = (prefix: string) => [...new Set(TRAIL_CALLS.map((c) => c.iamAction).filter((a) => a.startsWith(prefix)))].sort();
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'ReadLogObjects', Effect: 'Allow', Action: actions('s3:'), Resource: '*' },
+      { Sid: 'LookupManagementEvents', Effect: 'Allow', Action: actions('cloudtrail:'), Resource: '*' },
+      { Sid: 'ReadFlowLogGroups', Effect: 'Allow', Action: [...actions('logs:'), ...actions('ec2:')], Resource: '*' },
+    ],
+  };
+}
+
 export function iamDocs(): Record<string, string> {
   return {
     'audit-role-policy.json': `${JSON.stringify(auditRolePolicy(), null, 2)}\n`,
     'scanner-policy.json': `${JSON.stringify(scannerPolicy(), null, 2)}\n`,
+    'responder-policy.json': `${JSON.stringify(responderPolicy(), null, 2)}\n`,
     'audit-role-stackset.yaml': auditRoleStackSet(),
   };
 }

@@ -10,5 +10,6 @@ import { detector as det007 } from './SESG-DET-007.js';
 import { detector as det008 } from './SESG-DET-008.js';
 import { detector as det009 } from './SESG-DET-009.js';
 import { detector as det010 } from './SESG-DET-010.js';
+import { detector as det013 } from './SESG-DET-013.js';
 
-export const DETECTORS: readonly Detector[] = [det001, det002, det003, det004, det005, det006, det007, det008, det009, det010];
+export const DETECTORS: readonly Detector[] = [det001, det002, det003, det004, det005, det006, det007, det008, det009, det010, det013];

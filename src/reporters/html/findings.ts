@@ -6,6 +6,7 @@ import type { CheckSummary } from '../../results.js';
 import { locationOf, resourceLabel } from '../common.js';
 import { MAX_SARIF_RESULTS } from '../sarif.js';
 import { areaOf, esc, groupFinder, MAX_EVIDENCE_CHARS, MAX_LIST_ROWS, num, plural, type ReportView } from './view.js';
+import { appendixPointer, evidenceBlock } from './print.js';
 
 const REMEDIATION_LABELS: [keyof CheckSummary['remediation'], string][] = [
   ['console', 'Console'],
@@ -62,7 +63,8 @@ export function findingBody(f: Finding, index: number, check: CheckSummary | und
   const guidance = !check
     ? '<p class="muted">The results carry no metadata for this check.</p>'
     : inline
-      ? remediationBlock(check)
+      ? // On screen next to the finding; in print once per check, in the appendix (print.ts).
+        `<div class="inline-guidance">${remediationBlock(check)}</div>${appendixPointer(check.id)}`
       : `<p>Rationale and remediation: see <a href="#check-${esc(check.id)}">${esc(check.id)}</a> under Checks.</p>`;
   const baseline = f.baselineState ? `<span class="badge baseline-${f.baselineState}">${f.baselineState}</span>` : '';
   const id = `finding-${index}`;
@@ -82,7 +84,7 @@ export function findingBody(f: Finding, index: number, check: CheckSummary | und
 ${suppression}
 <dl class="where">${where.join('')}</dl>
 <h4>Evidence</h4>
-<pre class="code evidence">${prettyEvidence(f.evidence)}</pre>
+${evidenceBlock(prettyEvidence(f.evidence))}
 ${guidance}
 </td>
 </tr>

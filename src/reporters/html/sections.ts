@@ -18,6 +18,7 @@ import {
   type HeatCell,
   type ReportView,
 } from './view.js';
+import { APPENDIX_TITLE } from './print.js';
 
 /** `… and 12 more accounts: the JSON results list them.` when a list was cut, else ''. */
 function more(left: number, what: string, tag = 'p'): string {
@@ -342,11 +343,12 @@ export function checksSection(view: ReportView): string {
       return `<tr><td class="mono nowrap"><a href="#check-${esc(c.id)}">${esc(c.id)}</a></td><td><span class="badge sev-${c.severity}">${c.severity}</span></td><td>${esc(c.title)}</td><td class="num">${num(tally?.open ?? 0)}</td><td class="num">${num(tally?.suppressed ?? 0)}</td><td class="num">${num(notAssessed.get(c.id) ?? 0)}</td></tr>`;
     })
     .join('');
+  // In print the appendix holds the checks the findings point to; the table above still lists every check.
   const details = checks
-    .map((c) => `<div class="check" id="check-${esc(c.id)}"><h3><span class="mono">${esc(c.id)}</span> ${esc(c.title)} <span class="badge sev-${c.severity}">${c.severity}</span></h3>${remediationBlock(c)}</div>`)
+    .map((c) => `<div class="check${digest.byCheck.get(c.id) ? '' : ' no-findings'}" id="check-${esc(c.id)}"><h3><span class="mono">${esc(c.id)}</span> ${esc(c.title)} <span class="badge sev-${c.severity}">${c.severity}</span></h3>${remediationBlock(c)}</div>`)
     .join('\n');
   return `<section id="checks" class="checks major">
-<h2>Checks that ran <span class="muted">(${checks.length})</span></h2>
+<h2>${APPENDIX_TITLE}Checks that ran <span class="muted">(${checks.length})</span></h2>
 <table class="plain"><thead><tr><th>check</th><th>severity</th><th>title</th><th class="num">open</th><th class="num">suppressed</th><th class="num">not assessed</th></tr></thead><tbody>${rows}</tbody></table>
 ${details}
 </section>`;

@@ -184,7 +184,7 @@ export function timelineSection(view: ReportView): string {
       : '';
   const principals = blocks.join('\n') + cut;
   return `<section id="timeline" class="timeline-section major">
-<h2>CloudTrail timeline</h2>
+<h2>Events per principal (CloudTrail timeline)</h2>
 ${coverageFacts(trail.coverage)}
 ${principals || '<p class="muted">No principal timeline in the results.</p>'}
 </section>`;

@@ -51,7 +51,7 @@ export const KIND_TITLES: Record<string, string> = {
   iac: 'IaC scan',
   scan: 'AWS scan',
   evaluate: 'snapshot evaluation',
-  trail: 'CloudTrail detections',
+  trail: 'incident investigation',
   demo: 'demo',
 };
 

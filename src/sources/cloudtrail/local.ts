@@ -1,6 +1,7 @@
-// Local CloudTrail inputs: files and folders as AWS delivers them (AWSLogs/<account>/CloudTrail/<region>/
-// <yyyy>/<mm>/<dd>/*.json.gz), or as a responder saved them (.json). Folders are walked recursively;
-// digest files are skipped (they hold hashes, not events); anything unreadable is an error entry.
+// Local log inputs: files and folders as AWS delivers them (AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/
+// <dd>/*.json.gz, AWSLogs/<account>/vpcflowlogs/<region>/…/*.log.gz or .parquet), or as a responder saved them
+// (.json, .log). Folders are walked recursively; digest files are skipped (they hold hashes, not events);
+// anything unreadable is an error entry. What a file holds is decided by its content when it is read.
 import { closeSync, createReadStream, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { InputError } from '../../inventory/types.js';
@@ -12,6 +13,11 @@ export interface TrailObject {
   open(): AsyncIterable<Uint8Array>;
   /** The whole content when it is small enough to read in one piece, else null (then `open`). */
   whole?(): Buffer | null;
+  /**
+   * Found by walking a folder or listing a prefix (not named by the user): a `.log` file that turns out to be
+   * another service's log (ELB, Route 53) is skipped rather than an error.
+   */
+  walked?: boolean;
 }
 
 /** Files up to this size are read in one call; CloudTrail files are typically well below 1 MiB. */
@@ -23,8 +29,11 @@ export interface TrailListing {
   errors: InputError[];
 }
 
-/** CloudTrail log names end in .json.gz (delivered) or .json (saved, or uncompressed copies). */
-export const LOG_NAME = /\.json(\.gz)?$/i;
+/**
+ * Log names read from folders and prefixes: CloudTrail .json.gz (delivered) or .json (saved, uncompressed
+ * copies); VPC Flow Logs .log.gz (S3 text delivery), .log, and .parquet (S3 Parquet delivery, `.log.parquet`).
+ */
+export const LOG_NAME = /\.(json|log)(\.gz)?$|\.parquet$/i;
 
 /** JSON Lines of records, as log shippers and exports name them (.jsonl, .ndjson, gzipped or not). */
 export const JSON_LINES_NAME = /\.(jsonl|ndjson)(\.gz)?$/i;
@@ -119,7 +128,7 @@ function walk(dir: string, shown: string, listing: TrailListing): void {
       listing.skipped.push(name);
     }
     else {
-      listing.objects.push(fileObject(full, name));
+      listing.objects.push({ ...fileObject(full, name), walked: true });
     }
   }
 }

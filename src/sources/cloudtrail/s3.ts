@@ -1,4 +1,5 @@
-// CloudTrail logs in S3 (s3://bucket/AWSLogs/<account>/CloudTrail/...): ListObjectsV2 page by page,
+// Logs in S3 (s3://bucket/AWSLogs/<account>/CloudTrail/..., …/vpcflowlogs/<region>/..., with or without Hive-
+// compatible prefixes `year=YYYY/month=MM/day=DD/`): ListObjectsV2 page by page,
 // each object's body streamed into the same reader as local files. A listing failure is one error
 // naming the prefix; a failing object is one error naming the object; the rest is still read.
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -26,7 +27,7 @@ export function defaultS3Client(options: S3ClientOptions): S3Client {
 
 /** `yyyy/mm/dd` in a CloudTrail key, as a UTC day start, or null. */
 function dayOf(key: string): number | null {
-  const match = /\/(\d{4})\/(\d{2})\/(\d{2})\//.exec(key);
+  const match = /\/(?:year=)?(\d{4})\/(?:month=)?(\d{2})\/(?:day=)?(\d{2})\//.exec(key);
   return match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : null;
 }
 
@@ -64,7 +65,7 @@ export async function* listS3(client: S3Client, url: string, options: S3ListOpti
       if (day !== null && ((options.since && day + DAY <= options.since.getTime() - DAY) || (options.until && day > options.until.getTime() + DAY))) {
         continue;
       }
-      yield { name, open: () => objectBody(client, bucket, key) };
+      yield { name, open: () => objectBody(client, bucket, key), walked: true };
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

@@ -43,8 +43,11 @@ export interface CloudTrailRecord {
   [key: string]: unknown;
 }
 
-/** One input that was read (or tried): a file, an S3 object or a LookupEvents region. */
+/** One input that was read (or tried): a file, an S3 object, a LookupEvents region or a flow log stream. */
 export interface TrailInputFile {
   file: string;
-  kind: 'cloudtrail' | 'cloudtrail-lookup';
+  kind: 'cloudtrail' | 'cloudtrail-lookup' | 'vpc-flow' | 'vpc-flow-parquet' | 'vpc-flow-logs-group';
+  /** SHA-256 of the object's bytes as read (as delivered: compressed), and their count. */
+  sha256?: string;
+  bytes?: number;
 }

@@ -13,6 +13,7 @@ import { SESV2_ROUTES, sesV1Handlers, sesv2Handlers } from './services/ses.js';
 import { snsHandlers } from './services/sns.js';
 import { ec2Handlers } from './services/ec2.js';
 import { cloudtrailHandlers, cloudwatchHandlers } from './services/monitoring.js';
+import { logsHandlers } from './services/logs.js';
 import { World, hash32, type FakeRequest } from './world.js';
 
 export type { Scenario } from './scenario.js';
@@ -22,7 +23,7 @@ export { generateScenario, type GenerateOptions } from './generate.js';
 export { encodePolicyDocument } from './services/iam.js';
 
 export interface Fault {
-  /** Service key: organizations, sts, account, iam, sesv2, ses, sns, ec2, cloudwatch, cloudtrail. */
+  /** Service key: organizations, sts, account, iam, sesv2, ses, sns, ec2, cloudwatch, cloudtrail, logs. */
   service: string;
   operation?: string;
   account?: string;
@@ -76,6 +77,7 @@ const HANDLERS: Record<ServiceKey, Record<string, Handler>> = {
   ec2: ec2Handlers,
   cloudwatch: cloudwatchHandlers,
   cloudtrail: cloudtrailHandlers,
+  logs: logsHandlers,
 };
 
 const REST_ROUTES: Partial<Record<ServiceKey, [string, string, string][]>> = {

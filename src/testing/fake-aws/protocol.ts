@@ -5,6 +5,7 @@
 //   service        signing name   protocol (installed client)        operation from
 //   organizations  organizations  awsJson1_1  AWSOrganizationsV20161128 X-Amz-Target
 //   cloudtrail     cloudtrail     awsJson1_1  CloudTrail_20131101       X-Amz-Target
+//   logs           logs           awsJson1_1  Logs_20140328             X-Amz-Target
 //   cloudwatch     monitoring     awsJson1_0  GraniteServiceVersion20100801 (awsQueryCompatible)
 //   account        account        restJson1   POST /listRegions
 //   sesv2          ses            restJson1   /v2/email/…
@@ -23,7 +24,8 @@ export type ServiceKey =
   | 'sns'
   | 'ec2'
   | 'cloudwatch'
-  | 'cloudtrail';
+  | 'cloudtrail'
+  | 'logs';
 
 export type Protocol = 'awsJson1_0' | 'awsJson1_1' | 'restJson1' | 'awsQuery' | 'ec2Query';
 
@@ -56,6 +58,7 @@ export const SERVICES: Record<ServiceKey, ServiceInfo> = {
   ec2: { protocol: 'ec2Query', xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/' },
   cloudwatch: { protocol: 'awsJson1_0', queryCompatible: true },
   cloudtrail: { protocol: 'awsJson1_1' },
+  logs: { protocol: 'awsJson1_1' },
 };
 
 /** SigV4 signing name → service (SES v1 and v2 share `ses`; the path tells them apart). */
@@ -69,6 +72,7 @@ export const SIGNING_NAMES: Record<string, ServiceKey> = {
   ec2: 'ec2',
   monitoring: 'cloudwatch',
   cloudtrail: 'cloudtrail',
+  logs: 'logs',
 };
 
 /** An error the fake answers with: `code` is the wire code; `status` the HTTP status. */
@@ -151,6 +155,12 @@ const FAULTS: Record<ServiceKey, Record<Exclude<FaultKind, TransportFault>, Erro
     OptInRequired: { code: 'InvalidClientTokenId', status: 403, jsonType: 'UnrecognizedClientException' },
   },
   cloudtrail: {
+    AccessDenied: { code: 'AccessDeniedException', status: 400 },
+    Throttling: { code: 'ThrottlingException', status: 400 },
+    UnknownOperation: { code: 'UnknownOperationException', status: 400 },
+    OptInRequired: { code: 'UnrecognizedClientException', status: 400 },
+  },
+  logs: {
     AccessDenied: { code: 'AccessDeniedException', status: 400 },
     Throttling: { code: 'ThrottlingException', status: 400 },
     UnknownOperation: { code: 'UnknownOperationException', status: 400 },

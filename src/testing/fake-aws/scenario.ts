@@ -154,6 +154,14 @@ export interface RegionScenario {
   ec2?: Ec2Scenario;
   cloudwatch?: { alarms?: MetricAlarmScenario[] };
   cloudtrail?: { trails?: TrailScenario[]; events?: CloudTrailRecord[] };
+  /** CloudWatch Logs: log groups with their streams and events (VPC Flow Logs delivered to CloudWatch Logs). */
+  logs?: { groups?: LogGroupScenario[] };
+}
+
+/** A CloudWatch Logs group; FilterLogEvents returns its events in time order across streams. */
+export interface LogGroupScenario {
+  logGroupName: string;
+  streams: { logStreamName: string; events: { timestamp: number; message: string; eventId?: string }[] }[];
 }
 
 /** SESv2 GetAccount output. Absent fields take the values of a fresh sandbox account. */
@@ -266,6 +274,14 @@ export interface NetworkInterfaceScenario {
   Description?: string;
   InterfaceType?: string;
   Status?: 'available' | 'in-use' | 'attaching' | 'detaching' | 'associated';
+  AvailabilityZone?: string;
+  /** The instance it is attached to. */
+  InstanceId?: string;
+  PrivateIpAddress?: string;
+  Ipv6Addresses?: string[];
+  PublicIp?: string;
+  /** Set for interfaces an AWS service created (Lambda, NAT gateway, endpoints). */
+  RequesterId?: string;
 }
 
 export interface NetworkAclEntryScenario {
@@ -289,6 +305,17 @@ export interface Ec2Scenario {
   securityGroups?: SecurityGroupScenario[];
   networkInterfaces?: NetworkInterfaceScenario[];
   networkAcls?: NetworkAclScenario[];
+  /** DescribeFlowLogs: where each flow log delivers and in which record format. */
+  flowLogs?: FlowLogScenario[];
+}
+
+export interface FlowLogScenario {
+  FlowLogId: string;
+  ResourceId: string;
+  LogDestinationType?: 'cloud-watch-logs' | 's3' | 'kinesis-data-firehose';
+  LogGroupName?: string;
+  /** `${version} ${account-id} …`; absent = the default format. */
+  LogFormat?: string;
 }
 
 /** CloudWatch MetricAlarm (DescribeAlarms), ARN built by the fake when absent. */

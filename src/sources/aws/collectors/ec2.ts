@@ -1,6 +1,7 @@
 // EC2 collector (one account, one region): security groups with one egress rule per destination, whether
-// each group is attached to a network interface (live SESG-NET-001/002 only judge attached groups), and
-// network ACLs with their entries (SESG-NET-003).
+// each group is attached to a network interface (live SESG-NET-001/002 only judge attached groups), network
+// ACLs with their entries (SESG-NET-003), and the network interfaces themselves (what `sesguard trail
+// --snapshot` names the workload behind a flow log interface by).
 import {
   EC2Client,
   paginateDescribeNetworkAcls,
@@ -8,8 +9,9 @@ import {
   paginateDescribeSecurityGroups,
   type IpPermission,
   type NetworkAclEntry,
+  type NetworkInterface,
 } from '@aws-sdk/client-ec2';
-import type { EgressRule, Maybe, NaclEntry, Resource } from '../../../inventory/types.js';
+import type { EgressRule, Maybe, NaclEntry, NetworkInterfaceProps, Resource } from '../../../inventory/types.js';
 import type { AccountScope, CallError, Collected } from '../types.js';
 import { arn, attemptPages, callError, clientOf, failed, provenance } from './util.js';
 
@@ -43,6 +45,34 @@ export function naclEntry(e: NetworkAclEntry): NaclEntry {
   if (e.PortRange?.From !== undefined) entry.fromPort = e.PortRange.From;
   if (e.PortRange?.To !== undefined) entry.toPort = e.PortRange.To;
   return entry;
+}
+
+/** `AWS Lambda VPC ENI-<function>` (older interfaces add `-<uuid>`): the function that created the interface. */
+function lambdaFunctionOf(description: string | undefined): string | undefined {
+  const match = /^AWS Lambda VPC ENI-(.+?)(?:-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/.exec(description ?? '');
+  return match?.[1];
+}
+
+export function networkInterfaceProps(n: NetworkInterface & { NetworkInterfaceId: string }): NetworkInterfaceProps {
+  const props: NetworkInterfaceProps = {
+    networkInterfaceId: n.NetworkInterfaceId,
+    securityGroups: (n.Groups ?? []).filter((g) => g.GroupId).map((g) => ({ groupId: g.GroupId as string, ...(g.GroupName ? { groupName: g.GroupName } : {}) })),
+    privateIpAddresses: [...new Set([n.PrivateIpAddress, ...(n.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress)].filter((a): a is string => !!a))],
+    ipv6Addresses: (n.Ipv6Addresses ?? []).map((a) => a.Ipv6Address).filter((a): a is string => !!a),
+  };
+  if (n.InterfaceType) props.interfaceType = n.InterfaceType;
+  if (n.Description) props.description = n.Description;
+  if (n.Status) props.status = n.Status;
+  if (n.SubnetId) props.subnetId = n.SubnetId;
+  if (n.VpcId) props.vpcId = n.VpcId;
+  if (n.AvailabilityZone) props.availabilityZone = n.AvailabilityZone;
+  if (n.Attachment?.InstanceId) props.instanceId = n.Attachment.InstanceId;
+  const lambda = n.InterfaceType === 'lambda' || /^AWS Lambda VPC ENI-/.test(n.Description ?? '') ? lambdaFunctionOf(n.Description) : undefined;
+  if (lambda) props.lambdaFunction = lambda;
+  if (n.RequesterId) props.requesterId = n.RequesterId;
+  if (n.RequesterManaged !== undefined) props.requesterManaged = n.RequesterManaged;
+  if (n.Association?.PublicIp) props.publicIp = n.Association.PublicIp;
+  return props;
 }
 
 export async function collectEc2(scope: AccountScope, region: string): Promise<Collected> {
@@ -81,6 +111,25 @@ export async function collectEc2(scope: AccountScope, region: string): Promise<C
     }
   } else {
     errors.push(callError(scope, region, 'ec2:DescribeSecurityGroups', groups.error, ['aws.ec2.security-group']));
+  }
+
+  // Without the interfaces the groups' `attached` is Unknown (above); the interfaces themselves are context for
+  // `sesguard trail --snapshot`, read by no check: their absence is recorded (trail says why it cannot name a
+  // workload) and affects no verdict.
+  if (!interfaces.ok) errors.push(callError(scope, region, 'ec2:DescribeNetworkInterfaces', interfaces.error, ['aws.ec2.network-interface']));
+  else {
+    for (const n of interfaces.value.flatMap((p) => p.NetworkInterfaces ?? [])) {
+      if (!n.NetworkInterfaceId) continue;
+      const owner = n.OwnerId ?? scope.accountId;
+      const id = arn(scope, 'ec2', region, `network-interface/${n.NetworkInterfaceId}`, owner);
+      resources.push({
+        type: 'aws.ec2.network-interface',
+        id,
+        name: n.NetworkInterfaceId,
+        provenance: provenance(scope, id, region, owner),
+        props: networkInterfaceProps(n as NetworkInterface & { NetworkInterfaceId: string }),
+      });
+    }
   }
 
   if (acls.ok) {

@@ -1,7 +1,9 @@
-// Every AWS API call the live-scan collectors make, with the IAM action that authorizes it. The audit-role
-// policy in docs/iam/ is derived from this table, and a test checks it against the collectors' source: a
-// command used but not listed, or listed but unused, fails it; every operation is a Get/List/Describe/Lookup,
-// except the one entry that says why it is not (GenerateCredentialReport).
+// Every AWS API call sesguard makes, with the IAM action that authorizes it: the live-scan collectors' calls
+// (READ_CALLS) and the calls `sesguard trail` makes to read logs (TRAIL_CALLS: S3, LookupEvents, CloudWatch
+// Logs). The audit-role and responder policies in docs/iam/ are derived from these tables, and a test checks
+// them against the source: a command used but not listed, or listed but unused, fails it; every operation is a
+// Get/List/Describe/Lookup (trail: or FilterLogEvents, CloudWatch Logs' read), except the one entry that says why
+// it is not (GenerateCredentialReport).
 
 export interface ReadCall {
   /** SDK client package suffix (`@aws-sdk/client-<service>`). */
@@ -12,7 +14,18 @@ export interface ReadCall {
   iamAction: string;
   /** Only for a call that is not Get/List/Describe/Lookup: why it is still a read (shown in docs/iam/). */
   notReadOnlyBecause?: string;
+  /** What the call is for, for the trail calls (shown in docs/iam/). */
+  purpose?: string;
 }
+
+/** The calls of `sesguard trail`: reading logs, never the accounts' configuration. */
+export const TRAIL_CALLS: readonly ReadCall[] = [
+  { service: 's3', operation: 'ListObjectsV2', iamAction: 's3:ListBucket', purpose: 'list CloudTrail and VPC Flow Logs objects under an s3:// prefix' },
+  { service: 's3', operation: 'GetObject', iamAction: 's3:GetObject', purpose: 'read each log object' },
+  { service: 'cloudtrail', operation: 'LookupEvents', iamAction: 'cloudtrail:LookupEvents', purpose: '--lookup: management events of the last 90 days' },
+  { service: 'cloudwatch-logs', operation: 'FilterLogEvents', iamAction: 'logs:FilterLogEvents', purpose: '--flow-log-group: flow log records delivered to CloudWatch Logs' },
+  { service: 'ec2', operation: 'DescribeFlowLogs', iamAction: 'ec2:DescribeFlowLogs', purpose: '--flow-log-group: the record format of the flow log writing to the group' },
+];
 
 export const READ_CALLS: readonly ReadCall[] = [
   { service: 'organizations', operation: 'DescribeOrganization', iamAction: 'organizations:DescribeOrganization' },

@@ -96,6 +96,38 @@ export const ec2Handlers: Record<string, Handler> = {
         status: n.Status ?? 'in-use',
         interfaceType: n.InterfaceType ?? 'interface',
         groupSet: n.Groups.map((id) => ({ groupId: id, groupName: groupNames.get(id) ?? id })),
+        availabilityZone: n.AvailabilityZone,
+        requesterId: n.RequesterId,
+        requesterManaged: n.RequesterId !== undefined,
+        privateIpAddress: n.PrivateIpAddress,
+        privateIpAddressesSet: n.PrivateIpAddress ? [{ privateIpAddress: n.PrivateIpAddress, primary: true }] : undefined,
+        ipv6AddressesSet: n.Ipv6Addresses?.map((a) => ({ ipv6Address: a })),
+        attachment: n.InstanceId
+          ? { attachmentId: `eni-attach-${n.NetworkInterfaceId.slice(4)}`, instanceId: n.InstanceId, instanceOwnerId: req.account, deviceIndex: 0, status: 'attached', deleteOnTermination: true }
+          : undefined,
+        association: n.PublicIp ? { publicIp: n.PublicIp, ipOwnerId: 'amazon' } : undefined,
+      })),
+      nextToken: p.next,
+    };
+  },
+
+  DescribeFlowLogs(req, world) {
+    const filters = ec2Filters(req.form);
+    const flowLogs = (world.region(req.account, req.region).ec2?.flowLogs ?? []).filter(
+      (f) => matches(filters, 'log-group-name', [f.LogGroupName]) && matches(filters, 'resource-id', [f.ResourceId]),
+    );
+    const p = page(req, world, flowLogs);
+    return {
+      flowLogSet: p.items.map((f) => ({
+        flowLogId: f.FlowLogId,
+        resourceId: f.ResourceId,
+        logDestinationType: f.LogDestinationType ?? (f.LogGroupName ? 'cloud-watch-logs' : 's3'),
+        logGroupName: f.LogGroupName,
+        logFormat: f.LogFormat ?? '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
+        flowLogStatus: 'ACTIVE',
+        deliverLogsStatus: 'SUCCESS',
+        trafficType: 'ALL',
+        maxAggregationInterval: 60,
       })),
       nextToken: p.next,
     };

@@ -1,0 +1,338 @@
+// The hot path of VPC Flow Logs reading: decompressed text in chunks → lines → the few fields every line is
+// counted by (destination port, protocol, times, status, account), read straight from the bytes without making
+// strings. Only lines to the ports the detections asked for become FlowRecords (with their raw text), so the
+// cost per byte stays close to splitting the text into lines, and memory holds one chunk and one partial line.
+import { DEFAULT_FORMAT, headerFormat, isDefaultRecord, type FlowFormat } from './format.js';
+import type { FlowRecord, FlowStats, FlowWanted } from './types.js';
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+const DASH = 0x2d;
+const ZERO = 0x30;
+
+export interface FlowScanOptions {
+  wanted: FlowWanted;
+  /** Only flows overlapping [since, until] (epoch seconds) are kept; the others are counted as outside. */
+  since?: number;
+  until?: number;
+  /** Known format (CloudWatch Logs: from DescribeFlowLogs); otherwise read from the header or the first record. */
+  format?: FlowFormat;
+  onRecord(record: FlowRecord): void;
+}
+
+/** Why a text is not a flow log, from its first line (never quoting it). */
+export class NotFlowLog extends Error {}
+
+/** A format lacking fields the detections need: the input is a flow log, but they cannot read it. */
+export class UnusableFormat extends Error {
+  constructor(readonly missing: string[]) {
+    super(`flow log format lacks ${missing.join(', ')}: the mail-port detections cannot read it`);
+  }
+}
+
+/** Unsigned decimal at [s, e), -1 for `-`, -2 when not a number. */
+function numberAt(buf: Uint8Array, s: number, e: number): number {
+  if (e - s === 1 && buf[s] === DASH) return -1;
+  if (e <= s || e - s > 15) return -2;
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i] - ZERO;
+    if (d < 0 || d > 9) return -2;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function text(buf: Buffer, s: number, e: number): string | undefined {
+  if (e - s === 1 && buf[s] === DASH) return undefined;
+  return buf.toString('latin1', s, e);
+}
+
+function num(buf: Buffer, s: number, e: number): number | undefined {
+  const n = numberAt(buf, s, e);
+  return n < 0 ? undefined : n;
+}
+
+/**
+ * Reads the lines of one flow log text as they arrive. The first line decides the format: a header (S3
+ * text delivery always writes one), else a default-format record (CloudWatch Logs, copies without
+ * header), else the input is not a flow log (NotFlowLog).
+ */
+export class FlowLineScanner {
+  private format: FlowFormat | null;
+  private carry: Buffer | null = null;
+  private lineNo = 0;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private fieldCount = 0;
+  // Field positions, -1 when the format has none.
+  private iPort = -1;
+  private iProto = -1;
+  private iStart = -1;
+  private iEnd = -1;
+  private iStatus = -1;
+  private iAccount = -1;
+  private iRegion = -1;
+  private lastAccount: Buffer = Buffer.alloc(0);
+  private lastRegion: Buffer = Buffer.alloc(0);
+  private readonly since: number;
+  private readonly until: number;
+  /** Records outside [since, until]. */
+  outside = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly stats: FlowStats,
+    private readonly options: FlowScanOptions,
+  ) {
+    this.format = null;
+    this.starts = new Int32Array(256);
+    this.ends = new Int32Array(256);
+    this.since = options.since ?? -Infinity;
+    this.until = options.until ?? Infinity;
+    if (options.format) this.useFormat(options.format, options.format.isDefault ? 'default' : options.format.fields.join(' '));
+  }
+
+  private useFormat(format: FlowFormat, name: string): void {
+    if (format.missing.length > 0) {
+      this.stats.unusable.set(name, format.missing);
+      throw new UnusableFormat(format.missing);
+    }
+    this.format = format;
+    this.stats.formats.add(name);
+    this.fieldCount = format.fields.length;
+    this.iPort = format.at('dstport');
+    this.iProto = format.at('protocol');
+    this.iStart = format.at('start');
+    this.iEnd = format.at('end');
+    this.iStatus = format.at('log-status');
+    this.iAccount = format.at('account-id');
+    this.iRegion = format.at('region');
+  }
+
+  /** Feeds a chunk of decompressed text. */
+  push(chunk: Buffer): void {
+    let pos = 0;
+    if (this.carry) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        if (this.carry.length > 1 << 20) throw new NotFlowLog(`line ${this.lineNo + 1} is longer than 1 MiB: not a flow log`);
+        return;
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(0, nl)]);
+      this.carry = null;
+      this.line(line, 0, line.length);
+      pos = nl + 1;
+    }
+    // Until the format is known, lines go one by one (the first decides it).
+    while (!this.format) {
+      const nl = chunk.indexOf(NEWLINE, pos);
+      if (nl < 0) break;
+      this.line(chunk, pos, nl);
+      pos = nl + 1;
+    }
+    if (this.format) pos = this.scanLines(chunk, pos);
+    if (pos < chunk.length) this.carry = Buffer.from(chunk.subarray(pos));
+  }
+
+  /**
+   * The hot loop: one pass over the bytes finding spaces and newlines together, the fields of each complete
+   * line handed to `fields`. Returns where the unfinished last line starts.
+   */
+  private scanLines(buf: Buffer, from: number): number {
+    const starts = this.starts;
+    const ends = this.ends;
+    const max = starts.length;
+    const length = buf.length;
+    let lineStart = from;
+    let fieldStart = from;
+    let n = 0;
+    for (let i = from; i < length; i++) {
+      const c = buf[i];
+      // Nearly every byte is a printable character above the space: one comparison settles it.
+      if (c > SPACE) continue;
+      if (c === SPACE) {
+        if (n < max) {
+          starts[n] = fieldStart;
+          ends[n] = i;
+        }
+        n++;
+        fieldStart = i + 1;
+      }
+      else if (c === NEWLINE) {
+        let end = i;
+        if (end > lineStart && buf[end - 1] === CR) end--;
+        this.lineNo++;
+        if (end > lineStart) {
+          if (n < max) {
+            starts[n] = fieldStart;
+            ends[n] = end;
+          }
+          this.fields(buf, lineStart, end, n + 1);
+        }
+        n = 0;
+        lineStart = i + 1;
+        fieldStart = lineStart;
+      }
+    }
+    return lineStart;
+  }
+
+  /** The end of the text: the last line may lack its newline. Returns false when the text held no line at all. */
+  end(): boolean {
+    if (this.carry) {
+      const line = this.carry;
+      this.carry = null;
+      this.line(line, 0, line.length);
+    }
+    return this.lineNo > 0;
+  }
+
+  private line(buf: Buffer, s: number, e: number): void {
+    if (e > s && buf[e - 1] === CR) e--;
+    this.lineNo++;
+    if (e === s) return;
+    if (!this.format && this.firstLine(buf.toString('latin1', s, e))) return;
+    this.record(buf, s, e);
+  }
+
+  /** Decides the format from the first line; true when that line is a header (not a record). */
+  private firstLine(line: string): boolean {
+    const header = headerFormat(line);
+    if (header) {
+      this.useFormat(header, header.isDefault ? 'default' : header.fields.join(' '));
+      return true;
+    }
+    if (isDefaultRecord(line)) {
+      this.useFormat(DEFAULT_FORMAT, 'default');
+      return false;
+    }
+    throw new NotFlowLog('not a VPC flow log (the first line is neither a flow log header nor a default-format record)');
+  }
+
+  /** One line on its own (the first lines, a line split across chunks): find its fields, then read them. */
+  private record(buf: Buffer, s: number, e: number): void {
+    const starts = this.starts;
+    const ends = this.ends;
+    let n = 0;
+    let from = s;
+    for (let i = s; i < e; i++) {
+      if (buf[i] === SPACE) {
+        if (n < starts.length) {
+          starts[n] = from;
+          ends[n] = i;
+        }
+        n++;
+        from = i + 1;
+      }
+    }
+    if (n < starts.length) {
+      starts[n] = from;
+      ends[n] = e;
+    }
+    this.fields(buf, s, e, n + 1);
+  }
+
+  /** The fields of a line whose `n` field boundaries are in starts/ends. */
+  private fields(buf: Buffer, s: number, e: number, n: number): void {
+    const starts = this.starts;
+    const ends = this.ends;
+    const stats = this.stats;
+    if (n !== this.fieldCount) return this.malformed();
+    let start = -1;
+    if (this.iStart >= 0) {
+      start = numberAt(buf, starts[this.iStart], ends[this.iStart]);
+      if (start === -2) return this.malformed();
+    }
+    let end = start;
+    if (this.iEnd >= 0) {
+      end = numberAt(buf, starts[this.iEnd], ends[this.iEnd]);
+      if (end === -2) return this.malformed();
+    }
+    stats.records++;
+    if (this.iStatus >= 0) {
+      const c = buf[starts[this.iStatus]];
+      if (c === 0x4e) stats.nodata++;
+      else if (c === 0x53) stats.skipdata++;
+    }
+    if (start >= 0) {
+      if (stats.start === null || start < stats.start) stats.start = start;
+      const last = end >= 0 ? end : start;
+      if (stats.end === null || last > stats.end) stats.end = last;
+    }
+    if (this.iAccount >= 0) this.lastAccount = this.remember(buf, starts[this.iAccount], ends[this.iAccount], this.lastAccount, stats.accounts);
+    if (this.iRegion >= 0) this.lastRegion = this.remember(buf, starts[this.iRegion], ends[this.iRegion], this.lastRegion, stats.regions);
+    const port = numberAt(buf, starts[this.iPort], ends[this.iPort]);
+    if (port < 0 || !this.options.wanted.ports.has(port)) return;
+    const protocol = numberAt(buf, starts[this.iProto], ends[this.iProto]);
+    if (protocol < 0 || !this.options.wanted.protocols.has(protocol)) return;
+    if (start >= 0 && ((end >= 0 ? end : start) < this.since || start > this.until)) {
+      this.outside++;
+      return;
+    }
+    this.options.onRecord(this.materialise(buf, s, e, start, end, port, protocol));
+  }
+
+  /** Adds a field's value to `set` when it differs from the previous line's (lines of a file mostly share it). */
+  private remember(buf: Buffer, s: number, e: number, last: Buffer, set: Set<string>): Buffer {
+    const length = e - s;
+    if (length === last.length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (buf[s + i] !== last[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
+    if (!(length === 1 && buf[s] === DASH)) set.add(buf.toString('latin1', s, e));
+    return Buffer.from(buf.subarray(s, e));
+  }
+
+  private malformed(): void {
+    this.stats.malformed++;
+    this.stats.firstMalformed ??= { source: this.source, line: this.lineNo };
+  }
+
+  private materialise(buf: Buffer, s: number, e: number, start: number, end: number, port: number, protocol: number): FlowRecord {
+    const format = this.format as FlowFormat;
+    const starts = this.starts;
+    const ends = this.ends;
+    const field = (name: string): string | undefined => {
+      const i = format.at(name);
+      return i >= 0 ? text(buf, starts[i], ends[i]) : undefined;
+    };
+    const count = (name: string): number | undefined => {
+      const i = format.at(name);
+      return i >= 0 ? num(buf, starts[i], ends[i]) : undefined;
+    };
+    const action = field('action');
+    const record: FlowRecord = {
+      source: this.source,
+      line: this.lineNo,
+      raw: buf.toString('latin1', s, e),
+      start,
+      dstport: port,
+      protocol,
+    };
+    if (end >= 0) record.end = end;
+    if (action === 'ACCEPT' || action === 'REJECT') record.action = action;
+    const strings: [keyof FlowRecord, string][] = [
+      ['account', 'account-id'], ['interfaceId', 'interface-id'], ['srcaddr', 'srcaddr'], ['dstaddr', 'dstaddr'],
+      ['logStatus', 'log-status'], ['vpcId', 'vpc-id'], ['subnetId', 'subnet-id'], ['instanceId', 'instance-id'],
+      ['flowDirection', 'flow-direction'], ['pktDstaddr', 'pkt-dstaddr'], ['pktSrcaddr', 'pkt-srcaddr'], ['region', 'region'], ['type', 'type'],
+    ];
+    for (const [key, name] of strings) {
+      const value = field(name);
+      if (value !== undefined) (record as unknown as Record<string, unknown>)[key] = value;
+    }
+    for (const [key, name] of [['srcport', 'srcport'], ['packets', 'packets'], ['bytes', 'bytes']] as const) {
+      const value = count(name);
+      if (value !== undefined) record[key] = value;
+    }
+    return record;
+  }
+}

@@ -360,7 +360,7 @@ export interface NetworkAclProps {
  */
 export interface NetworkInterfaceProps {
   networkInterfaceId: string;
-  /** `interface` (an instance's), `lambda`, `nat_gateway`, `vpc_endpoint`, … as EC2 reports it. */
+  /** `interface` (an instance's), `lambda`, `natGateway`, `vpc_endpoint`, … as EC2 reports it. */
   interfaceType?: string;
   description?: string;
   status?: string;

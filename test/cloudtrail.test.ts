@@ -423,7 +423,7 @@ describe('S3 prefix', () => {
     const result = await runTrail([`s3://${bucket}/${prefix}`], { s3Client: client, since: new Date('2026-12-10T00:00:00Z'), until: new Date('2026-12-11T00:00:00Z') });
     expect(requests.filter((r) => r.startsWith('GET') && !r.endsWith('?list'))).toEqual([]);
     expect(result.inputs.files).toEqual([]);
-    expect(result.errors).toEqual([{ message: 'nothing to analyse: no CloudTrail log or VPC flow log file was found in the inputs for --since/--until' }]);
+    expect(result.errors).toEqual([{ message: `nothing to analyse: no CloudTrail log or VPC flow log file was found in s3://${bucket}/${prefix} for --since/--until` }]);
   });
 
   it('an unlistable prefix is one error naming it', async () => {

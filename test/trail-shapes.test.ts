@@ -343,7 +343,7 @@ describe('a run that analysed nothing is not a clean run', () => {
   it.each([
     ['103 records without eventTime', { 'logs/a.json': JSON.stringify({ Records: noTime }) }, 'nothing could be analysed: none of the 103 records read is a usable CloudTrail event (103 with no eventTime, first in logs/a.json)'],
     ['a log with an empty Records array', { 'logs/a.json': JSON.stringify({ Records: [] }) }, 'nothing to analyse: the inputs hold no CloudTrail records'],
-    ['a folder with only a digest file', { 'logs/CloudTrail-Digest/d.json.gz': gzipSync('{}') }, 'nothing to analyse: no CloudTrail log or VPC flow log file was found in the inputs'],
+    ['a folder with only a digest file', { 'logs/CloudTrail-Digest/d.json.gz': gzipSync('{}') }, 'nothing to analyse: no CloudTrail log or VPC flow log file was found in logs'],
   ])('%s: exit 2, one line naming why, no "No open findings." and no -Infinity', async (_name, files, why) => {
     const dir = tempDir(files);
     for (const format of ['text', 'json', 'markdown']) {

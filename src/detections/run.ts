@@ -266,7 +266,7 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
   report.findings = correlate(report.findings, flowReport.findings, report.timeline);
   // A run that analysed nothing is not a clean run: one line naming why, and exit 2 (SPEC §11).
   if (errors.length === 0 && flowStats.records === 0 && flowInputs === 0) {
-    const why = lookup ? nothingAnalysed(report.coverage, true) : nothingFromFiles(report.coverage, files.length, outside, options);
+    const why = lookup ? nothingAnalysed(report.coverage, true) : nothingFromFiles(report.coverage, files.length, outside, options, inputs);
     if (why) errors.push({ message: why });
   }
   // Stable output whatever order files were read in.
@@ -287,10 +287,11 @@ export async function runTrail(inputs: TrailInputs, options: TrailRunOptions = {
 }
 
 /** Why a run over files and S3 analysed nothing, or null when it analysed something. */
-function nothingFromFiles(coverage: Coverage, files: number, outside: number, options: TrailRunOptions): string | null {
+function nothingFromFiles(coverage: Coverage, files: number, outside: number, options: TrailRunOptions, inputs: readonly string[]): string | null {
   if (coverage.analysedEventCount > 0) return null;
   const range = options.since !== undefined || options.until !== undefined;
-  if (files === 0) return `nothing to analyse: no CloudTrail log or VPC flow log file was found in the inputs${range ? ' for --since/--until' : ''}`;
+  const named = inputs.length === 0 ? 'the inputs' : inputs.length <= 3 ? inputs.join(', ') : `${inputs.slice(0, 3).join(', ')} and ${inputs.length - 3} more`;
+  if (files === 0) return `nothing to analyse: no CloudTrail log or VPC flow log file was found in ${named}${range ? ' for --since/--until' : ''}`;
   if (outside > 0 && coverage.eventCount === 0) return `nothing to analyse: all ${outside} event(s) read are outside --since/--until`;
   return nothingAnalysed(coverage, false);
 }

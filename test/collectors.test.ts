@@ -643,8 +643,8 @@ describe('ec2', () => {
     // Older per-function interfaces end in a UUID; shared (Hyperplane) ones carry the function name only.
     expect(networkInterfaceProps({ ...base, InterfaceType: 'lambda', Description: 'AWS Lambda VPC ENI-orders-api-0b7d1c2e-3f4a-4b5c-8d6e-7f8091a2b3c4' }).lambdaFunction).toBe('orders-api');
     expect(networkInterfaceProps({ ...base, InterfaceType: 'lambda', Description: 'AWS Lambda VPC ENI-newsletter-worker' }).lambdaFunction).toBe('newsletter-worker');
-    expect(networkInterfaceProps({ ...base, InterfaceType: 'nat_gateway', Description: 'Interface for NAT Gateway nat-0123', RequesterManaged: true })).toMatchObject({ interfaceType: 'nat_gateway', requesterManaged: true });
-    expect(networkInterfaceProps({ ...base, InterfaceType: 'nat_gateway', Description: 'Interface for NAT Gateway nat-0123' }).lambdaFunction).toBeUndefined();
+    expect(networkInterfaceProps({ ...base, InterfaceType: 'natGateway', Description: 'Interface for NAT Gateway nat-0123', RequesterManaged: true })).toMatchObject({ interfaceType: 'natGateway', requesterManaged: true });
+    expect(networkInterfaceProps({ ...base, InterfaceType: 'natGateway', Description: 'Interface for NAT Gateway nat-0123' }).lambdaFunction).toBeUndefined();
   });
 
   it('splits a permission with several destinations and keeps all-protocol rules as -1', async () => {

@@ -104,4 +104,36 @@ describe('IAM answers kept across resources are each resource’s own', () => {
       { seed: SEED, numRuns: RUNS },
     );
   }, 120_000);
+  it('the same identity policies under other names and at other lines get their own places back', () => {
+    /** The documents renamed and moved down `shift` lines (statements numbered from line 10). */
+    const placed = (documents: readonly unknown[], shift: number): NamedDocument[] =>
+      named(documents).map((doc, d) => ({
+        ...doc,
+        name: `${doc.name}-${shift}`,
+        line: doc.line + shift,
+        document: isUnknown(doc.document)
+          ? doc.document
+          : doc.document && { statements: doc.document.statements.map((s, i) => ({ ...s, line: 10 + shift + 100 * d + i, column: shift })) },
+      }));
+    fc.assert(
+      fc.property(identityCase, (documents) => {
+        const shifts = [0, 7, 31];
+        sameAnswers(shifts, (shift) => analyzeSendGrants(placed(documents, shift), { account: ACCOUNTS[0], partition: 'aws' }));
+        sameAnswers(shifts, (shift) => analyzeControlGrants(placed(documents, shift), { account: ACCOUNTS[1], partition: 'aws' }));
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  }, 120_000);
+
+  it('role trust policies, for roles whose ARN is not known yet', () => {
+    fc.assert(
+      fc.property(trustCase, ({ trust, scope }) => {
+        const [doc] = named([trust]);
+        const allowed = new Set([...scope.orgAccounts, ...scope.trusted]);
+        const roles = ['r0', 'r1', 'r2'].map((name) => ({ arn: { $unknown: `aws_iam_role.${name}.arn is known after apply` }, account: ACCOUNTS[0], partition: 'aws' }));
+        sameAnswers(roles, (role) => analyzeTrust(doc, { own: role.account, allowed, organizationId: scope.organizationId }, role));
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  }, 120_000);
 });

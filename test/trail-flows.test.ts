@@ -18,8 +18,9 @@ interface Finding {
   checkId: string;
   severity: string;
   fingerprint: string;
-  resource: { id: string; account?: string; region?: string; arn?: string };
-  evidence: Record<string, unknown> & { records?: { source: string; line: number; raw: string }[]; relatedFindings?: { checkId: string; fingerprint: string }[] };
+  message: string;
+  resource: { id: string; name?: string; account?: string; region?: string; arn?: string };
+  evidence: Record<string, unknown> & { records?: { source: string; line: number; raw: string }[]; relatedFindings?: { checkId: string; fingerprint: string; relation?: string }[] };
 }
 
 let dir: string;
@@ -244,7 +245,7 @@ describe('--snapshot: the workload behind each interface, from a scan', () => {
 
     const v6 = results.findings.find((f) => f.resource.id === FLOW_INTERFACES.v6sender) as Finding & { resource: { name: string } };
     expect(v6.resource.name).toBe(`${FLOW_INTERFACES.v6sender} (lambda:newsletter-worker, subnet-0a11b22c33d44e551, vpc-0a0a0a0a0a0a0a0a1)`);
-    expect((v6 as Finding & { message: string }).message).toMatch(new RegExp(`^${FLOW_INTERFACES.v6sender} \\(lambda:newsletter-worker, subnet-0a11b22c33d44e551, vpc-0a0a0a0a0a0a0a0a1\\) sent mail directly`));
+    expect(v6.message).toMatch(new RegExp(`^${FLOW_INTERFACES.v6sender} \\(lambda:newsletter-worker, subnet-0a11b22c33d44e551, vpc-0a0a0a0a0a0a0a0a1\\) sent mail directly`));
     expect(v6.evidence.workload).toMatchObject({ interfaceType: 'lambda', lambdaFunction: 'newsletter-worker', requesterManaged: true });
     expect(v6.evidence.unknown).toEqual([expect.stringMatching(/direction of 16 IPv6 flow/)]);
 

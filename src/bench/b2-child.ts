@@ -11,6 +11,7 @@ const snapshot = parseSnapshot(readFileSync(file, 'utf8'), file);
 const config = defaultConfig();
 const checks = checksForSources(checksFor(config), ['L']);
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const evaluations = evaluateAll(
   checks,
   { resources: snapshot.resources, organizationAccounts: snapshot.organizationAccounts },
@@ -18,11 +19,13 @@ const evaluations = evaluateAll(
   { config: celConfig(config, new Date(snapshot.capturedAt), snapshot.scope.organizationId), org: snapshot.organizationAccounts },
 );
 const evaluateMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 process.stdout.write(
   JSON.stringify({
     resources: snapshot.resources.length,
     pairs: evaluations.length,
     evaluateMs,
+    evaluateCpuMs: (cpu.user + cpu.system) / 1000,
     totalMs: performance.now() - started,
     maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   }),

@@ -316,7 +316,8 @@ function flowFinding(hit: FlowHit, definition: DetectionDefinition, severity: Se
     else if (workload) unknown.push(`the instance or function behind the interface: the snapshot lists ${group.interfaceId} detached (no instance, no function)`);
     else unknown.push('the instance or function behind the interface (no instance-id field in these logs; give --snapshot with a scan snapshot to name it)');
   }
-  if (workload?.interfaceType === 'nat_gateway') {
+  // EC2 names a NAT gateway's interface `natGateway` (DescribeNetworkInterfaces); `nat_gateway` is accepted too.
+  if (workload?.interfaceType === 'natGateway' || workload?.interfaceType === 'nat_gateway') {
     unknown.push('the workload sending through this NAT gateway (sourceAddresses hold its private address when the log format has pkt-srcaddr)');
   }
   if (subnetIds.size === 0) unknown.push('subnet and VPC (no subnet-id / vpc-id fields)');

@@ -51,17 +51,26 @@ export function unknownAt(props: unknown, dotted: string): Unknown | null {
   return null;
 }
 
-/** CEL values → JSON-friendly values (bigint → number). */
+/** CEL values → JSON-friendly values (bigint → number, Map → object); what needs no change is returned as is. */
 export function plain(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
-  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Map) return plain(Object.fromEntries(value));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = plain(v);
-    return out;
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const p = plain(item);
+      if (p !== item) (out ??= value.slice())[i] = p;
+    }
+    return out ?? value;
   }
-  return value;
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(value)) {
+    const p = plain(v);
+    if (p !== v) (out ??= { ...value })[k] = p;
+  }
+  return out ?? value;
 }
 
 function display(value: unknown): string {
@@ -74,16 +83,39 @@ function display(value: unknown): string {
   return String(value);
 }
 
+/** A message template split once: literal text and `{key}` paths, alternating (literal first). */
+type MessageParts = (string | string[])[];
+const messageParts = new Map<string, MessageParts>();
+
+function partsOf(template: string): MessageParts {
+  let parts = messageParts.get(template);
+  if (!parts) {
+    parts = [];
+    let last = 0;
+    for (const m of template.matchAll(/\{([A-Za-z0-9_.]+)\}/g)) {
+      parts.push(template.slice(last, m.index), m[1]!.split('.'));
+      last = m.index! + m[0].length;
+    }
+    parts.push(template.slice(last));
+    messageParts.set(template, parts);
+  }
+  return parts;
+}
+
 /** Replaces `{key}` with details values; unknown keys stay visible so a typo is noticed in fixtures. */
 export function formatMessage(template: string, details: Record<string, unknown>): string {
-  return template.replace(/\{([A-Za-z0-9_.]+)\}/g, (whole, key: string) => {
+  const parts = partsOf(template);
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const keys = parts[i] as string[];
     let value: unknown = details;
-    for (const part of key.split('.')) {
-      if (value && typeof value === 'object') value = (value as Record<string, unknown>)[part];
+    for (const key of keys) {
+      if (value && typeof value === 'object') value = (value as Record<string, unknown>)[key];
       else value = undefined;
     }
-    return value === undefined ? whole : display(value);
-  });
+    out += (value === undefined ? `{${keys.join('.')}}` : display(value)) + (parts[i + 1] as string);
+  }
+  return out;
 }
 
 /**
@@ -136,10 +168,10 @@ function decide(check: CompiledCheck, vars: Vars): Outcome | 'fail' {
     if (applies !== true && applies !== false) {
       return { kind: 'not-assessed', reason: `check could not be evaluated: applies returned ${typeof applies}` };
     }
-    if (!applies) return { kind: 'not-applicable', reason: check.notApplicableHint };
+    if (!applies) return notApplicable(check);
   }
   const ok = check.compiled.assert(vars);
-  if (ok === true) return { kind: 'pass' };
+  if (ok === true) return PASS;
   if (ok !== false) return { kind: 'not-assessed', reason: `check could not be evaluated: assert returned ${typeof ok}` };
   return 'fail';
 }
@@ -166,17 +198,48 @@ function failure(check: CompiledCheck, vars: Vars): Outcome {
  */
 export function evaluateCheck(check: CompiledCheck, resource: Resource, ctx: EvalContext): Outcome {
   if (!check.resourceTypes.includes(resource.type)) return { kind: 'not-applicable' };
-  return evaluateOn(check, resource, celVars(resource, ctx));
+  const { vars, views } = varsOf(resource, contextViews(ctx));
+  return evaluateOn(check, resource, vars, views);
 }
 
+/** The CEL variables of one evaluation: exactly what a check may name. */
 type Vars = { resource: unknown; config: unknown; org: unknown };
 
-function celVars(resource: Resource, ctx: EvalContext): Vars {
-  return { resource: celView(resource), config: celView(ctx.config, 'config'), org: celView(ctx.org, 'org') };
+/** The views of the run's config and Organization, the same for every resource. */
+interface ContextViews {
+  config: unknown;
+  org: unknown;
+  /** Whether either is a view rather than the value itself (some Unknown sits below it). */
+  views: boolean;
 }
 
-function evaluateOn(check: CompiledCheck, resource: Resource, vars: Vars): Outcome {
-  beginSession();
+function contextViews(ctx: EvalContext): ContextViews {
+  const config = celView(ctx.config, 'config');
+  const org = celView(ctx.org, 'org');
+  return { config, org, views: config !== ctx.config || org !== ctx.org };
+}
+
+/** The variables for one resource, and whether any of them is a view. */
+function varsOf(resource: Resource, context: ContextViews): { vars: Vars; views: boolean } {
+  const view = celView(resource);
+  return { vars: { resource: view, config: context.config, org: context.org }, views: context.views || view !== resource };
+}
+
+// Outcomes are never written to once made: the common ones are shared.
+const PASS: Outcome = Object.freeze({ kind: 'pass' });
+const notApplicableOf = new WeakMap<CompiledCheck, Outcome>();
+
+function notApplicable(check: CompiledCheck): Outcome {
+  let outcome = notApplicableOf.get(check);
+  if (!outcome) {
+    outcome = Object.freeze(check.notApplicableHint === undefined ? { kind: 'not-applicable' } : { kind: 'not-applicable', reason: check.notApplicableHint });
+    notApplicableOf.set(check, outcome);
+  }
+  return outcome;
+}
+
+function evaluateOn(check: CompiledCheck, resource: Resource, vars: Vars, views: boolean): Outcome {
+  beginSession(views);
   let decided: Outcome | 'fail';
   try {
     decided = decide(check, vars);
@@ -193,11 +256,8 @@ function evaluateOn(check: CompiledCheck, resource: Resource, vars: Vars): Outco
   return decided === 'fail' ? failure(check, vars) : decided;
 }
 
-/**
- * Every check on every resource of a matching type, one pair at a time: a caller that folds them (the results
- * of an Organization: 600,000 pairs) never holds every outcome at once. Pairs of other types are not listed.
- */
-export function* evaluateEach(checks: CompiledCheck[], inventory: Inventory, ctx: EvalContext): Generator<Evaluation> {
+/** The checks of each resource type. */
+function checksByType(checks: CompiledCheck[]): Map<string, CompiledCheck[]> {
   const byType = new Map<string, CompiledCheck[]>();
   for (const check of checks) {
     for (const type of check.resourceTypes) {
@@ -206,18 +266,40 @@ export function* evaluateEach(checks: CompiledCheck[], inventory: Inventory, ctx
       byType.set(type, list);
     }
   }
+  return byType;
+}
+
+/** Every check of its type on one resource, appended to `out`; one view of the resource shared by its checks (cel-js never writes to the context). */
+function evaluateResource(checksOfType: CompiledCheck[], resource: Resource, context: ContextViews, out: Evaluation[]): void {
+  const { vars, views } = varsOf(resource, context);
+  for (const check of checksOfType) out.push({ checkId: check.id, resourceId: resource.id, outcome: evaluateOn(check, resource, vars, views) });
+}
+
+/**
+ * Every check on every resource of a matching type, one resource at a time: a caller that folds them (the
+ * results of an Organization: 600,000 pairs) never holds every outcome at once. Pairs of other types are not listed.
+ */
+export function* evaluateEach(checks: CompiledCheck[], inventory: Inventory, ctx: EvalContext): Generator<Evaluation> {
+  const byType = checksByType(checks);
+  const context = contextViews(ctx);
+  const batch: Evaluation[] = [];
   for (const resource of inventory.resources) {
     const checksOfType = byType.get(resource.type);
     if (!checksOfType) continue;
-    // One view per resource, shared by its checks (cel-js never writes to the context).
-    const vars = celVars(resource, ctx);
-    for (const check of checksOfType) {
-      yield { checkId: check.id, resourceId: resource.id, outcome: evaluateOn(check, resource, vars) };
-    }
+    batch.length = 0;
+    evaluateResource(checksOfType, resource, context, batch);
+    yield* batch;
   }
 }
 
 /** Every check on every resource of a matching type. Pairs of other types are not listed at all. */
 export function evaluateAll(checks: CompiledCheck[], inventory: Inventory, ctx: EvalContext): Evaluation[] {
-  return [...evaluateEach(checks, inventory, ctx)];
+  const byType = checksByType(checks);
+  const context = contextViews(ctx);
+  const out: Evaluation[] = [];
+  for (const resource of inventory.resources) {
+    const checksOfType = byType.get(resource.type);
+    if (checksOfType) evaluateResource(checksOfType, resource, context, out);
+  }
+  return out;
 }

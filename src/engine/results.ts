@@ -2,7 +2,7 @@
 // not-assessed records, counts, score. Pure: the clock and the run metadata are passed in.
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/types.js';
-import type { Inventory, Resource, InputError } from '../inventory/types.js';
+import type { InlineSuppression, Inventory, Resource, InputError } from '../inventory/types.js';
 import type { CheckSummary, Counts, Results } from '../results.js';
 import { score, type ScoredPair } from '../scoring/score.js';
 import type { CompiledCheck } from './load.js';
@@ -74,19 +74,37 @@ function unmatchedWhy(checkId: string, resource: Resource, outcome: Outcome | un
 /**
  * Inline suppressions (CloudFormation Metadata, Terraform comments) that suppressed no finding; `outcomes`
  * holds the outcome of every pair of a resource that carries inline suppressions, by `resourceId\0checkId`.
+ * One written on a resource folded into others (a Terraform `aws_iam_role_policy` into its role) is one
+ * suppression however many resources carry it: unmatched only when it matched on none of them.
  */
 function unmatchedInlineNotices(inventory: Inventory, outcomes: Map<string, Outcome>, checks: CompiledCheck[], use: SuppressionUse): string[] {
   const withInline = inventory.resources.filter((r) => r.suppressions?.length);
   if (withInline.length === 0) return [];
   const out: string[] = [];
+  const folded = new Map<string, { s: InlineSuppression; carriers: Resource[] }>();
   for (const resource of withInline) {
     for (const s of resource.suppressions ?? []) {
+      if (s.foldedFrom) {
+        const key = `${s.foldedFrom.file ?? ''}\u0000${s.line ?? ''}\u0000${s.foldedFrom.logicalId}\u0000${s.check}`;
+        const entry = folded.get(key) ?? { s, carriers: [] };
+        if (!entry.carriers.includes(resource)) entry.carriers.push(resource);
+        folded.set(key, entry);
+        continue;
+      }
       if (use.usedInline(resource, s.check)) continue;
       const p = resource.provenance;
       const place = p.file ? `${p.file}${s.line ?? p.line ? `:${s.line ?? p.line}` : ''}` : resource.id;
       const why = unmatchedWhy(s.check, resource, outcomes.get(`${resource.id}\u0000${s.check}`), checks);
       out.push(`${place}: inline suppression of ${s.check} on ${p.logicalId ?? resource.name} matches no finding: ${why}`);
     }
+  }
+  for (const { s, carriers } of folded.values()) {
+    if (carriers.some((r) => use.usedInline(r, s.check))) continue;
+    const from = s.foldedFrom!;
+    const place = from.file ? `${from.file}${s.line ? `:${s.line}` : ''}` : from.logicalId;
+    const name = (r: Resource) => r.provenance.logicalId ?? r.name;
+    const why = carriers.map((r) => `on ${name(r)}, ${unmatchedWhy(s.check, r, outcomes.get(`${r.id}\u0000${s.check}`), checks)}`).join('; ');
+    out.push(`${place}: inline suppression of ${s.check} on ${from.logicalId} (folded into ${carriers.map(name).join(', ')}) matches no finding: ${why}`);
   }
   return out;
 }

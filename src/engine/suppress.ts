@@ -42,8 +42,12 @@ export function decideSuppression(
   suppressions: ConfigSuppression[],
   today: string,
 ): SuppressionDecision {
+  // The resource's own suppressions come first; one folded in from another resource says where it is written.
   const inline = resource.suppressions?.find((s) => s.check === checkId);
-  if (inline) return { suppression: { source: 'inline', reason: inline.reason } };
+  if (inline) {
+    const reason = inline.foldedFrom ? `${inline.reason} (written on ${inline.foldedFrom.logicalId})` : inline.reason;
+    return { suppression: { source: 'inline', reason } };
+  }
   let expired: ConfigSuppression | undefined;
   for (const s of suppressions) {
     if (!matches(s.check, checkId)) continue;

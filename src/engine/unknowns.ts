@@ -48,6 +48,13 @@ interface Session {
 
 let session: Session | null = null;
 
+/**
+ * Whether CEL may hold a view (a copy or a poison) in the current evaluation. False when the resource and
+ * the context are their own views (no Unknown anywhere, the common case) and no domain function result has
+ * needed one since: every value CEL hands a domain function is then raw already, and is passed as is.
+ */
+let viewsInPlay = true;
+
 /** Data that holds no view and no Unknown: its own view, and its own raw value. */
 const CLEAN = Symbol('clean');
 interface Copy {
@@ -194,7 +201,12 @@ function build(value: object, path: string, depth: number): unknown {
 
 /** A child of a copy: the walk of its parent marked it dirty if an Unknown sits below it. */
 function childView(value: unknown, path: string, depth: number): unknown {
-  if (typeof value !== 'object' || value === null || !dirty.has(value)) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (!dirty.has(value)) {
+    // Clean data inside a copy: rawValue hands it to domain functions without walking it again.
+    meta.set(value, CLEAN);
+    return value;
+  }
   return viewAt(value, path, depth);
 }
 
@@ -221,9 +233,13 @@ function viewAt(value: unknown, path: string, depth: number): unknown {
 /** What CEL sees of a domain function's result: fresh results are walked each time, never remembered. */
 export function celResult(value: unknown, path: string): unknown {
   if (typeof value !== 'object' || value === null || meta.has(value)) return value;
-  const cached = views.get(value);
-  if (cached !== undefined) return cached;
-  return holdsUnknown(value, 0) ? viewAt(value, path, 0) : value;
+  let view = views.get(value);
+  if (view === undefined) {
+    if (!holdsUnknown(value, 0)) return value;
+    view = viewAt(value, path, 0) as object;
+  }
+  viewsInPlay = true;
+  return view;
 }
 
 /**
@@ -256,7 +272,7 @@ const REMEMBER_FROM = 8;
  * are unwrapped element-wise; whatever holds no view is returned as is.
  */
 export function rawValue(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
+  if (!viewsInPlay || typeof value !== 'object' || value === null) return value;
   const m = meta.get(value);
   if (m !== undefined) return rawOfView(value, m);
   const out = unwrapInside(value, 0);
@@ -294,11 +310,15 @@ function unwrapInside(value: object, depth: number): unknown {
 const NOTHING: { untouched: UnknownTouched[]; touched: UnknownTouched[] } = Object.freeze({ untouched: [], touched: [] }) as never;
 const idle: Session = { handed: null, touched: null };
 
-/** Starts recording what one evaluation hands out and touches (evaluations do not nest). */
-export function beginSession(): void {
+/**
+ * Starts recording what one evaluation hands out and touches (evaluations do not nest). `withViews`: false
+ * only when every variable of the evaluation is its own view (celView returned the value itself).
+ */
+export function beginSession(withViews = true): void {
   idle.handed = null;
   idle.touched = null;
   session = idle;
+  viewsInPlay = withViews;
 }
 
 /**

@@ -14,6 +14,13 @@
 //   consistent renaming keeps every answer — as long as no pattern's wildcard touches a digit (`5000*` could see
 //   the difference), no numeric or date operator reads it, and the placeholder is named nowhere. Statement ids
 //   (shown in findings) are kept as they are.
+// - Identity policies without a `${…}` variable enter the key without their names and lines (a policy's name
+//   and a statement's line reach an answer only as the place of a finding, since fully known text gives
+//   Unknowns nothing to name): the answer is kept with the places it was computed for and each asker gets its
+//   own places back, statement by statement (`memoizedPlaced`). Policies are keyed so only where every
+//   statement's place (name, Sid, line) differs from the others', so a place names one statement.
+// - A resource policy none of whose statements has a Resource / NotResource never reads the resource itself:
+//   an own ARN that is not known (a role's, before apply) does not stop it being keyed.
 // Only fully known input is keyed (an Unknown's identity matters, not just its text); anything with a `${…}`
 // variable keys on the exact own resource and account. Otherwise nothing is memoized and the answer is computed.
 import { isUnknown } from '../inventory/types.js';
@@ -102,20 +109,66 @@ function once<T>(docs: object, variant: string, build: () => T): T {
   return hit;
 }
 
+/** Where a finding shows a statement: its policy's name, its Sid and its line. */
+export interface Place {
+  policy: string;
+  sid: string;
+  line: number;
+}
+
+function placeKey(place: Place): string {
+  return `${place.policy}\u0000${place.sid}\u0000${place.line}`;
+}
+
+/** Each statement's place, in the order compileStatements (iam-eval.ts) reads them; null when two share one. */
+function placesOf(docs: readonly NamedDocument[]): Place[] | null {
+  const places: Place[] = [];
+  const seen = new Set<string>();
+  for (const doc of docs) {
+    if (isUnknown(doc.document)) return null;
+    for (const statement of doc.document?.statements ?? []) {
+      const place = { policy: doc.name, sid: statement.sid ?? '', line: statement.line ?? doc.line ?? 0 };
+      const key = placeKey(place);
+      if (seen.has(key)) return null;
+      seen.add(key);
+      places.push(place);
+    }
+  }
+  return places;
+}
+
+/** The documents' text without names and lines (a policy is its position in the list). */
+function placelessText(docs: readonly NamedDocument[]): string {
+  return JSON.stringify(
+    docs.map((doc, i) => ({
+      policy: i,
+      document:
+        doc.document && !isUnknown(doc.document)
+          ? { ...doc.document, statements: doc.document.statements.map(({ line: _line, column: _column, ...rest }) => rest) }
+          : doc.document,
+    })),
+  );
+}
+
 interface IdentityText {
   /** Null: not fully known. */
   text: string | null;
   /** The key part: the principal's account where a variable may name it, or that the account was renamed. */
   account: string;
   docs: readonly NamedDocument[];
+  /** The statements' places, when `text` leaves them out. */
+  places: Place[] | null;
 }
 
 function identityText(docs: readonly NamedDocument[], account: string | undefined): IdentityText {
   const text = JSON.stringify(docs);
-  if (!fullyKnown(text)) return { text: null, account: '', docs };
-  if (text.includes('${')) return { text, account: account ?? '', docs };
+  if (!fullyKnown(text)) return { text: null, account: '', docs, places: null };
+  if (text.includes('${')) return { text, account: account ?? '', docs, places: null };
   const renamed = account !== undefined && ACCOUNT_ID.test(account) && text.includes(account) ? renameAccount(docs, account) : null;
-  return renamed ? { text: JSON.stringify(renamed), account: 'renamed', docs: renamed } : { text, account: '', docs };
+  const asked = renamed ?? docs;
+  const places = placesOf(asked);
+  const keyed = places ? `placeless\u0000${placelessText(asked)}` : renamed ? JSON.stringify(renamed) : text;
+  return { text: keyed, account: renamed ? 'renamed' : '', docs: asked, places };
 }
 
 /**
@@ -126,11 +179,41 @@ export function identityKey(
   question: string,
   docs: readonly NamedDocument[],
   context: { account?: string; partition?: string },
-): { key: string | null; docs: readonly NamedDocument[] } {
-  if (!keeping) return { key: null, docs };
+): IdentityKey {
+  if (!keeping) return { key: null, docs, places: null };
   const found = once(docs, `identity\u0000${context.account ?? ''}`, () => identityText(docs, context.account));
-  if (found.text === null) return { key: null, docs };
-  return { key: `${question}\u0000${context.partition ?? ''}\u0000${found.account}\u0000${found.text}`, docs: found.docs };
+  if (found.text === null) return { key: null, docs, places: null };
+  return { key: `${question}\u0000${context.partition ?? ''}\u0000${found.account}\u0000${found.text}`, docs: found.docs, places: found.places };
+}
+
+export interface IdentityKey {
+  key: string | null;
+  /** The documents to answer from. */
+  docs: readonly NamedDocument[];
+  /** Their statements' places when the key leaves them out (see `memoizedPlaced`). */
+  places: Place[] | null;
+}
+
+/**
+ * The answer to an identity question (`identityKey`), computed once per key: when the key leaves places out, the
+ * answer is kept with the places it was computed for, and each of its items gets the asker's place of the same
+ * statement.
+ */
+export function memoizedPlaced<T extends { items: readonly Place[] }>(asked: IdentityKey, compute: () => T): T {
+  const places = asked.places;
+  if (places === null) return memoized(asked.key, compute);
+  const kept = memoized(asked.key, () => ({ answer: compute(), places }));
+  if (kept.places === places) return kept.answer;
+  const index = new Map(kept.places.map((place, i) => [placeKey(place), i]));
+  return {
+    ...kept.answer,
+    items: kept.answer.items.map((item) => {
+      const i = index.get(placeKey(item));
+      if (i === undefined) throw new Error(`internal: no statement at ${placeKey(item)}`);
+      const place = places[i]!;
+      return { ...item, policy: place.policy, sid: place.sid, line: place.line };
+    }),
+  };
 }
 
 /** The documents with each Resource / NotResource item replaced by whether it matches `arn`; null: not fully known. */
@@ -162,15 +245,20 @@ export function resourceKey(
   accounts: readonly (string | undefined)[],
   extra: string,
 ): string | null {
-  const arn = own.arn;
-  if (typeof arn !== 'string') return null;
-  const text = once(docs, `resource\u0000${arn}`, () => resourceText(docs, arn) ?? '');
+  const arn = typeof own.arn === 'string' ? own.arn : readsNoResource(docs) ? null : undefined;
+  if (arn === undefined) return null;
+  const text = once(docs, `resource\u0000${arn ?? '\u0000none'}`, () => resourceText(docs, arn ?? '') ?? '');
   if (text === '') return null;
   const prefix = `${question}\u0000${own.partition ?? ''}\u0000${extra}`;
   // A variable may stand for the resource's account or partition: key on them exactly.
-  if (text.includes('${')) return `${prefix}\u0000${accounts.join(',')}\u0000${arn}\u0000${text}`;
+  if (text.includes('${')) return arn === null ? null : `${prefix}\u0000${accounts.join(',')}\u0000${arn}\u0000${text}`;
   const named = accounts.map((a) => (a !== undefined && text.includes(a) ? a : '')).join(',');
   return `${prefix}\u0000${named}\u0000${text}`;
+}
+
+/** No statement of the (known) documents has a Resource / NotResource: the resource itself is never read. */
+function readsNoResource(docs: readonly NamedDocument[]): boolean {
+  return docs.every((doc) => !isUnknown(doc.document) && (doc.document?.statements ?? []).every((s) => !s.resource && !s.notResource));
 }
 
 /** Forgets every kept answer, and keeps (and renames) from now on or not: tests compare both ways. */

@@ -29,7 +29,7 @@ import {
   type Stmt,
 } from './iam-eval.js';
 import { OWN_ACCOUNT, TokenTable, and, or, type Tri } from './iam-match.js';
-import { identityKey, memoized, resourceKey, setId } from './iam-memo.js';
+import { identityKey, memoized, memoizedPlaced, resourceKey, setId } from './iam-memo.js';
 import { Requesters, type AccountScope } from './iam-requesters.js';
 
 export type { AccountScope, NamedDocument, Tri };
@@ -144,8 +144,8 @@ function mergeGrants(a: Map<Stmt, Set<string>>, b: Map<Stmt, Set<string>>): Map<
 
 /** The send questions of SPEC §8 for one principal's policies (or one standalone policy). */
 export function analyzeSendGrants(docs: readonly NamedDocument[], context: PrincipalContext = {}): SendAnalysis {
-  const { key, docs: asked } = identityKey('send', docs, context);
-  return memoized(key, () => computeSendGrants(asked, context));
+  const asked = identityKey('send', docs, context);
+  return memoizedPlaced(asked, () => computeSendGrants(asked.docs, context));
 }
 
 function computeSendGrants(docs: readonly NamedDocument[], context: PrincipalContext): SendAnalysis {
@@ -266,8 +266,8 @@ function controlQuestion(set: PolicySet): { tri: Tri; items: Map<Stmt, ControlUs
  * An action granted only on resources of a type it does not take grants nothing.
  */
 export function analyzeControlGrants(docs: readonly NamedDocument[], context: PrincipalContext = {}): ControlAnalysis {
-  const { key, docs: asked } = identityKey('control', docs, context);
-  return memoized(key, () => computeControlGrants(asked, context));
+  const asked = identityKey('control', docs, context);
+  return memoizedPlaced(asked, () => computeControlGrants(asked.docs, context));
 }
 
 function computeControlGrants(docs: readonly NamedDocument[], context: PrincipalContext): ControlAnalysis {

@@ -86,6 +86,13 @@ export interface InlineSuppression {
   check: string;
   reason: string;
   line?: number;
+  /**
+   * Set when the suppression is written on another resource whose data was folded into this one (a
+   * Terraform `aws_iam_role_policy` into its role): that resource and its file (`line` is the comment's).
+   * It applies to this resource's findings of its check, and is reported unmatched only when it matched
+   * on none of the resources it was folded into.
+   */
+  foldedFrom?: { logicalId: string; file?: string };
 }
 
 export interface Resource<T extends ResourceType = ResourceType> {
@@ -353,7 +360,7 @@ export interface NetworkAclProps {
  */
 export interface NetworkInterfaceProps {
   networkInterfaceId: string;
-  /** `interface` (an instance's), `lambda`, `nat_gateway`, `vpc_endpoint`, … as EC2 reports it. */
+  /** `interface` (an instance's), `lambda`, `natGateway`, `vpc_endpoint`, … as EC2 reports it. */
   interfaceType?: string;
   description?: string;
   status?: string;

@@ -96,13 +96,24 @@ export function parseIgnore(
   out.push({ check, reason, line });
 }
 
+/** The notice of a `sesguard:ignore` comment that no evaluated resource reads as its suppression. */
+export const STRAY_SUPPRESSION =
+  'this sesguard:ignore is read as the suppression of no resource (it belongs on the first line of a resource block, or directly above it with no blank line): it suppresses nothing';
+
+/** A `sesguard:ignore` in a `#` or `//` comment (outside heredocs; a string holding one is not worth a parser). */
+const IGNORE_COMMENT = /(#|\/\/)\s*sesguard:ignore\b/;
+
 /**
  * Every resource block of one `.tf` file, keyed `TYPE.NAME`. Suppression comments without a reason
- * are reported in `errors` (naming the file and line) and do not suppress; scanning goes on.
+ * are reported in `errors` (naming the file and line) and do not suppress; scanning goes on. `strays`
+ * receives the lines of `sesguard:ignore` comments no resource block reads (inside a block, above a data
+ * source, after a blank line): they suppress nothing, and the caller says so.
  */
-export function scanTfFile(file: string, text: string, errors: InputError[]): Map<string, TfBlock> {
+export function scanTfFile(file: string, text: string, errors: InputError[], strays?: number[]): Map<string, TfBlock> {
   const lines = text.split(/\r?\n/);
   const found = new Map<string, TfBlock>();
+  const ignoreLines: number[] = [];
+  const read = new Set<number>();
   const state: BraceState = { heredoc: null, blockComment: false };
   let depth = 0;
   let current: TfBlock | null = null;
@@ -111,6 +122,7 @@ export function scanTfFile(file: string, text: string, errors: InputError[]): Ma
     const line = lines[i]!;
     const lineNo = i + 1;
     const atTop = depth === 0 && state.heredoc === null && !state.blockComment;
+    if (state.heredoc === null && !state.blockComment && IGNORE_COMMENT.test(line)) ignoreLines.push(lineNo);
     const start = atTop ? RESOURCE_START.exec(line) : null;
     if (start) {
       const block: TfBlock = { file, line: lineNo, column: start[1]!.length + 1, nested: new Map(), written: new Set(), suppressions: [] };
@@ -121,9 +133,15 @@ export function scanTfFile(file: string, text: string, errors: InputError[]): Ma
         if (comment === null) break;
         above.unshift({ text: comment, line: j + 1 });
       }
-      for (const c of above) parseIgnore(c.text, c.line, file, block.suppressions, errors);
+      for (const c of above) {
+        read.add(c.line);
+        parseIgnore(c.text, c.line, file, block.suppressions, errors);
+      }
       const trailing = /(#|\/\/)(.*)$/.exec(line.slice(start[0].length));
-      if (trailing) parseIgnore(trailing[2]!, lineNo, file, block.suppressions, errors);
+      if (trailing) {
+        read.add(lineNo);
+        parseIgnore(trailing[2]!, lineNo, file, block.suppressions, errors);
+      }
       const key = `${start[2]}.${start[3]}`;
       if (!found.has(key)) found.set(key, block);
       current = block;
@@ -146,6 +164,7 @@ export function scanTfFile(file: string, text: string, errors: InputError[]): Ma
     if (current && depth <= currentDepth && !start) current = null;
     if (start && depth <= currentDepth) current = null; // a one-line block `resource "a" "b" {}`
   }
+  if (strays) for (const l of ignoreLines) if (!read.has(l)) strays.push(l);
   return found;
 }
 

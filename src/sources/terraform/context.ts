@@ -2,7 +2,7 @@
 // resources by type, their provenance, and linking (by configuration references first, by literal
 // names/ids/ARNs second).
 import { normalizePolicyDocument } from '../../inventory/policy-document.js';
-import { isUnknown, unknown, type Maybe, type PolicyDocument, type Provenance, type Resource, type ResourceType, type PropsOf } from '../../inventory/types.js';
+import { isUnknown, unknown, type Maybe, type PolicyDocument, type Provenance, type Resource, type ResourceType, type PropsOf, type SourceNotice } from '../../inventory/types.js';
 import type { Placed, TfModel, TfResource } from './model.js';
 import { KNOWN_AFTER_APPLY, isObject } from './values.js';
 
@@ -85,8 +85,15 @@ export class Context {
     return raw;
   }
 
-  /** A normalized resource with the common fields filled. */
-  emit<T extends ResourceType>(type: T, resource: TfResource, name: Maybe<string> | undefined, props: PropsOf<T>): Resource<T> {
+  /** Resources whose inline suppressions reached a normalized resource: their own, or one they are folded into. */
+  private readonly delivered = new Set<TfResource>();
+
+  /**
+   * A normalized resource with the common fields filled. `folded`: the other resources whose data it
+   * carries (an `aws_iam_role_policy` in its role, event destinations in their set); their inline
+   * suppressions apply to its findings, marked with where they are written.
+   */
+  emit<T extends ResourceType>(type: T, resource: TfResource, name: Maybe<string> | undefined, props: PropsOf<T>, folded: Iterable<TfResource> = []): Resource<T> {
     const placed = this.place(resource);
     const out: Resource<T> = {
       type,
@@ -95,7 +102,37 @@ export class Context {
       provenance: { ...placed.provenance },
       props,
     };
-    if (placed.suppressions.length > 0) out.suppressions = placed.suppressions.map((s) => ({ ...s }));
+    this.delivered.add(resource);
+    const suppressions = placed.suppressions.map((s) => ({ ...s }));
+    for (const part of new Set(folded)) {
+      if (part === resource) continue;
+      this.delivered.add(part);
+      const from = this.place(part).provenance;
+      for (const s of this.place(part).suppressions) {
+        suppressions.push({ ...s, foldedFrom: { logicalId: part.address, ...(from.file !== undefined ? { file: from.file } : {}) } });
+      }
+    }
+    if (suppressions.length > 0) out.suppressions = suppressions;
+    return out;
+  }
+
+  /**
+   * Inline suppressions written on resources that reached no normalized resource (a type no check judges,
+   * an ingress rule, a resource folded nowhere): they can never match a finding, so each is a notice.
+   */
+  undeliveredSuppressions(): SourceNotice[] {
+    const out: SourceNotice[] = [];
+    for (const resource of this.resources) {
+      if (this.delivered.has(resource)) continue;
+      const placed = this.place(resource);
+      for (const s of placed.suppressions) {
+        out.push({
+          ...(placed.provenance.file !== undefined ? { file: placed.provenance.file } : {}),
+          ...(s.line ?? placed.provenance.line ? { line: s.line ?? placed.provenance.line } : {}),
+          message: `inline suppression of ${s.check} on ${resource.address} matches no finding: no check judges this resource, and it is folded into no resource that one judges`,
+        });
+      }
+    }
     return out;
   }
 

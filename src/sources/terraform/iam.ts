@@ -142,8 +142,16 @@ export function adaptIam(ctx: Context): Resource[] {
   const policiesOf = new Map<string, AttachedPolicy[]>();
   const attachedInPlan = new Set<string>();
   const externalOf = new Map<string, Maybe<string>[]>();
+  // The resources whose data each principal (or standalone policy) carries: their suppressions apply there.
+  const foldedInto = new Map<string, TfResource[]>();
+  const fold = (address: string, ...parts: (TfResource | undefined)[]): void => {
+    const list = foldedInto.get(address) ?? [];
+    for (const part of parts) if (part) list.push(part);
+    foldedInto.set(address, list);
+  };
   for (const grant of grants) {
     for (const principal of grant.principals) {
+      fold(principal.address, grant.source, grant.planPolicy);
       const list = policiesOf.get(principal.address) ?? [];
       const duplicate = list.some(
         (p) => p.kind === grant.policy.kind && p.name === grant.policy.name && p.definedAt?.logicalId === grant.policy.definedAt?.logicalId && p.arn === grant.policy.arn,
@@ -153,6 +161,7 @@ export function adaptIam(ctx: Context): Resource[] {
     }
     if (grant.planPolicy) {
       if (grant.principals.length > 0) attachedInPlan.add(grant.planPolicy.address);
+      else fold(grant.planPolicy.address, grant.source);
       const list = externalOf.get(grant.planPolicy.address) ?? [];
       list.push(...grant.outside);
       externalOf.set(grant.planPolicy.address, list);
@@ -170,7 +179,7 @@ export function adaptIam(ctx: Context): Resource[] {
         trustPolicy: ctx.document(role, role.values.assume_role_policy, 'assume_role_policy is not set'),
         policies: policiesOf.get(role.address) ?? [],
         serviceLinked: typeof roleName === 'string' && roleName.startsWith('AWSServiceRoleFor'),
-      }),
+      }, foldedInto.get(role.address)),
     );
   }
 
@@ -179,6 +188,8 @@ export function adaptIam(ctx: Context): Resource[] {
   interface Membership {
     plan: TfResource[];
     names: Maybe<string>[];
+    /** The membership resources that say so. */
+    via: TfResource[];
     /** For a user outside the plan: its name and the membership resource that names it first. */
     outside?: { name: Maybe<string>; first: TfResource };
   }
@@ -194,9 +205,10 @@ export function adaptIam(ctx: Context): Resource[] {
       ]),
     ];
     for (const [key, outside] of keys) {
-      const entry = groupsOfUser.get(key) ?? { plan: [], names: [], ...(outside ? { outside } : {}) };
+      const entry = groupsOfUser.get(key) ?? { plan: [], names: [], via: [], ...(outside ? { outside } : {}) };
       entry.plan.push(...groups.targets);
       entry.names.push(...groups.outside);
+      entry.via.push(membership);
       groupsOfUser.set(key, entry);
     }
   };
@@ -223,21 +235,28 @@ export function adaptIam(ctx: Context): Resource[] {
       accessKeys: [],
     };
   };
+  // A user carries its own grants, its memberships and what its plan groups' policies are made of (not
+  // the groups themselves: they are judged on their own).
+  const foldedIntoUser = (address: string | undefined, membership: Membership): TfResource[] => [
+    ...(address !== undefined ? (foldedInto.get(address) ?? []) : []),
+    ...membership.via,
+    ...membership.plan.flatMap((g) => foldedInto.get(g.address) ?? []),
+  ];
   for (const user of ctx.ofType('aws_iam_user')) {
     const userName = str(user.values.name) ?? unknown(KNOWN_AFTER_APPLY);
-    const membership = groupsOfUser.get(user.address) ?? { plan: [], names: [] };
-    out.push(ctx.emit('aws.iam.user', user, userName, userProps(userName, policiesOf.get(user.address) ?? [], membership)));
+    const membership = groupsOfUser.get(user.address) ?? { plan: [], names: [], via: [] };
+    out.push(ctx.emit('aws.iam.user', user, userName, userProps(userName, policiesOf.get(user.address) ?? [], membership), foldedIntoUser(user.address, membership)));
   }
   // Users defined elsewhere that the plan puts into groups: judged on what those groups grant them.
   for (const membership of groupsOfUser.values()) {
     if (!membership.outside) continue;
     const { name, first } = membership.outside;
-    out.push(ctx.emit('aws.iam.user', first, isUnknown(name) ? undefined : name, userProps(name, [], membership)));
+    out.push(ctx.emit('aws.iam.user', first, isUnknown(name) ? undefined : name, userProps(name, [], membership), foldedIntoUser(undefined, membership)));
   }
 
   for (const group of ctx.ofType('aws_iam_group')) {
     const groupName = str(group.values.name) ?? unknown(KNOWN_AFTER_APPLY);
-    out.push(ctx.emit('aws.iam.group', group, groupName, { groupName, policies: groupPolicies(group) }));
+    out.push(ctx.emit('aws.iam.group', group, groupName, { groupName, policies: groupPolicies(group) }, foldedInto.get(group.address)));
   }
 
   // Inline policies and attachments of policies from elsewhere whose principals are all outside the
@@ -265,7 +284,7 @@ export function adaptIam(ctx: Context): Resource[] {
         policyName: name,
         document: ctx.document(policy, values.policy, 'the policy document is not set'),
         externalAttachments: externalOf.get(policy.address) ?? [],
-      }),
+      }, foldedInto.get(policy.address)),
     );
   }
   return out;

@@ -1,11 +1,11 @@
 // The Terraform plan source: `terraform show -json` output → normalized resources. Positions and
 // `# sesguard:ignore` suppressions come from the `.tf` files beside the plan (and local child modules)
 // when the caller lets us read them; otherwise resources point at their address in the plan text.
-import type { Provenance, InputError, SourceResult } from '../../inventory/types.js';
+import type { Provenance, InputError, SourceNotice, SourceResult } from '../../inventory/types.js';
 
 export { TERRAFORM_RESOURCE_TYPES } from './adapt.js';
 import { adaptTerraform } from './adapt.js';
-import { planAddressLines, scanTfFile, type TfBlock } from './block-positions.js';
+import { STRAY_SUPPRESSION, planAddressLines, scanTfFile, type TfBlock } from './block-positions.js';
 import type { Placed, TfModel } from './model.js';
 import { References, configKey, joinPath, moduleDirs, parsePlan, type ParsedPlan } from './plan.js';
 import { isObject } from './values.js';
@@ -33,7 +33,7 @@ function dirname(file: string): string {
 }
 
 /** Resource blocks of the `.tf` files of every local module directory, by configuration key. */
-function scanSources(file: string, parsed: ParsedPlan, options: TerraformReadOptions, errors: InputError[]): Map<string, TfBlock> {
+function scanSources(file: string, parsed: ParsedPlan, options: TerraformReadOptions, errors: InputError[], notices: SourceNotice[]): Map<string, TfBlock> {
   const blocks = new Map<string, TfBlock>();
   const { readTextFile, listDir } = options;
   if (!readTextFile || !listDir) return blocks;
@@ -52,7 +52,9 @@ function scanSources(file: string, parsed: ParsedPlan, options: TerraformReadOpt
         const text = readTextFile(relative);
         if (text === undefined) continue;
         const shown = planDir === '.' ? relative : joinPath(planDir, relative);
-        for (const [key, block] of scanTfFile(shown, text, errors)) if (!inDir.has(key)) inDir.set(key, block);
+        const strays: number[] = [];
+        for (const [key, block] of scanTfFile(shown, text, errors, strays)) if (!inDir.has(key)) inDir.set(key, block);
+        for (const line of strays) notices.push({ file: shown, line, message: STRAY_SUPPRESSION });
       }
     }
     for (const [key, block] of inDir) blocks.set(configKey(modulePath, key), block);
@@ -68,7 +70,8 @@ function scanSources(file: string, parsed: ParsedPlan, options: TerraformReadOpt
 export function readTerraformPlan(file: string, text: string, plan: unknown, options: TerraformReadOptions = {}): SourceResult {
   const parsed = parsePlan(file, text, plan);
   const errors: InputError[] = [];
-  const blocks = scanSources(file, parsed, options, errors);
+  const notices: SourceNotice[] = [];
+  const blocks = scanSources(file, parsed, options, errors, notices);
   let planLines: Map<string, number> | undefined;
 
   const placed = new Map<string, Placed>();
@@ -106,7 +109,9 @@ export function readTerraformPlan(file: string, text: string, plan: unknown, opt
     references: (resource, attribute) => refs.of(resource, attribute),
     sets: (resource, attribute) => refs.sets(resource, attribute),
   };
-  return { resources: adaptTerraform(model), errors, files: [{ file, kind: 'terraform-plan' }] };
+  const adapted = adaptTerraform(model);
+  notices.push(...adapted.notices);
+  return { resources: adapted.resources, errors, files: [{ file, kind: 'terraform-plan' }], ...(notices.length > 0 ? { notices } : {}) };
 }
 
 

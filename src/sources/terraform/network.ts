@@ -96,7 +96,8 @@ export function adaptNetwork(ctx: Context): Resource[] {
 
   // Separate egress rules, by the group they belong to; rules on groups outside the plan are kept per group id.
   const extraOf = new Map<string, EgressRule[]>();
-  const outsideGroups = new Map<string, { id: Maybe<string>; first: TfResource; rules: EgressRule[] }>();
+  const ruleResourcesOf = new Map<string, TfResource[]>();
+  const outsideGroups = new Map<string, { id: Maybe<string>; first: TfResource; rules: EgressRule[]; from: TfResource[] }>();
   for (const rule of ctx.ofType('aws_security_group_rule', 'aws_vpc_security_group_egress_rule')) {
     const rules = ruleResourceEgress(rule);
     if (rules.length === 0) continue;
@@ -104,11 +105,13 @@ export function adaptNetwork(ctx: Context): Resource[] {
     for (const group of linked.targets) {
       const located = rules.map((r) => ({ ...r, ...ctx.lineIn(group, rule) }));
       extraOf.set(group.address, [...(extraOf.get(group.address) ?? []), ...located]);
+      ruleResourcesOf.set(group.address, [...(ruleResourcesOf.get(group.address) ?? []), rule]);
     }
     for (const id of linked.outside) {
       const key = isUnknown(id) ? `unknown:${rule.address}` : id;
-      const entry = outsideGroups.get(key) ?? { id, first: rule, rules: [] };
+      const entry = outsideGroups.get(key) ?? { id, first: rule, rules: [], from: [] };
       entry.rules.push(...rules.map((r) => ({ ...r, ...ctx.lineIn(entry.first, rule) })));
+      entry.from.push(rule);
       outsideGroups.set(key, entry);
     }
   }
@@ -123,18 +126,18 @@ export function adaptNetwork(ctx: Context): Resource[] {
         ...(str(v.vpc_id) !== undefined ? { vpcId: str(v.vpc_id) } : {}),
         egress: [...inlineEgress(ctx, group), ...(extraOf.get(group.address) ?? [])],
         attached: true,
-      }),
+      }, ruleResourcesOf.get(group.address)),
     );
   }
   // A rule added to a group defined elsewhere still opens that group: report it under the rule.
-  for (const { id: groupId, first, rules } of outsideGroups.values()) {
+  for (const { id: groupId, first, rules, from } of outsideGroups.values()) {
     out.push(
       ctx.emit('aws.ec2.security-group', first, isUnknown(groupId) ? first.address : groupId, {
         groupName: unknown(isUnknown(groupId) ? groupId.$unknown : `security group ${groupId} is not defined in ${ctx.model.scope}`),
         groupId,
         egress: rules,
         attached: true,
-      }),
+      }, from),
     );
   }
 
@@ -144,7 +147,8 @@ export function adaptNetwork(ctx: Context): Resource[] {
     return naclEntry(b, egress, at, 'rule_no', 'action');
   };
   const ruleEntries = new Map<string, NaclEntry[]>();
-  const outsideAcls = new Map<string, { id: Maybe<string>; first: TfResource; entries: NaclEntry[] }>();
+  const naclRulesOf = new Map<string, TfResource[]>();
+  const outsideAcls = new Map<string, { id: Maybe<string>; first: TfResource; entries: NaclEntry[]; from: TfResource[] }>();
   for (const rule of ctx.ofType('aws_network_acl_rule')) {
     const egress = bool(rule.values.egress, false);
     const linked = ctx.link(rule, 'network_acl_id', NACL_TYPES, matchesId, true);
@@ -153,11 +157,15 @@ export function adaptNetwork(ctx: Context): Resource[] {
       // An unknown direction could be egress: keep it as egress with an unknown action, so it is never guessed.
       ...(isUnknown(egress) ? { egress: true, ruleAction: egress } : {}),
     });
-    for (const acl of linked.targets) ruleEntries.set(acl.address, [...(ruleEntries.get(acl.address) ?? []), make(acl)]);
+    for (const acl of linked.targets) {
+      ruleEntries.set(acl.address, [...(ruleEntries.get(acl.address) ?? []), make(acl)]);
+      naclRulesOf.set(acl.address, [...(naclRulesOf.get(acl.address) ?? []), rule]);
+    }
     for (const id of linked.outside) {
       const key = isUnknown(id) ? `unknown:${rule.address}` : id;
-      const entry = outsideAcls.get(key) ?? { id, first: rule, entries: [] };
+      const entry = outsideAcls.get(key) ?? { id, first: rule, entries: [], from: [] };
       entry.entries.push(make(entry.first));
+      entry.from.push(rule);
       outsideAcls.set(key, entry);
     }
   }
@@ -173,16 +181,16 @@ export function adaptNetwork(ctx: Context): Resource[] {
         networkAclId: str(acl.values.id) ?? unknown(KNOWN_AFTER_APPLY),
         entries,
         isDefault: acl.type === 'aws_default_network_acl',
-      }),
+      }, naclRulesOf.get(acl.address)),
     );
   }
-  for (const { id: networkAclId, first, entries } of outsideAcls.values()) {
+  for (const { id: networkAclId, first, entries, from } of outsideAcls.values()) {
     out.push(
       ctx.emit('aws.ec2.network-acl', first, isUnknown(networkAclId) ? first.address : networkAclId, {
         networkAclId,
         entries,
         isDefault: unknown(isUnknown(networkAclId) ? networkAclId.$unknown : `network ACL ${networkAclId} is not defined in ${ctx.model.scope}`),
-      }),
+      }, from),
     );
   }
   return out;

@@ -153,6 +153,8 @@ interface Attachments {
   mailFrom: Maybe<string>[];
   policies: TfResource[];
   topics: TfResource[];
+  /** Every resource above (DKIM, MAIL FROM, policies, topics): what the identity carries. */
+  sources: TfResource[];
   /** For an identity outside the plan: the value naming it and the resource that names it first. */
   outside?: { value: Maybe<string>; first: TfResource };
 }
@@ -178,7 +180,7 @@ export function adaptSes(ctx: Context): Resource[] {
   for (const set of ctx.ofType(...CONFIGURATION_SET_TYPES)) {
     const props = configurationSetProps(ctx, set, destinationsOf.get(set.address) ?? []);
     setProps.set(set.address, props);
-    out.push(ctx.emit('aws.ses.configuration-set', set, props.configurationSetName, props));
+    out.push(ctx.emit('aws.ses.configuration-set', set, props.configurationSetName, props, destinationsOf.get(set.address)));
   }
   for (const { name, first, destinations } of outsideSets.values()) {
     const missing = unknown(
@@ -191,7 +193,7 @@ export function adaptSes(ctx: Context): Resource[] {
         tlsPolicy: missing,
         sendingEnabled: missing,
         eventDestinations: destinations.map((d) => eventDestination(ctx, first, d)),
-      }),
+      }, destinations),
     );
   }
 
@@ -201,7 +203,7 @@ export function adaptSes(ctx: Context): Resource[] {
   const entry = (key: string, outside?: Attachments['outside']): Attachments => {
     let found = attachmentsOf.get(key);
     if (!found) {
-      found = { dkim: [], mailFrom: [], policies: [], topics: [], ...(outside ? { outside } : {}) };
+      found = { dkim: [], mailFrom: [], policies: [], topics: [], sources: [], ...(outside ? { outside } : {}) };
       attachmentsOf.set(key, found);
     }
     return found;
@@ -209,8 +211,11 @@ export function adaptSes(ctx: Context): Resource[] {
   const attach = (types: string[], attribute: (r: TfResource) => string, add: (a: Attachments, r: TfResource) => void): void => {
     for (const resource of ctx.ofType(...types)) {
       const linked = ctx.link(resource, attribute(resource), IDENTITY_TYPES, matchesIdentity, true);
-      for (const identity of linked.targets) add(entry(identity.address), resource);
-      for (const value of linked.outside) add(entry(outsideIdentityKey(value, resource), { value, first: resource }), resource);
+      const to = [...linked.targets.map((identity) => entry(identity.address)), ...linked.outside.map((value) => entry(outsideIdentityKey(value, resource), { value, first: resource }))];
+      for (const attachments of to) {
+        add(attachments, resource);
+        attachments.sources.push(resource);
+      }
     }
   };
   attach(['aws_ses_domain_dkim'], () => 'domain', (a, r) => a.dkim.push(r));
@@ -225,7 +230,7 @@ export function adaptSes(ctx: Context): Resource[] {
     (a, r) => a.policies.push(r),
   );
   attach(['aws_ses_identity_notification_topic'], () => 'identity', (a, r) => a.topics.push(r));
-  const none: Attachments = { dkim: [], mailFrom: [], policies: [], topics: [] };
+  const none: Attachments = { dkim: [], mailFrom: [], policies: [], topics: [], sources: [] };
 
   const identities = ctx.ofType(...IDENTITY_TYPES);
   /** DKIM signing of a domain identity of the plan. */
@@ -320,7 +325,7 @@ export function adaptSes(ctx: Context): Resource[] {
         }
       }
     }
-    out.push(ctx.emit('aws.ses.identity', identity, name, props));
+    out.push(ctx.emit('aws.ses.identity', identity, name, props, attached.sources));
   }
 
   // Identities defined elsewhere that the plan gives a policy, DKIM, MAIL FROM or a topic: a placeholder
@@ -342,7 +347,7 @@ export function adaptSes(ctx: Context): Resource[] {
         mailFrom: mailFrom !== undefined ? { domain: mailFrom } : {},
         notifications: notificationsFor(attached),
         policies: policiesFor(first, attached),
-      }),
+      }, attached.sources),
     );
   }
   return out;

@@ -4,7 +4,7 @@
 // IO happens through the callbacks it is given; the parser is tree-sitter (loaded on first use).
 import type { InlineSuppression, Resource, InputError } from '../../inventory/types.js';
 import { unknown } from '../../inventory/types.js';
-import { parseIgnore } from './block-positions.js';
+import { STRAY_SUPPRESSION, parseIgnore } from './block-positions.js';
 import { Evaluator, origins, type Scope } from './hcl/evaluate.js';
 import { terraformFunctions, type FileAccess } from './hcl/functions.js';
 import { ModuleInstance, declarations, type Instance, type ModuleDecl } from './hcl/module.js';
@@ -33,6 +33,12 @@ export interface TerraformSourceResult {
   errors: InputError[];
   notices: string[];
   files: string[];
+}
+
+/** The parsed files of a run, and the comment lines (`file:line`) read as some resource block's suppressions. */
+interface SourceFiles {
+  parsed(file: string): ParsedFile | undefined;
+  readComments: Set<string>;
 }
 
 const isTf = (name: string): boolean => name.endsWith('.tf') && !/(^|_)override\.tf$/.test(name);
@@ -100,12 +106,21 @@ export async function readTerraformSources(input: TerraformSourceInput): Promise
     if (decl) used.add(dir);
     return decl;
   };
+  const sources: SourceFiles = { parsed: (file) => parsed.get(file), readComments: new Set() };
   for (const root of roots) {
-    const result = readRoot(root, reached, input, parser, notice, out.errors, (file) => parsed.get(file));
+    const result = readRoot(root, reached, input, parser, notice, out.errors, sources);
     out.resources.push(...result.resources);
   }
   for (const dir of used) for (const file of decls.get(dir)?.files ?? []) out.files.push(file.file);
   out.files.sort();
+  // A suppression comment that no resource block read (above a data source, a module call, after a blank
+  // line) suppresses nothing: say so rather than let it look like it works.
+  for (const file of out.files) {
+    for (const comment of parsed.get(file)?.comments ?? []) {
+      if (!/sesguard:ignore\b/.test(comment.text) || sources.readComments.has(`${file}:${comment.line}`)) continue;
+      notice(file, { line: comment.line, column: 1 }, STRAY_SUPPRESSION);
+    }
+  }
   return out;
 }
 
@@ -116,7 +131,7 @@ function readRoot(
   parser: Awaited<ReturnType<typeof loadHclParser>>,
   notice: (file: string, at: Pos | undefined, message: string) => void,
   errors: InputError[],
-  parsedFile: (file: string) => ParsedFile | undefined,
+  sources: SourceFiles,
 ): { resources: Resource[] } {
   const templates = new Map<string, ParsedFile | null>();
   const files: FileAccess = {
@@ -144,7 +159,9 @@ function readRoot(
   const rootInstance = new ModuleInstance({ evaluator, module: moduleDecl, notice, rootVariables }, decl, '', '', undefined, 0, [root], root);
   const instances: Instance[] = [];
   rootInstance.collect(instances);
-  return { resources: adaptTerraform(modelOf(root, instances, parsedFile, errors)) };
+  const adapted = adaptTerraform(modelOf(root, instances, sources, errors));
+  for (const n of adapted.notices) notice(n.file ?? root, n.line !== undefined ? { line: n.line, column: 1 } : undefined, n.message);
+  return { resources: adapted.resources };
 }
 
 /** The root's variable values: terraform.tfvars, *.auto.tfvars (sorted), then --tf-var-file and --tf-var in order. */
@@ -214,6 +231,7 @@ function variablesFor(
 /** Turns evaluator values into model values: jsonencode results become their structured value. */
 function modelValue(value: unknown, depth = 0): unknown {
   if (depth > 64) return unknown('value nested too deeply');
+  if (typeof value !== 'object' || value === null) return value;
   if (value instanceof JsonText) return modelValue(value.value, depth + 1);
   if (isLazy(value)) return unknown(`${value.label} is known only after apply`);
   if (Array.isArray(value)) return value.map((v) => modelValue(v, depth + 1));
@@ -228,7 +246,7 @@ function modelValue(value: unknown, depth = 0): unknown {
 }
 
 /** Suppression comments on a block's first line or directly above it (no blank line between). */
-function suppressionsOf(file: ParsedFile, line: number, errors: InputError[]): InlineSuppression[] {
+function suppressionsOf(file: ParsedFile, line: number, errors: InputError[], readComments: Set<string>): InlineSuppression[] {
   const byLine = new Map(file.comments.map((c) => [c.line, c.text]));
   const out: InlineSuppression[] = [];
   const above: number[] = [];
@@ -236,12 +254,13 @@ function suppressionsOf(file: ParsedFile, line: number, errors: InputError[]): I
   for (const l of [...above, line]) {
     const text = byLine.get(l);
     if (text === undefined) continue;
+    readComments.add(`${file.file}:${l}`);
     parseIgnore(text.replace(/^(#|\/\/|\/\*)/, ''), l, file.file, out, errors);
   }
   return out;
 }
 
-function modelOf(root: string, instances: Instance[], parsedFile: (file: string) => ParsedFile | undefined, errors: InputError[]): TfModel {
+function modelOf(root: string, instances: Instance[], sources: SourceFiles, errors: InputError[]): TfModel {
   const byAddress = new Map<string, TfResource>();
   const placed = new Map<TfResource, Placed>();
   const refsOf = new Map<TfResource, Map<string, Set<string>>>();
@@ -251,8 +270,8 @@ function modelOf(root: string, instances: Instance[], parsedFile: (file: string)
     const key = `${file}:${line}`;
     let found = suppressions.get(key);
     if (!found) {
-      const parsedHere = parsedFile(file);
-      found = parsedHere ? suppressionsOf(parsedHere, line, errors) : [];
+      const parsedHere = sources.parsed(file);
+      found = parsedHere ? suppressionsOf(parsedHere, line, errors, sources.readComments) : [];
       suppressions.set(key, found);
     }
     return found;

@@ -359,21 +359,28 @@ export class ModuleInstance implements Scope {
     }
     const add = (name: string, value: unknown, line: number) => {
       ((values[name] ??= []) as unknown[]).push(value);
-      lines.set(name, [...(lines.get(name) ?? []), line]);
+      const at = lines.get(name);
+      if (at) at.push(line);
+      else lines.set(name, [line]);
+    };
+    const addRefs = (name: string, found: Set<string>) => {
+      const known = refs.get(name);
+      if (known) for (const ref of found) known.add(ref);
+      else refs.set(name, found);
     };
     for (const block of body.blocks) {
       if (skipMeta && META_ARGUMENTS.has(block.type)) continue;
       if (block.type !== 'dynamic') {
         const tracked = this.ctx.evaluator.track(() => this.blockObject(block, scope, file));
         add(block.type, tracked.value, block.at.line);
-        refs.set(block.type, new Set([...(refs.get(block.type) ?? []), ...tracked.refs]));
+        addRefs(block.type, tracked.refs);
         continue;
       }
       const name = block.labels[0];
       if (!name) continue;
       values[name] ??= [];
       const tracked = this.ctx.evaluator.track(() => this.dynamic(block, name, scope, file));
-      refs.set(name, new Set([...(refs.get(name) ?? []), ...tracked.refs]));
+      addRefs(name, tracked.refs);
       if (isUnknown(tracked.value)) {
         // Which blocks a dynamic block generates is unknown: the whole list of them is.
         values[name] = tracked.value;
@@ -387,7 +394,12 @@ export class ModuleInstance implements Scope {
 
   private blockObject(block: Block, scope: Scope, file: string): Record<string, unknown> {
     const object = this.blockValues(block.body, scope, file).values;
-    origins.set(object, { ...block.at, file });
+    let at = blockOrigins.get(block);
+    if (!at) {
+      at = { ...block.at, file };
+      blockOrigins.set(block, at);
+    }
+    origins.set(object, at);
     return object;
   }
 
@@ -526,6 +538,9 @@ export class ModuleInstance implements Scope {
 }
 
 const EMPTY: Scope = { lookup: () => undefined };
+
+/** Where a nested block is written, one object per block shared by its instances (origins are only read). */
+const blockOrigins = new WeakMap<Block, Pos>();
 
 /** Converts a variable's value to its declared primitive type, as Terraform does for tfvars strings. */
 function convert(value: unknown, type: Expr | undefined): unknown {

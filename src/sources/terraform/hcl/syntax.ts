@@ -4,7 +4,8 @@
 // what evaluation needs, so the rest of the reader never crosses into WebAssembly.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Parser as TsParser } from 'web-tree-sitter';
+import type { Language, Parser as TsParser, Tree } from 'web-tree-sitter';
+import { bindExports, openCursor, type Cursor } from './cursor.js';
 
 export interface Pos {
   line: number;
@@ -89,7 +90,10 @@ let parserPromise: Promise<TsParser> | undefined;
 export function loadHclParser(): Promise<TsParser> {
   parserPromise ??= (async () => {
     const { Parser, Language } = await import('web-tree-sitter');
-    await Parser.init();
+    // The Emscripten module object: filled with the module's exports, for the direct cursor (./cursor.ts).
+    const module: Record<string, unknown> = {};
+    await Parser.init(module);
+    bindExports(module);
     const require = createRequire(import.meta.url);
     const wasm = require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm');
     const language = await Language.load(readFileSync(wasm));
@@ -103,7 +107,7 @@ export function loadHclParser(): Promise<TsParser> {
 // ---------------------------------------------------------------------------------------------
 // tree-sitter tree → generic nodes (one cursor pass) → syntax tree
 
-interface Node {
+export interface Node {
   type: string;
   named: boolean;
   start: number;
@@ -113,33 +117,75 @@ interface Node {
 }
 
 /**
+ * Named nodes read as leaves, their children never visited: punctuation wrappers whose text is the one
+ * character of their only child (`block_start` is `{`), `string_lit` (a quoted string without
+ * interpolation: its text is between its first and last character), `bool_lit` (its text is the value).
+ * Plus nodes that never have children, so the cursor is not even asked. Only for a tree without errors:
+ * one with errors is read whole, so that a missing token inside is found.
+ */
+const ONE_CHARACTER = new Set(['block_start', 'block_end', 'object_start', 'object_end', 'tuple_start', 'tuple_end', 'quoted_template_start', 'quoted_template_end']);
+const READ_AS_LEAF = new Set([...ONE_CHARACTER, 'string_lit', 'bool_lit', 'identifier', 'template_literal', 'numeric_lit', 'comment', 'null_lit']);
+
+/** A language's node types by id (ERROR is 65535), read once: the walk makes no other tree-sitter call. */
+interface NodeTypes {
+  names: string[];
+  named: boolean[];
+  leaf: boolean[];
+}
+const nodeTypesOf = new WeakMap<Language, NodeTypes>();
+
+function nodeTypes(language: Language): NodeTypes {
+  let types = nodeTypesOf.get(language);
+  if (!types) {
+    types = { names: [], named: [], leaf: [] };
+    for (const id of [...language.types.keys(), 65535]) {
+      types.names[id] = language.types[id] ?? 'ERROR';
+      types.named[id] = language.nodeTypeIsNamed(id);
+      types.leaf[id] = types.named[id]! && READ_AS_LEAF.has(types.names[id]!);
+    }
+    nodeTypesOf.set(language, types);
+  }
+  return types;
+}
+
+/**
  * Reads the whole tree with one cursor, asking each node only its type and extent (every cursor access
  * crosses into WebAssembly, which dominates the cost); lines and columns come from the text afterwards.
+ * `direct`: false reads through web-tree-sitter's own TreeCursor (the equivalence test compares both).
+ * `comments` receives the comment nodes, in document order.
  */
-function readTree(tree: import('web-tree-sitter').Tree, checkMissing: boolean): Node {
-  const cursor = tree.walk();
-  const language = tree.language;
-  const names: string[] = [];
-  const isNamed: boolean[] = [];
+export function readTree(tree: Tree, hasError: boolean, direct = true, comments: Node[] = []): Node {
+  const cursor = openCursor(tree, direct);
+  try {
+    return walk(cursor, hasError, nodeTypes(tree.language), comments);
+  } finally {
+    cursor.delete();
+  }
+}
+
+function walk(cursor: Cursor, hasError: boolean, types: NodeTypes, comments: Node[]): Node {
+  const { names, named: isNamed, leaf: asLeaf } = types;
   const make = (): Node => {
     const id = cursor.nodeTypeId;
-    if (names[id] === undefined) {
-      names[id] = language.types[id] ?? 'ERROR';
-      isNamed[id] = language.nodeTypeIsNamed(id);
-    }
+    leafOnly = !hasError && asLeaf[id] === true;
     const start = cursor.startIndex;
-    return { type: names[id]!, named: isNamed[id]!, start, end: start, children: [], missing: checkMissing && cursor.nodeIsMissing };
+    const node: Node = { type: names[id] ?? 'ERROR', named: isNamed[id] ?? true, start, end: start, children: [], missing: hasError && cursor.nodeIsMissing };
+    if (node.type === 'comment') comments.push(node);
+    return node;
   };
   /** A node's end: a leaf's own (a fixed token's is its length), a parent's is its last child's. */
   const close = (node: Node, leaf: boolean): void => {
     if (!leaf) node.end = node.children[node.children.length - 1]!.end;
+    else if (!hasError && ONE_CHARACTER.has(node.type)) node.end = node.start + 1;
     else if (node.named || node.type === 'ERROR' || node.missing) node.end = cursor.endIndex;
     else node.end = node.start + node.type.length;
   };
+  /** Whether the node made last is read as a leaf. */
+  let leafOnly = false;
   const root = make();
   const stack: Node[] = [root];
   for (;;) {
-    if (cursor.gotoFirstChild()) {
+    if (!leafOnly && cursor.gotoFirstChild()) {
       const node = make();
       stack[stack.length - 1]!.children.push(node);
       stack.push(node);
@@ -156,7 +202,6 @@ function readTree(tree: import('web-tree-sitter').Tree, checkMissing: boolean): 
         break;
       }
       if (!cursor.gotoParent()) {
-        cursor.delete();
         if (root.children.length > 0) close(root, false);
         return root;
       }
@@ -202,13 +247,17 @@ export function parseHcl(parser: TsParser, file: string, text: string): ParsedFi
   const tree = parser.parse(text);
   if (!tree) throw new HclSyntaxError('the HCL parser gave no result', 1, 1);
   let root: Node;
+  let hasError: boolean;
+  const comments: Node[] = [];
   try {
-    root = readTree(tree, tree.rootNode.hasError);
+    hasError = tree.rootNode.hasError;
+    root = readTree(tree, hasError, true, comments);
   } finally {
     tree.delete();
   }
   const lines = new Lines(text);
-  const problem = firstProblem(root);
+  // Without an error in the tree there is no ERROR or missing node to look for.
+  const problem = hasError ? firstProblem(root) : undefined;
   if (problem) {
     const what = problem.missing ? `missing ${JSON.stringify(problem.type)}` : 'unexpected text';
     const where = lines.at(problem.start);
@@ -216,7 +265,7 @@ export function parseHcl(parser: TsParser, file: string, text: string): ParsedFi
   }
   currentLines = lines;
   try {
-    return new Converter(text).file(file, root);
+    return new Converter(text).file(file, root, comments);
   } finally {
     currentLines = undefined;
   }
@@ -229,6 +278,8 @@ const named = (node: Node): Node[] => node.children.filter((c) => c.named && c.t
 
 /** Unescapes a quoted HCL string segment (`\n`, `\"`, `\uXXXX`, `$${`, `%%{`). */
 function unescapeQuoted(raw: string): string {
+  // Most strings hold nothing to unescape.
+  if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
   return raw
     .replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))/g, (_, u4: string, u8: string, c: string) => {
       if (u4 || u8) return String.fromCodePoint(parseInt(u4 ?? u8, 16));
@@ -239,6 +290,7 @@ function unescapeQuoted(raw: string): string {
 }
 
 function unescapeHeredoc(raw: string): string {
+  if (!raw.includes('$${') && !raw.includes('%%{')) return raw;
   return raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
 }
 
@@ -252,16 +304,10 @@ class Converter {
     return this.text.slice(node.start, node.end);
   }
 
-  file(file: string, root: Node): ParsedFile {
+  /** `commentNodes`: every comment of the tree, in the order the walk met them (document order). */
+  file(file: string, root: Node, commentNodes: Node[]): ParsedFile {
     this.fileName = file;
-    const comments: Comment[] = [];
-    const stack = [root];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (node.type === 'comment') comments.push({ text: this.slice(node), line: at(node).line });
-      else for (const child of node.children) stack.push(child);
-    }
-    comments.sort((a, b) => a.line - b.line);
+    const comments: Comment[] = commentNodes.map((node) => ({ text: this.slice(node), line: at(node).line }));
     const body = root.children.find((c) => c.type === 'body');
     return { file, body: body ? this.body(body) : { attributes: new Map(), blocks: [] }, comments };
   }
@@ -294,10 +340,9 @@ class Converter {
     return { type, labels, body, at: at(node) };
   }
 
+  /** A string_lit is read as a leaf: `"…"`, the quotes its first and last character. */
   private stringLit(node: Node): string {
-    const open = node.children.find((c) => c.type === 'quoted_template_start');
-    const close = node.children.find((c) => c.type === 'quoted_template_end');
-    return unescapeQuoted(this.text.slice(open ? open.end : node.start, close ? close.start : node.end));
+    return unescapeQuoted(this.text.slice(node.start + 1, node.end - 1));
   }
 
   /** An `expression` node: a primary followed by traversals (get_attr, index, splat). */

@@ -27,6 +27,7 @@ import {
   trailOf,
 } from '../src/reporters/html.js';
 import type { CheckSummary, Results } from '../src/results.js';
+import { CHROMIUM, launchChromium } from '../src/testing/chromium.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const load = (name: string) => JSON.parse(readFileSync(path.join(root, 'fixtures/results', name), 'utf8')) as Results;
@@ -446,7 +447,6 @@ describe('HTML report without a browser', () => {
 
 // ---------------------------------------------------------------------------------------------------------
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`reporters-html: browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH or install chromium)`);
 
@@ -456,14 +456,8 @@ describe.skipIf(!hasChromium)(`HTML report in Chromium (${CHROMIUM})`, { timeout
   const profile = mkdtempSync(path.join(os.tmpdir(), 'sesguard-chromium-'));
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     dir = mkdtempSync(path.join(os.tmpdir(), 'sesguard-html-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-    });
+    context = await launchChromium(profile);
   }, 60_000);
 
   afterAll(async () => {
@@ -620,14 +614,8 @@ describe.skipIf(!hasChromium)(`HTML report in Chromium (${CHROMIUM})`, { timeout
   });
 
   it('without JavaScript every finding is shown expanded', async () => {
-    const { chromium } = await import('playwright-core');
     const noJsProfile = mkdtempSync(path.join(os.tmpdir(), 'sesguard-chromium-nojs-'));
-    const noJs = await chromium.launchPersistentContext(noJsProfile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      javaScriptEnabled: false,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const noJs = await launchChromium(noJsProfile, { javaScriptEnabled: false });
     try {
       const file = path.join(dir, 'nojs.html');
       writeFileSync(file, html(iac));

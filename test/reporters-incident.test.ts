@@ -16,6 +16,7 @@ import { html } from '../src/reporters/html.js';
 import { incidentPicture, MAX_LANES, timelineSvg } from '../src/reporters/html/incident.js';
 import { PRINT_EVIDENCE_LINES } from '../src/reporters/html/print.js';
 import type { Results } from '../src/results.js';
+import { CHROMIUM, launchChromium } from '../src/testing/chromium.js';
 import { cli, tempDir } from './helpers.js';
 
 let investigation: Results;
@@ -91,7 +92,6 @@ describe('the trail report opens on the incident', () => {
 
 // ---------------------------------------------------------------------------------------------------------
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasChromium)(`the incident and the printed report in Chromium (${CHROMIUM})`, { timeout: 60_000 }, () => {
@@ -100,14 +100,8 @@ describe.skipIf(!hasChromium)(`the incident and the printed report in Chromium (
   const profile = mkdtempSync(path.join(os.tmpdir(), 'sesguard-chromium-incident-'));
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     dir = mkdtempSync(path.join(os.tmpdir(), 'sesguard-incident-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-    });
+    context = await launchChromium(profile);
   }, 60_000);
 
   afterAll(async () => {

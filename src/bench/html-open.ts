@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CHROMIUM, launchChromium } from '../testing/chromium.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** In the page: applies one filter control as a reader would, then forces style and layout; ms and the count shown. */
 function applyInPage(id: string, value: string, event: 'change' | 'input'): string {
@@ -24,14 +24,8 @@ function applyInPage(id: string, value: string, event: 'change' | 'input'): stri
 
 export async function openInChromium(file: string, search: string): Promise<Record<string, number | string>> {
   if (!existsSync(CHROMIUM)) return { 'HTML report in Chromium': `not measured: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)` };
-  const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(path.join(os.tmpdir(), 'sesguard-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-  });
+  const context = await launchChromium(profile);
   try {
     const page = await context.newPage();
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 300_000 });

@@ -1,5 +1,6 @@
-// Bounded concurrency for the live scan: a global cap on requests in flight, per-key caps (account × service),
-// and a minimum interval per key (SES v1 GetIdentityNotificationAttributes: 1 call/s).
+// Bounded concurrency for the live scan: per-key caps (account × service) and a minimum interval per key, around
+// each call with its retries; and the Semaphore that caps requests in flight over the whole scan, which the shared
+// clients take per attempt (clients.ts), so that a call waiting out a retry back-off holds no global slot.
 
 export class Semaphore {
   private active = 0;
@@ -36,12 +37,11 @@ export class Interval {
   }
 }
 
-/** Keyed semaphores and intervals under one global semaphore. */
+/** Keyed semaphores and intervals (the global cap on requests in flight is taken per attempt, in clients.ts). */
 export class Limits {
   private readonly perKey = new Map<string, Semaphore>();
   private readonly intervals = new Map<string, Interval>();
   constructor(
-    private readonly global: Semaphore,
     private readonly perKeySize: number,
     private readonly intervalMs: Record<string, number> = {},
   ) {}
@@ -52,14 +52,13 @@ export class Limits {
       this.perKey.set(key, keyed);
     }
     const spacing = this.intervalMs[service];
-    const inner = () => this.global.run(fn);
-    if (!spacing) return keyed.run(inner);
+    if (!spacing) return keyed.run(fn);
     let interval = this.intervals.get(key);
     if (!interval) {
       interval = new Interval(spacing);
       this.intervals.set(key, interval);
     }
     const spaced = interval;
-    return keyed.run(() => spaced.run(inner));
+    return keyed.run(() => spaced.run(fn));
   }
 }

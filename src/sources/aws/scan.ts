@@ -70,12 +70,14 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
   const home = options.homeRegion ?? 'us-east-1';
   const partition = partitionOf(home);
   const base = options.credentials ?? callerCredentials(options.profile);
-  // Requests in flight never exceed the concurrency (plus the AssumeRole calls), so neither do sockets per endpoint.
+  // Requests in flight never exceed the concurrency (plus the STS calls that resolve credentials), so neither do
+  // sockets per endpoint. The cap is taken per attempt, so retry back-offs hold no slot.
   const clients = new ScanClients({
     endpoint: options.endpoint,
     requestTimeoutMs: options.requestTimeoutMs,
     maxAttempts: options.maxAttempts,
     maxSockets: options.concurrency,
+    inFlight: new Semaphore(options.concurrency),
   });
   try {
     return await scanWith(options, { clients, base, home, partition, capturedAt, now });
@@ -95,12 +97,11 @@ interface ScanSetup {
 }
 
 async function scanWith(options: ScanOptions, { clients, base, home, partition, capturedAt, now }: ScanSetup): Promise<Snapshot> {
-  const global = new Semaphore(options.concurrency);
-  const limits = new Limits(global, PER_ACCOUNT_SERVICE, INTERVALS);
+  const limits = new Limits(PER_ACCOUNT_SERVICE, INTERVALS);
   let apiCalls = 0;
   const countCall = () => apiCalls++;
   const callerClients = clients.account(base, countCall);
-  const sts = callerSts(clients.account(base), home);
+  const sts = callerSts(clients.account(base, undefined, { gated: false }), home);
 
   const scopeFor = (accountId: string, account: AccountClients): AccountScope => ({
     accountId,

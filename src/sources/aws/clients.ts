@@ -26,7 +26,7 @@ import { NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_USE_FIPS_ENDPOINT_CONF
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
-import type { Semaphore } from './limiter.js';
+import type { Gate } from './limiter.js';
 import { nonAwsResponseMiddleware } from './non-aws-response.js';
 import type { ClientConstructor, ClientOptions } from './types.js';
 
@@ -38,7 +38,7 @@ export interface ClientFactoryOptions {
   /** Sockets open at most per endpoint (host and port); further requests wait for a free one. */
   maxSockets?: number;
   /** Requests in flight at most, over every client: each attempt holds a slot from signing to its parsed answer. */
-  inFlight?: Semaphore;
+  inFlight?: Gate;
 }
 
 /** What the scan touches of an SDK client. */
@@ -126,7 +126,7 @@ function reuseSigners(client: SdkClient): void {
  * that only resolve credentials (the caller's STS: AssumeRole, GetCallerIdentity) are not gated: a call holding a
  * slot may need new credentials while signing, and must not wait for a slot its own kind holds.
  */
-function inFlightGate(gate: Semaphore): Middleware {
+function inFlightGate(gate: Gate): Middleware {
   return (next) => (args) => (runningAccount().gated ? gate.run(() => next(args)) : next(args));
 }
 

@@ -2,7 +2,12 @@
 // each call with its retries; and the Semaphore that caps requests in flight over the whole scan, which the shared
 // clients take per attempt (clients.ts), so that a call waiting out a retry back-off holds no global slot.
 
-export class Semaphore {
+/** What takes a slot around a call: Semaphore here, SharedSemaphore across threads. */
+export interface Gate {
+  run<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export class Semaphore implements Gate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(readonly size: number) {
@@ -62,3 +67,8 @@ export class Limits {
     return keyed.run(() => spaced.run(fn));
   }
 }
+
+/** Per account × service: at most this many calls in flight (keeps one account from starving the others). */
+export const PER_ACCOUNT_SERVICE = 4;
+/** Minimum spacing per account × service; SES v1's 1 call/s is kept by its collector. */
+export const SERVICE_INTERVALS: Record<string, number> = {};

@@ -102,6 +102,25 @@ describe('SharedSemaphore', () => {
     expect(first.active).toBe(0);
   });
 
+  it('lets a priority caller (the Organization walk) go before the callers already waiting, in any handle', async () => {
+    const mine = new SharedSemaphore(1);
+    const other = new SharedSemaphore(1, mine.buffer);
+    const order: string[] = [];
+    let release!: () => void;
+    const holder = mine.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const job = (name: string) => async () => {
+      order.push(name);
+      await sleep(1);
+    };
+    const waiting = [other.run(job('first')), other.run(job('second')), mine.run(job('third')), mine.run(job('walk'), true)];
+    await sleep(5);
+    release();
+    await Promise.all([holder, ...waiting]);
+    expect(order[0]).toBe('walk');
+    expect(order.slice(1).sort()).toEqual(['first', 'second', 'third']);
+    expect(order.indexOf('first')).toBeLessThan(order.indexOf('second'));
+  });
+
   it('gives a slot back when the call fails', async () => {
     const gate = new SharedSemaphore(1);
     await expect(gate.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

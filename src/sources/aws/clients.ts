@@ -124,10 +124,17 @@ function reuseSigners(client: SdkClient): void {
 /**
  * Before signing, each attempt of a gated identity takes a slot of the scan's cap on requests in flight. Identities
  * that only resolve credentials (the caller's STS: AssumeRole, GetCallerIdentity) are not gated: a call holding a
- * slot may need new credentials while signing, and must not wait for a slot its own kind holds.
+ * slot may need new credentials while signing, and must not wait for a slot its own kind holds. Organizations calls
+ * go first: the Organization walk is one account's chain of several calls per member account, the longest of a
+ * scan, and the scan ends only when it does.
  */
-function inFlightGate(gate: Gate): Middleware {
-  return (next) => (args) => (runningAccount().gated ? gate.run(() => next(args)) : next(args));
+function inFlightGate(gate: Gate, priority: boolean): Middleware {
+  return (next) => (args) => (runningAccount().gated ? gate.run(() => next(args), priority) : next(args));
+}
+
+/** The SDK's own name of a client's service (`Organizations`, `SES`, …). */
+function serviceIdOf(client: SdkClient): string | undefined {
+  return (client as unknown as { config?: { serviceId?: string } }).config?.serviceId;
 }
 
 /** One per shared client: hands every call to the running account's own adaptive retry strategy for that client. */
@@ -192,7 +199,7 @@ export class ScanClients {
         { step: 'initialize', name: 'sesguardCallCounter' },
       );
       if (this.options.inFlight) {
-        client.middlewareStack.addRelativeTo(inFlightGate(this.options.inFlight), { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'sesguardInFlight' });
+        client.middlewareStack.addRelativeTo(inFlightGate(this.options.inFlight, serviceIdOf(client) === 'Organizations'), { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'sesguardInFlight' });
       }
       client.middlewareStack.addRelativeTo(accountGuard, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'sesguardAccountGuard' });
       client.middlewareStack.add(nonAwsResponseMiddleware, { step: 'deserialize', name: 'sesguardNonAwsResponse', priority: 'high' });

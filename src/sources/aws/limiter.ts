@@ -4,7 +4,8 @@
 
 /** What takes a slot around a call: Semaphore here, SharedSemaphore across threads. */
 export interface Gate {
-  run<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` in a slot; a priority caller goes before the others waiting (where the gate supports it). */
+  run<T>(fn: () => Promise<T>, priority?: boolean): Promise<T>;
 }
 
 export class Semaphore implements Gate {

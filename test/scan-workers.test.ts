@@ -2,6 +2,8 @@
 // cap on requests in flight over every thread (SharedSemaphore), and a worker that dies loses no account.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanLive } from '../src/sources/aws/scan.js';
 import { ScanWorkers, scanWorkerCount } from '../src/sources/aws/scan-workers.js';
@@ -120,6 +122,47 @@ describe('SharedSemaphore', () => {
     expect(order.slice(1).sort()).toEqual(['first', 'second', 'third']);
     expect(order.indexOf('first')).toBeLessThan(order.indexOf('second'));
   });
+
+  it('keeps the cap across real threads, and every caller of every thread gets through', async () => {
+    // The built module, as the scan workers load it (npm test builds first). Four threads, two slots, waves of
+    // callers with random waits and some priority ones: no more than two inside at once, nobody left waiting, and
+    // no thread ending while its callers wait (waitAsync alone does not keep a thread alive).
+    const built = pathToFileURL(path.join(__dirname, '..', 'dist', 'sources', 'aws', 'shared-semaphore.js')).href;
+    const size = 2;
+    const gate = new SharedSemaphore(size);
+    const probe = new Int32Array(new SharedArrayBuffer(8)); // [inside now, most inside at once]
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.built).then(async ({ SharedSemaphore }) => {
+        const gate = new SharedSemaphore(workerData.size, workerData.gate);
+        const probe = new Int32Array(workerData.probe);
+        const one = async () => {
+          const inside = Atomics.add(probe, 0, 1) + 1;
+          for (let most = Atomics.load(probe, 1); inside > most; most = Atomics.load(probe, 1)) Atomics.compareExchange(probe, 1, most, inside);
+          if (Math.random() < 0.5) await new Promise((r) => setTimeout(r, Math.random() * 2));
+          else await null;
+          Atomics.sub(probe, 0, 1);
+        };
+        for (let wave = 0; wave < 5; wave++) await Promise.all(Array.from({ length: 100 }, () => gate.run(one, Math.random() < 0.05)));
+        parentPort.postMessage('done');
+      });`;
+    const threads = Array.from({ length: 4 }, () => new Worker(code, { eval: true, workerData: { built, size, gate: gate.buffer, probe: probe.buffer } }));
+    const answers = await Promise.all(
+      threads.map(
+        (w) =>
+          new Promise((resolve, reject) => {
+            w.once('message', resolve);
+            w.once('error', reject);
+            w.once('exit', (code) => resolve(`exited ${code}`));
+          }),
+      ),
+    );
+    await Promise.all(threads.map((w) => w.terminate()));
+    expect(answers).toEqual(['done', 'done', 'done', 'done']);
+    expect(Atomics.load(probe, 1)).toBe(size);
+    expect(gate.active).toBe(0);
+    expect(Array.from(new Int32Array(gate.buffer))).toEqual([0, 0, 0]);
+  }, 15_000);
 
   it('gives a slot back when the call fails', async () => {
     const gate = new SharedSemaphore(1);

@@ -1,7 +1,10 @@
 // A counting semaphore that several threads share: the live scan's cap on requests in flight, taken alike by the
 // main thread's clients and the scan workers' (scan-workers.ts). The counts live in a SharedArrayBuffer; a thread
 // whose callers must wait keeps them in order and lets one of them at a time sleep on the count with
-// Atomics.waitAsync, and a release wakes a sleeping thread. Within one thread it behaves as Semaphore.
+// Atomics.waitAsync. A thread that ends a call while its own callers wait hands the slot straight to the first of
+// them; otherwise the slot goes back to the count and a sleeping thread, if any, is woken (waking another thread
+// costs far more than the call's own bookkeeping, so it is done only when needed). Within one thread it behaves as
+// Semaphore.
 //
 // Priority callers (the Organization walk: one account's long chain of calls that the whole scan waits for) go
 // before every other waiting caller, in any thread: while one waits, the others leave it the next free slot.
@@ -12,9 +15,10 @@ const waitAsync = (Atomics as unknown as {
   waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
 }).waitAsync;
 
-/** Slots of the shared counts: taken slots, and priority callers waiting (over every thread). */
+/** Slots of the shared counts: taken slots, priority callers waiting, threads asleep on TAKEN (over every thread). */
 const TAKEN = 0;
 const PRIORITY_WAITING = 1;
+const SLEEPERS = 2;
 
 interface Waiter {
   resolve: () => void;
@@ -34,7 +38,7 @@ export class SharedSemaphore implements Gate {
     buffer?: SharedArrayBuffer,
   ) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`concurrency must be a positive integer (got ${size})`);
-    this.buffer = buffer ?? new SharedArrayBuffer(8);
+    this.buffer = buffer ?? new SharedArrayBuffer(12);
     this.counts = new Int32Array(this.buffer);
   }
 
@@ -48,9 +52,21 @@ export class SharedSemaphore implements Gate {
     try {
       return await fn();
     } finally {
-      Atomics.sub(this.counts, TAKEN, 1);
-      this.wake();
+      this.release();
     }
+  }
+
+  /** The slot goes to this thread's first waiting caller, unless a priority caller waits elsewhere for it. */
+  private release(): void {
+    const head = this.waiting[0];
+    if (head && (head.priority || Atomics.load(this.counts, PRIORITY_WAITING) === 0)) {
+      this.waiting.shift();
+      if (head.priority) Atomics.sub(this.counts, PRIORITY_WAITING, 1);
+      head.resolve();
+      return;
+    }
+    Atomics.sub(this.counts, TAKEN, 1);
+    this.wake();
   }
 
   /** Slots taken right now, over every thread. */
@@ -80,6 +96,7 @@ export class SharedSemaphore implements Gate {
 
   /** One sleeping thread is enough, unless a priority caller waits: then all wake, so that its thread surely does. */
   private wake(): void {
+    if (Atomics.load(this.counts, SLEEPERS) === 0) return;
     Atomics.notify(this.counts, TAKEN, Atomics.load(this.counts, PRIORITY_WAITING) > 0 ? Infinity : 1);
   }
 
@@ -87,6 +104,9 @@ export class SharedSemaphore implements Gate {
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    // Atomics.waitAsync does not keep a thread's event loop alive: without this, a worker whose callers all wait for
+    // slots other threads hold would end as if it had nothing left to do.
+    const alive = setInterval(() => undefined, 60_000);
     try {
       while (this.waiting.length > 0) {
         const head = this.waiting[0];
@@ -101,10 +121,22 @@ export class SharedSemaphore implements Gate {
           head.resolve();
           continue;
         }
-        const sleep = waitAsync(this.counts, TAKEN, taken);
-        if (sleep.async) await sleep.value;
+        // Announced before the count is read again: a release after this point sees a sleeper and wakes it, one
+        // before it changed the count, and waitAsync then returns at once.
+        Atomics.add(this.counts, SLEEPERS, 1);
+        let woken = false;
+        try {
+          const sleep = waitAsync(this.counts, TAKEN, taken);
+          if (sleep.async) woken = (await sleep.value) === 'ok';
+        } finally {
+          Atomics.sub(this.counts, SLEEPERS, 1);
+        }
+        // Woken for a slot this thread no longer needs (a release here handed its callers theirs meanwhile): the
+        // wake-up is passed on, or a thread still waiting would sleep beside a free slot.
+        if (woken && this.waiting.length === 0) this.wake();
       }
     } finally {
+      clearInterval(alive);
       this.pumping = false;
     }
   }

@@ -48,7 +48,15 @@ interface SourceFiles {
 const isTf = (name: string): boolean => name.endsWith('.tf') && !/(^|_)override\.tf$/.test(name);
 
 /** Reads every root module among `input.dirs`, with the local modules they call. */
-export async function readTerraformSources(input: TerraformSourceInput): Promise<TerraformSourceResult> {
+export async function readTerraformSources(given: TerraformSourceInput): Promise<TerraformSourceResult> {
+  // Each directory is listed once (its files are parsed up front, then declared, then searched for tfvars).
+  const listings = new Map<string, string[]>();
+  const listDir = (dir: string): string[] => {
+    let names = listings.get(dir);
+    if (!names) listings.set(dir, (names = given.listDir(dir)));
+    return [...names];
+  };
+  const input: TerraformSourceInput = { ...given, listDir };
   const parser = await loadHclParser();
   const out: TerraformSourceResult = { resources: [], errors: [], notices: [], files: [] };
   const noticed = new Set<string>();

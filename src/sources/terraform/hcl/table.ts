@@ -102,46 +102,58 @@ function grown(table: SyntaxTable): SyntaxTable {
 /**
  * Reads the whole tree with one cursor; lines and columns come from the text afterwards. `textLength` sizes
  * the table (about one node per three characters of Terraform). `direct`: false reads through web-tree-sitter's
- * own TreeCursor (the equivalence test compares both).
+ * own TreeCursor and asks every node its start (the equivalence test compares both).
  */
 export function readTable(tree: Tree, types: NodeTypes, hasError: boolean, textLength: number, direct = true): SyntaxTable {
   const cursor = openCursor(tree, direct);
   try {
-    return walk(cursor, hasError, types, emptyTable(Math.max(64, textLength >> 1)));
+    return walk(cursor, hasError, types, emptyTable(Math.max(64, textLength >> 1)), direct);
   } finally {
     cursor.delete();
   }
 }
 
-function walk(cursor: Cursor, hasError: boolean, types: NodeTypes, table: SyntaxTable): SyntaxTable {
+/**
+ * The walk. A node that has children starts where its first child starts (tree-sitter's nodes span their
+ * children, comments included), so with `deriveStarts` only leaves are asked their start: a node waits for its
+ * first leaf, which gives the start of every node still waiting above it.
+ */
+function walk(cursor: Cursor, hasError: boolean, types: NodeTypes, table: SyntaxTable, deriveStarts: boolean): SyntaxTable {
   const { names, named: isNamed, leaf: asLeaf } = types;
+  const stack: number[] = [];
+  /** Stack index of the outermost node waiting for its start (stack length: none waits). */
+  let waiting = 0;
   /** Whether the node made last is read as a leaf. */
   let leafOnly = false;
-  const make = (): number => {
+  const started = (start: number): void => {
+    for (let i = waiting; i < stack.length; i++) table.start[stack[i]!] = start;
+    waiting = stack.length;
+  };
+  /** Makes the node at the cursor and pushes it. */
+  const make = (): void => {
     if (table.count === table.type.length) table = grown(table);
     const row = table.count++;
     const id = cursor.nodeTypeId;
     leafOnly = !hasError && asLeaf[id] === true;
-    const start = cursor.startIndex;
     table.type[row] = id;
-    table.start[row] = start;
-    table.end[row] = start;
     table.missing[row] = hasError && cursor.nodeIsMissing ? 1 : 0;
     if (id !== ERROR_TYPE && names[id] === 'comment') table.comments.push(row);
-    return row;
+    stack.push(row);
+    if (leafOnly || !deriveStarts) started(cursor.startIndex);
   };
   /** A leaf's end: its own (a fixed token's is its length). A parent's is its last child's, set as children close. */
   const closeLeaf = (row: number): void => {
+    if (waiting < stack.length) started(cursor.startIndex);
     const id = table.type[row]!;
     const name = names[id] ?? 'ERROR';
     if (!hasError && ONE_CHARACTER.has(name)) table.end[row] = table.start[row]! + 1;
     else if ((isNamed[id] ?? true) || id === ERROR_TYPE || table.missing[row] === 1) table.end[row] = cursor.endIndex;
     else table.end[row] = table.start[row]! + name.length;
   };
-  const stack: number[] = [make()];
+  make();
   for (;;) {
     if (!leafOnly && cursor.gotoFirstChild()) {
-      stack.push(make());
+      make();
       continue;
     }
     closeLeaf(stack[stack.length - 1]!);
@@ -149,8 +161,9 @@ function walk(cursor: Cursor, hasError: boolean, types: NodeTypes, table: Syntax
       const done = stack.pop()!;
       table.size[done] = table.count - done;
       if (stack.length > 0) table.end[stack[stack.length - 1]!] = table.end[done]!;
+      waiting = stack.length;
       if (cursor.gotoNextSibling()) {
-        stack.push(make());
+        make();
         break;
       }
       if (!cursor.gotoParent()) return table;

@@ -87,6 +87,17 @@ describe('how many workers', () => {
     expect(parseWorkers(100 * CHARS_PER_WORKER, {})).toBeLessThanOrEqual(3);
   });
 
+  it('workers that fail (one throws on its first file, one exits): their files are parsed on the main thread', async () => {
+    const throwing = path.join(scratch, 'throwing-worker.mjs');
+    writeFileSync(throwing, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n");
+    const exiting = path.join(scratch, 'exiting-worker.mjs');
+    writeFileSync(exiting, 'process.exit(3);\n');
+    const texts = Array.from({ length: 12 }, (_, i) => `a${i} = ${i}\n`);
+    for (const file of [throwing, exiting]) {
+      expect(await parseAll(texts, 2, (i) => `main ${i}`, (i) => `worker ${i}`, file)).toEqual(texts.map((_, i) => `main ${i}`));
+    }
+  });
+
   it('one text, or no workers: everything on the main thread', async () => {
     expect(await parseAll(['a = 1\n'], 2, () => 'main', () => 'worker')).toEqual(['main']);
     expect(await parseAll(['a = 1\n', 'b = 2\n'], 0, () => 'main', () => 'worker')).toEqual(['main', 'main']);

@@ -50,12 +50,18 @@ export function parseWorkers(chars: number, env: NodeJS.ProcessEnv = process.env
  * result of text i from a worker's table. Texts are taken in order by whichever thread is free; the main thread
  * lets workers' answers in between two of its own files.
  */
-export async function parseAll<T>(texts: string[], workers: number, here: (i: number) => T, fromTable: (i: number, table: SyntaxTable) => T): Promise<T[]> {
+export async function parseAll<T>(
+  texts: string[],
+  workers: number,
+  here: (i: number) => T,
+  fromTable: (i: number, table: SyntaxTable) => T,
+  workerFile = WORKER_FILE,
+): Promise<T[]> {
   const results = new Array<T>(texts.length);
   let next = 0;
   /** Texts a failed worker had taken: the main thread parses them. */
   const retry: number[] = [];
-  const pool = workers > 0 && texts.length > 1 ? await spawn(Math.min(workers, texts.length - 1)) : [];
+  const pool = workers > 0 && texts.length > 1 ? await spawn(Math.min(workers, texts.length - 1), workerFile) : [];
   const inFlight = new Map<Worker, Set<number>>(pool.map((w) => [w, new Set()]));
   let settled: (() => void) | undefined;
   /** What building a result from a worker's table threw (a bug): parseAll throws it. */
@@ -119,12 +125,12 @@ export async function parseAll<T>(texts: string[], workers: number, here: (i: nu
   return results;
 }
 
-async function spawn(count: number): Promise<Worker[]> {
+async function spawn(count: number, file: string): Promise<Worker[]> {
   const { Worker } = await import('node:worker_threads');
   const pool: Worker[] = [];
   for (let i = 0; i < count; i++) {
     try {
-      const worker = new Worker(WORKER_FILE);
+      const worker = new Worker(file);
       // Never keeps the process alive on its own; parseAll ends its workers when the texts are parsed.
       worker.unref();
       pool.push(worker);

@@ -2,10 +2,12 @@
 // resources, as a ratio to merely parsing the same files with the HCL parser, plus resources per second and
 // the CLI's peak RSS. Both sides are whole processes (node start-up, loading tree-sitter's WebAssembly,
 // reading the files, parsing them cold), so the ratio is what sesguard adds to the parser; the in-process
-// parse of warm code is printed beside it. The CLI parses a repository this large on worker threads as well as
-// its main thread where the machine has cores for them (src/sources/terraform/hcl/parse-pool.ts); the parse
-// process uses one thread. So B5 prints how many threads parse, and measures the CLI a second time with every
-// file parsed on the main thread (SESGUARD_PARSE_WORKERS=0): both ratios, by wall and by CPU time.
+// parse of warm code is printed beside it. On a machine with more than two cores the CLI parses a repository
+// this large on worker threads as well as its main thread (src/sources/terraform/hcl/parse-pool.ts); the parse
+// process uses one thread. So B5 prints how many threads parse and, when workers are used, measures the CLI a
+// second time with every file parsed on the main thread (SESGUARD_PARSE_WORKERS=0): both ratios, by wall and by
+// CPU time. The CLI runs with its V8 tuning (src/cli/v8-tuning.ts), as shipped; the parse process with Node's
+// defaults (the same tuning does not make it faster: docs/architecture.md).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

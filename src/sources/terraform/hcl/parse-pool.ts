@@ -3,9 +3,9 @@
 // other's: worker threads (./parse-worker.ts) parse files and hand back tables of nodes (./table.ts), while the
 // main thread parses files of the same queue itself and builds every syntax tree (one code path for both, so a
 // file gives the same syntax tree, or the same syntax error, wherever it was parsed). Workers cost about 70 ms
-// of start-up each, so only a repository with enough Terraform text gets them (`parseWorkers`); with one core,
-// without the built worker (running from src/ before a build), or when a worker fails, files are parsed on the
-// main thread, as before.
+// of start-up each, so only a repository with enough Terraform text on a machine with cores to spare gets them
+// (`parseWorkers`); with two cores or fewer, without the built worker (running from src/ before a build), or when
+// a worker fails, files are parsed on the main thread, as before.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -35,14 +35,16 @@ export interface ParseReply {
 
 /**
  * How many worker threads parse `chars` characters of Terraform: one per CHARS_PER_WORKER, at most MAX_WORKERS,
- * leaving a core to the main thread; 0 without the built worker. `SESGUARD_PARSE_WORKERS` (a number) overrides the
- * count (0: everything on the main thread), for measuring both ways.
+ * leaving a core to the main thread and one to V8's own background threads (optimizing compilation and garbage
+ * collection take about a third of a large run's CPU time: on two cores a worker only competes with them, and B5
+ * measured it slower there); 0 without the built worker. `SESGUARD_PARSE_WORKERS` (a number) overrides the count
+ * (0: everything on the main thread), for measuring both ways.
  */
 export function parseWorkers(chars: number, env: NodeJS.ProcessEnv = process.env): number {
   if (!existsSync(WORKER_FILE)) return 0;
   const forced = env.SESGUARD_PARSE_WORKERS;
   if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), MAX_WORKERS);
-  return Math.max(0, Math.min(availableParallelism() - 1, MAX_WORKERS, Math.floor(chars / CHARS_PER_WORKER)));
+  return Math.max(0, Math.min(availableParallelism() - 2, MAX_WORKERS, Math.floor(chars / CHARS_PER_WORKER)));
 }
 
 /**

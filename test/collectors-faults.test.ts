@@ -124,17 +124,12 @@ const CASES: Case[] = [
     name: 'ses:GetEmailIdentity',
     fault: denied('sesv2', 'GetEmailIdentity'),
     collect: collectMail,
+    // GetEmailIdentity also answers with the sending-authorization policies: without it, they are unknown too.
     unknowns: IDENTITIES.flatMap((i) =>
-      ['dkim.signingEnabled', 'dkim.status', 'mailFrom.domain', 'mailFrom.status', 'configurationSetName', 'configurationSet'].map(
+      ['dkim.signingEnabled', 'dkim.status', 'mailFrom.domain', 'mailFrom.status', 'configurationSetName', 'configurationSet', 'policies[0].document'].map(
         (p) => `${ID(i)} ${p} ← ses:GetEmailIdentity failed: AccessDeniedException`,
       ),
     ),
-  },
-  {
-    name: 'ses:GetEmailIdentityPolicies',
-    fault: denied('sesv2', 'GetEmailIdentityPolicies'),
-    collect: collectMail,
-    unknowns: IDENTITIES.map((i) => `${ID(i)} policies[0].document ← ses:GetEmailIdentityPolicies failed: AccessDeniedException`),
   },
   {
     name: 'ses:GetIdentityNotificationAttributes',

@@ -281,7 +281,6 @@ const CALL_ROLES: Record<string, 'scope' | 'listing' | 'link'> = {
   'iam:GetAccessKeyLastUsed': 'link',
   'sesv2:GetAccount': 'link',
   'sesv2:GetEmailIdentity': 'link',
-  'sesv2:GetEmailIdentityPolicies': 'link',
   'sesv2:GetConfigurationSet': 'link',
   'sesv2:GetConfigurationSetEventDestinations': 'link',
   'ses:GetIdentityNotificationAttributes': 'link',
@@ -365,10 +364,10 @@ describe('live scan: a failed call is a not-assessed record, never an omission',
     const missing = clean.snapshot.resources.filter((r) => !ids.has(r.id));
     expect(missing.filter((r) => !affected.has(r.type)).map((r) => `${r.type} ${r.name}`)).toEqual([]);
     expect(lost(links)).toEqual([]);
-    // The examples of issue 8: an identity whose policy listing fails, a group whose interfaces cannot be read.
+    // The examples of issue 8: an identity whose details (and policies) cannot be read, a group whose interfaces cannot be read.
     const identities = links.evaluations.filter((e) => e.checkId === 'SESG-SES-001');
     expect(identities.length).toBeGreaterThan(0);
-    expect(identities.every((e) => e.outcome.kind === 'not-assessed' && /GetEmailIdentityPolicies failed/.test(e.outcome.reason))).toBe(true);
+    expect(identities.every((e) => e.outcome.kind === 'not-assessed' && /GetEmailIdentity failed/.test(e.outcome.reason))).toBe(true);
     const groups = links.evaluations.filter((e) => e.checkId === 'SESG-NET-001');
     expect(groups.length).toBe(clean.evaluations.filter((e) => e.checkId === 'SESG-NET-001').length);
     expect(groups.every((e) => e.outcome.kind === 'not-assessed' && /DescribeNetworkInterfaces failed/.test(e.outcome.reason))).toBe(true);

@@ -7,7 +7,6 @@ import {
   GetConfigurationSetCommand,
   GetConfigurationSetEventDestinationsCommand,
   GetEmailIdentityCommand,
-  GetEmailIdentityPoliciesCommand,
   SESv2Client,
   paginateListConfigurationSets,
   paginateListEmailIdentities,
@@ -132,11 +131,10 @@ export async function collectSes(scope: AccountScope, options: SesRegionOptions)
     : [];
   const detailsPromise = mapAll(infos, async (info) => {
     const name = info.IdentityName;
-    const [detail, policies] = await Promise.all([
-      attempt(scope, V2, 'ses:GetEmailIdentity', () => v2.send(new GetEmailIdentityCommand({ EmailIdentity: name }))),
-      attempt(scope, V2, 'ses:GetEmailIdentityPolicies', () => v2.send(new GetEmailIdentityPoliciesCommand({ EmailIdentity: name }))),
-    ]);
-    return { info, detail, policies };
+    // GetEmailIdentity answers with the identity's sending-authorization policies too (`Policies`): one call per
+    // identity, not two (GetEmailIdentityPolicies returns the same map).
+    const detail = await attempt(scope, V2, 'ses:GetEmailIdentity', () => v2.send(new GetEmailIdentityCommand({ EmailIdentity: name })));
+    return { info, detail, policies: detail };
   });
   const notificationsPromise = collectNotifications(scope, region, infos.map((i) => i.IdentityName), options.notificationIntervalMs ?? NOTIFICATION_INTERVAL_MS);
 

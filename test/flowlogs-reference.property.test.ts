@@ -1,6 +1,6 @@
-// The fast flow log reader (word-at-a-time scan, fields read from the bytes, only wanted lines made into
-// records) against a reference reading written for clarity: split the text into lines, each line into fields,
-// parse them. On random flow log texts — default and custom formats in any field order, with or without header,
+// The fast flow log reader — the WebAssembly kernel (kernel.wat) and the JavaScript scan (four bytes per test),
+// fields read from the bytes, only wanted lines made into records — against a reference reading written for
+// clarity: split the text into lines, each line into fields, parse them. On random flow log texts — default and custom formats in any field order, with or without header,
 // malformed lines, CRLF, empty lines, a last line with or without newline, `-` values, CR and tabs inside fields —
 // both must give the same kept records (text, line number, fields), the same counters and the same errors,
 // whatever the chunking (every split position, several chunks, any memory alignment) and through gzip members.
@@ -9,7 +9,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIELDS, DEFAULT_FORMAT, REQUIRED_FIELDS, headerFormat, isDefaultRecord, type FlowFormat } from '../src/sources/flowlogs/format.js';
 import { readFlowObject } from '../src/sources/flowlogs/read.js';
+import { KERNEL_TEXT_SIZE, flowKernel } from '../src/sources/flowlogs/kernel.js';
 import { FlowLineScanner } from '../src/sources/flowlogs/scan.js';
+import { FLOW_KERNEL_WASM } from '../src/sources/flowlogs/kernel-wasm.js';
+import { compileFlowKernel } from '../src/tools/flow-kernel.js';
 import { emptyFlowStats, type FlowRecord, type FlowStats } from '../src/sources/flowlogs/types.js';
 
 const MAIL = { ports: new Set([25, 465, 587, 2525]), protocols: new Set([6]) };
@@ -131,7 +134,7 @@ function placed(bytes: Buffer, shift: number): Buffer {
 }
 
 /** The fast reader fed the text in chunks cut at `cuts`, each chunk placed at `shift`. */
-function fast(text: string, cuts: number[], shift = 0, options: { since?: number; until?: number; format?: FlowFormat } = {}): Outcome {
+function fast(text: string, cuts: number[], shift = 0, options: { since?: number; until?: number; format?: FlowFormat; kernel?: boolean } = {}): Outcome {
   const stats = emptyFlowStats();
   const records: FlowRecord[] = [];
   const bytes = Buffer.from(text, 'latin1');
@@ -166,7 +169,8 @@ const T0 = 1763884800;
 const token = fc.stringMatching(/^[a-z0-9:.-]{1,12}$/);
 /** Values a field can hold: the usual ones for its name, and now and then something odd (a CR or tab inside, a sign, junk). */
 function value(name: string): fc.Arbitrary<string> {
-  const odd = fc.constantFrom('-', '', 'x', '1\r', '\t2', '+5', '007', '1234567890123456', '99999');
+  // Digits' neighbours ('/' and ':'), signs, blanks, a CR or tab inside, too many digits.
+  const odd = fc.constantFrom('-', '', 'x', '1\r', '\t2', '+5', '007', '1234567890123456', '123456789012345', '99999', '2:5', '58/', '--');
   const usual: Record<string, fc.Arbitrary<string>> = {
     version: fc.constantFrom('2', '5'),
     'account-id': fc.constantFrom('111122223333', '444455556666', '-', 'unknown'),
@@ -218,11 +222,21 @@ const flowText = fc
 
 const runs = { numRuns: Number(process.env.SESGUARD_PROPERTY_RUNS ?? 300) };
 
-describe('fast flow log reading = reference reading', () => {
+describe('the WebAssembly kernel', () => {
+  it('is there (Node 20 has WebAssembly SIMD), and the shipped module is kernel.wat compiled (`npm run gen:flow-kernel`)', async () => {
+    expect(flowKernel()).not.toBeNull();
+    expect(Buffer.from(await compileFlowKernel()).toString('base64')).toBe(FLOW_KERNEL_WASM);
+  });
+});
+
+describe.each([
+  ['WebAssembly kernel', true],
+  ['JavaScript scan', false],
+])('%s = reference reading', (_name, kernel) => {
   it('one chunk, any alignment in memory', () => {
     fc.assert(
       fc.property(flowText, fc.integer({ min: 0, max: 7 }), (text, shift) => {
-        expect(comparable(fast(text, [], shift))).toEqual(comparable(reference(text)));
+        expect(comparable(fast(text, [], shift, { kernel }))).toEqual(comparable(reference(text)));
       }),
       runs,
     );
@@ -231,10 +245,21 @@ describe('fast flow log reading = reference reading', () => {
     fc.assert(
       fc.property(flowText, fc.integer({ min: 0, max: 3 }), (text, shift) => {
         const want = comparable(reference(text));
-        for (let cut = 0; cut <= text.length; cut++) expect(comparable(fast(text, [cut], shift))).toEqual(want);
+        for (let cut = 0; cut <= text.length; cut++) expect(comparable(fast(text, [cut], shift, { kernel }))).toEqual(want);
       }),
       { numRuns: Math.ceil(runs.numRuns / 5) },
     );
+  });
+  it('a line longer than the kernel reads at once, and more wanted lines than it reports at once', () => {
+    const header = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status region instance-id';
+    const line = (i: number, port: number) => `2 111122223333 eni-0a1b2c3d4e5f6000${i % 9} 10.0.1.15 203.0.113.${i % 250} ${40000 + (i % 9999)} ${port} 6 3 180 ${T0 + i} ${T0 + i + 60} ACCEPT OK ${i % 3 ? 'us-east-1' : 'eu-west-1'} i-0${i}`;
+    const long = `${line(1, 25).slice(0, -2)}${'x'.repeat(KERNEL_TEXT_SIZE + 100)}`;
+    const text = [header, line(0, 25), long, 'broken', ...Array.from({ length: 40_000 }, (_, i) => line(i, i % 5 ? 25 : 443)), long, line(7, 587)].join('\r\n');
+    for (const cuts of [[], [KERNEL_TEXT_SIZE / 2], [text.length - 3]]) {
+      const got = comparable(fast(text, cuts, 1, { kernel }));
+      expect(got.records.length).toBe(32_004);
+      expect(got).toEqual(comparable(reference(text)));
+    }
   });
   it('many chunks, time range, format given (CloudWatch Logs)', () => {
     fc.assert(
@@ -252,13 +277,16 @@ describe('fast flow log reading = reference reading', () => {
           const format = given ? (headerFormat(firstLine) ?? undefined) : undefined;
           // A known format: the header line is then read as a (malformed) record, in both readings.
           const withFormat = format ? { ...options, format } : options;
-          expect(comparable(fast(text, cuts, shift, withFormat))).toEqual(comparable(reference(text, withFormat)));
+          expect(comparable(fast(text, cuts, shift, { ...withFormat, kernel }))).toEqual(comparable(reference(text, withFormat)));
         },
       ),
       runs,
     );
   });
-  it('through readFlowObject: gzip in members, streamed in chunks and read whole', async () => {
+});
+
+describe('reading through readFlowObject = reference reading', () => {
+  it('gzip in members, streamed in chunks and read whole', async () => {
     await fc.assert(
       fc.asyncProperty(flowText, fc.nat(), fc.array(fc.integer({ min: 16, max: 64 }), { minLength: 1, maxLength: 4 }), async (text, memberCut, sizes) => {
         const want = comparable(reference(text));

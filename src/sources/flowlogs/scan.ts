@@ -2,8 +2,12 @@
 // counted by (destination port, protocol, times, status, account), read straight from the bytes without making
 // strings. Only lines to the ports the detections asked for become FlowRecords (with their raw text), so the
 // cost per byte stays close to splitting the text into lines, and memory holds one chunk and one partial line.
+// The complete lines of a chunk are read by the WebAssembly kernel (kernel.wat: 16 bytes per step) where there
+// is one; the same reading in JavaScript serves the rest (the first lines, a line split across chunks, formats
+// of more than a thousand fields, no WebAssembly) and is what the kernel is tested against.
 import { endianness } from 'node:os';
 import { DEFAULT_FORMAT, headerFormat, isDefaultRecord, type FlowFormat } from './format.js';
+import { EVENT_ACCOUNT, EVENT_KEEP, KERNEL_MAX_SPACES, KERNEL_TEXT_SIZE, flowKernel, type FieldPositions, type FlowKernel, type KernelCounts } from './kernel.js';
 import type { FlowRecord, FlowStats, FlowWanted } from './types.js';
 
 const SPACE = 0x20;
@@ -21,6 +25,8 @@ export interface FlowScanOptions {
   until?: number;
   /** Known format (CloudWatch Logs: from DescribeFlowLogs); otherwise read from the header or the first record. */
   format?: FlowFormat;
+  /** false: read in JavaScript only, without the WebAssembly kernel (tests compare the two). */
+  kernel?: boolean;
   onRecord(record: FlowRecord): void;
 }
 
@@ -87,6 +93,10 @@ export class FlowLineScanner {
   private readonly protocols: Uint8Array;
   /** Records outside [since, until]. */
   outside = 0;
+  /** The field positions as the kernel takes them. */
+  private positions: FieldPositions | null = null;
+  private readonly counts: KernelCounts = { lineNo: 0, records: 0, malformed: 0, firstMalformed: -1, nodata: 0, skipdata: 0, outside: 0, first: 0, last: 0, events: 0 };
+  private readonly event = new Int32Array(4);
 
   constructor(
     private readonly source: string,
@@ -121,6 +131,10 @@ export class FlowLineScanner {
     this.iStatus = format.at('log-status');
     this.iAccount = format.at('account-id');
     this.iRegion = format.at('region');
+    this.positions = {
+      fieldSpaces: this.fieldSpaces, iStart: this.iStart, iEnd: this.iEnd, iStatus: this.iStatus, iAccount: this.iAccount,
+      iRegion: this.iRegion, iPort: this.iPort, iProto: this.iProto,
+    };
   }
 
   /** Feeds a chunk of decompressed text. */
@@ -145,19 +159,85 @@ export class FlowLineScanner {
       this.line(chunk, pos, nl);
       pos = nl + 1;
     }
-    if (this.format) pos = this.scanLines(chunk, pos);
+    if (this.format) {
+      const kernel = this.options.kernel === false || this.fieldSpaces >= KERNEL_MAX_SPACES ? null : flowKernel();
+      pos = kernel ? this.scanKernel(chunk, pos, kernel) : this.scanLines(chunk, pos, chunk.length);
+    }
     if (pos < chunk.length) this.carry = Buffer.from(chunk.subarray(pos));
   }
 
     /**
+   * The complete lines of a chunk through the kernel, a slice of at most KERNEL_TEXT_SIZE bytes per call. Returns
+   * where the unfinished last line starts. A line longer than a slice is read in JavaScript.
+   */
+  private scanKernel(buf: Buffer, from: number, kernel: FlowKernel): number {
+    const length = buf.length;
+    const counts = this.counts;
+    let pos = from;
+    while (pos < length) {
+      const size = Math.min(length - pos, KERNEL_TEXT_SIZE);
+      const read = kernel.scan(buf.subarray(pos, pos + size), this.lineNo, this.positions as FieldPositions, this.ports, this.protocols, this.since, this.until, counts);
+      this.collect(kernel, buf, pos);
+      if (read > 0) {
+        pos += read;
+        continue;
+      }
+      if (pos + size === length) return pos;
+      const newline = buf.indexOf(NEWLINE, pos + size);
+      if (newline < 0) return pos;
+      pos = this.scanLines(buf, pos, newline + 1);
+    }
+    return pos;
+  }
+
+  /** Takes what a kernel call read from the slice of `buf` at `base`: counters, then events in line order. */
+  private collect(kernel: FlowKernel, buf: Buffer, base: number): void {
+    const counts = this.counts;
+    const stats = this.stats;
+    this.lineNo = counts.lineNo;
+    stats.records += counts.records;
+    if (counts.malformed > 0) {
+      stats.malformed += counts.malformed;
+      stats.firstMalformed ??= { source: this.source, line: counts.firstMalformed };
+    }
+    stats.nodata += counts.nodata;
+    stats.skipdata += counts.skipdata;
+    this.outside += counts.outside;
+    if (counts.first !== Infinity && (stats.start === null || counts.first < stats.start)) stats.start = counts.first;
+    if (counts.last !== -Infinity && (stats.end === null || counts.last > stats.end)) stats.end = counts.last;
+    const event = this.event;
+    for (let i = 0; i < counts.events; i++) {
+      kernel.event(i, event);
+      const s = base + event[2];
+      const e = base + event[3];
+      if (event[0] === EVENT_KEEP) this.keep(buf, s, e, event[1]);
+      else {
+        // An account or region differing from the previous record's (the kernel may report a value again).
+        const value = buf.toString('latin1', s, e);
+        if (value !== '' && value !== '-') (event[0] === EVENT_ACCOUNT ? stats.accounts : stats.regions).add(value);
+      }
+    }
+  }
+
+  /** A line the kernel found wanted (a record to a wanted port, in the time range): made into a FlowRecord. */
+  private keep(buf: Buffer, s: number, e: number, line: number): void {
+    const spaces = this.spaces;
+    let n = 0;
+    for (let i = s; i < e; i++) if (buf[i] === SPACE) spaces[n++] = i;
+    const at = (k: number) => numberAt(buf, this.fieldStart(k, s), this.fieldEnd(k, e, n));
+    const start = this.iStart >= 0 ? at(this.iStart) : -1;
+    const end = this.iEnd >= 0 ? at(this.iEnd) : start;
+    this.options.onRecord(this.materialise(buf, s, e, n, line, start, end, at(this.iPort), at(this.iProto)));
+  }
+
+  /**
    * The hot loop over the complete lines of a chunk. Returns where the unfinished last line starts. Four bytes
    * are looked at together (SWAR): one test per word says whether any of them is a space, a newline or another
    * control byte; only those (about one byte in eight in flow logs) are looked at one by one.
    */
-  private scanLines(buf: Buffer, from: number): number {
+  private scanLines(buf: Buffer, from: number, length: number): number {
     const spaces = this.spaces;
     const max = spaces.length;
-    const length = buf.length;
     let lineStart = from;
     let n = 0;
     // Position of the last carriage return seen: stripped when it is the byte just before a newline.
@@ -311,7 +391,7 @@ export class FlowLineScanner {
       this.outside++;
       return;
     }
-    this.options.onRecord(this.materialise(buf, s, e, n, start, end, port, protocol));
+    this.options.onRecord(this.materialise(buf, s, e, n, this.lineNo, start, end, port, protocol));
   }
 
   /**
@@ -339,7 +419,7 @@ export class FlowLineScanner {
     this.stats.firstMalformed ??= { source: this.source, line: this.lineNo };
   }
 
-  private materialise(buf: Buffer, s: number, e: number, n: number, start: number, end: number, port: number, protocol: number): FlowRecord {
+  private materialise(buf: Buffer, s: number, e: number, n: number, line: number, start: number, end: number, port: number, protocol: number): FlowRecord {
     const format = this.format as FlowFormat;
     const field = (name: string): string | undefined => {
       const i = format.at(name);
@@ -352,7 +432,7 @@ export class FlowLineScanner {
     const action = field('action');
     const record: FlowRecord = {
       source: this.source,
-      line: this.lineNo,
+      line,
       raw: buf.toString('latin1', s, e),
       start,
       dstport: port,

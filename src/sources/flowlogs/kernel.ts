@@ -6,8 +6,8 @@ import { FLOW_KERNEL_WASM } from './kernel-wasm.js';
 
 /** Bytes of text the kernel reads per call. */
 export const KERNEL_TEXT_SIZE = 1 << 20;
-/** Spaces per line the kernel keeps the positions of: formats with more fields are read in JavaScript. */
-export const KERNEL_MAX_SPACES = 1024;
+/** Spaces per line the kernel keeps the positions of (kernel.wat: SPACES): formats with more fields are read in JavaScript. */
+export const KERNEL_MAX_SPACES = 1000;
 
 // The memory layout of kernel.wat.
 const PROTOS = 65536;

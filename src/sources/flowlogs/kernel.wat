@@ -10,7 +10,8 @@
 ;;   PROTOS   65536   256 bytes, 1 = wanted protocol
 ;;   STATS    65792   i32 lineNo, records, malformed, firstMalformed (-1: none), nodata, skipdata, outside,
 ;;                    events; f64 at +32 earliest start (+inf: none), at +40 latest end (-inf: none)
-;;   SPACES   65856   positions of the spaces of the current line, 1024 at most (i32)
+;;   SPACES   65856   positions of the spaces of the current line (i32): 1024 entries, right up to index 1015
+;;                    (formats of up to 1000 fields are read here: KERNEL_MAX_SPACES in kernel.ts)
 ;;   EVENTS   69952   16384 events of 16 bytes: kind (1 keep, 2 account, 3 region), line, from, to
 ;;   TEXT     332096  the text: 1 MiB, then 16 bytes of slack for the last 16-byte load
 (module
@@ -33,20 +34,38 @@
   (global $regionFrom (mut i32) (i32.const -1))
   (global $regionTo (mut i32) (i32.const -1))
 
-  ;; Unsigned decimal at [s, e): -1 for `-`, -2 when not 1 to 15 digits, else its value.
+  ;; Unsigned decimal at [s, e): -1 for `-`, -2 when not 1 to 15 digits, else its value. Eight digits at a time
+  ;; where there are eight: all digits when every byte's high nibble is 3 and adding 6 keeps it so; their value by
+  ;; three multiplications (pairs, then fours, then eight).
   (func $number (param $s i32) (param $e i32) (result i64)
-    (local $length i32) (local $value i64) (local $digit i32)
+    (local $length i32) (local $value i64) (local $digit i32) (local $eight i64)
     (local.set $length (i32.sub (local.get $e) (local.get $s)))
     (if (i32.and (i32.eq (local.get $length) (i32.const 1)) (i32.eq (i32.load8_u (local.get $s)) (i32.const 45)))
       (then (return (i64.const -1))))
     (if (i32.or (i32.le_s (local.get $length) (i32.const 0)) (i32.gt_s (local.get $length) (i32.const 15)))
       (then (return (i64.const -2))))
-    (loop $next
-      (local.set $digit (i32.sub (i32.load8_u (local.get $s)) (i32.const 48)))
-      (if (i32.gt_u (local.get $digit) (i32.const 9)) (then (return (i64.const -2))))
-      (local.set $value (i64.add (i64.mul (local.get $value) (i64.const 10)) (i64.extend_i32_u (local.get $digit))))
-      (local.set $s (i32.add (local.get $s) (i32.const 1)))
-      (br_if $next (i32.lt_u (local.get $s) (local.get $e))))
+    (block $short
+      (loop $eights
+        (br_if $short (i32.lt_s (i32.sub (local.get $e) (local.get $s)) (i32.const 8)))
+        (local.set $eight (i64.load (local.get $s)))
+        (if (i32.or
+              (i64.ne (i64.and (local.get $eight) (i64.const 0xf0f0f0f0f0f0f0f0)) (i64.const 0x3030303030303030))
+              (i64.ne (i64.and (i64.add (local.get $eight) (i64.const 0x0606060606060606)) (i64.const 0xf0f0f0f0f0f0f0f0)) (i64.const 0x3030303030303030)))
+          (then (return (i64.const -2))))
+        (local.set $eight (i64.shr_u (i64.mul (i64.and (local.get $eight) (i64.const 0x0f0f0f0f0f0f0f0f)) (i64.const 2561)) (i64.const 8)))
+        (local.set $eight (i64.shr_u (i64.mul (i64.and (local.get $eight) (i64.const 0x00ff00ff00ff00ff)) (i64.const 6553601)) (i64.const 16)))
+        (local.set $eight (i64.shr_u (i64.mul (i64.and (local.get $eight) (i64.const 0x0000ffff0000ffff)) (i64.const 42949672960001)) (i64.const 32)))
+        (local.set $value (i64.add (i64.mul (local.get $value) (i64.const 100000000)) (local.get $eight)))
+        (local.set $s (i32.add (local.get $s) (i32.const 8)))
+        (br $eights)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $s) (local.get $e)))
+        (local.set $digit (i32.sub (i32.load8_u (local.get $s)) (i32.const 48)))
+        (if (i32.gt_u (local.get $digit) (i32.const 9)) (then (return (i64.const -2))))
+        (local.set $value (i64.add (i64.mul (local.get $value) (i64.const 10)) (i64.extend_i32_u (local.get $digit))))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $next)))
     (local.get $value))
 
   ;; Where field k of the line starting at $line starts, and where it ends (the line ending at $e, with $n spaces).
@@ -77,10 +96,17 @@
     (if (i32.lt_s (i32.load (i32.const 65804)) (i32.const 0))
       (then (i32.store (i32.const 65804) (global.get $lineNo)))))
 
-  ;; True when the bytes [s1, e1) and [s2, e2) are the same.
+  ;; True when the bytes [s1, e1) and [s2, e2) are the same: from 8 to 16 bytes (an account id, a region) as two
+  ;; overlapping 8-byte words, else byte by byte.
   (func $same (param $s1 i32) (param $e1 i32) (param $s2 i32) (param $e2 i32) (result i32)
-    (if (i32.ne (i32.sub (local.get $e1) (local.get $s1)) (i32.sub (local.get $e2) (local.get $s2)))
+    (local $length i32)
+    (local.set $length (i32.sub (local.get $e1) (local.get $s1)))
+    (if (i32.ne (local.get $length) (i32.sub (local.get $e2) (local.get $s2)))
       (then (return (i32.const 0))))
+    (if (i32.and (i32.ge_u (local.get $length) (i32.const 8)) (i32.le_u (local.get $length) (i32.const 16)))
+      (then (return (i32.and
+        (i64.eq (i64.load (local.get $s1)) (i64.load (local.get $s2)))
+        (i64.eq (i64.load (i32.sub (local.get $e1) (i32.const 8))) (i64.load (i32.sub (local.get $e2) (i32.const 8))))))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $s1) (local.get $e1)))
@@ -199,7 +225,7 @@
     (param $iPort i32) (param $iProto i32) (param $since f64) (param $until f64)
     (result i32)
     (local $block i32) (local $end i32) (local $line i32) (local $n i32) (local $bytes v128)
-    (local $spaceMask i32) (local $newlineMask i32) (local $k i32) (local $left i32)
+    (local $spaceMask i32) (local $newlineMask i32) (local $k i32) (local $left i32) (local $at i32)
     (global.set $fieldSpaces (local.get $fieldSpaces))
     (global.set $iStart (local.get $iStart))
     (global.set $iEnd (local.get $iEnd))
@@ -247,7 +273,22 @@
             (br_if $stop (i32.gt_u (i32.load (i32.const 65820)) (i32.const 16380)))
             (local.set $newlineMask (i32.and (local.get $newlineMask) (i32.sub (local.get $newlineMask) (i32.const 1))))
             (br $newlines)))
-        (local.set $n (call $spaces (local.get $spaceMask) (local.get $block) (local.get $n)))
+        ;; The block's (remaining) spaces: four positions written whatever the count (most blocks have at most
+        ;; four spaces; unused entries are overwritten later), so no branch depends on the text. Positions past
+        ;; 1016 are not kept: such a line has more spaces than any format the kernel reads (KERNEL_MAX_SPACES).
+        (local.set $at (i32.add (i32.const 65856) (i32.shl (select (local.get $n) (i32.const 1016) (i32.lt_u (local.get $n) (i32.const 1016))) (i32.const 2))))
+        (local.set $k (i32.popcnt (local.get $spaceMask)))
+        (i32.store (local.get $at) (i32.add (local.get $block) (i32.ctz (local.get $spaceMask))))
+        (local.set $spaceMask (i32.and (local.get $spaceMask) (i32.sub (local.get $spaceMask) (i32.const 1))))
+        (i32.store offset=4 (local.get $at) (i32.add (local.get $block) (i32.ctz (local.get $spaceMask))))
+        (local.set $spaceMask (i32.and (local.get $spaceMask) (i32.sub (local.get $spaceMask) (i32.const 1))))
+        (i32.store offset=8 (local.get $at) (i32.add (local.get $block) (i32.ctz (local.get $spaceMask))))
+        (local.set $spaceMask (i32.and (local.get $spaceMask) (i32.sub (local.get $spaceMask) (i32.const 1))))
+        (i32.store offset=12 (local.get $at) (i32.add (local.get $block) (i32.ctz (local.get $spaceMask))))
+        (local.set $spaceMask (i32.and (local.get $spaceMask) (i32.sub (local.get $spaceMask) (i32.const 1))))
+        (if (i32.gt_u (local.get $k) (i32.const 4))
+          (then (local.set $n (call $spaces (local.get $spaceMask) (local.get $block) (i32.add (local.get $n) (i32.const 4)))))
+          (else (local.set $n (i32.add (local.get $n) (local.get $k)))))
         (local.set $block (i32.add (local.get $block) (i32.const 16)))
         (br $blocks)))
     (i32.store (i32.const 65792) (global.get $lineNo))

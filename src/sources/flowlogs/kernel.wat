@@ -68,16 +68,30 @@
         (br $next)))
     (local.get $value))
 
-  ;; Where field k of the line starting at $line starts, and where it ends (the line ending at $e, with $n spaces).
-  (func $fieldStart (param $k i32) (param $line i32) (result i32)
-    (if (result i32) (i32.eqz (local.get $k))
-      (then (local.get $line))
-      (else (i32.add (i32.load (i32.add (i32.const 65852) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 1)))))
+  ;; A time (epoch seconds, ten digits) without a loop; any other length as $number reads it.
+  (func $time (param $s i32) (param $e i32) (result i64)
+    (local $eight i64) (local $two i32)
+    (if (i32.ne (i32.sub (local.get $e) (local.get $s)) (i32.const 10))
+      (then (return (call $number (local.get $s) (local.get $e)))))
+    (local.set $eight (i64.load (local.get $s)))
+    (local.set $two (i32.load16_u offset=8 (local.get $s)))
+    (if (i32.or
+          (i32.or
+            (i64.ne (i64.and (local.get $eight) (i64.const 0xf0f0f0f0f0f0f0f0)) (i64.const 0x3030303030303030))
+            (i64.ne (i64.and (i64.add (local.get $eight) (i64.const 0x0606060606060606)) (i64.const 0xf0f0f0f0f0f0f0f0)) (i64.const 0x3030303030303030)))
+          (i32.or
+            (i32.ne (i32.and (local.get $two) (i32.const 0xf0f0)) (i32.const 0x3030))
+            (i32.ne (i32.and (i32.add (local.get $two) (i32.const 0x0606)) (i32.const 0xf0f0)) (i32.const 0x3030))))
+      (then (return (i64.const -2))))
+    (local.set $eight (i64.shr_u (i64.mul (i64.and (local.get $eight) (i64.const 0x0f0f0f0f0f0f0f0f)) (i64.const 2561)) (i64.const 8)))
+    (local.set $eight (i64.shr_u (i64.mul (i64.and (local.get $eight) (i64.const 0x00ff00ff00ff00ff)) (i64.const 6553601)) (i64.const 16)))
+    (local.set $eight (i64.shr_u (i64.mul (i64.and (local.get $eight) (i64.const 0x0000ffff0000ffff)) (i64.const 42949672960001)) (i64.const 32)))
+    (i64.add
+      (i64.mul (local.get $eight) (i64.const 100))
+      (i64.extend_i32_u (i32.add (i32.mul (i32.and (local.get $two) (i32.const 0x0f)) (i32.const 10)) (i32.and (i32.shr_u (local.get $two) (i32.const 8)) (i32.const 0x0f))))))
 
-  (func $fieldEnd (param $k i32) (param $e i32) (param $n i32) (result i32)
-    (if (result i32) (i32.eq (local.get $k) (local.get $n))
-      (then (local.get $e))
-      (else (i32.load (i32.add (i32.const 65856) (i32.shl (local.get $k) (i32.const 2)))))))
+  ;; Field k of a line [line, e) with n spaces runs from `k ? SPACES[k - 1] + 1 : line` to `k == n ? e : SPACES[k]`,
+  ;; written out with `select` where used (V8 does not inline calls between WebAssembly functions).
 
   (func $count (param $at i32)
     (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1))))
@@ -126,23 +140,23 @@
     (local.set $start (i64.const -1))
     (if (i32.ge_s (global.get $iStart) (i32.const 0))
       (then
-        (local.set $start (call $number
-          (call $fieldStart (global.get $iStart) (local.get $line))
-          (call $fieldEnd (global.get $iStart) (local.get $e) (local.get $n))))
+        (local.set $start (call $time
+          (select (local.get $line) (i32.add (i32.load offset=65852 (i32.shl (global.get $iStart) (i32.const 2))) (i32.const 1)) (i32.eqz (global.get $iStart)))
+          (select (local.get $e) (i32.load offset=65856 (i32.shl (global.get $iStart) (i32.const 2))) (i32.eq (global.get $iStart) (local.get $n)))))
         (if (i64.eq (local.get $start) (i64.const -2))
           (then (call $malformed) (return)))))
     (local.set $end (local.get $start))
     (if (i32.ge_s (global.get $iEnd) (i32.const 0))
       (then
-        (local.set $end (call $number
-          (call $fieldStart (global.get $iEnd) (local.get $line))
-          (call $fieldEnd (global.get $iEnd) (local.get $e) (local.get $n))))
+        (local.set $end (call $time
+          (select (local.get $line) (i32.add (i32.load offset=65852 (i32.shl (global.get $iEnd) (i32.const 2))) (i32.const 1)) (i32.eqz (global.get $iEnd)))
+          (select (local.get $e) (i32.load offset=65856 (i32.shl (global.get $iEnd) (i32.const 2))) (i32.eq (global.get $iEnd) (local.get $n)))))
         (if (i64.eq (local.get $end) (i64.const -2))
           (then (call $malformed) (return)))))
     (call $count (i32.const 65796))
     (if (i32.ge_s (global.get $iStatus) (i32.const 0))
       (then
-        (local.set $c (i32.load8_u (call $fieldStart (global.get $iStatus) (local.get $line))))
+        (local.set $c (i32.load8_u (select (local.get $line) (i32.add (i32.load offset=65852 (i32.shl (global.get $iStatus) (i32.const 2))) (i32.const 1)) (i32.eqz (global.get $iStatus)))))
         (if (i32.eq (local.get $c) (i32.const 0x4e))
           (then (call $count (i32.const 65808)))
           (else (if (i32.eq (local.get $c) (i32.const 0x53))
@@ -156,8 +170,8 @@
           (then (f64.store (i32.const 65832) (f64.convert_i64_s (local.get $last)))))))
     (if (i32.ge_s (global.get $iAccount) (i32.const 0))
       (then
-        (local.set $s (call $fieldStart (global.get $iAccount) (local.get $line)))
-        (local.set $f (call $fieldEnd (global.get $iAccount) (local.get $e) (local.get $n)))
+        (local.set $s (select (local.get $line) (i32.add (i32.load offset=65852 (i32.shl (global.get $iAccount) (i32.const 2))) (i32.const 1)) (i32.eqz (global.get $iAccount))))
+        (local.set $f (select (local.get $e) (i32.load offset=65856 (i32.shl (global.get $iAccount) (i32.const 2))) (i32.eq (global.get $iAccount) (local.get $n))))
         (if (i32.or (i32.lt_s (global.get $accountFrom) (i32.const 0))
               (i32.eqz (call $same (local.get $s) (local.get $f) (global.get $accountFrom) (global.get $accountTo))))
           (then (call $event (i32.const 2) (local.get $s) (local.get $f))))
@@ -165,23 +179,23 @@
         (global.set $accountTo (local.get $f))))
     (if (i32.ge_s (global.get $iRegion) (i32.const 0))
       (then
-        (local.set $s (call $fieldStart (global.get $iRegion) (local.get $line)))
-        (local.set $f (call $fieldEnd (global.get $iRegion) (local.get $e) (local.get $n)))
+        (local.set $s (select (local.get $line) (i32.add (i32.load offset=65852 (i32.shl (global.get $iRegion) (i32.const 2))) (i32.const 1)) (i32.eqz (global.get $iRegion))))
+        (local.set $f (select (local.get $e) (i32.load offset=65856 (i32.shl (global.get $iRegion) (i32.const 2))) (i32.eq (global.get $iRegion) (local.get $n))))
         (if (i32.or (i32.lt_s (global.get $regionFrom) (i32.const 0))
               (i32.eqz (call $same (local.get $s) (local.get $f) (global.get $regionFrom) (global.get $regionTo))))
           (then (call $event (i32.const 3) (local.get $s) (local.get $f))))
         (global.set $regionFrom (local.get $s))
         (global.set $regionTo (local.get $f))))
     (local.set $port (call $number
-      (call $fieldStart (global.get $iPort) (local.get $line))
-      (call $fieldEnd (global.get $iPort) (local.get $e) (local.get $n))))
+      (select (local.get $line) (i32.add (i32.load offset=65852 (i32.shl (global.get $iPort) (i32.const 2))) (i32.const 1)) (i32.eqz (global.get $iPort)))
+      (select (local.get $e) (i32.load offset=65856 (i32.shl (global.get $iPort) (i32.const 2))) (i32.eq (global.get $iPort) (local.get $n)))))
     (if (i32.or (i64.lt_s (local.get $port) (i64.const 0)) (i64.gt_s (local.get $port) (i64.const 65535)))
       (then (return)))
     (if (i32.eqz (i32.load8_u (i32.wrap_i64 (local.get $port))))
       (then (return)))
     (local.set $protocol (call $number
-      (call $fieldStart (global.get $iProto) (local.get $line))
-      (call $fieldEnd (global.get $iProto) (local.get $e) (local.get $n))))
+      (select (local.get $line) (i32.add (i32.load offset=65852 (i32.shl (global.get $iProto) (i32.const 2))) (i32.const 1)) (i32.eqz (global.get $iProto)))
+      (select (local.get $e) (i32.load offset=65856 (i32.shl (global.get $iProto) (i32.const 2))) (i32.eq (global.get $iProto) (local.get $n)))))
     (if (i32.or (i64.lt_s (local.get $protocol) (i64.const 0)) (i64.gt_s (local.get $protocol) (i64.const 255)))
       (then (return)))
     (if (i32.eqz (i32.load8_u offset=65536 (i32.wrap_i64 (local.get $protocol))))

@@ -188,7 +188,16 @@ function value(name: string): fc.Arbitrary<string> {
     srcaddr: fc.constantFrom('10.0.1.15', '203.0.113.25', '2001:db8::1', '-'),
     dstaddr: fc.constantFrom('10.0.1.15', '203.0.113.25', '2001:db8::25', '-'),
   };
-  return fc.oneof({ weight: 12, arbitrary: usual[name] ?? token }, { weight: 1, arbitrary: odd });
+  // A number with one character replaced by a near miss, anywhere in it (digit checks read several bytes at once).
+  const spoiled = fc
+    .tuple(fc.oneof(fc.integer({ min: T0, max: T0 + 7200 }), fc.integer({ min: 0, max: 99999 })), fc.nat(), fc.constantFrom('/', ':', ';', '?', 'a', '\t', '\r', '\u00b9', ' '))
+    .map(([n, at, c]) => {
+      const digits = String(n);
+      const i = at % digits.length;
+      return digits.slice(0, i) + c + digits.slice(i + 1);
+    });
+  const numeric = ['start', 'end', 'dstport', 'srcport', 'protocol', 'packets', 'bytes'].includes(name);
+  return fc.oneof({ weight: 12, arbitrary: usual[name] ?? token }, { weight: 1, arbitrary: odd }, { weight: numeric ? 3 : 1, arbitrary: spoiled });
 }
 
 function recordLine(fields: readonly string[]): fc.Arbitrary<string> {

@@ -269,6 +269,11 @@ describe.each([
       expect(got.records.length).toBe(32_004);
       expect(got).toEqual(comparable(reference(text)));
     }
+    // Short lines, each kept and changing account and region: three events a line, more than a call reports.
+    const short = ['dstport protocol start action dstaddr interface-id account-id region', ...Array.from({ length: 30_000 }, (_, i) => `25 6 ${T0 + i} ACCEPT 1.2.3.4 eni-${i % 7} ${i % 2 ? 'a' : 'b'}${i % 11} r${i % 3}`)].join('\n');
+    const got = comparable(fast(short, [], 0, { kernel }));
+    expect(got.records.length).toBe(30_000);
+    expect(got).toEqual(comparable(reference(short)));
   });
   it('many chunks, time range, format given (CloudWatch Logs)', () => {
     fc.assert(

@@ -4,16 +4,14 @@
 // no kernel and scan.ts reads in JavaScript, with the same results.
 import { FLOW_KERNEL_WASM } from './kernel-wasm.js';
 
-/** Bytes of text the kernel reads per call. */
-export const KERNEL_TEXT_SIZE = 1 << 20;
-/** Spaces per line the kernel keeps the positions of (kernel.wat: SPACES): formats with more fields are read in JavaScript. */
-export const KERNEL_MAX_SPACES = 1000;
+/** Bytes of text the kernel reads per call (it writes down the position of every space and newline of it). */
+export const KERNEL_TEXT_SIZE = 1 << 18;
 
 // The memory layout of kernel.wat.
 const PROTOS = 65536;
 const STATS = 65792;
-const EVENTS = 69952;
-const TEXT = 332096;
+const EVENTS = 65856;
+const TEXT = 3473824;
 
 /** What one kernel call read: the counters of its lines and its events (kind, line, from, to; offsets in the slice). */
 export interface KernelCounts {

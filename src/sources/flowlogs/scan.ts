@@ -3,11 +3,11 @@
 // strings. Only lines to the ports the detections asked for become FlowRecords (with their raw text), so the
 // cost per byte stays close to splitting the text into lines, and memory holds one chunk and one partial line.
 // The complete lines of a chunk are read by the WebAssembly kernel (kernel.wat: 16 bytes per step) where there
-// is one; the same reading in JavaScript serves the rest (the first lines, a line split across chunks, formats
-// of more than a thousand fields, no WebAssembly) and is what the kernel is tested against.
+// is one; the same reading in JavaScript serves the rest (the first lines, a line split across chunks, a line
+// longer than the kernel's slice, no WebAssembly) and is what the kernel is tested against.
 import { endianness } from 'node:os';
 import { DEFAULT_FORMAT, headerFormat, isDefaultRecord, type FlowFormat } from './format.js';
-import { EVENT_ACCOUNT, EVENT_KEEP, KERNEL_MAX_SPACES, KERNEL_TEXT_SIZE, flowKernel, type FieldPositions, type FlowKernel, type KernelCounts } from './kernel.js';
+import { EVENT_ACCOUNT, EVENT_KEEP, KERNEL_TEXT_SIZE, flowKernel, type FieldPositions, type FlowKernel, type KernelCounts } from './kernel.js';
 import type { FlowRecord, FlowStats, FlowWanted } from './types.js';
 
 const SPACE = 0x20;
@@ -160,7 +160,7 @@ export class FlowLineScanner {
       pos = nl + 1;
     }
     if (this.format) {
-      const kernel = this.options.kernel === false || this.fieldSpaces >= KERNEL_MAX_SPACES ? null : flowKernel();
+      const kernel = this.options.kernel === false ? null : flowKernel();
       pos = kernel ? this.scanKernel(chunk, pos, kernel) : this.scanLines(chunk, pos, chunk.length);
     }
     if (pos < chunk.length) this.carry = Buffer.from(chunk.subarray(pos));

@@ -4,6 +4,7 @@
 import { GetAccountCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanClients } from '../src/sources/aws/clients.js';
+import { Semaphore } from '../src/sources/aws/limiter.js';
 import type { ClientConstructor } from '../src/sources/aws/types.js';
 import { generateScenario, startFakeAws, type FakeAws } from '../src/testing/fake-aws/index.js';
 
@@ -43,6 +44,42 @@ describe('shared clients', () => {
       for (const id of ids) expect(made.filter((c) => c.account === id), id).toHaveLength(5);
       expect(Object.fromEntries(counted)).toEqual(Object.fromEntries(ids.map((id) => [id, 5])));
       expect(fake.calls.slice(before).some((c) => c.error === 'TooManyRequestsException')).toBe(true);
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('take a slot of the cap on requests in flight per attempt, never while a retry waits, and never for STS', async () => {
+    const gate = new Semaphore(2);
+    let slots = 0;
+    let held = 0;
+    let most = 0;
+    const counting = {
+      run: <T>(fn: () => Promise<T>) =>
+        gate.run(async () => {
+          slots++;
+          most = Math.max(most, ++held);
+          try {
+            return await fn();
+          } finally {
+            held--;
+          }
+        }),
+    } as Semaphore;
+    const clients = new ScanClients({ endpoint: fake.endpoint, inFlight: counting });
+    try {
+      const before = fake.calls.length;
+      const accounts = ids.map((id) => clients.account(async () => keyOf(id)));
+      await Promise.all(accounts.flatMap((a) => Array.from({ length: 4 }, () => a.client(SESV2, 'us-east-1').send(new GetAccountCommand({})))));
+      const attempts = fake.calls.slice(before);
+      // One slot per HTTP attempt (throttled ones included): a retry gives its slot back while it waits.
+      expect(attempts.some((c) => c.error === 'TooManyRequestsException')).toBe(true);
+      expect(slots).toBe(attempts.length);
+      expect(most).toBeLessThanOrEqual(2);
+      const sts = clients.account(async () => keyOf(ids[0]), undefined, { gated: false });
+      const stsBefore = slots;
+      await sts.client(SESV2, 'us-east-1').send(new GetAccountCommand({}));
+      expect(slots).toBe(stsBefore);
     } finally {
       clients.destroy();
     }

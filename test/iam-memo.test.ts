@@ -125,6 +125,41 @@ describe('IAM answers kept across resources are each resource’s own', () => {
     );
   }, 120_000);
 
+  it('identity policies naming other From addresses: one answer where conditions compare exactly, each its own', () => {
+    // The generated conditions name noreply@example.com exactly, and patterns (*@example.com) and Null tests on the
+    // same key: variants name other addresses in its place (one without @, which is no address a request can use).
+    const variants = ['noreply@example.com', 'ops@example.com', 'noreply@other.org', 'no-address', 'noreply@example.com.evil'];
+    fc.assert(
+      fc.property(identityCase, (documents) => {
+        const text = JSON.stringify(documents);
+        const docsFor = (address: string) => named(JSON.parse(text.replaceAll('noreply@example.com', address)) as unknown[]);
+        sameAnswers(variants, (address) => analyzeSendGrants(docsFor(address), { account: ACCOUNTS[0], partition: 'aws' }));
+        sameAnswers(variants, (address) => analyzeControlGrants(docsFor(address), { account: ACCOUNTS[0], partition: 'aws' }));
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  }, 120_000);
+
+  it('two roles differing only in their From address are answered once; a pattern on the key keeps them apart', () => {
+    const sender = (address: string, pattern?: string) =>
+      named([
+        {
+          Statement: [
+            { Effect: 'Allow', Action: 'ses:SendEmail', Resource: '*', Condition: { StringEquals: { 'ses:FromAddress': address } } },
+            ...(pattern ? [{ Effect: 'Deny', Action: 'ses:SendEmail', Resource: '*', Condition: { StringLike: { 'ses:FromAddress': pattern } } }] : []),
+          ],
+        },
+      ]);
+    forgetAnswers();
+    const a = analyzeSendGrants(sender('a@example.com'), { account: ACCOUNTS[0], partition: 'aws' });
+    // The same verdict objects: the answer was computed once, for the first role.
+    expect(analyzeSendGrants(sender('b@example.com'), { account: ACCOUNTS[0], partition: 'aws' }).from).toBe(a.from);
+    expect(a.from.tri).toBe('no');
+    // Denied for a@ by the pattern, not for b@: renaming both would lose that.
+    expect(analyzeSendGrants(sender('a@example.com', 'a@*'), { account: ACCOUNTS[0], partition: 'aws' }).send.tri).toBe('no');
+    expect(analyzeSendGrants(sender('b@example.com', 'a@*'), { account: ACCOUNTS[0], partition: 'aws' }).send.tri).toBe('yes');
+  });
+
   it('role trust policies, for roles whose ARN is not known yet', () => {
     fc.assert(
       fc.property(trustCase, ({ trust, scope }) => {

@@ -13,6 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { writeDay } from '../src/detections/generate.js';
 import { APPROVED_RELAY, writeFlowDay } from '../src/detections/generate-flows.js';
 import { html } from '../src/reporters/html.js';
+import { renderMarkdown } from '../src/reporters/markdown.js';
 import { incidentPicture, MAX_LANES, timelineSvg } from '../src/reporters/html/incident.js';
 import { PRINT_EVIDENCE_LINES } from '../src/reporters/html/print.js';
 import type { Results } from '../src/results.js';
@@ -33,6 +34,27 @@ beforeAll(async () => {
   await cli(['demo', '--quiet'], demoDir);
   demoOrg = JSON.parse(readFileSync(path.join(demoDir, 'sesguard-report', 'org-scan-results.json'), 'utf8')) as Results;
 }, 120_000);
+
+describe('the trail Markdown summary', () => {
+  it('names both sources and lists what to do now, each command in its own code block', () => {
+    const md = renderMarkdown(investigation);
+    expect(md).toContain('incident detections (CloudTrail, VPC Flow Logs)');
+    const actions = investigation.trail?.actions ?? [];
+    expect(actions.length).toBeGreaterThan(0);
+    expect(md.indexOf('## What to do now')).toBeLessThan(md.indexOf('## Timeline by principal'));
+    for (const a of actions.slice(0, 30)) expect(md).toContain(`   ${a.command.split('\n')[0]}`);
+    expect(md).toMatch(/1\. \*\*contain\*\*: /);
+  });
+
+  it('keeps a command with backticks inside its block, and says when results carry no actions', () => {
+    const trail = investigation.trail as NonNullable<Results['trail']>;
+    const tricky = { ...investigation, trail: { ...trail, actions: [{ step: 'contain' as const, action: 'x', command: 'aws ses x --name ```a```', because: [] }] } };
+    const md = renderMarkdown(tricky);
+    expect(md).toContain('   ````sh\n   aws ses x --name ```a```\n   ````');
+    const old = { ...investigation, trail: { coverage: trail.coverage, timeline: trail.timeline } };
+    expect(renderMarkdown(old)).toContain('These results carry no response actions');
+  });
+});
 
 describe('the trail report opens on the incident', () => {
   it('coverage, timeline and actions first; no score gauge or heatmap', () => {

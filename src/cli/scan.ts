@@ -33,6 +33,12 @@ function concurrencyOf(value: string, flag: string): number {
   return n;
 }
 
+function threadsOf(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigError(`${flag} must be a whole number from 1 to 64 (got "${value}")`);
+  return n;
+}
+
 function progressLine(io: Io, quiet: boolean): ((p: ScanProgress) => void) | undefined {
   if (quiet || !io.stderrIsTty) return undefined;
   return (p) => io.stderr(`\rsesguard: accounts ${p.done}/${p.total}, ${p.current}, ${p.errors} call errors\x1b[K`);
@@ -49,6 +55,7 @@ export default command({
     ...REGIONS,
     ...ENDPOINT,
     concurrency: withDefault('N', 'API requests in flight at most', DEFAULT_CONCURRENCY, concurrencyOf),
+    threads: text('N', 'threads that scan accounts (default: one per core, up to 4, from 8 accounts; 1 = no worker threads)', threadsOf),
     snapshot: text('FILE', 'also write the inventory snapshot (evaluate reads it)'),
     shard: text('K/N', 'the K-th of N deterministic slices of the accounts (merge joins them)', shardOf),
     'no-credential-report': flag('access keys per user (iam:ListAccessKeys) where iam:GenerateCredentialReport is not allowed'),
@@ -71,6 +78,7 @@ export default command({
       regions: values.regions,
       endpoint: values['endpoint-url'],
       concurrency: values.concurrency,
+      threads: values.threads,
       shard: values.shard,
       credentialReport: !values['no-credential-report'],
       homeRegion: homeRegion(env),

@@ -19,11 +19,19 @@
 //   Unknowns nothing to name): the answer is kept with the places it was computed for and each asker gets its
 //   own places back, statement by statement (`memoizedPlaced`). Policies are keyed so only where every
 //   statement's place (name, Sid, line) differs from the others', so a place names one statement.
+// - E-mail addresses in identity policies' conditions on an address key (`ses:FromAddress`, …) are asked about
+//   renamed to placeholders, the same address to the same one: such a key's values are only ever compared with
+//   each other, and with fresh addresses nobody named, for equality (iam-eval.ts builds a key's witnesses from the
+//   values of that key) — as long as every condition on that key compares exactly (StringEquals / StringNotEquals,
+//   their IfExists and set forms: no pattern, no case folding, no Null test) and its values are plain text. So
+//   two roles differing only in the From address their condition names get one answer (one per module of a
+//   repository that names its own sender), and findings never show condition values.
 // - A resource policy none of whose statements has a Resource / NotResource never reads the resource itself:
 //   an own ARN that is not known (a role's, before apply) does not stop it being keyed.
 // Only fully known input is keyed (an Unknown's identity matters, not just its text); anything with a `${…}`
 // variable keys on the exact own resource and account. Otherwise nothing is memoized and the answer is computed.
-import { isUnknown } from '../inventory/types.js';
+import { isUnknown, type PolicyStatement } from '../inventory/types.js';
+import { parseOperator } from './iam-conditions.js';
 import type { NamedDocument } from './iam-eval.js';
 import { matchTri } from './iam-match.js';
 
@@ -98,6 +106,57 @@ function renameAccount(docs: readonly NamedDocument[], account: string): NamedDo
   return safe ? renamed : null;
 }
 
+/** Condition keys holding e-mail addresses (iam-eval.ts reads them as addresses, and only them). */
+const ADDRESS_KEYS = new Set(['ses:fromaddress', 'ses:feedbackaddress', 'ses:recipients']);
+/** An address kept as text, not as a pattern or an Unknown's token: printable ASCII without `*`, `?` or `$`. */
+const PLAIN_ADDRESS = /^[\x20-\x23\x25-\x29\x2b-\x3e\x40-\x7e]*$/;
+
+/**
+ * The documents with every value of each address key renamed to a placeholder (`1@address.invalid`, …; without
+ * `@` when the value has none), where that cannot change an answer (see the head of this module); null when no
+ * value is renamed.
+ */
+function renameAddresses(docs: readonly NamedDocument[]): NamedDocument[] | null {
+  const renamed = new Map<string, Map<string, string>>();
+  const unsafe = new Set<string>();
+  const statements = (doc: NamedDocument): PolicyStatement[] => (doc.document && !isUnknown(doc.document) ? doc.document.statements : []);
+  for (const doc of docs) {
+    for (const statement of statements(doc)) {
+      for (const [operator, byKey] of Object.entries(statement.condition ?? {})) {
+        const { spec } = parseOperator(operator);
+        const exact = spec.family === 'string' && !spec.glob && !spec.ignoreCase;
+        for (const [name, values] of Object.entries(byKey)) {
+          const key = name.toLowerCase();
+          if (!ADDRESS_KEYS.has(key)) continue;
+          if (!exact || !values.every((v): v is string => typeof v === 'string' && PLAIN_ADDRESS.test(v))) {
+            unsafe.add(key);
+            continue;
+          }
+          let names = renamed.get(key);
+          if (!names) renamed.set(key, (names = new Map()));
+          for (const value of values) if (!names.has(value)) names.set(value, `${names.size + 1}${value.includes('@') ? '@address.invalid' : '-address'}`);
+        }
+      }
+    }
+  }
+  for (const key of unsafe) renamed.delete(key);
+  if (renamed.size === 0) return null;
+  const rename = (statement: PolicyStatement): PolicyStatement => {
+    if (!statement.condition) return statement;
+    const condition: NonNullable<PolicyStatement['condition']> = {};
+    for (const [operator, byKey] of Object.entries(statement.condition)) {
+      const out: Record<string, (typeof byKey)[string]> = {};
+      for (const [name, values] of Object.entries(byKey)) {
+        const names = renamed.get(name.toLowerCase());
+        out[name] = names ? values.map((v) => (typeof v === 'string' ? (names.get(v) ?? v) : v)) : values;
+      }
+      condition[operator] = out;
+    }
+    return { ...statement, condition };
+  };
+  return docs.map((doc) => (doc.document && !isUnknown(doc.document) ? { ...doc, document: { ...doc.document, statements: doc.document.statements.map(rename) } } : doc));
+}
+
 // A resource's questions share its documents array (iam-cel.ts): what is built from it is built once.
 const built = new WeakMap<object, Map<string, unknown>>();
 
@@ -165,9 +224,10 @@ function identityText(docs: readonly NamedDocument[], account: string | undefine
   if (!fullyKnown(text)) return { text: null, account: '', docs, places: null };
   if (text.includes('${')) return { text, account: account ?? '', docs, places: null };
   const renamed = account !== undefined && ACCOUNT_ID.test(account) && text.includes(account) ? renameAccount(docs, account) : null;
-  const asked = renamed ?? docs;
+  const addressed = renameAddresses(renamed ?? docs);
+  const asked = addressed ?? renamed ?? docs;
   const places = placesOf(asked);
-  const keyed = places ? `placeless\u0000${placelessText(asked)}` : renamed ? JSON.stringify(renamed) : text;
+  const keyed = places ? `placeless\u0000${placelessText(asked)}` : asked !== docs ? JSON.stringify(asked) : text;
   return { text: keyed, account: renamed ? 'renamed' : '', docs: asked, places };
 }
 

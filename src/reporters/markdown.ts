@@ -4,6 +4,7 @@
 // A CloudTrail run shows what the logs could show right after the header (docs/runbook.md §3).
 import { coverageStatement } from '../detections/coverage.js';
 import { SEVERITIES, type Finding, type NotAssessed } from '../engine/types.js';
+import type { ResponseAction } from '../detections/respond.js';
 import type { Results } from '../results.js';
 import {
   bySeverity,
@@ -29,7 +30,7 @@ const TITLES: Record<string, string> = {
   iac: 'IaC scan',
   scan: 'AWS scan',
   evaluate: 'snapshot evaluation',
-  trail: 'CloudTrail detections',
+  trail: 'incident detections (CloudTrail, VPC Flow Logs)',
   demo: 'demo',
 };
 
@@ -244,6 +245,41 @@ function trendSection(results: Results, fixed: number | undefined): string[] {
   ];
 }
 
+/** Actions listed in full; the rest are counted (the JSON and HTML reports hold them all). */
+const MAX_ACTIONS = 30;
+
+/** A fence longer than any run of backticks in `text`, so a command from the logs cannot close it. */
+function fence(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/**
+ * Trail runs: what to do now (results.trail.actions), in the order to do it, each with its exact AWS CLI command.
+ * Results written before actions existed have none, and say so.
+ */
+function actionsSection(results: Results): string[] {
+  if (!results.trail) return [];
+  const actions = (results.trail.actions as unknown[] | undefined)?.filter(
+    (a): a is ResponseAction => typeof a === 'object' && a !== null && typeof (a as ResponseAction).action === 'string' && typeof (a as ResponseAction).command === 'string',
+  );
+  const lines = ['', '## What to do now', ''];
+  if (actions === undefined) return [...lines, 'These results carry no response actions (written by an older version of sesguard): docs/runbook.md lists the usual ones.'];
+  if (actions.length === 0) return [...lines, 'No open finding calls for an action.'];
+  lines.push('Derived from the open findings: contain first (credentials keep working until stopped), then repair what was weakened, then review what was created. Run each command in the account and region named; words in <angle brackets> are for you to fill in.', '');
+  actions.slice(0, MAX_ACTIONS).forEach((a, i) => {
+    const where = [a.account, a.region].filter((v): v is string => typeof v === 'string').join(' · ');
+    const because = [...new Set((Array.isArray(a.because) ? a.because : []).map((b) => b.checkId))].join(', ');
+    const f = fence(a.command);
+    lines.push(`${i + 1}. **${escapeInline(a.step)}**: ${escapeInline(a.action)}${where ? ` (${escapeInline(where)})` : ''}${because ? `; because of ${escapeInline(because)}` : ''}`);
+    lines.push('', `   ${f}sh`, ...a.command.split('\n').map((l) => `   ${l}`), `   ${f}`);
+    if (a.note) lines.push('', `   ${escapeInline(a.note)}`);
+    lines.push('');
+  });
+  if (actions.length > MAX_ACTIONS) lines.push(`…and ${actions.length - MAX_ACTIONS} more actions in the JSON and HTML reports.`);
+  return lines;
+}
+
 const TIMELINE_PRINCIPALS = 10;
 const TIMELINE_ROWS = 25;
 
@@ -294,6 +330,7 @@ export function renderMarkdown(results: Results, options: ReportOptions = {}): s
   const budget = new Budget(options.maxMarkdownBytes ?? DEFAULT_MAX_MARKDOWN_BYTES);
   budget.section(header(results));
   budget.section(trailCoverageSection(results));
+  budget.section(actionsSection(results));
   budget.section(trendSection(results, options.baselineFixed));
   // Errors come before the long tables so that a cut never hides why the run cannot be trusted.
   budget.section(errorsSection(results));

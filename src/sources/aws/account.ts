@@ -12,6 +12,7 @@ import {
   collectSnsTopics,
   sesTopicArns,
 } from './collectors/index.js';
+import { regionsToScan } from './regions.js';
 import type { AccountScope, Collected } from './types.js';
 
 export interface OrganizationResult {
@@ -83,4 +84,31 @@ export async function collectAccount(scope: AccountScope, regions: readonly stri
   for (const parts of perRegion) for (const part of parts) merge(out, { resources: part.resources, errors: part.errors });
   merge(out, await collectSnsTopics(scope, sesTopicArns(out.resources)));
   return out;
+}
+
+/** What scanning one account gave: its regions and resources, or why it could not be scanned. */
+export interface MemberScan {
+  status: 'scanned' | 'failed';
+  reason?: string;
+  regions: string[];
+  collected: Collected;
+}
+
+/**
+ * One account whose credentials work: its enabled regions, then everything in the regions to scan. The same on the
+ * main thread and on a scan worker (scan-worker.ts).
+ */
+export async function scanMember(
+  scope: AccountScope,
+  home: string,
+  requestedRegions: readonly string[] | 'all' | undefined,
+  options: AccountOptions = {},
+): Promise<MemberScan> {
+  const enabled = await enabledRegions(scope, home);
+  if (!enabled.regions) {
+    return { status: 'failed', reason: `cannot list the enabled regions: ${enabled.error ?? 'unknown error'}`, regions: [], collected: { resources: [], errors: [] } };
+  }
+  const regions = regionsToScan(scope.partition, enabled.regions, requestedRegions);
+  const collected = await collectAccount(scope, regions, home, options);
+  return { status: 'scanned', regions, collected };
 }

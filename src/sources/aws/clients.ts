@@ -12,6 +12,9 @@
 // shared client whose `send` runs inside the account's AsyncLocalStorage context, and the shared client's
 // credentials and retry strategy read that context. A guard after signing checks that every request carries a key
 // of the account that sent it, so an SDK change could only make calls fail, never sign for the wrong account.
+// The scan's cap on requests in flight is taken per attempt, from signing until the response is parsed: the retry
+// back-off and the adaptive rate limiter wait before it (in the SDK's retry middleware), so a throttled account
+// slows down without holding slots every other account needs.
 // Each shared client also resolves its middleware stack once per command class (cacheMiddleware) and keeps the
 // request signer its SDK factory builds, instead of building one per request. docs/scan.md gives the measurements.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -23,6 +26,7 @@ import { NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_USE_FIPS_ENDPOINT_CONF
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
+import type { Gate } from './limiter.js';
 import { nonAwsResponseMiddleware } from './non-aws-response.js';
 import type { ClientConstructor, ClientOptions } from './types.js';
 
@@ -33,6 +37,8 @@ export interface ClientFactoryOptions {
   connectionTimeoutMs?: number;
   /** Sockets open at most per endpoint (host and port); further requests wait for a free one. */
   maxSockets?: number;
+  /** Requests in flight at most, over every client: each attempt holds a slot from signing to its parsed answer. */
+  inFlight?: Gate;
 }
 
 /** What the scan touches of an SDK client. */
@@ -115,6 +121,22 @@ function reuseSigners(client: SdkClient): void {
   };
 }
 
+/**
+ * Before signing, each attempt of a gated identity takes a slot of the scan's cap on requests in flight. Identities
+ * that only resolve credentials (the caller's STS: AssumeRole, GetCallerIdentity) are not gated: a call holding a
+ * slot may need new credentials while signing, and must not wait for a slot its own kind holds. Organizations calls
+ * go first: the Organization walk is one account's chain of several calls per member account, the longest of a
+ * scan, and the scan ends only when it does.
+ */
+function inFlightGate(gate: Gate, priority: boolean): Middleware {
+  return (next) => (args) => (runningAccount().gated ? gate.run(() => next(args), priority) : next(args));
+}
+
+/** The SDK's own name of a client's service (`Organizations`, `SES`, …). */
+function serviceIdOf(client: SdkClient): string | undefined {
+  return (client as unknown as { config?: { serviceId?: string } }).config?.serviceId;
+}
+
 /** One per shared client: hands every call to the running account's own adaptive retry strategy for that client. */
 function retryPerAccount(key: object): RetryStrategyV2 & { mode: string } {
   const own = () => runningAccount().retryStrategy(key);
@@ -176,6 +198,9 @@ export class ScanClients {
         }) as Middleware,
         { step: 'initialize', name: 'sesguardCallCounter' },
       );
+      if (this.options.inFlight) {
+        client.middlewareStack.addRelativeTo(inFlightGate(this.options.inFlight, serviceIdOf(client) === 'Organizations'), { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'sesguardInFlight' });
+      }
       client.middlewareStack.addRelativeTo(accountGuard, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'sesguardAccountGuard' });
       client.middlewareStack.add(nonAwsResponseMiddleware, { step: 'deserialize', name: 'sesguardNonAwsResponse', priority: 'high' });
       reuseSigners(client);
@@ -184,9 +209,12 @@ export class ScanClients {
     return client;
   }
 
-  /** The clients of one identity (an account's audit role, or the caller's own credentials). */
-  account(credentials: AwsCredentialIdentityProvider, onCall?: () => void): AccountClients {
-    return new AccountClients(this, credentials, onCall);
+  /**
+   * The clients of one identity (an account's audit role, or the caller's own credentials). `gated: false` is for
+   * the STS views that resolve credentials (see inFlightGate).
+   */
+  account(credentials: AwsCredentialIdentityProvider, onCall?: () => void, options: { gated?: boolean } = {}): AccountClients {
+    return new AccountClients(this, credentials, onCall, options.gated ?? true);
   }
 
   /** Closes every socket of the scan; its clients must not be used afterwards. */
@@ -205,6 +233,8 @@ export class AccountClients {
     private readonly scan: ScanClients,
     private readonly credentials: AwsCredentialIdentityProvider,
     readonly onCall?: () => void,
+    /** Whether this identity's calls take a slot of the scan's cap on requests in flight. */
+    readonly gated = true,
   ) {}
 
   /** The client of `ctor` in `region` for this identity: the shared client, with calls running as this identity. */

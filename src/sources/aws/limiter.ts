@@ -1,7 +1,14 @@
-// Bounded concurrency for the live scan: a global cap on requests in flight, per-key caps (account × service),
-// and a minimum interval per key (SES v1 GetIdentityNotificationAttributes: 1 call/s).
+// Bounded concurrency for the live scan: per-key caps (account × service) and a minimum interval per key, around
+// each call with its retries; and the Semaphore that caps requests in flight over the whole scan, which the shared
+// clients take per attempt (clients.ts), so that a call waiting out a retry back-off holds no global slot.
 
-export class Semaphore {
+/** What takes a slot around a call: Semaphore here, SharedSemaphore across threads. */
+export interface Gate {
+  /** Runs `fn` in a slot; a priority caller goes before the others waiting (where the gate supports it). */
+  run<T>(fn: () => Promise<T>, priority?: boolean): Promise<T>;
+}
+
+export class Semaphore implements Gate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(readonly size: number) {
@@ -36,12 +43,11 @@ export class Interval {
   }
 }
 
-/** Keyed semaphores and intervals under one global semaphore. */
+/** Keyed semaphores and intervals (the global cap on requests in flight is taken per attempt, in clients.ts). */
 export class Limits {
   private readonly perKey = new Map<string, Semaphore>();
   private readonly intervals = new Map<string, Interval>();
   constructor(
-    private readonly global: Semaphore,
     private readonly perKeySize: number,
     private readonly intervalMs: Record<string, number> = {},
   ) {}
@@ -52,14 +58,18 @@ export class Limits {
       this.perKey.set(key, keyed);
     }
     const spacing = this.intervalMs[service];
-    const inner = () => this.global.run(fn);
-    if (!spacing) return keyed.run(inner);
+    if (!spacing) return keyed.run(fn);
     let interval = this.intervals.get(key);
     if (!interval) {
       interval = new Interval(spacing);
       this.intervals.set(key, interval);
     }
     const spaced = interval;
-    return keyed.run(() => spaced.run(inner));
+    return keyed.run(() => spaced.run(fn));
   }
 }
+
+/** Per account × service: at most this many calls in flight (keeps one account from starving the others). */
+export const PER_ACCOUNT_SERVICE = 4;
+/** Minimum spacing per account × service; SES v1's 1 call/s is kept by its collector. */
+export const SERVICE_INTERVALS: Record<string, number> = {};

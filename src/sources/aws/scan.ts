@@ -6,11 +6,13 @@ import { ConfigError } from '../../errors.js';
 import type { Snapshot, SnapshotAccount } from '../../inventory/snapshot.js';
 import { SNAPSHOT_SCHEMA_VERSION } from '../../inventory/snapshot.js';
 import type { Resource } from '../../inventory/types.js';
-import { ScanClients, type AccountClients } from './clients.js';
-import { collectAccount, collectOrganization, enabledRegions } from './account.js';
+import { ScanClients, type AccountClients, type ClientFactoryOptions } from './clients.js';
+import { collectOrganization, scanMember } from './account.js';
 import { assumedRole, callerCredentials, callerSts, whoAmI } from './credentials.js';
-import { Limits, Semaphore } from './limiter.js';
-import { partitionOf, regionsToScan } from './regions.js';
+import { Limits, PER_ACCOUNT_SERVICE, SERVICE_INTERVALS } from './limiter.js';
+import { partitionOf } from './regions.js';
+import { ScanWorkers, scanWorkerCount, type MemberResult } from './scan-workers.js';
+import { SharedSemaphore } from './shared-semaphore.js';
 import { describeAwsError, type AccountScope, type CallError } from './types.js';
 
 export interface ScanProgress {
@@ -43,12 +45,10 @@ export interface ScanOptions {
   maxAttempts?: number;
   /** Access keys from the IAM credential report (default), or per user when false (--no-credential-report). */
   credentialReport?: boolean;
+  /** Threads that scan accounts (scan-workers.ts): 1 = the main thread only; default one per core, up to 4. */
+  threads?: number;
 }
 
-/** Per account × service: at most this many calls in flight (keeps one account from starving the others). */
-const PER_ACCOUNT_SERVICE = 4;
-/** Minimum spacing per account × service; SES v1's 1 call/s is kept by its collector. */
-const INTERVALS: Record<string, number> = {};
 
 /** Deterministic slice K of N: accounts sorted by id, every N-th from K-1. */
 export function shardAccounts<T extends { id: string }>(accounts: T[], shard?: { index: number; count: number }): T[] {
@@ -70,23 +70,28 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
   const home = options.homeRegion ?? 'us-east-1';
   const partition = partitionOf(home);
   const base = options.credentials ?? callerCredentials(options.profile);
-  // Requests in flight never exceed the concurrency (plus the AssumeRole calls), so neither do sockets per endpoint.
-  const clients = new ScanClients({
-    endpoint: options.endpoint,
-    requestTimeoutMs: options.requestTimeoutMs,
-    maxAttempts: options.maxAttempts,
-    maxSockets: options.concurrency,
-  });
+  // Requests in flight never exceed the concurrency (plus the STS calls that resolve credentials), so neither do
+  // sockets per endpoint. The cap is taken per attempt, so retry back-offs hold no slot.
+  // Shared with the scan workers, which take the same cap (scan-workers.ts).
+  const inFlight = new SharedSemaphore(options.concurrency);
+  const clients = new ScanClients({ ...clientOptions(options), inFlight });
   try {
-    return await scanWith(options, { clients, base, home, partition, capturedAt, now });
+    return await scanWith(options, { clients, gate: inFlight.buffer, base, home, partition, capturedAt, now });
   } finally {
     clients.destroy();
   }
 }
 
+/** The client settings of a scan, the same on the main thread and on its workers. */
+function clientOptions(options: ScanOptions): Omit<ClientFactoryOptions, 'inFlight'> {
+  return { endpoint: options.endpoint, requestTimeoutMs: options.requestTimeoutMs, maxAttempts: options.maxAttempts, maxSockets: options.concurrency };
+}
+
 /** What scanLive settles before the scan: its clients (closed after it), credentials, home region and clock. */
 interface ScanSetup {
   clients: ScanClients;
+  /** The shared count behind the clients' cap on requests in flight, for the workers. */
+  gate: SharedArrayBuffer;
   base: AwsCredentialIdentityProvider;
   home: string;
   partition: Snapshot['partition'];
@@ -94,13 +99,12 @@ interface ScanSetup {
   now: () => Date;
 }
 
-async function scanWith(options: ScanOptions, { clients, base, home, partition, capturedAt, now }: ScanSetup): Promise<Snapshot> {
-  const global = new Semaphore(options.concurrency);
-  const limits = new Limits(global, PER_ACCOUNT_SERVICE, INTERVALS);
+async function scanWith(options: ScanOptions, { clients, gate, base, home, partition, capturedAt, now }: ScanSetup): Promise<Snapshot> {
+  const limits = new Limits(PER_ACCOUNT_SERVICE, SERVICE_INTERVALS);
   let apiCalls = 0;
   const countCall = () => apiCalls++;
   const callerClients = clients.account(base, countCall);
-  const sts = callerSts(clients.account(base), home);
+  const sts = callerSts(clients.account(base, undefined, { gated: false }), home);
 
   const scopeFor = (accountId: string, account: AccountClients): AccountScope => ({
     accountId,
@@ -177,6 +181,34 @@ async function scanWith(options: ScanOptions, { clients, base, home, partition, 
   const report = (current: string) => options.onProgress?.({ done, total: accounts.length, current, errors: callErrors.length });
   report('starting');
 
+  const providers = new Map<string, AwsCredentialIdentityProvider>();
+  const memberScope = (accountId: string): AccountScope =>
+    accountId === caller.account ? callerScope : scopeFor(accountId, clients.account(providers.get(accountId) as AwsCredentialIdentityProvider, countCall));
+  // On the main thread calls are counted as they are made (countCall); a worker reports the calls it made.
+  const scanHere = async (accountId: string): Promise<MemberResult> => ({
+    scan: await scanMember(memberScope(accountId), home, options.regions, { credentialReport: options.credentialReport }),
+    apiCalls: 0,
+  });
+  const threads = scanWorkerCount(accounts.length, options.threads);
+  const workers = threads
+    ? new ScanWorkers(
+        threads,
+        {
+          clients: clientOptions(options),
+          gate,
+          concurrency: options.concurrency,
+          home,
+          partition,
+          now: capturedAt.toISOString(),
+          regions: options.regions,
+          credentialReport: options.credentialReport,
+        },
+        options.concurrency,
+        (accountId) => providers.get(accountId) as AwsCredentialIdentityProvider,
+        scanHere,
+      )
+    : null;
+
   const scanOne = async (account: { id: string; name: string }): Promise<void> => {
     const entry = status.get(account.id) as SnapshotAccount;
     const isCaller = account.id === caller.account;
@@ -193,29 +225,26 @@ async function scanWith(options: ScanOptions, { clients, base, home, partition, 
       report(account.id);
       return;
     }
-    const scope = isCaller ? callerScope : scopeFor(account.id, clients.account(credentials, countCall));
-    const enabled = await enabledRegions(scope, home);
-    if (!enabled.regions) {
-      entry.status = 'failed';
-      entry.reason = `cannot list the enabled regions: ${enabled.error ?? 'unknown error'}`;
-      done++;
-      report(account.id);
-      return;
-    }
-    const regions = regionsToScan(partition, enabled.regions, options.regions);
-    entry.regions = regions;
-    report(`${account.id} (${regions.length} regions)`);
-    const collected = await collectAccount(scope, regions, home, { credentialReport: options.credentialReport });
-    resources.push(...collected.resources);
-    callErrors.push(...collected.errors);
-    entry.status = 'scanned';
-    delete entry.reason;
+    providers.set(account.id, credentials);
+    const member = workers ? await workers.scan(account.id) : await scanHere(account.id);
+    apiCalls += member.apiCalls;
+    entry.regions = member.scan.regions;
+    resources.push(...member.scan.collected.resources);
+    callErrors.push(...member.scan.collected.errors);
+    entry.status = member.scan.status;
+    if (member.scan.reason) entry.reason = member.scan.reason;
+    else delete entry.reason;
     done++;
     report(account.id);
   };
 
   const all = Promise.all([...accounts.map((a) => scanOne(a)), orgDone]);
-  const outcome = await Promise.race([all.then(() => 'done' as const), abortPromise(options.signal)]);
+  let outcome: 'done' | 'aborted';
+  try {
+    outcome = await Promise.race([all.then(() => 'done' as const), abortPromise(options.signal)]);
+  } finally {
+    await workers?.close();
+  }
   const incomplete = outcome === 'aborted';
   const mine = new Set(accounts.map((a) => a.id));
   const management = managementAccountId ?? caller.account;

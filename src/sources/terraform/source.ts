@@ -8,7 +8,9 @@ import { STRAY_SUPPRESSION, parseIgnore } from './block-positions.js';
 import { Evaluator, origins, type Scope } from './hcl/evaluate.js';
 import { terraformFunctions, type FileAccess } from './hcl/functions.js';
 import { ModuleInstance, declarations, type Instance, type ModuleDecl } from './hcl/module.js';
-import { HclSyntaxError, loadHclParser, parseHcl, type ParsedFile, type Pos } from './hcl/syntax.js';
+import { parseAll, parseWorkers } from './hcl/parse-pool.js';
+import { HclSyntaxError, loadHclParser, parseHcl, syntaxOf, type ParsedFile, type Pos } from './hcl/syntax.js';
+import { nodeTypes } from './hcl/table.js';
 import { JsonText, isLazy, isPlainObject } from './hcl/values.js';
 import { adaptTerraform } from './adapt.js';
 import type { Placed, TfModel, TfResource } from './model.js';
@@ -26,6 +28,8 @@ export interface TerraformSourceInput {
   /** `--tf-var-file` files (display paths) and `--tf-var NAME=VALUE` values, in command-line order. */
   varFiles?: string[];
   vars?: string[];
+  /** Worker threads parsing the scanned directories' .tf files; by default as many as their size pays for (./hcl/parse-pool.ts). */
+  parseWorkers?: number;
 }
 
 export interface TerraformSourceResult {
@@ -44,7 +48,15 @@ interface SourceFiles {
 const isTf = (name: string): boolean => name.endsWith('.tf') && !/(^|_)override\.tf$/.test(name);
 
 /** Reads every root module among `input.dirs`, with the local modules they call. */
-export async function readTerraformSources(input: TerraformSourceInput): Promise<TerraformSourceResult> {
+export async function readTerraformSources(given: TerraformSourceInput): Promise<TerraformSourceResult> {
+  // Each directory is listed once (its files are parsed up front, then declared, then searched for tfvars).
+  const listings = new Map<string, string[]>();
+  const listDir = (dir: string): string[] => {
+    let names = listings.get(dir);
+    if (!names) listings.set(dir, (names = given.listDir(dir)));
+    return [...names];
+  };
+  const input: TerraformSourceInput = { ...given, listDir };
   const parser = await loadHclParser();
   const out: TerraformSourceResult = { resources: [], errors: [], notices: [], files: [] };
   const noticed = new Set<string>();
@@ -57,22 +69,21 @@ export async function readTerraformSources(input: TerraformSourceInput): Promise
   };
 
   const parsed = new Map<string, ParsedFile>();
+  const early = await parseEarly(input, parser);
   const parseFile = (file: string): ParsedFile | undefined => {
     if (parsed.has(file)) return parsed.get(file);
-    const text = input.readText(file);
+    const text = early.has(file) ? early.get(file)!.text : input.readText(file);
     if (text === undefined) {
       out.errors.push({ file, message: 'cannot read file' });
       return undefined;
     }
-    try {
-      const result = parseHcl(parser, file, text);
-      parsed.set(file, result);
-      return result;
-    } catch (error) {
-      if (!(error instanceof HclSyntaxError)) throw error;
-      out.errors.push({ file, line: error.line, column: error.column, message: error.message });
+    const result = early.get(file)?.result ?? parseOne(parser, file, text);
+    if (result instanceof HclSyntaxError) {
+      out.errors.push({ file, line: result.line, column: result.column, message: result.message });
       return undefined;
     }
+    parsed.set(file, result);
+    return result;
   };
   const decls = new Map<string, ModuleDecl | undefined>();
   const moduleDecl = (dir: string): ModuleDecl | undefined => {
@@ -122,6 +133,56 @@ export async function readTerraformSources(input: TerraformSourceInput): Promise
     }
   }
   return out;
+}
+
+/** A file's syntax tree, or the syntax error that rejects it. */
+function parseOne(parser: Awaited<ReturnType<typeof loadHclParser>>, file: string, text: string): ParsedFile | HclSyntaxError {
+  try {
+    return parseHcl(parser, file, text);
+  } catch (error) {
+    if (!(error instanceof HclSyntaxError)) throw error;
+    return error;
+  }
+}
+
+interface EarlyFile {
+  /** Undefined: the file cannot be read. */
+  text: string | undefined;
+  /** Set when the file was parsed up front. */
+  result?: ParsedFile | HclSyntaxError;
+}
+
+/**
+ * The .tf files of the scanned directories (every one of them is read: each directory is a root or a module),
+ * read up front; when there is enough text for worker threads to pay for themselves, parsed up front as well, on
+ * them and on this thread (./hcl/parse-pool.ts). Otherwise each file is parsed when it is reached, here.
+ */
+async function parseEarly(
+  input: TerraformSourceInput,
+  parser: Awaited<ReturnType<typeof loadHclParser>>,
+): Promise<Map<string, EarlyFile>> {
+  const files = input.dirs.flatMap((dir) => input.listDir(dir).filter(isTf).sort().map((name) => joinPath(dir, name)));
+  const early = new Map<string, EarlyFile>(files.map((file) => [file, { text: input.readText(file) }]));
+  const readable = [...early].filter((entry): entry is [string, EarlyFile & { text: string }] => entry[1].text !== undefined);
+  const workers = input.parseWorkers ?? parseWorkers(readable.reduce((n, [, { text }]) => n + text.length, 0));
+  if (workers === 0 || readable.length < 2) return early;
+  const types = nodeTypes(parser.language!);
+  const results = await parseAll(
+    readable.map(([, { text }]) => text),
+    workers,
+    (i) => parseOne(parser, readable[i]![0], readable[i]![1].text),
+    (i, table) => {
+      const [file, { text }] = readable[i]!;
+      try {
+        return syntaxOf(file, text, table, types);
+      } catch (error) {
+        if (!(error instanceof HclSyntaxError)) throw error;
+        return error;
+      }
+    },
+  );
+  readable.forEach(([, entry], i) => (entry.result = results[i]!));
+  return early;
 }
 
 function readRoot(

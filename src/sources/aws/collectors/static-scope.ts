@@ -28,9 +28,10 @@ export function staticScope(options: StaticScopeOptions): StaticScope {
     endpoint: options.endpoint,
     maxAttempts: options.maxAttempts ?? 6,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    inFlight: new Semaphore(16),
   });
   const account = clients.account(async () => options.credentials);
-  const limits = new Limits(new Semaphore(16), options.perService ?? 4);
+  const limits = new Limits(options.perService ?? 4);
   const limited: { service: string; at: number }[] = [];
   return {
     accountId: options.accountId,

@@ -1,11 +1,13 @@
 // Terraform source text → a plain syntax tree with positions: blocks, attributes and every expression.
 // Parsing is tree-sitter's (web-tree-sitter with the terraform grammar of @tree-sitter-grammars/tree-sitter-hcl,
-// chosen by measurement: docs/architecture.md); this module walks its tree once with a cursor and keeps only
-// what evaluation needs, so the rest of the reader never crosses into WebAssembly.
+// chosen by measurement: docs/architecture.md); its tree is read once into a table of nodes (./table.ts), and
+// this module builds from the table only what evaluation needs, so the rest of the reader never crosses into
+// WebAssembly.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Language, Parser as TsParser, Tree } from 'web-tree-sitter';
-import { bindExports, openCursor, type Cursor } from './cursor.js';
+import type { Parser as TsParser } from 'web-tree-sitter';
+import { bindExports } from './cursor.js';
+import { firstProblem, nodeTypes, readTable, type NodeTypes, type SyntaxTable } from './table.js';
 
 export interface Pos {
   line: number;
@@ -105,137 +107,31 @@ export function loadHclParser(): Promise<TsParser> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// tree-sitter tree → generic nodes (one cursor pass) → syntax tree
-
-export interface Node {
-  type: string;
-  named: boolean;
-  start: number;
-  end: number;
-  children: Node[];
-  missing: boolean;
-}
-
-/**
- * Named nodes read as leaves, their children never visited: punctuation wrappers whose text is the one
- * character of their only child (`block_start` is `{`), `string_lit` (a quoted string without
- * interpolation: its text is between its first and last character), `bool_lit` (its text is the value).
- * Plus nodes that never have children, so the cursor is not even asked. Only for a tree without errors:
- * one with errors is read whole, so that a missing token inside is found.
- */
-const ONE_CHARACTER = new Set(['block_start', 'block_end', 'object_start', 'object_end', 'tuple_start', 'tuple_end', 'quoted_template_start', 'quoted_template_end']);
-const READ_AS_LEAF = new Set([...ONE_CHARACTER, 'string_lit', 'bool_lit', 'identifier', 'template_literal', 'numeric_lit', 'comment', 'null_lit']);
-
-/** A language's node types by id (ERROR is 65535), read once: the walk makes no other tree-sitter call. */
-interface NodeTypes {
-  names: string[];
-  named: boolean[];
-  leaf: boolean[];
-}
-const nodeTypesOf = new WeakMap<Language, NodeTypes>();
-
-function nodeTypes(language: Language): NodeTypes {
-  let types = nodeTypesOf.get(language);
-  if (!types) {
-    types = { names: [], named: [], leaf: [] };
-    for (const id of [...language.types.keys(), 65535]) {
-      types.names[id] = language.types[id] ?? 'ERROR';
-      types.named[id] = language.nodeTypeIsNamed(id);
-      types.leaf[id] = types.named[id]! && READ_AS_LEAF.has(types.names[id]!);
-    }
-    nodeTypesOf.set(language, types);
-  }
-  return types;
-}
-
-/**
- * Reads the whole tree with one cursor, asking each node only its type and extent (every cursor access
- * crosses into WebAssembly, which dominates the cost); lines and columns come from the text afterwards.
- * `direct`: false reads through web-tree-sitter's own TreeCursor (the equivalence test compares both).
- * `comments` receives the comment nodes, in document order.
- */
-export function readTree(tree: Tree, hasError: boolean, direct = true, comments: Node[] = []): Node {
-  const cursor = openCursor(tree, direct);
-  try {
-    return walk(cursor, hasError, nodeTypes(tree.language), comments);
-  } finally {
-    cursor.delete();
-  }
-}
-
-function walk(cursor: Cursor, hasError: boolean, types: NodeTypes, comments: Node[]): Node {
-  const { names, named: isNamed, leaf: asLeaf } = types;
-  const make = (): Node => {
-    const id = cursor.nodeTypeId;
-    leafOnly = !hasError && asLeaf[id] === true;
-    const start = cursor.startIndex;
-    const node: Node = { type: names[id] ?? 'ERROR', named: isNamed[id] ?? true, start, end: start, children: [], missing: hasError && cursor.nodeIsMissing };
-    if (node.type === 'comment') comments.push(node);
-    return node;
-  };
-  /** A node's end: a leaf's own (a fixed token's is its length), a parent's is its last child's. */
-  const close = (node: Node, leaf: boolean): void => {
-    if (!leaf) node.end = node.children[node.children.length - 1]!.end;
-    else if (!hasError && ONE_CHARACTER.has(node.type)) node.end = node.start + 1;
-    else if (node.named || node.type === 'ERROR' || node.missing) node.end = cursor.endIndex;
-    else node.end = node.start + node.type.length;
-  };
-  /** Whether the node made last is read as a leaf. */
-  let leafOnly = false;
-  const root = make();
-  const stack: Node[] = [root];
-  for (;;) {
-    if (!leafOnly && cursor.gotoFirstChild()) {
-      const node = make();
-      stack[stack.length - 1]!.children.push(node);
-      stack.push(node);
-      continue;
-    }
-    close(stack[stack.length - 1]!, true);
-    for (;;) {
-      const done = stack.pop()!;
-      if (done.children.length > 0) close(done, false);
-      if (cursor.gotoNextSibling()) {
-        const node = make();
-        stack[stack.length - 1]!.children.push(node);
-        stack.push(node);
-        break;
-      }
-      if (!cursor.gotoParent()) {
-        if (root.children.length > 0) close(root, false);
-        return root;
-      }
-    }
-  }
-}
-
-function firstProblem(root: Node): Node | undefined {
-  const stack = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.type === 'ERROR' || node.missing) return node;
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
-  }
-  return undefined;
-}
+// tree-sitter tree → table of nodes (./table.ts, one cursor pass) → syntax tree
 
 /** Offsets where each line starts, to turn an offset into a line and column. */
 class Lines {
   private readonly starts: number[] = [0];
+  /** The line found last: conversion asks in document order, mostly on the same or the next lines. */
+  private last = 0;
 
   constructor(text: string) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
   at(offset: number): Pos {
+    const starts = this.starts;
+    let line = this.last;
+    if (starts[line]! <= offset && (line + 1 >= starts.length || starts[line + 1]! > offset)) return { line: line + 1, column: offset - starts[line]! + 1 };
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+    line = this.last = lo;
+    return { line: line + 1, column: offset - starts[line]! + 1 };
   }
 }
 
@@ -246,35 +142,27 @@ export const MAX_DEPTH = 200;
 export function parseHcl(parser: TsParser, file: string, text: string): ParsedFile {
   const tree = parser.parse(text);
   if (!tree) throw new HclSyntaxError('the HCL parser gave no result', 1, 1);
-  let root: Node;
-  let hasError: boolean;
-  const comments: Node[] = [];
+  let table: SyntaxTable;
+  const types = nodeTypes(tree.language);
   try {
-    hasError = tree.rootNode.hasError;
-    root = readTree(tree, hasError, true, comments);
+    table = readTable(tree, types, tree.rootNode.hasError, text.length);
   } finally {
     tree.delete();
   }
-  const lines = new Lines(text);
-  // Without an error in the tree there is no ERROR or missing node to look for.
-  const problem = hasError ? firstProblem(root) : undefined;
-  if (problem) {
-    const what = problem.missing ? `missing ${JSON.stringify(problem.type)}` : 'unexpected text';
-    const where = lines.at(problem.start);
-    throw new HclSyntaxError(`not valid HCL: ${what}`, where.line, where.column);
-  }
-  currentLines = lines;
-  try {
-    return new Converter(text).file(file, root, comments);
-  } finally {
-    currentLines = undefined;
-  }
+  return syntaxOf(file, text, table, types);
 }
 
-/** The line table of the file being converted (set for the duration of one conversion). */
-let currentLines: Lines | undefined;
-const at = (node: Node): Pos => currentLines!.at(node.start);
-const named = (node: Node): Node[] => node.children.filter((c) => c.named && c.type !== 'comment');
+/** The syntax tree of a file from its table. Throws HclSyntaxError when the table holds an error. */
+export function syntaxOf(file: string, text: string, table: SyntaxTable, types: NodeTypes): ParsedFile {
+  const lines = new Lines(text);
+  const problem = firstProblem(table);
+  if (problem !== undefined) {
+    const what = table.missing[problem] === 1 ? `missing ${JSON.stringify(types.names[table.type[problem]!])}` : 'unexpected text';
+    const where = lines.at(table.start[problem]!);
+    throw new HclSyntaxError(`not valid HCL: ${what}`, where.line, where.column);
+  }
+  return new Converter(text, table, types, lines).file(file);
+}
 
 /** Unescapes a quoted HCL string segment (`\n`, `\"`, `\uXXXX`, `$${`, `%%{`). */
 function unescapeQuoted(raw: string): string {
@@ -294,207 +182,271 @@ function unescapeHeredoc(raw: string): string {
   return raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
 }
 
+/** Builds the syntax tree from a table, a node being its row (./table.ts). */
 class Converter {
   private fileName = '';
   private depth = 0;
+  private readonly names: string[];
+  private readonly isNamed: boolean[];
 
-  constructor(private readonly text: string) {}
-
-  private slice(node: Node): string {
-    return this.text.slice(node.start, node.end);
+  constructor(
+    private readonly text: string,
+    private readonly t: SyntaxTable,
+    types: NodeTypes,
+    private readonly lines: Lines,
+  ) {
+    this.names = types.names;
+    this.isNamed = types.named;
   }
 
-  /** `commentNodes`: every comment of the tree, in the order the walk met them (document order). */
-  file(file: string, root: Node, commentNodes: Node[]): ParsedFile {
+  private type(row: number): string {
+    return this.names[this.t.type[row]!] ?? 'ERROR';
+  }
+
+  private named(row: number): boolean {
+    return this.isNamed[this.t.type[row]!] ?? true;
+  }
+
+  private start(row: number): number {
+    return this.t.start[row]!;
+  }
+
+  private end(row: number): number {
+    return this.t.end[row]!;
+  }
+
+  private at(row: number): Pos {
+    return this.lines.at(this.t.start[row]!);
+  }
+
+  /** Every child row, in order. */
+  private children(row: number): number[] {
+    const out: number[] = [];
+    const size = this.t.size;
+    const stop = row + size[row]!;
+    for (let c = row + 1; c < stop; c += size[c]!) out.push(c);
+    return out;
+  }
+
+  /** The named children other than comments. */
+  private namedChildren(row: number): number[] {
+    const out: number[] = [];
+    const size = this.t.size;
+    const stop = row + size[row]!;
+    for (let c = row + 1; c < stop; c += size[c]!) if (this.named(c) && this.type(c) !== 'comment') out.push(c);
+    return out;
+  }
+
+  /** The first named child (not a comment) of a type; -1 when there is none. */
+  private childOfType(row: number, type: string): number {
+    const size = this.t.size;
+    const stop = row + size[row]!;
+    for (let c = row + 1; c < stop; c += size[c]!) if (this.type(c) === type) return c;
+    return -1;
+  }
+
+  private slice(row: number): string {
+    return this.text.slice(this.t.start[row]!, this.t.end[row]!);
+  }
+
+  file(file: string): ParsedFile {
     this.fileName = file;
-    const comments: Comment[] = commentNodes.map((node) => ({ text: this.slice(node), line: at(node).line }));
-    const body = root.children.find((c) => c.type === 'body');
-    return { file, body: body ? this.body(body) : { attributes: new Map(), blocks: [] }, comments };
+    const comments: Comment[] = this.t.comments.map((row) => ({ text: this.slice(row), line: this.at(row).line }));
+    const body = this.t.count > 0 ? this.childOfType(0, 'body') : -1;
+    return { file, body: body !== -1 ? this.body(body) : { attributes: new Map(), blocks: [] }, comments };
   }
 
-  body(node: Node): Body {
+  body(row: number): Body {
     const body: Body = { attributes: new Map(), blocks: [] };
-    for (const child of named(node)) {
-      if (child.type === 'attribute') {
-        const [id, expr] = named(child);
-        if (!id || !expr) continue;
+    for (const child of this.namedChildren(row)) {
+      const type = this.type(child);
+      if (type === 'attribute') {
+        const [id, expr] = this.namedChildren(child);
+        if (id === undefined || expr === undefined) continue;
         const name = this.slice(id);
-        body.attributes.set(name, { name, expr: this.expr(expr), at: at(child) });
-      } else if (child.type === 'block') {
+        body.attributes.set(name, { name, expr: this.expr(expr), at: this.at(child) });
+      } else if (type === 'block') {
         body.blocks.push(this.block(child));
       }
     }
     return body;
   }
 
-  block(node: Node): Block {
-    const parts = named(node);
+  block(row: number): Block {
+    const parts = this.namedChildren(row);
     const type = this.slice(parts[0]!);
     const labels: string[] = [];
     let body: Body = { attributes: new Map(), blocks: [] };
-    for (const part of parts.slice(1)) {
-      if (part.type === 'string_lit') labels.push(this.stringLit(part));
-      else if (part.type === 'identifier') labels.push(this.slice(part));
-      else if (part.type === 'body') body = this.body(part);
+    for (let i = 1; i < parts.length; i++) {
+      const part = parts[i]!;
+      const kind = this.type(part);
+      if (kind === 'string_lit') labels.push(this.stringLit(part));
+      else if (kind === 'identifier') labels.push(this.slice(part));
+      else if (kind === 'body') body = this.body(part);
     }
-    return { type, labels, body, at: at(node) };
+    return { type, labels, body, at: this.at(row) };
   }
 
   /** A string_lit is read as a leaf: `"…"`, the quotes its first and last character. */
-  private stringLit(node: Node): string {
-    return unescapeQuoted(this.text.slice(node.start + 1, node.end - 1));
+  private stringLit(row: number): string {
+    return unescapeQuoted(this.text.slice(this.start(row) + 1, this.end(row) - 1));
   }
 
   /** An `expression` node: a primary followed by traversals (get_attr, index, splat). */
-  expr(node: Node): Expr {
-    if (this.depth >= MAX_DEPTH) return { k: 'error', message: `expression nested more than ${MAX_DEPTH} levels deep`, at: at(node) };
+  expr(row: number): Expr {
+    if (this.depth >= MAX_DEPTH) return { k: 'error', message: `expression nested more than ${MAX_DEPTH} levels deep`, at: this.at(row) };
     this.depth++;
     try {
-      return this.exprAt(node);
+      return this.exprAt(row);
     } finally {
       this.depth--;
     }
   }
 
-  private exprAt(node: Node): Expr {
-    if (node.type !== 'expression') return this.primary(node);
-    const parts = named(node);
-    if (parts.length === 0) return { k: 'error', message: 'empty expression', at: at(node) };
+  private exprAt(row: number): Expr {
+    if (this.type(row) !== 'expression') return this.primary(row);
+    const parts = this.namedChildren(row);
+    if (parts.length === 0) return { k: 'error', message: 'empty expression', at: this.at(row) };
     let value = this.primary(parts[0]!);
-    for (const op of parts.slice(1)) value = this.traverse(value, op);
+    for (let i = 1; i < parts.length; i++) value = this.traverse(value, parts[i]!);
     return value;
   }
 
-  /** A term and the traversals after it. */
-  private operand(nodes: Node[]): Expr {
-    const parts = nodes.filter((c) => c.named && c.type !== 'comment');
+  /** A term and the traversals after it (`rows`: the operand's nodes, some of them operators' siblings). */
+  private operand(rows: number[]): Expr {
+    const parts = rows.filter((c) => this.named(c) && this.type(c) !== 'comment');
     if (parts.length === 0) return { k: 'error', message: 'missing operand', at: { line: 0, column: 0 } };
-    if (this.depth >= MAX_DEPTH) return { k: 'error', message: `expression nested more than ${MAX_DEPTH} levels deep`, at: at(parts[0]!) };
+    if (this.depth >= MAX_DEPTH) return { k: 'error', message: `expression nested more than ${MAX_DEPTH} levels deep`, at: this.at(parts[0]!) };
     this.depth++;
     try {
       let value = this.primary(parts[0]!);
-      for (const op of parts.slice(1)) value = this.traverse(value, op);
+      for (let i = 1; i < parts.length; i++) value = this.traverse(value, parts[i]!);
       return value;
     } finally {
       this.depth--;
     }
   }
 
-  private traverse(obj: Expr, op: Node): Expr {
-    const where = at(op);
-    switch (op.type) {
+  private traverse(obj: Expr, op: number): Expr {
+    const where = this.at(op);
+    switch (this.type(op)) {
       case 'get_attr': {
-        const id = named(op)[0];
-        return { k: 'attr', obj, name: id ? this.slice(id) : '', at: where };
+        const id = this.namedChildren(op)[0];
+        return { k: 'attr', obj, name: id !== undefined ? this.slice(id) : '', at: where };
       }
       case 'index': {
-        const inner = named(op)[0]!;
-        if (inner.type === 'legacy_index') {
+        const inner = this.namedChildren(op)[0]!;
+        if (this.type(inner) === 'legacy_index') {
           const digits = /\d+/.exec(this.slice(inner))?.[0] ?? '0';
           return { k: 'index', obj, key: { k: 'lit', v: Number(digits), at: where }, at: where };
         }
-        const key = named(inner)[0];
-        return { k: 'index', obj, key: key ? this.expr(key) : { k: 'error', message: 'empty index', at: where }, at: where };
+        const key = this.namedChildren(inner)[0];
+        return { k: 'index', obj, key: key !== undefined ? this.expr(key) : { k: 'error', message: 'empty index', at: where }, at: where };
       }
       case 'splat': {
-        const kind = named(op)[0]!;
+        const kind = this.namedChildren(op)[0]!;
         let each: Expr = { k: 'var', name: '$', at: where };
-        for (const inner of named(kind)) each = this.traverse(each, inner);
+        for (const inner of this.namedChildren(kind)) each = this.traverse(each, inner);
         return { k: 'splat', obj, each, at: where };
       }
       default:
-        return { k: 'error', message: `unsupported traversal ${op.type}`, at: where };
+        return { k: 'error', message: `unsupported traversal ${this.type(op)}`, at: where };
     }
   }
 
-  private primary(node: Node): Expr {
-    const where = at(node);
-    switch (node.type) {
+  private primary(row: number): Expr {
+    const where = this.at(row);
+    const type = this.type(row);
+    switch (type) {
       case 'expression':
-        return this.expr(node);
+        return this.expr(row);
       case 'literal_value': {
-        const inner = named(node)[0]!;
-        if (inner.type === 'numeric_lit') return { k: 'lit', v: Number(this.slice(inner)), at: where };
-        if (inner.type === 'bool_lit') return { k: 'lit', v: this.slice(inner) === 'true', at: where };
-        if (inner.type === 'null_lit') return { k: 'lit', v: null, at: where };
-        if (inner.type === 'string_lit') return { k: 'lit', v: this.stringLit(inner), at: where };
-        return { k: 'error', message: `unsupported literal ${inner.type}`, at: where };
+        const inner = this.namedChildren(row)[0]!;
+        const kind = this.type(inner);
+        if (kind === 'numeric_lit') return { k: 'lit', v: Number(this.slice(inner)), at: where };
+        if (kind === 'bool_lit') return { k: 'lit', v: this.slice(inner) === 'true', at: where };
+        if (kind === 'null_lit') return { k: 'lit', v: null, at: where };
+        if (kind === 'string_lit') return { k: 'lit', v: this.stringLit(inner), at: where };
+        return { k: 'error', message: `unsupported literal ${kind}`, at: where };
       }
       case 'variable_expr':
-        return { k: 'var', name: this.slice(named(node)[0]!), at: where };
+        return { k: 'var', name: this.slice(this.namedChildren(row)[0]!), at: where };
       case 'collection_value':
-        return this.primary(named(node)[0]!);
+        return this.primary(this.namedChildren(row)[0]!);
       case 'tuple':
-        return { k: 'tuple', items: named(node).filter((c) => c.type === 'expression').map((c) => this.expr(c)), at: where };
+        return { k: 'tuple', items: this.namedChildren(row).filter((c) => this.type(c) === 'expression').map((c) => this.expr(c)), at: where };
       case 'object':
         return {
           k: 'object',
-          items: named(node)
-            .filter((c) => c.type === 'object_elem')
+          items: this.namedChildren(row)
+            .filter((c) => this.type(c) === 'object_elem')
             .map((elem) => {
-              const [key, value] = named(elem);
-              return { key: this.objectKey(key!), value: this.expr(value!), at: at(elem) };
+              const [key, value] = this.namedChildren(elem);
+              return { key: this.objectKey(key!), value: this.expr(value!), at: this.at(elem) };
             }),
           at: { ...where, file: this.fileName },
         };
       case 'function_call': {
-        const parts = named(node);
+        const parts = this.namedChildren(row);
         const name = this.slice(parts[0]!);
-        const argsNode = parts.find((p) => p.type === 'function_arguments');
-        const args = argsNode ? named(argsNode).filter((c) => c.type === 'expression').map((c) => this.expr(c)) : [];
-        const expand = argsNode ? argsNode.children.some((c) => c.type === 'ellipsis') : false;
+        const argsRow = parts.find((p) => this.type(p) === 'function_arguments');
+        const args = argsRow !== undefined ? this.namedChildren(argsRow).filter((c) => this.type(c) === 'expression').map((c) => this.expr(c)) : [];
+        const expand = argsRow !== undefined ? this.childOfType(argsRow, 'ellipsis') !== -1 : false;
         return { k: 'call', name, args, expand, at: where };
       }
       case 'conditional': {
-        const [test, then, otherwise] = named(node);
+        const [test, then, otherwise] = this.namedChildren(row);
         return { k: 'cond', test: this.expr(test!), then: this.expr(then!), else: this.expr(otherwise!), at: where };
       }
       case 'operation':
-        return this.primary(named(node)[0]!);
+        return this.primary(this.namedChildren(row)[0]!);
       case 'unary_operation': {
-        const opAt = node.children.findIndex((c) => !c.named);
-        return { k: 'unary', op: this.slice(node.children[opAt]!), operand: this.operand(node.children.slice(opAt + 1)), at: where };
+        const kids = this.children(row);
+        const opAt = kids.findIndex((c) => !this.named(c));
+        return { k: 'unary', op: this.slice(kids[opAt]!), operand: this.operand(kids.slice(opAt + 1)), at: where };
       }
       case 'binary_operation': {
         // Operands are terms followed by their traversals (`var.a.b == 1`), not wrapped in an expression node.
-        const opAt = node.children.findIndex((c) => !c.named);
+        const kids = this.children(row);
+        const opAt = kids.findIndex((c) => !this.named(c));
         return {
           k: 'binary',
-          op: this.slice(node.children[opAt]!),
-          left: this.operand(node.children.slice(0, opAt)),
-          right: this.operand(node.children.slice(opAt + 1)),
+          op: this.slice(kids[opAt]!),
+          left: this.operand(kids.slice(0, opAt)),
+          right: this.operand(kids.slice(opAt + 1)),
           at: where,
         };
       }
       case 'template_expr': {
-        const inner = named(node)[0]!;
-        return { k: 'tpl', parts: inner.type === 'heredoc_template' ? this.heredoc(inner) : this.quoted(inner), at: where };
+        const inner = this.namedChildren(row)[0]!;
+        return { k: 'tpl', parts: this.type(inner) === 'heredoc_template' ? this.heredoc(inner) : this.quoted(inner), at: where };
       }
       case 'for_expr':
-        return this.forExpr(named(node)[0]!);
+        return this.forExpr(this.namedChildren(row)[0]!);
       default:
-        return { k: 'error', message: `unsupported expression ${node.type}`, at: where };
+        return { k: 'error', message: `unsupported expression ${type}`, at: where };
     }
   }
 
   /** An object key: a bare identifier is its name (not a variable); `(expr)` and strings are evaluated. */
-  private objectKey(node: Node): Expr {
-    const parts = named(node);
-    if (parts.length === 1 && parts[0]!.type === 'variable_expr') return { k: 'lit', v: this.slice(named(parts[0]!)[0]!), at: at(node) };
-    return this.expr(node);
+  private objectKey(row: number): Expr {
+    const parts = this.namedChildren(row);
+    if (parts.length === 1 && this.type(parts[0]!) === 'variable_expr') return { k: 'lit', v: this.slice(this.namedChildren(parts[0]!)[0]!), at: this.at(row) };
+    return this.expr(row);
   }
 
-  private forExpr(node: Node): Expr {
-    const where = at(node);
-    const parts = named(node);
-    const intro = parts.find((p) => p.type === 'for_intro')!;
-    const ids = named(intro).filter((c) => c.type === 'identifier').map((c) => this.slice(c));
-    const coll = this.expr(named(intro).find((c) => c.type === 'expression')!);
-    const exprs = parts.filter((p) => p.type === 'expression');
-    const condNode = parts.find((p) => p.type === 'for_cond');
-    const cond = condNode ? this.expr(named(condNode)[0]!) : undefined;
+  private forExpr(row: number): Expr {
+    const where = this.at(row);
+    const parts = this.namedChildren(row);
+    const intro = parts.find((p) => this.type(p) === 'for_intro')!;
+    const introParts = this.namedChildren(intro);
+    const ids = introParts.filter((c) => this.type(c) === 'identifier').map((c) => this.slice(c));
+    const coll = this.expr(introParts.find((c) => this.type(c) === 'expression')!);
+    const exprs = parts.filter((p) => this.type(p) === 'expression');
+    const condRow = parts.find((p) => this.type(p) === 'for_cond');
+    const cond = condRow !== undefined ? this.expr(this.namedChildren(condRow)[0]!) : undefined;
     const vars = ids.length === 2 ? { keyVar: ids[0]!, valVar: ids[1]! } : { valVar: ids[0]! };
-    if (node.type === 'for_object_expr') {
+    if (this.type(row) === 'for_object_expr') {
       return {
         k: 'for',
         object: true,
@@ -503,7 +455,7 @@ class Converter {
         key: this.expr(exprs[0]!),
         value: this.expr(exprs[1]!),
         ...(cond ? { cond } : {}),
-        group: node.children.some((c) => c.type === 'ellipsis'),
+        group: this.childOfType(row, 'ellipsis') !== -1,
         at: where,
       };
     }
@@ -514,69 +466,74 @@ class Converter {
    * Template parts of the source range [from, to): interpolations and directives among `children`, the
    * text between them taken from the source as written (tree-sitter leaves some whitespace outside nodes).
    */
-  private template(children: Node[], from: number, to: number, heredoc: boolean): TemplatePart[] {
+  private template(children: number[], from: number, to: number, heredoc: boolean): TemplatePart[] {
     const parts: TemplatePart[] = [];
     const literal = (raw: string) => {
       if (raw !== '') parts.push(heredoc ? unescapeHeredoc(raw) : unescapeQuoted(raw));
     };
     let cursor = from;
     for (const child of children) {
-      if (child.start < from || child.end > to) continue;
-      if (child.type !== 'template_interpolation' && child.type !== 'template_directive') continue;
-      literal(this.text.slice(cursor, child.start));
-      if (child.type === 'template_interpolation') {
-        const e = named(child).find((c) => c.type === 'expression');
-        if (e) parts.push(this.expr(e));
+      if (this.start(child) < from || this.end(child) > to) continue;
+      const type = this.type(child);
+      if (type !== 'template_interpolation' && type !== 'template_directive') continue;
+      literal(this.text.slice(cursor, this.start(child)));
+      if (type === 'template_interpolation') {
+        const e = this.namedChildren(child).find((c) => this.type(c) === 'expression');
+        if (e !== undefined) parts.push(this.expr(e));
       } else {
-        parts.push(this.directive(named(child)[0]!, heredoc));
+        parts.push(this.directive(this.namedChildren(child)[0]!, heredoc));
       }
-      cursor = child.end;
+      cursor = this.end(child);
     }
     literal(this.text.slice(cursor, to));
     return parts;
   }
 
-  private quoted(node: Node): TemplatePart[] {
-    const open = node.children.find((c) => c.type === 'quoted_template_start');
-    const close = node.children.find((c) => c.type === 'quoted_template_end');
-    return this.template(node.children, open ? open.end : node.start, close ? close.start : node.end, false);
+  private quoted(row: number): TemplatePart[] {
+    const open = this.childOfType(row, 'quoted_template_start');
+    const close = this.childOfType(row, 'quoted_template_end');
+    return this.template(this.children(row), open !== -1 ? this.end(open) : this.start(row), close !== -1 ? this.start(close) : this.end(row), false);
   }
 
-  private directive(node: Node, heredoc: boolean): TemplatePart {
-    const where = at(node);
-    const kids = node.children;
-    if (node.type === 'template_if') {
-      const intro = kids.find((c) => c.type === 'template_if_intro')!;
-      const test = this.expr(named(intro).find((c) => c.type === 'expression')!);
-      const otherwise = kids.find((c) => c.type === 'template_else_intro');
-      const end = kids.find((c) => c.type === 'template_if_end')!;
+  private directive(row: number, heredoc: boolean): TemplatePart {
+    const where = this.at(row);
+    const kids = this.children(row);
+    const type = this.type(row);
+    const find = (kind: string) => kids.find((c) => this.type(c) === kind);
+    if (type === 'template_if') {
+      const intro = find('template_if_intro')!;
+      const test = this.expr(this.namedChildren(intro).find((c) => this.type(c) === 'expression')!);
+      const otherwise = find('template_else_intro');
+      const end = find('template_if_end')!;
       return {
         k: 'if',
         test,
-        then: this.template(kids, intro.end, otherwise ? otherwise.start : end.start, heredoc),
-        else: otherwise ? this.template(kids, otherwise.end, end.start, heredoc) : [],
+        then: this.template(kids, this.end(intro), otherwise !== undefined ? this.start(otherwise) : this.start(end), heredoc),
+        else: otherwise !== undefined ? this.template(kids, this.end(otherwise), this.start(end), heredoc) : [],
       };
     }
-    if (node.type === 'template_for') {
-      const intro = kids.find((c) => c.type === 'template_for_start')!;
-      const ids = named(intro).filter((c) => c.type === 'identifier').map((c) => this.slice(c));
-      const coll = this.expr(named(intro).find((c) => c.type === 'expression')!);
-      const end = kids.find((c) => c.type === 'template_for_end')!;
-      const body = this.template(kids, intro.end, end.start, heredoc);
+    if (type === 'template_for') {
+      const intro = find('template_for_start')!;
+      const introParts = this.namedChildren(intro);
+      const ids = introParts.filter((c) => this.type(c) === 'identifier').map((c) => this.slice(c));
+      const coll = this.expr(introParts.find((c) => this.type(c) === 'expression')!);
+      const end = find('template_for_end')!;
+      const body = this.template(kids, this.end(intro), this.start(end), heredoc);
       return { k: 'tfor', ...(ids.length === 2 ? { keyVar: ids[0]!, valVar: ids[1]! } : { valVar: ids[0]! }), coll, body };
     }
-    return { k: 'error', message: `unsupported template directive ${node.type}`, at: where };
+    return { k: 'error', message: `unsupported template directive ${type}`, at: where };
   }
 
   /** A heredoc: the lines between the opening and closing marker; `<<-` strips the common indentation. */
-  private heredoc(node: Node): TemplatePart[] {
-    const start = node.children.find((c) => c.type === 'heredoc_start')!;
-    const ids = node.children.filter((c) => c.type === 'heredoc_identifier');
+  private heredoc(row: number): TemplatePart[] {
+    const kids = this.children(row);
+    const start = kids.find((c) => this.type(c) === 'heredoc_start')!;
+    const ids = kids.filter((c) => this.type(c) === 'heredoc_identifier');
     const open = ids[0]!;
     const close = ids[ids.length - 1]!;
-    const bodyStart = this.text.indexOf('\n', open.end) + 1;
-    const bodyEnd = this.text.lastIndexOf('\n', close.start) + 1;
-    const parts = bodyEnd > bodyStart ? this.template(node.children, bodyStart, bodyEnd, true) : [];
+    const bodyStart = this.text.indexOf('\n', this.end(open)) + 1;
+    const bodyEnd = this.text.lastIndexOf('\n', this.start(close)) + 1;
+    const parts = bodyEnd > bodyStart ? this.template(kids, bodyStart, bodyEnd, true) : [];
     return this.slice(start) === '<<-' ? stripIndent(parts) : parts;
   }
 }

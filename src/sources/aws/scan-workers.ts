@@ -1,0 +1,151 @@
+// The live scan's worker threads. Nearly all of a scan's CPU is the AWS SDK's (signing, middleware, parsing: about
+// 1 ms per call, docs/scan.md), and on one thread that CPU, not AWS, bounds an Organization scan. Accounts are
+// handed to a pool of workers, each with its own SDK clients; every thread takes the one cap on requests in flight
+// (SharedSemaphore), and the main thread keeps the credentials (AssumeRole and refresh, asked for by the workers)
+// and the Organization walk. Accounts are handed out as workers finish others, so no worker idles while another
+// has a queue. A worker that dies hands its accounts back to the main thread, which scans them itself. Without the
+// built worker (running from src/ before a build), with one core or few accounts, everything runs on the main
+// thread as before.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { PACKAGE_ROOT } from '../../paths.js';
+import type { MemberScan } from './account.js';
+import type { FromWorker, ScanWorkerInit, ToWorker } from './scan-worker-protocol.js';
+import { describeAwsError } from './types.js';
+
+const WORKER_FILE = path.join(PACKAGE_ROOT, 'dist', 'sources', 'aws', 'scan-worker.js');
+/** Fewer accounts than this are scanned on the main thread: a worker's start-up (loading the SDK) would cost more. */
+const MIN_ACCOUNTS_FOR_WORKERS = 8;
+const MAX_WORKERS = 4;
+
+/** Worker threads for a scan of `accounts` accounts: `requested` if given (1 = none), else one per core up to 4. */
+export function scanWorkerCount(accounts: number, requested?: number): number {
+  if (!existsSync(WORKER_FILE)) return 0;
+  const threads = requested ?? (accounts >= MIN_ACCOUNTS_FOR_WORKERS ? Math.min(availableParallelism(), MAX_WORKERS) : 1);
+  return threads > 1 ? Math.min(threads, accounts) : 0;
+}
+
+export interface MemberResult {
+  scan: MemberScan;
+  apiCalls: number;
+}
+
+interface Pending {
+  resolve: (result: MemberResult) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  accounts: Set<string>;
+  alive: boolean;
+}
+
+export class ScanWorkers {
+  private readonly slots: Slot[] = [];
+  private readonly queue: string[] = [];
+  private readonly pending = new Map<string, Pending>();
+  private closing = false;
+
+  constructor(
+    size: number,
+    init: ScanWorkerInit,
+    /** How many accounts one worker scans at once. */
+    private readonly perWorker: number,
+    /** The credentials of an account handed to a worker (the main thread's provider). */
+    private readonly credentialsOf: (accountId: string) => AwsCredentialIdentityProvider,
+    /** Scans an account on the main thread (when its worker died). */
+    private readonly here: (accountId: string) => Promise<MemberResult>,
+  ) {
+    for (let i = 0; i < size; i++) this.spawn(init);
+  }
+
+  /** Scans one account (whose credentials already work) on a worker. */
+  scan(accountId: string): Promise<MemberResult> {
+    return new Promise<MemberResult>((resolve, reject) => {
+      this.pending.set(accountId, { resolve, reject });
+      this.queue.push(accountId);
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(init: ScanWorkerInit): void {
+    const worker = new Worker(WORKER_FILE, { workerData: init });
+    const slot: Slot = { worker, accounts: new Set(), alive: true };
+    worker.on('message', (message: FromWorker) => this.answer(slot, message));
+    worker.on('error', (error) => this.died(slot, error.message));
+    worker.on('exit', (code) => this.died(slot, `exited with code ${code}`));
+    this.slots.push(slot);
+  }
+
+  /** Hands queued accounts to the live workers with the fewest accounts in hand; the main thread if none is left. */
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const live = this.slots.filter((s) => s.alive && s.accounts.size < this.perWorker);
+      if (live.length === 0) {
+        if (this.slots.some((s) => s.alive)) return;
+        this.runHere(this.queue.shift() as string);
+        continue;
+      }
+      const slot = live.reduce((a, b) => (b.accounts.size < a.accounts.size ? b : a));
+      const accountId = this.queue.shift() as string;
+      slot.accounts.add(accountId);
+      slot.worker.postMessage({ kind: 'scan', accountId } satisfies ToWorker);
+    }
+  }
+
+  private answer(slot: Slot, message: FromWorker): void {
+    if (message.kind === 'credentials') {
+      const reply = (answer: Omit<Extract<ToWorker, { kind: 'credentials' }>, 'kind' | 'id'>) =>
+        slot.worker.postMessage({ kind: 'credentials', id: message.id, ...answer } satisfies ToWorker);
+      this.credentialsOf(message.accountId)().then(
+        (identity) => reply({ identity: plainIdentity(identity) }),
+        (error: unknown) => reply({ error: describeAwsError(error) }),
+      );
+      return;
+    }
+    slot.accounts.delete(message.accountId);
+    const pending = this.pending.get(message.accountId);
+    this.pending.delete(message.accountId);
+    if (message.kind === 'scanned') pending?.resolve({ scan: message.scan, apiCalls: message.apiCalls });
+    else pending?.reject(new Error(message.message));
+    this.dispatch();
+  }
+
+  /** A worker that died: its accounts are scanned again on the main thread (the calls only read). */
+  private died(slot: Slot, _reason: string): void {
+    if (!slot.alive || this.closing) return;
+    slot.alive = false;
+    const orphans = [...slot.accounts];
+    slot.accounts.clear();
+    for (const accountId of orphans) this.runHere(accountId);
+    this.dispatch();
+  }
+
+  private runHere(accountId: string): void {
+    const pending = this.pending.get(accountId);
+    this.pending.delete(accountId);
+    this.here(accountId).then(
+      (result) => pending?.resolve(result),
+      (error: unknown) => pending?.reject(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+}
+
+/** Only the identity's own fields cross to the worker (a provider may attach more). */
+function plainIdentity(identity: AwsCredentialIdentity): AwsCredentialIdentity {
+  return {
+    accessKeyId: identity.accessKeyId,
+    secretAccessKey: identity.secretAccessKey,
+    ...(identity.sessionToken ? { sessionToken: identity.sessionToken } : {}),
+    ...(identity.expiration ? { expiration: identity.expiration } : {}),
+  };
+}

@@ -1,0 +1,172 @@
+// The live scan on worker threads (src/sources/aws/scan-workers.ts): the same snapshot as on the main thread, one
+// cap on requests in flight over every thread (SharedSemaphore), and a worker that dies loses no account.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanLive } from '../src/sources/aws/scan.js';
+import { ScanWorkers, scanWorkerCount } from '../src/sources/aws/scan-workers.js';
+import { SharedSemaphore } from '../src/sources/aws/shared-semaphore.js';
+import { startFakeAws, type FakeAws } from '../src/testing/fake-aws/index.js';
+import { cli, tempDir } from './helpers.js';
+
+const scenario = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'scenarios', 'org-planted.json'), 'utf8'));
+const credentials = async () => ({ accessKeyId: 'AKIAFAKECALLER000001', secretAccessKey: 'not-a-secret' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let fake: FakeAws;
+beforeAll(async () => {
+  fake = await startFakeAws(scenario, { pageSize: 2 });
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+/** A snapshot's content without its clock: what a scan found, in a stable order. */
+function content(snapshot: Awaited<ReturnType<typeof scanLive>>) {
+  const sorted = <T>(items: T[]) => items.map((i) => JSON.stringify(i)).sort();
+  return {
+    accounts: snapshot.scope.accounts,
+    resources: sorted(snapshot.resources),
+    callErrors: sorted(snapshot.callErrors),
+    apiCalls: snapshot.apiCalls,
+    organizationId: snapshot.scope.organizationId,
+  };
+}
+
+describe('scan on worker threads', () => {
+  it('finds exactly what the main thread finds, with the same API calls', async () => {
+    const options = { org: true, roleName: 'SesguardAudit', externalId: 'sesguard-ext-1', endpoint: fake.endpoint, concurrency: 8, credentials, version: 'test' };
+    expect(scanWorkerCount(4, 3)).toBe(3);
+    // A first scan has the credential reports generated, so that both scans below find them ready.
+    await scanLive({ ...options, threads: 1 });
+    const here = await scanLive({ ...options, threads: 1 });
+    const before = fake.calls.length;
+    const threaded = await scanLive({ ...options, threads: 3 });
+    expect(content(threaded)).toEqual(content(here));
+    expect(here.scope.accounts.every((a) => a.status === 'scanned')).toBe(true);
+    // Every call the workers made is counted, as the fake saw them (STS's own calls are not the scan's reads).
+    const sts = fake.calls.slice(before).filter((c) => c.operation === 'AssumeRole' || c.operation === 'GetCallerIdentity').length;
+    expect(threaded.apiCalls).toBe(fake.calls.length - before - sts);
+  });
+
+  it('uses no worker for one thread, a handful of accounts, or an unbuilt worker file', () => {
+    expect(scanWorkerCount(200, 1)).toBe(0);
+    expect(scanWorkerCount(3)).toBe(0);
+    expect(scanWorkerCount(2, 8)).toBe(2);
+  });
+
+  it('a worker that dies hands its accounts back to the main thread', async () => {
+    const accounts = ['111111111111', '222222222222', '333333333333', '444444444444'];
+    const scannedHere: string[] = [];
+    const init = { clients: { endpoint: fake.endpoint }, gate: new SharedSemaphore(8).buffer, concurrency: 8, home: 'us-east-1', partition: 'aws' as const, now: new Date().toISOString(), regions: ['us-east-1'] };
+    const key = (id: string) => async () => ({ accessKeyId: `ASIA${id}TEST`, secretAccessKey: 's', sessionToken: 't' });
+    const pool = new ScanWorkers(2, init, 2, key, async (id) => {
+      scannedHere.push(id);
+      return { scan: { status: 'scanned', regions: [], collected: { resources: [], errors: [] } }, apiCalls: 0 };
+    });
+    try {
+      const results = accounts.map((id) => pool.scan(id));
+      // The first worker was handed the first account; it dies before answering.
+      await (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots[0].worker.terminate();
+      const done = await Promise.all(results);
+      expect(done.map((d) => d.scan.status)).toEqual(['scanned', 'scanned', 'scanned', 'scanned']);
+      expect(scannedHere.length).toBeGreaterThan(0);
+      expect(scannedHere).toContain('111111111111');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('--threads takes a whole number from 1 to 64', async () => {
+    const r = await cli(['scan', '--threads', '0'], tempDir({}));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--threads must be a whole number from 1 to 64 (got "0")');
+  });
+});
+
+describe('SharedSemaphore', () => {
+  it('keeps one cap over every handle on its buffer, and lets every caller through', async () => {
+    const first = new SharedSemaphore(3);
+    const second = new SharedSemaphore(3, first.buffer);
+    let inside = 0;
+    let most = 0;
+    const task = (i: number) => async () => {
+      most = Math.max(most, ++inside);
+      await sleep(i % 3);
+      inside--;
+      return i;
+    };
+    const runs = Array.from({ length: 120 }, (_, i) => (i % 2 ? first : second).run(task(i)));
+    expect(await Promise.all(runs)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+    expect(most).toBe(3);
+    expect(first.active).toBe(0);
+  });
+
+  it('lets a priority caller (the Organization walk) go before the callers already waiting, in any handle', async () => {
+    const mine = new SharedSemaphore(1);
+    const other = new SharedSemaphore(1, mine.buffer);
+    const order: string[] = [];
+    let release!: () => void;
+    const holder = mine.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const job = (name: string) => async () => {
+      order.push(name);
+      await sleep(1);
+    };
+    const waiting = [other.run(job('first')), other.run(job('second')), mine.run(job('third')), mine.run(job('walk'), true)];
+    await sleep(5);
+    release();
+    await Promise.all([holder, ...waiting]);
+    expect(order[0]).toBe('walk');
+    expect(order.slice(1).sort()).toEqual(['first', 'second', 'third']);
+    expect(order.indexOf('first')).toBeLessThan(order.indexOf('second'));
+  });
+
+  it('keeps the cap across real threads, and every caller of every thread gets through', async () => {
+    // The built module, as the scan workers load it (npm test builds first). Four threads, two slots, waves of
+    // callers with random waits and some priority ones: no more than two inside at once, nobody left waiting, and
+    // no thread ending while its callers wait (waitAsync alone does not keep a thread alive).
+    const built = pathToFileURL(path.join(__dirname, '..', 'dist', 'sources', 'aws', 'shared-semaphore.js')).href;
+    const size = 2;
+    const gate = new SharedSemaphore(size);
+    const probe = new Int32Array(new SharedArrayBuffer(8)); // [inside now, most inside at once]
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.built).then(async ({ SharedSemaphore }) => {
+        const gate = new SharedSemaphore(workerData.size, workerData.gate);
+        const probe = new Int32Array(workerData.probe);
+        const one = async () => {
+          const inside = Atomics.add(probe, 0, 1) + 1;
+          for (let most = Atomics.load(probe, 1); inside > most; most = Atomics.load(probe, 1)) Atomics.compareExchange(probe, 1, most, inside);
+          if (Math.random() < 0.5) await new Promise((r) => setTimeout(r, Math.random() * 2));
+          else await null;
+          Atomics.sub(probe, 0, 1);
+        };
+        for (let wave = 0; wave < 5; wave++) await Promise.all(Array.from({ length: 100 }, () => gate.run(one, Math.random() < 0.05)));
+        parentPort.postMessage('done');
+      });`;
+    const threads = Array.from({ length: 4 }, () => new Worker(code, { eval: true, workerData: { built, size, gate: gate.buffer, probe: probe.buffer } }));
+    const answers = await Promise.all(
+      threads.map(
+        (w) =>
+          new Promise((resolve, reject) => {
+            w.once('message', resolve);
+            w.once('error', reject);
+            w.once('exit', (code) => resolve(`exited ${code}`));
+          }),
+      ),
+    );
+    await Promise.all(threads.map((w) => w.terminate()));
+    expect(answers).toEqual(['done', 'done', 'done', 'done']);
+    expect(Atomics.load(probe, 1)).toBe(size);
+    expect(gate.active).toBe(0);
+    expect(Array.from(new Int32Array(gate.buffer))).toEqual([0, 0, 0]);
+  }, 15_000);
+
+  it('gives a slot back when the call fails', async () => {
+    const gate = new SharedSemaphore(1);
+    await expect(gate.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await gate.run(async () => 'next')).toBe('next');
+  });
+});

@@ -2,7 +2,8 @@
 // gives — the same records, counters and hashes — and fail the same way: a file that is not a flow log is
 // NotFlowLogInput (skipped when found by walking), a truncated one a SourceError naming it, a format that lacks a
 // field is recorded in the counters before it fails. Runs against the built worker (npm test builds first).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,5 +53,22 @@ describe.skipIf(!BUILT)('flow log files on worker threads', () => {
     const lacking = options();
     await expect(pool.read(Buffer.from('version interface-id srcaddr\n2 eni-0a 10.0.0.1\n'), 'short.log', lacking)).rejects.toBeInstanceOf(SourceError);
     expect([...lacking.stats.unusable.values()].flat().length).toBeGreaterThan(0);
+  });
+
+  it('a worker that dies (here: at start) loses nothing: the files are read on the main thread, with the same results', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sesguard-worker-'));
+    const broken = path.join(dir, 'worker.js');
+    writeFileSync(broken, "throw new Error('this worker cannot start');\n");
+    const dying = new FlowWorkers(2, broken);
+    try {
+      const here = await readAll((b, n, o) => readFlowObject(b, n, o));
+      const there = await readAll((b, n, o) => dying.read(b, n, o));
+      expect(there.records.length).toBeGreaterThan(100);
+      expect(there.records).toEqual(here.records);
+      expect(there.objects).toEqual(here.objects);
+      expect(there.stats).toEqual(here.stats);
+    } finally {
+      await dying.close();
+    }
   });
 });

@@ -16,7 +16,12 @@ import type { SourceObject } from './types.js';
 
 const WORKER_FILE = path.join(PACKAGE_ROOT, 'dist', 'sources', 'flowlogs', 'worker.js');
 
-type Pending = { resolve: (value: { object: SourceObject; outside: number }) => void; reject: (error: Error) => void; options: ReadFlowOptions; name: string };
+/** Worker threads a pool uses by default: one per core, at most four (the main thread has the analyzer). */
+export function flowWorkerCount(): number {
+  return Math.min(4, availableParallelism());
+}
+
+type Pending = { resolve: (value: { object: SourceObject; outside: number }) => void; reject: (error: Error) => void; options: ReadFlowOptions; name: string; buffer: Buffer };
 
 export class FlowWorkers {
   private readonly workers: Worker[] = [];
@@ -28,8 +33,9 @@ export class FlowWorkers {
   /** A worker died: the rest of the run reads on the main thread. */
   private broken = false;
 
-  constructor(size = Math.min(4, availableParallelism())) {
-    this.size = existsSync(WORKER_FILE) && size > 1 ? size : 0;
+  /** `workerFile`: the built worker; tests give another. */
+  constructor(size = flowWorkerCount(), private readonly workerFile = WORKER_FILE) {
+    this.size = existsSync(workerFile) && size > 1 ? size : 0;
   }
 
   /** Reads one whole flow log file: on a worker when the pool has any, else here. */
@@ -47,7 +53,7 @@ export class FlowWorkers {
       ...(options.until !== undefined ? { until: options.until } : {}),
     };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, options, name });
+      this.pending.set(id, { resolve, reject, options, name, buffer });
       const worker = this.idle.pop();
       if (worker) worker.postMessage(job);
       else this.queue.push(job);
@@ -55,11 +61,13 @@ export class FlowWorkers {
   }
 
   private spawn(): void {
-    const worker = new Worker(WORKER_FILE);
+    // Node options of the process are inherited, but `--input-type` (the process started with `-e` code) makes a
+    // worker started from a file fail at once.
+    const worker = new Worker(this.workerFile, { execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')) });
     // The pool never keeps the process alive on its own; close() ends the workers when the run is done.
     worker.unref();
     worker.on('message', (reply: FlowReply) => this.answer(worker, reply));
-    worker.on('error', (error) => this.fail(error));
+    worker.on('error', () => this.fail());
     this.workers.push(worker);
     this.idle.push(worker);
   }
@@ -81,14 +89,17 @@ export class FlowWorkers {
     pending.resolve({ object: reply.object, outside: reply.outside });
   }
 
-  /** A worker that died (out of memory, a bug): the files in flight fail with the reason, the rest are read here. */
-  private fail(error: Error): void {
+  /**
+   * A worker that died (it could not start, out of memory, a bug): every file not yet answered is read here, and
+   * so is the rest of the run. A reply that still comes from another worker is then ignored: nothing is counted twice.
+   */
+  private fail(): void {
     this.broken = true;
+    this.queue.length = 0;
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);
-      pending.reject(new SourceError(`reading on a worker thread failed: ${error.message}`, pending.name));
+      readFlowObject(pending.buffer, pending.name, pending.options).then(pending.resolve, pending.reject);
     }
-    this.queue.length = 0;
   }
 
   async close(): Promise<void> {

@@ -106,6 +106,17 @@ const gunzipAsync = promisify(gunzip);
 const WHOLE_GUNZIP_LIMIT = 256 * 1024 * 1024;
 
 /**
+ * The output chunk for gunzipping a whole file: the text size its gzip trailer states (of the last member, so
+ * exact for the single-member files S3 delivers), when larger than the usual chunk. Decompressed into one chunk,
+ * the text is not copied again to join chunks (about a twentieth of gunzip's time). The stated size is bounded by
+ * what deflate can expand the file to and by the whole-file limit, so a false trailer costs memory at most.
+ */
+function wholeChunk(gzip: Buffer): number {
+  const stated = gzip.length >= 18 ? gzip.readUInt32LE(gzip.length - 4) : 0;
+  return Math.max(GUNZIP_CHUNK, Math.min(stated, gzip.length * 1032, WHOLE_GUNZIP_LIMIT) + 64);
+}
+
+/**
  * A flow log file already in memory (local files, read whole): gunzipped in one call on the libuv thread pool,
  * so with several files in flight decompression overlaps with scanning on another core.
  */
@@ -113,7 +124,7 @@ async function readWhole(buffer: Buffer, name: string, options: ReadFlowOptions)
   let text: Buffer = buffer;
   if (isGzip(buffer)) {
     try {
-      text = await gunzipAsync(buffer, { chunkSize: GUNZIP_CHUNK, maxOutputLength: WHOLE_GUNZIP_LIMIT });
+      text = await gunzipAsync(buffer, { chunkSize: wholeChunk(buffer), maxOutputLength: WHOLE_GUNZIP_LIMIT });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return readFlowObject(single(buffer), name, options);
       throw new SourceError(describeFailure(error), name);

@@ -2,7 +2,12 @@
 // counted by (destination port, protocol, times, status, account), read straight from the bytes without making
 // strings. Only lines to the ports the detections asked for become FlowRecords (with their raw text), so the
 // cost per byte stays close to splitting the text into lines, and memory holds one chunk and one partial line.
+// The complete lines of a chunk are read by the WebAssembly kernel (kernel.wat: 16 bytes per step) where there
+// is one; the same reading in JavaScript serves the rest (the first lines, a line split across chunks, a line
+// longer than the kernel's slice, no WebAssembly) and is what the kernel is tested against.
+import { endianness } from 'node:os';
 import { DEFAULT_FORMAT, headerFormat, isDefaultRecord, type FlowFormat } from './format.js';
+import { EVENT_ACCOUNT, EVENT_KEEP, KERNEL_TEXT_SIZE, flowKernel, type FieldPositions, type FlowKernel, type KernelCounts } from './kernel.js';
 import type { FlowRecord, FlowStats, FlowWanted } from './types.js';
 
 const SPACE = 0x20;
@@ -10,6 +15,8 @@ const NEWLINE = 0x0a;
 const CR = 0x0d;
 const DASH = 0x2d;
 const ZERO = 0x30;
+/** The word-at-a-time scan reads bytes in memory order from little-endian words; elsewhere, byte by byte. */
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 export interface FlowScanOptions {
   wanted: FlowWanted;
@@ -18,6 +25,8 @@ export interface FlowScanOptions {
   until?: number;
   /** Known format (CloudWatch Logs: from DescribeFlowLogs); otherwise read from the header or the first record. */
   format?: FlowFormat;
+  /** false: read in JavaScript only, without the WebAssembly kernel (tests compare the two). */
+  kernel?: boolean;
   onRecord(record: FlowRecord): void;
 }
 
@@ -63,9 +72,10 @@ export class FlowLineScanner {
   private format: FlowFormat | null;
   private carry: Buffer | null = null;
   private lineNo = 0;
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
-  private fieldCount = 0;
+  /** Positions of the spaces of the line being read: field k runs from after space k-1 to space k. */
+  private spaces = new Int32Array(256);
+  /** Spaces in a record of the format (fields - 1). */
+  private fieldSpaces = 0;
   // Field positions, -1 when the format has none.
   private iPort = -1;
   private iProto = -1;
@@ -78,8 +88,15 @@ export class FlowLineScanner {
   private lastRegion: Buffer = Buffer.alloc(0);
   private readonly since: number;
   private readonly until: number;
+  /** The wanted destination ports and protocols as tables (1 = wanted): one load per line instead of a Set lookup. */
+  private readonly ports: Uint8Array;
+  private readonly protocols: Uint8Array;
   /** Records outside [since, until]. */
   outside = 0;
+  /** The field positions as the kernel takes them. */
+  private positions: FieldPositions | null = null;
+  private readonly counts: KernelCounts = { lineNo: 0, records: 0, malformed: 0, firstMalformed: -1, nodata: 0, skipdata: 0, outside: 0, first: 0, last: 0, events: 0 };
+  private readonly event = new Int32Array(4);
 
   constructor(
     private readonly source: string,
@@ -87,8 +104,12 @@ export class FlowLineScanner {
     private readonly options: FlowScanOptions,
   ) {
     this.format = null;
-    this.starts = new Int32Array(256);
-    this.ends = new Int32Array(256);
+    const ports = new Uint8Array(65536);
+    for (const port of options.wanted.ports) if (port >= 0 && port < 65536) ports[port] = 1;
+    this.ports = ports;
+    const protocols = new Uint8Array(256);
+    for (const protocol of options.wanted.protocols) if (protocol >= 0 && protocol < 256) protocols[protocol] = 1;
+    this.protocols = protocols;
     this.since = options.since ?? -Infinity;
     this.until = options.until ?? Infinity;
     if (options.format) this.useFormat(options.format, options.format.isDefault ? 'default' : options.format.fields.join(' '));
@@ -101,7 +122,8 @@ export class FlowLineScanner {
     }
     this.format = format;
     this.stats.formats.add(name);
-    this.fieldCount = format.fields.length;
+    this.fieldSpaces = format.fields.length - 1;
+    if (format.fields.length > this.spaces.length) this.spaces = new Int32Array(format.fields.length);
     this.iPort = format.at('dstport');
     this.iProto = format.at('protocol');
     this.iStart = format.at('start');
@@ -109,6 +131,10 @@ export class FlowLineScanner {
     this.iStatus = format.at('log-status');
     this.iAccount = format.at('account-id');
     this.iRegion = format.at('region');
+    this.positions = {
+      fieldSpaces: this.fieldSpaces, iStart: this.iStart, iEnd: this.iEnd, iStatus: this.iStatus, iAccount: this.iAccount,
+      iRegion: this.iRegion, iPort: this.iPort, iProto: this.iProto,
+    };
   }
 
   /** Feeds a chunk of decompressed text. */
@@ -133,49 +159,145 @@ export class FlowLineScanner {
       this.line(chunk, pos, nl);
       pos = nl + 1;
     }
-    if (this.format) pos = this.scanLines(chunk, pos);
+    if (this.format) {
+      const kernel = this.options.kernel === false ? null : flowKernel();
+      pos = kernel ? this.scanKernel(chunk, pos, kernel) : this.scanLines(chunk, pos, chunk.length);
+    }
     if (pos < chunk.length) this.carry = Buffer.from(chunk.subarray(pos));
   }
 
-  /**
-   * The hot loop: one pass over the bytes finding spaces and newlines together, the fields of each complete
-   * line handed to `fields`. Returns where the unfinished last line starts.
+    /**
+   * The complete lines of a chunk through the kernel, a slice of at most KERNEL_TEXT_SIZE bytes per call. Returns
+   * where the unfinished last line starts. A line longer than a slice is read in JavaScript.
    */
-  private scanLines(buf: Buffer, from: number): number {
-    const starts = this.starts;
-    const ends = this.ends;
-    const max = starts.length;
+  private scanKernel(buf: Buffer, from: number, kernel: FlowKernel): number {
     const length = buf.length;
-    let lineStart = from;
-    let fieldStart = from;
+    const counts = this.counts;
+    let pos = from;
+    while (pos < length) {
+      const size = Math.min(length - pos, KERNEL_TEXT_SIZE);
+      const read = kernel.scan(buf.subarray(pos, pos + size), this.lineNo, this.positions as FieldPositions, this.ports, this.protocols, this.since, this.until, counts);
+      this.collect(kernel, buf, pos);
+      if (read > 0) {
+        pos += read;
+        continue;
+      }
+      if (pos + size === length) return pos;
+      const newline = buf.indexOf(NEWLINE, pos + size);
+      if (newline < 0) return pos;
+      pos = this.scanLines(buf, pos, newline + 1);
+    }
+    return pos;
+  }
+
+  /** Takes what a kernel call read from the slice of `buf` at `base`: counters, then events in line order. */
+  private collect(kernel: FlowKernel, buf: Buffer, base: number): void {
+    const counts = this.counts;
+    const stats = this.stats;
+    this.lineNo = counts.lineNo;
+    stats.records += counts.records;
+    if (counts.malformed > 0) {
+      stats.malformed += counts.malformed;
+      stats.firstMalformed ??= { source: this.source, line: counts.firstMalformed };
+    }
+    stats.nodata += counts.nodata;
+    stats.skipdata += counts.skipdata;
+    this.outside += counts.outside;
+    if (counts.first !== Infinity && (stats.start === null || counts.first < stats.start)) stats.start = counts.first;
+    if (counts.last !== -Infinity && (stats.end === null || counts.last > stats.end)) stats.end = counts.last;
+    const event = this.event;
+    for (let i = 0; i < counts.events; i++) {
+      kernel.event(i, event);
+      const s = base + event[2];
+      const e = base + event[3];
+      if (event[0] === EVENT_KEEP) this.keep(buf, s, e, event[1]);
+      else {
+        // An account or region differing from the previous record's (the kernel may report a value again).
+        const value = buf.toString('latin1', s, e);
+        if (value !== '' && value !== '-') (event[0] === EVENT_ACCOUNT ? stats.accounts : stats.regions).add(value);
+      }
+    }
+  }
+
+  /** A line the kernel found wanted (a record to a wanted port, in the time range): made into a FlowRecord. */
+  private keep(buf: Buffer, s: number, e: number, line: number): void {
+    const spaces = this.spaces;
     let n = 0;
-    for (let i = from; i < length; i++) {
+    for (let i = s; i < e; i++) if (buf[i] === SPACE) spaces[n++] = i;
+    const at = (k: number) => numberAt(buf, this.fieldStart(k, s), this.fieldEnd(k, e, n));
+    const start = this.iStart >= 0 ? at(this.iStart) : -1;
+    const end = this.iEnd >= 0 ? at(this.iEnd) : start;
+    this.options.onRecord(this.materialise(buf, s, e, n, line, start, end, at(this.iPort), at(this.iProto)));
+  }
+
+  /**
+   * The hot loop over the complete lines of a chunk. Returns where the unfinished last line starts. Four bytes
+   * are looked at together (SWAR): one test per word says whether any of them is a space, a newline or another
+   * control byte; only those (about one byte in eight in flow logs) are looked at one by one.
+   */
+  private scanLines(buf: Buffer, from: number, length: number): number {
+    const spaces = this.spaces;
+    const max = spaces.length;
+    let lineStart = from;
+    let n = 0;
+    // Position of the last carriage return seen: stripped when it is the byte just before a newline.
+    let cr = -2;
+    // Whole 32-bit words from the first 4-aligned address after `from` (typed arrays need aligned views).
+    const first = LITTLE_ENDIAN ? Math.min(length, from + ((4 - ((buf.byteOffset + from) & 3)) & 3)) : length;
+    const words = (length - first) >> 2;
+    const last = first + words * 4;
+    for (let i = from; i < first; i++) {
       const c = buf[i];
-      // Nearly every byte is a printable character above the space: one comparison settles it.
       if (c > SPACE) continue;
       if (c === SPACE) {
-        if (n < max) {
-          starts[n] = fieldStart;
-          ends[n] = i;
-        }
+        if (n < max) spaces[n] = i;
         n++;
-        fieldStart = i + 1;
-      }
-      else if (c === NEWLINE) {
-        let end = i;
-        if (end > lineStart && buf[end - 1] === CR) end--;
+      } else if (c === NEWLINE) {
         this.lineNo++;
-        if (end > lineStart) {
-          if (n < max) {
-            starts[n] = fieldStart;
-            ends[n] = end;
-          }
-          this.fields(buf, lineStart, end, n + 1);
-        }
+        const end = cr === i - 1 ? i - 1 : i;
+        if (end > lineStart) this.fields(buf, lineStart, end, n);
         n = 0;
         lineStart = i + 1;
-        fieldStart = lineStart;
+      } else if (c === CR) cr = i;
+    }
+    if (words > 0) {
+      const view = new Int32Array(buf.buffer, buf.byteOffset + first, words);
+      for (let w = 0; w < words; w++) {
+        const v = view[w];
+        // 0x80 in each byte below 0x21: (byte & 0x7f) + 0x5f sets its top bit from 0x21 up, and `| v` keeps
+        // bytes from 0x80 up out; no carry crosses bytes. `| 0`: wrapping 32-bit addition.
+        let mask = ~((((v & 0x7f7f7f7f) + 0x5f5f5f5f) | 0) | v) & 0x80808080;
+        while (mask !== 0) {
+          const bit = mask & -mask;
+          mask ^= bit;
+          const i = first + (w << 2) + ((31 - Math.clz32(bit)) >> 3);
+          const c = buf[i];
+          if (c === SPACE) {
+            if (n < max) spaces[n] = i;
+            n++;
+          } else if (c === NEWLINE) {
+            this.lineNo++;
+            const end = cr === i - 1 ? i - 1 : i;
+            if (end > lineStart) this.fields(buf, lineStart, end, n);
+            n = 0;
+            lineStart = i + 1;
+          } else if (c === CR) cr = i;
+        }
       }
+    }
+    for (let i = Math.max(first, last); i < length; i++) {
+      const c = buf[i];
+      if (c > SPACE) continue;
+      if (c === SPACE) {
+        if (n < max) spaces[n] = i;
+        n++;
+      } else if (c === NEWLINE) {
+        this.lineNo++;
+        const end = cr === i - 1 ? i - 1 : i;
+        if (end > lineStart) this.fields(buf, lineStart, end, n);
+        n = 0;
+        lineStart = i + 1;
+      } else if (c === CR) cr = i;
     }
     return lineStart;
   }
@@ -212,48 +334,45 @@ export class FlowLineScanner {
     throw new NotFlowLog('not a VPC flow log (the first line is neither a flow log header nor a default-format record)');
   }
 
-  /** One line on its own (the first lines, a line split across chunks): find its fields, then read them. */
+  /** One line on its own (the first lines, a line split across chunks): find its spaces, then read its fields. */
   private record(buf: Buffer, s: number, e: number): void {
-    const starts = this.starts;
-    const ends = this.ends;
+    const spaces = this.spaces;
     let n = 0;
-    let from = s;
     for (let i = s; i < e; i++) {
       if (buf[i] === SPACE) {
-        if (n < starts.length) {
-          starts[n] = from;
-          ends[n] = i;
-        }
+        if (n < spaces.length) spaces[n] = i;
         n++;
-        from = i + 1;
       }
     }
-    if (n < starts.length) {
-      starts[n] = from;
-      ends[n] = e;
-    }
-    this.fields(buf, s, e, n + 1);
+    this.fields(buf, s, e, n);
   }
 
-  /** The fields of a line whose `n` field boundaries are in starts/ends. */
+  /** Where field k of the line [s, e) starts and ends, its `n` spaces being in `spaces`. */
+  private fieldStart(k: number, s: number): number {
+    return k === 0 ? s : this.spaces[k - 1] + 1;
+  }
+
+  private fieldEnd(k: number, e: number, n: number): number {
+    return k === n ? e : this.spaces[k];
+  }
+
+  /** The fields of the line [s, e), which has `n` spaces. */
   private fields(buf: Buffer, s: number, e: number, n: number): void {
-    const starts = this.starts;
-    const ends = this.ends;
     const stats = this.stats;
-    if (n !== this.fieldCount) return this.malformed();
+    if (n !== this.fieldSpaces) return this.malformed();
     let start = -1;
     if (this.iStart >= 0) {
-      start = numberAt(buf, starts[this.iStart], ends[this.iStart]);
+      start = numberAt(buf, this.fieldStart(this.iStart, s), this.fieldEnd(this.iStart, e, n));
       if (start === -2) return this.malformed();
     }
     let end = start;
     if (this.iEnd >= 0) {
-      end = numberAt(buf, starts[this.iEnd], ends[this.iEnd]);
+      end = numberAt(buf, this.fieldStart(this.iEnd, s), this.fieldEnd(this.iEnd, e, n));
       if (end === -2) return this.malformed();
     }
     stats.records++;
     if (this.iStatus >= 0) {
-      const c = buf[starts[this.iStatus]];
+      const c = buf[this.fieldStart(this.iStatus, s)];
       if (c === 0x4e) stats.nodata++;
       else if (c === 0x53) stats.skipdata++;
     }
@@ -262,20 +381,23 @@ export class FlowLineScanner {
       const last = end >= 0 ? end : start;
       if (stats.end === null || last > stats.end) stats.end = last;
     }
-    if (this.iAccount >= 0) this.lastAccount = this.remember(buf, starts[this.iAccount], ends[this.iAccount], this.lastAccount, stats.accounts);
-    if (this.iRegion >= 0) this.lastRegion = this.remember(buf, starts[this.iRegion], ends[this.iRegion], this.lastRegion, stats.regions);
-    const port = numberAt(buf, starts[this.iPort], ends[this.iPort]);
-    if (port < 0 || !this.options.wanted.ports.has(port)) return;
-    const protocol = numberAt(buf, starts[this.iProto], ends[this.iProto]);
-    if (protocol < 0 || !this.options.wanted.protocols.has(protocol)) return;
+    if (this.iAccount >= 0) this.lastAccount = this.remember(buf, this.fieldStart(this.iAccount, s), this.fieldEnd(this.iAccount, e, n), this.lastAccount, stats.accounts);
+    if (this.iRegion >= 0) this.lastRegion = this.remember(buf, this.fieldStart(this.iRegion, s), this.fieldEnd(this.iRegion, e, n), this.lastRegion, stats.regions);
+    const port = numberAt(buf, this.fieldStart(this.iPort, s), this.fieldEnd(this.iPort, e, n));
+    if (port < 0 || port > 65535 || this.ports[port] === 0) return;
+    const protocol = numberAt(buf, this.fieldStart(this.iProto, s), this.fieldEnd(this.iProto, e, n));
+    if (protocol < 0 || protocol > 255 || this.protocols[protocol] === 0) return;
     if (start >= 0 && ((end >= 0 ? end : start) < this.since || start > this.until)) {
       this.outside++;
       return;
     }
-    this.options.onRecord(this.materialise(buf, s, e, start, end, port, protocol));
+    this.options.onRecord(this.materialise(buf, s, e, n, this.lineNo, start, end, port, protocol));
   }
 
-  /** Adds a field's value to `set` when it differs from the previous line's (lines of a file mostly share it). */
+  /**
+   * Adds a field's value to `set` when it differs from the previous line's (lines of a file mostly share it).
+   * `-` (no value) and an empty field are never added, whatever line came before.
+   */
   private remember(buf: Buffer, s: number, e: number, last: Buffer, set: Set<string>): Buffer {
     const length = e - s;
     if (length === last.length) {
@@ -288,7 +410,7 @@ export class FlowLineScanner {
       }
       if (same) return last;
     }
-    if (!(length === 1 && buf[s] === DASH)) set.add(buf.toString('latin1', s, e));
+    if (length > 0 && !(length === 1 && buf[s] === DASH)) set.add(buf.toString('latin1', s, e));
     return Buffer.from(buf.subarray(s, e));
   }
 
@@ -297,22 +419,20 @@ export class FlowLineScanner {
     this.stats.firstMalformed ??= { source: this.source, line: this.lineNo };
   }
 
-  private materialise(buf: Buffer, s: number, e: number, start: number, end: number, port: number, protocol: number): FlowRecord {
+  private materialise(buf: Buffer, s: number, e: number, n: number, line: number, start: number, end: number, port: number, protocol: number): FlowRecord {
     const format = this.format as FlowFormat;
-    const starts = this.starts;
-    const ends = this.ends;
     const field = (name: string): string | undefined => {
       const i = format.at(name);
-      return i >= 0 ? text(buf, starts[i], ends[i]) : undefined;
+      return i >= 0 ? text(buf, this.fieldStart(i, s), this.fieldEnd(i, e, n)) : undefined;
     };
     const count = (name: string): number | undefined => {
       const i = format.at(name);
-      return i >= 0 ? num(buf, starts[i], ends[i]) : undefined;
+      return i >= 0 ? num(buf, this.fieldStart(i, s), this.fieldEnd(i, e, n)) : undefined;
     };
     const action = field('action');
     const record: FlowRecord = {
       source: this.source,
-      line: this.lineNo,
+      line,
       raw: buf.toString('latin1', s, e),
       start,
       dstport: port,

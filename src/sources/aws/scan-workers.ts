@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { PACKAGE_ROOT } from '../../paths.js';
+import { workerExecArgv } from '../../worker-argv.js';
 import type { MemberScan } from './account.js';
 import type { FromWorker, ScanWorkerInit, ToWorker } from './scan-worker-protocol.js';
 import { describeAwsError } from './types.js';
@@ -49,6 +50,8 @@ export class ScanWorkers {
   private readonly queue: string[] = [];
   private readonly pending = new Map<string, Pending>();
   private closing = false;
+  /** Why workers stopped before the scan ended (their accounts were scanned on the main thread): notices. */
+  readonly stopped: string[] = [];
 
   constructor(
     size: number,
@@ -78,7 +81,7 @@ export class ScanWorkers {
   }
 
   private spawn(init: ScanWorkerInit): void {
-    const worker = new Worker(WORKER_FILE, { workerData: init });
+    const worker = new Worker(WORKER_FILE, { workerData: init, execArgv: workerExecArgv() });
     const slot: Slot = { worker, accounts: new Set(), alive: true };
     worker.on('message', (message: FromWorker) => this.answer(slot, message));
     worker.on('error', (error) => this.died(slot, error.message));
@@ -121,9 +124,10 @@ export class ScanWorkers {
   }
 
   /** A worker that died: its accounts are scanned again on the main thread (the calls only read). */
-  private died(slot: Slot, _reason: string): void {
+  private died(slot: Slot, reason: string): void {
     if (!slot.alive || this.closing) return;
     slot.alive = false;
+    this.stopped.push(`a scan worker thread stopped (${reason}); its accounts were scanned on the main thread`);
     const orphans = [...slot.accounts];
     slot.accounts.clear();
     for (const accountId of orphans) this.runHere(accountId);

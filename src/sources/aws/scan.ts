@@ -244,6 +244,7 @@ async function scanWith(options: ScanOptions, { clients, gate, base, home, parti
     outcome = await Promise.race([all.then(() => 'done' as const), abortPromise(options.signal)]);
   } finally {
     await workers?.close();
+    if (workers) notices.push(...workers.stopped);
   }
   const incomplete = outcome === 'aborted';
   const mine = new Set(accounts.map((a) => a.id));

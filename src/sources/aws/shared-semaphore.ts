@@ -12,13 +12,18 @@ import type { Gate } from './limiter.js';
 
 /** Atomics.waitAsync (Node 16+; typed from ES2024 on, above this project's lib setting). */
 const waitAsync = (Atomics as unknown as {
-  waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
+  waitAsync(array: Int32Array, index: number, value: number, timeoutMs?: number): { async: boolean; value: Promise<string> | string };
 }).waitAsync;
 
-/** Slots of the shared counts: taken slots, priority callers waiting, threads asleep on TAKEN (over every thread). */
+/**
+ * Slots of the shared counts: taken slots, priority callers waiting, threads asleep on TAKEN (over every thread;
+ * a hint only: a thread that ended while asleep stays counted, which costs needless wake-ups, nothing else).
+ */
 const TAKEN = 0;
 const PRIORITY_WAITING = 1;
 const SLEEPERS = 2;
+/** A sleeping thread looks at the count again after this long, woken or not. */
+const RECHECK_MS = 100;
 
 interface Waiter {
   resolve: () => void;
@@ -126,7 +131,9 @@ export class SharedSemaphore implements Gate {
         Atomics.add(this.counts, SLEEPERS, 1);
         let woken = false;
         try {
-          const sleep = waitAsync(this.counts, TAKEN, taken);
+          // Never asleep for long: a wake-up meant for this thread may have gone to one that ended (a worker that
+          // died), and callers served meanwhile by this thread's own releases leave nothing to wait for.
+          const sleep = waitAsync(this.counts, TAKEN, taken, RECHECK_MS);
           if (sleep.async) woken = (await sleep.value) === 'ok';
         } finally {
           Atomics.sub(this.counts, SLEEPERS, 1);

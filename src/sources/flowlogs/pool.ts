@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SourceError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../paths.js';
+import { workerExecArgv } from '../../worker-argv.js';
 import { NotFlowLogInput, readFlowObject, type ReadFlowOptions } from './read.js';
 import { mergeStats, type FlowJob, type FlowReply } from './pool-protocol.js';
 import type { SourceObject } from './types.js';
@@ -61,9 +62,7 @@ export class FlowWorkers {
   }
 
   private spawn(): void {
-    // Node options of the process are inherited, but `--input-type` (the process started with `-e` code) makes a
-    // worker started from a file fail at once.
-    const worker = new Worker(this.workerFile, { execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')) });
+    const worker = new Worker(this.workerFile, { execArgv: workerExecArgv() });
     // The pool never keeps the process alive on its own; close() ends the workers when the run is done.
     worker.unref();
     worker.on('message', (reply: FlowReply) => this.answer(worker, reply));

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../../../paths.js';
+import { workerExecArgv } from '../../../worker-argv.js';
 import type { SyntaxTable } from './table.js';
 
 const WORKER_FILE = path.join(PACKAGE_ROOT, 'dist', 'sources', 'terraform', 'hcl', 'parse-worker.js');
@@ -132,7 +133,7 @@ async function spawn(count: number, file: string): Promise<Worker[]> {
   const pool: Worker[] = [];
   for (let i = 0; i < count; i++) {
     try {
-      const worker = new Worker(file);
+      const worker = new Worker(file, { execArgv: workerExecArgv() });
       // Never keeps the process alive on its own; parseAll ends its workers when the texts are parsed.
       worker.unref();
       pool.push(worker);

@@ -76,12 +76,13 @@ describe('scan on worker threads', () => {
     const scannedHere: string[] = [];
     const init = { clients: { endpoint: fake.endpoint }, gate: new SharedSemaphore(8).buffer, concurrency: 8, home: 'us-east-1', partition: 'aws' as const, now: new Date().toISOString(), regions: ['us-east-1'] };
     const key = (id: string) => async () => ({ accessKeyId: `ASIA${id}TEST`, secretAccessKey: 's', sessionToken: 't' });
-    const pool = new ScanWorkers(2, init, 2, key, async (id) => {
+    const pool = new ScanWorkers(2, init, 2);
+    const here = (id: string) => async () => {
       scannedHere.push(id);
-      return { scan: { status: 'scanned', regions: [], collected: { resources: [], errors: [] } }, apiCalls: 0 };
-    });
+      return { scan: { status: 'scanned' as const, regions: [], collected: { resources: [], errors: [] } }, apiCalls: 0 };
+    };
     try {
-      const results = accounts.map((id) => pool.scan(id));
+      const results = accounts.map((id) => pool.scan(id, key(id), here(id)));
       // The first worker was handed the first account; it dies before answering.
       await (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots[0].worker.terminate();
       const done = await Promise.all(results);

@@ -37,6 +37,10 @@ export interface MemberResult {
 interface Pending {
   resolve: (result: MemberResult) => void;
   reject: (error: Error) => void;
+  /** The account's credentials (the main thread's provider), asked for by the worker. */
+  credentials: AwsCredentialIdentityProvider;
+  /** Scans the account on the main thread instead (when its worker died). */
+  here: () => Promise<MemberResult>;
 }
 
 interface Slot {
@@ -58,18 +62,22 @@ export class ScanWorkers {
     init: ScanWorkerInit,
     /** How many accounts one worker scans at once. */
     private readonly perWorker: number,
-    /** The credentials of an account handed to a worker (the main thread's provider). */
-    private readonly credentialsOf: (accountId: string) => AwsCredentialIdentityProvider,
-    /** Scans an account on the main thread (when its worker died). */
-    private readonly here: (accountId: string) => Promise<MemberResult>,
   ) {
     for (let i = 0; i < size; i++) this.spawn(init);
   }
 
-  /** Scans one account (whose credentials already work) on a worker. */
-  scan(accountId: string): Promise<MemberResult> {
+  /** The worker threads started (some may have stopped since). */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /**
+   * Scans one account (whose credentials already work) on a worker: `credentials` is what the worker is given when
+   * it asks, `here` what scans the account on the main thread if the worker dies.
+   */
+  scan(accountId: string, credentials: AwsCredentialIdentityProvider, here: () => Promise<MemberResult>): Promise<MemberResult> {
     return new Promise<MemberResult>((resolve, reject) => {
-      this.pending.set(accountId, { resolve, reject });
+      this.pending.set(accountId, { resolve, reject, credentials, here });
       this.queue.push(accountId);
       this.dispatch();
     });
@@ -109,7 +117,12 @@ export class ScanWorkers {
     if (message.kind === 'credentials') {
       const reply = (answer: Omit<Extract<ToWorker, { kind: 'credentials' }>, 'kind' | 'id'>) =>
         slot.worker.postMessage({ kind: 'credentials', id: message.id, ...answer } satisfies ToWorker);
-      this.credentialsOf(message.accountId)().then(
+      const credentials = this.pending.get(message.accountId)?.credentials;
+      if (!credentials) {
+        reply({ error: `no account ${message.accountId} in hand` });
+        return;
+      }
+      credentials().then(
         (identity) => reply({ identity: plainIdentity(identity) }),
         (error: unknown) => reply({ error: describeAwsError(error) }),
       );
@@ -136,10 +149,11 @@ export class ScanWorkers {
 
   private runHere(accountId: string): void {
     const pending = this.pending.get(accountId);
+    if (!pending) return;
     this.pending.delete(accountId);
-    this.here(accountId).then(
-      (result) => pending?.resolve(result),
-      (error: unknown) => pending?.reject(error instanceof Error ? error : new Error(String(error))),
+    pending.here().then(
+      (result) => pending.resolve(result),
+      (error: unknown) => pending.reject(error instanceof Error ? error : new Error(String(error))),
     );
   }
 }

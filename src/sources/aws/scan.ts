@@ -12,6 +12,7 @@ import { assumedRole, callerCredentials, callerSts, whoAmI } from './credentials
 import { Limits, PER_ACCOUNT_SERVICE, SERVICE_INTERVALS } from './limiter.js';
 import { partitionOf } from './regions.js';
 import { ScanWorkers, scanWorkerCount, type MemberResult } from './scan-workers.js';
+import type { ScanWorkerInit } from './scan-worker-protocol.js';
 import { SharedSemaphore } from './shared-semaphore.js';
 import { describeAwsError, type AccountScope, type CallError } from './types.js';
 
@@ -75,9 +76,24 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
   // Shared with the scan workers, which take the same cap (scan-workers.ts).
   const inFlight = new SharedSemaphore(options.concurrency);
   const clients = new ScanClients({ ...clientOptions(options), inFlight });
+  const workerInit: ScanWorkerInit = {
+    clients: clientOptions(options),
+    gate: inFlight.buffer,
+    concurrency: options.concurrency,
+    home,
+    partition,
+    now: capturedAt.toISOString(),
+    regions: options.regions,
+    credentialReport: options.credentialReport,
+  };
+  // An Organization has accounts for workers, most likely: they start now, loading the SDK (about a second) while
+  // the caller is checked and the accounts are listed. A scan that turns out small does not use them.
+  const early = options.org ? scanWorkerCount(Number.MAX_SAFE_INTEGER, options.threads) : 0;
+  const workers = early ? new ScanWorkers(early, workerInit, options.concurrency) : null;
   try {
-    return await scanWith(options, { clients, gate: inFlight.buffer, base, home, partition, capturedAt, now });
+    return await scanWith(options, { clients, workers, workerInit, base, home, partition, capturedAt, now });
   } finally {
+    await workers?.close();
     clients.destroy();
   }
 }
@@ -90,8 +106,10 @@ function clientOptions(options: ScanOptions): Omit<ClientFactoryOptions, 'inFlig
 /** What scanLive settles before the scan: its clients (closed after it), credentials, home region and clock. */
 interface ScanSetup {
   clients: ScanClients;
-  /** The shared count behind the clients' cap on requests in flight, for the workers. */
-  gate: SharedArrayBuffer;
+  /** Scan workers started before the accounts were known (--org), closed after the scan. */
+  workers: ScanWorkers | null;
+  /** What workers started later are given. */
+  workerInit: ScanWorkerInit;
   base: AwsCredentialIdentityProvider;
   home: string;
   partition: Snapshot['partition'];
@@ -99,7 +117,7 @@ interface ScanSetup {
   now: () => Date;
 }
 
-async function scanWith(options: ScanOptions, { clients, gate, base, home, partition, capturedAt, now }: ScanSetup): Promise<Snapshot> {
+async function scanWith(options: ScanOptions, { clients, workers: early, workerInit, base, home, partition, capturedAt, now }: ScanSetup): Promise<Snapshot> {
   const limits = new Limits(PER_ACCOUNT_SERVICE, SERVICE_INTERVALS);
   let apiCalls = 0;
   const countCall = () => apiCalls++;
@@ -190,24 +208,10 @@ async function scanWith(options: ScanOptions, { clients, gate, base, home, parti
     apiCalls: 0,
   });
   const threads = scanWorkerCount(accounts.length, options.threads);
-  const workers = threads
-    ? new ScanWorkers(
-        threads,
-        {
-          clients: clientOptions(options),
-          gate,
-          concurrency: options.concurrency,
-          home,
-          partition,
-          now: capturedAt.toISOString(),
-          regions: options.regions,
-          credentialReport: options.credentialReport,
-        },
-        options.concurrency,
-        (accountId) => providers.get(accountId) as AwsCredentialIdentityProvider,
-        scanHere,
-      )
-    : null;
+  // Workers started early for an Organization too small to need them stop now (scanLive closes the others).
+  if (early && !threads) void early.close();
+  const late = threads && !early ? new ScanWorkers(threads, workerInit, options.concurrency) : null;
+  const workers = threads ? (early ?? late) : null;
 
   const scanOne = async (account: { id: string; name: string }): Promise<void> => {
     const entry = status.get(account.id) as SnapshotAccount;
@@ -226,7 +230,7 @@ async function scanWith(options: ScanOptions, { clients, gate, base, home, parti
       return;
     }
     providers.set(account.id, credentials);
-    const member = workers ? await workers.scan(account.id) : await scanHere(account.id);
+    const member = workers ? await workers.scan(account.id, credentials, () => scanHere(account.id)) : await scanHere(account.id);
     apiCalls += member.apiCalls;
     entry.regions = member.scan.regions;
     resources.push(...member.scan.collected.resources);
@@ -243,7 +247,7 @@ async function scanWith(options: ScanOptions, { clients, gate, base, home, parti
   try {
     outcome = await Promise.race([all.then(() => 'done' as const), abortPromise(options.signal)]);
   } finally {
-    await workers?.close();
+    await late?.close();
     if (workers) notices.push(...workers.stopped);
   }
   const incomplete = outcome === 'aborted';

@@ -5,6 +5,7 @@ import { runIac } from '../run.js';
 import { command } from './command.js';
 import { CONFIG, GATE, OUTPUTS, finish } from './gate.js';
 import { list } from './options.js';
+import { tuneV8ForShortRuns } from './v8-tuning.js';
 
 /** `NAME=VALUE`, NAME a Terraform identifier. */
 function assignment(raw: string, flag: string): string {
@@ -21,6 +22,7 @@ export default command({
     ...GATE,
   },
   async run(args, values, io) {
+    tuneV8ForShortRuns();
     if (args.length === 0) throw new ConfigError('iac needs at least one path (a file or a directory)');
     const config = loadConfig(values.config, io.cwd);
     const results = await runIac(args, {

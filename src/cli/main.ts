@@ -8,7 +8,6 @@ import type { Command } from './command.js';
 import { COMMANDS } from './commands.js';
 import type { Io } from './io.js';
 import { optionsHelp, parseOptions } from './options.js';
-import { tuneV8ForShortRuns } from './v8-tuning.js';
 
 export type { Io } from './io.js';
 
@@ -94,7 +93,6 @@ export async function run(argv: string[], ioIn: Io): Promise<number> {
 
 /** Process entry (bin/sesguard.js). */
 export async function main(argv: string[]): Promise<number> {
-  tuneV8ForShortRuns();
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);

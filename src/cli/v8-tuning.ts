@@ -3,7 +3,8 @@
 // a few thousand times each: on bench B5 (sesguard iac on 200 Terraform modules) about 1 s of the process's 3 s of
 // CPU time ran on V8's background threads, mostly optimizing code that then ran briefly. Four times V8's budget
 // per function (Node 20) keeps that code in the baseline tiers a little longer: B5's CPU time fell by about 18 %,
-// and a long run (B2's evaluate of 200,000 resources, 11 s) stayed the same. Applied only to the V8 it was
+// and a long run (B2's evaluate of 200,000 resources, 11 s) stayed the same. Set by `sesguard iac` only, where it
+// was measured: a live scan (bench B3) used 5–10 % more CPU with it. Applied only to the V8 it was
 // measured on (11.x, Node 20): another V8 might read the flag differently or not know it (and then print an
 // error), so it keeps its defaults.
 // docs/architecture.md, "B5: where the time goes".

@@ -65,6 +65,23 @@ describe('scan on worker threads', () => {
     expect(JSON.parse(stdout)).toEqual({ statuses: ['scanned', 'scanned', 'scanned', 'scanned'], notices: [] });
   });
 
+  it('an interrupted scan on workers ends at once, valid and marked incomplete', async () => {
+    const laggy = await startFakeAws(scenario, { pageSize: 2, latencyMs: 40 });
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 1500);
+      const options = { org: true, roleName: 'SesguardAudit', externalId: 'sesguard-ext-1', endpoint: laggy.endpoint, concurrency: 2, credentials, version: 'test' };
+      const snapshot = await scanLive({ ...options, threads: 2, signal: controller.signal });
+      expect(snapshot.incomplete).toBe(true);
+      expect(snapshot.scope.accounts.some((a) => a.status === 'skipped')).toBe(true);
+      // What an interrupted account had collected is not kept: only finished accounts' resources are.
+      const finished = new Set(snapshot.scope.accounts.filter((a) => a.status !== 'skipped').map((a) => a.accountId));
+      expect(snapshot.resources.every((r) => finished.has(r.provenance.account ?? ''))).toBe(true);
+    } finally {
+      await laggy.close();
+    }
+  });
+
   it('uses no worker for one thread, a handful of accounts, or an unbuilt worker file', () => {
     expect(scanWorkerCount(200, 1)).toBe(0);
     expect(scanWorkerCount(3)).toBe(0);

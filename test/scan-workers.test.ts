@@ -82,6 +82,39 @@ describe('scan on worker threads', () => {
     }
   });
 
+  it('an interrupted scan stops its calls and leaves its snapshot alone once it has returned', async () => {
+    const laggy = await startFakeAws(scenario, { pageSize: 2, latencyMs: 40 });
+    try {
+      for (const threads of [1, 2]) {
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 800);
+        const options = { org: true, roleName: 'SesguardAudit', externalId: 'sesguard-ext-1', endpoint: laggy.endpoint, concurrency: 2, credentials, version: 'test' };
+        const snapshot = await scanLive({ ...options, threads, signal: controller.signal });
+        expect(snapshot.incomplete).toBe(true);
+        const returned = JSON.stringify(snapshot);
+        const calls = laggy.calls.length;
+        // What was still running when the scan returned must neither go on calling AWS (the process would linger
+        // after writing its outputs) nor change the snapshot being evaluated (an account marked scanned without the
+        // resources that were left out would pass its checks).
+        await sleep(3000);
+        expect(JSON.stringify(snapshot)).toBe(returned);
+        expect({ threads, late: laggy.calls.slice(calls).map((c) => `${c.operation} ${c.account}`) }).toEqual({ threads, late: [] });
+      }
+    } finally {
+      await laggy.close();
+    }
+  }, 30_000);
+
+  it('a scan interrupted before the accounts are listed ends valid, incomplete, with no account in scope', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const options = { org: true, roleName: 'SesguardAudit', externalId: 'sesguard-ext-1', endpoint: fake.endpoint, concurrency: 2, credentials, version: 'test' };
+    const snapshot = await scanLive({ ...options, accounts: ['222222222222'], signal: controller.signal });
+    expect(snapshot.incomplete).toBe(true);
+    expect(snapshot.scope.accounts).toEqual([]);
+    expect(snapshot.notices).toContain("the scan was interrupted before the Organization's accounts were listed: no account was scanned");
+  });
+
   it('uses no worker for one thread, a handful of accounts, or an unbuilt worker file', () => {
     expect(scanWorkerCount(200, 1)).toBe(0);
     expect(scanWorkerCount(3)).toBe(0);

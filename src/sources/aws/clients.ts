@@ -39,6 +39,8 @@ export interface ClientFactoryOptions {
   maxSockets?: number;
   /** Requests in flight at most, over every client: each attempt holds a slot from signing to its parsed answer. */
   inFlight?: Gate;
+  /** Once aborted (an interrupted scan), a request that gets its slot fails instead of being sent. */
+  signal?: AbortSignal;
 }
 
 /** What the scan touches of an SDK client. */
@@ -128,8 +130,10 @@ function reuseSigners(client: SdkClient): void {
  * go first: the Organization walk is one account's chain of several calls per member account, the longest of a
  * scan, and the scan ends only when it does.
  */
-function inFlightGate(gate: Gate, priority: boolean): Middleware {
-  return (next) => (args) => (runningAccount().gated ? gate.run(() => next(args), priority) : next(args));
+function inFlightGate(gate: Gate, priority: boolean, signal?: AbortSignal): Middleware {
+  // A request waiting for its slot when the scan is interrupted is not sent: the scan has returned without it.
+  const send: Middleware = (next) => (args) => (signal?.aborted ? Promise.reject(new Error('the scan was interrupted')) : next(args));
+  return (next) => (args) => (runningAccount().gated ? gate.run(() => send(next)(args), priority) : next(args));
 }
 
 /** The SDK's own name of a client's service (`Organizations`, `SES`, …). */
@@ -199,7 +203,7 @@ export class ScanClients {
         { step: 'initialize', name: 'sesguardCallCounter' },
       );
       if (this.options.inFlight) {
-        client.middlewareStack.addRelativeTo(inFlightGate(this.options.inFlight, serviceIdOf(client) === 'Organizations'), { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'sesguardInFlight' });
+        client.middlewareStack.addRelativeTo(inFlightGate(this.options.inFlight, serviceIdOf(client) === 'Organizations', this.options.signal), { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'sesguardInFlight' });
       }
       client.middlewareStack.addRelativeTo(accountGuard, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'sesguardAccountGuard' });
       client.middlewareStack.add(nonAwsResponseMiddleware, { step: 'deserialize', name: 'sesguardNonAwsResponse', priority: 'high' });

@@ -75,7 +75,8 @@ export async function scanLive(options: ScanOptions): Promise<Snapshot> {
   // sockets per endpoint. The cap is taken per attempt, so retry back-offs hold no slot.
   // Shared with the scan workers, which take the same cap (scan-workers.ts).
   const inFlight = new SharedSemaphore(options.concurrency);
-  const clients = new ScanClients({ ...clientOptions(options), inFlight });
+  // The main thread's calls stop when the scan is interrupted; the workers' threads are ended then.
+  const clients = new ScanClients({ ...clientOptions(options), inFlight, signal: options.signal });
   const workerInit: ScanWorkerInit = {
     clients: clientOptions(options),
     gate: inFlight.buffer,
@@ -128,7 +129,9 @@ async function scanWith(options: ScanOptions, { clients, workers: early, workerI
     accountId,
     partition,
     client: (ctor, region) => account.client(ctor, region),
-    limit: (service, fn) => limits.run(`${accountId}:${service}`, service, fn),
+    // Once interrupted, no call starts: the scan has returned what it had, and work left running would keep the
+    // process alive (and calling AWS) long after its outputs are written.
+    limit: (service, fn) => limits.run(`${accountId}:${service}`, service, () => (options.signal?.aborted ? Promise.reject(new Error('the scan was interrupted')) : fn())),
     now: capturedAt.toISOString(),
   });
 
@@ -152,26 +155,33 @@ async function scanWith(options: ScanOptions, { clients, workers: early, workerI
   // The Organization walk (SCP chains) is slow and rate-limited: enter accounts as soon as they are listed,
   // and collect the chains alongside.
   let orgDone: Promise<void> = Promise.resolve();
+  let unlisted = false;
   if (options.org) {
     let listed!: (accounts: { id: string; name: string }[] | null) => void;
     const accountsKnown = new Promise<{ id: string; name: string }[] | null>((resolve) => (listed = resolve));
     const orgWalk = collectOrganization(callerScope, home, (found) => listed(found));
     orgWalk.then((org) => listed(org.accounts), () => listed(null));
     const found = await accountsKnown;
-    if (!found) {
+    if (!found && options.signal?.aborted) {
+      // Interrupted before the accounts were listed: the outputs say so (incomplete, no account in scope).
+      notices.push("the scan was interrupted before the Organization's accounts were listed: no account was scanned");
+      unlisted = true;
+      accounts = [];
+    } else if (!found) {
       const org = await orgWalk.catch(() => null);
       throw new ConfigError(`cannot list the Organization's accounts from ${caller.account}: ${org?.error ?? 'unknown error'}`);
+    } else {
+      accounts = found;
+      organizationAccounts = found.map((a) => a.id);
     }
-    accounts = found;
-    organizationAccounts = found.map((a) => a.id);
-    orgDone = orgWalk.then((org) => {
+    if (found) orgDone = orgWalk.then((org) => {
       managementAccountId = org.managementAccountId;
       organizationId = org.organizationId;
       resources.push(...org.collected.resources);
       callErrors.push(...org.collected.errors);
     });
   }
-  if (options.accounts?.length) {
+  if (options.accounts?.length && !unlisted) {
     const wanted = new Set(options.accounts);
     const known = new Set(accounts.map((a) => a.id));
     const missing = [...wanted].filter((id) => !known.has(id));
@@ -187,7 +197,7 @@ async function scanWith(options: ScanOptions, { clients, workers: early, workerI
     accounts = accounts.filter((a) => !excluded.has(a.id));
   }
   accounts = shardAccounts(accounts, options.shard);
-  if (accounts.length === 0 && !options.shard) throw new ConfigError('no account left in scope after --accounts / --exclude-accounts');
+  if (accounts.length === 0 && !options.shard && !unlisted) throw new ConfigError('no account left in scope after --accounts / --exclude-accounts');
 
   const status = new Map<string, SnapshotAccount>(
     accounts.map((a) => [
@@ -220,17 +230,23 @@ async function scanWith(options: ScanOptions, { clients, workers: early, workerI
     const credentials = isCaller
       ? base
       : assumedRole({ sts, roleArn, externalId: options.externalId });
+    // An interrupted scan enters no more accounts.
+    if (options.signal?.aborted) return;
     try {
       await credentials();
     } catch (error) {
+      if (options.signal?.aborted) return;
       entry.status = 'failed';
       entry.reason = `sts:AssumeRole into ${roleArn} failed: ${describeAwsError(error)}`;
       done++;
       report(account.id);
       return;
     }
+    if (options.signal?.aborted) return;
     providers.set(account.id, credentials);
     const member = workers ? await workers.scan(account.id, credentials, () => scanHere(account.id)) : await scanHere(account.id);
+    // An account that finishes after the interruption is left as it was when the scan returned (skipped).
+    if (options.signal?.aborted) return;
     apiCalls += member.apiCalls;
     entry.regions = member.scan.regions;
     resources.push(...member.scan.collected.resources);
@@ -269,7 +285,8 @@ async function scanWith(options: ScanOptions, { clients, workers: early, workerI
       callerArn: caller.arn,
       shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
       requestedRegions: options.regions ?? 'all',
-      accounts: [...status.values()],
+      // Copies: what was still running when the scan was interrupted must not change the snapshot returned.
+      accounts: [...status.values()].map((entry) => ({ ...entry })),
     },
     organizationAccounts,
     // An interrupted account may have pushed part of its resources: keep only finished accounts' data.
@@ -279,7 +296,7 @@ async function scanWith(options: ScanOptions, { clients, workers: early, workerI
       if (!mine.has(account)) return false;
       return !incomplete || status.get(account)?.status !== 'skipped';
     }),
-    callErrors,
+    callErrors: [...callErrors],
     incomplete,
     apiCalls,
     ...(notices.length ? { notices } : {}),

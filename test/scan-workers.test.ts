@@ -145,10 +145,39 @@ describe('scan on worker threads', () => {
     }
   });
 
-  it('--threads takes a whole number from 1 to 64', async () => {
-    const r = await cli(['scan', '--threads', '0'], tempDir({}));
+  it('a worker that dies in the middle of calls gives its slots back, so the main thread can scan its accounts', async () => {
+    const slow = await startFakeAws(scenario, { pageSize: 2, latencyMs: 300 });
+    const gate = new SharedSemaphore(2);
+    const init = { clients: { endpoint: slow.endpoint }, gate: gate.buffer, concurrency: 2, home: 'us-east-1', partition: 'aws' as const, now: new Date().toISOString(), regions: ['us-east-1'] };
+    const pool = new ScanWorkers(1, init, 2);
+    try {
+      const key = async () => ({ accessKeyId: 'AKIAFAKECALLER000001', secretAccessKey: 's' });
+      // The fallback takes the cap as a main-thread scan would.
+      const here = async () => {
+        await gate.run(async () => undefined);
+        return { scan: { status: 'scanned' as const, regions: [], collected: { resources: [], errors: [] } }, apiCalls: 0 };
+      };
+      const result = pool.scan('111111111111', key, here);
+      while (gate.active < 2) await sleep(20);
+      await (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots[0].worker.terminate();
+      expect((await result).scan.status).toBe('scanned');
+      expect(gate.active).toBe(0);
+    } finally {
+      await pool.close();
+      await slow.close();
+    }
+  }, 20_000);
+
+  it.each(['0', '65', 'abc', '1.5', ' 3', '0x2', '1e1', '+2', ''])('--threads takes a whole number from 1 to 64, in digits (not "%s")', async (value) => {
+    const r = await cli(['scan', '--threads', value], tempDir({}));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--threads must be a whole number from 1 to 64 (got "0")');
+    expect(r.stderr).toContain(`--threads must be a whole number from 1 to 64 (got "${value}")`);
+  });
+
+  it('--concurrency takes digits only too', async () => {
+    const r = await cli(['scan', '--concurrency', '1e1'], tempDir({}));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--concurrency must be a whole number from 1 to 256 (got "1e1")');
   });
 });
 

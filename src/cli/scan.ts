@@ -27,14 +27,17 @@ function shardOf(value: string, flag: string): { index: number; count: number } 
   return { index, count };
 }
 
+/** A whole number written as digits only (no sign, spaces, exponent or hexadecimal). */
+const DIGITS = /^[0-9]+$/;
+
 function concurrencyOf(value: string, flag: string): number {
-  const n = Number(value);
+  const n = DIGITS.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new ConfigError(`${flag} must be a whole number from 1 to 256 (got "${value}")`);
   return n;
 }
 
 function threadsOf(value: string, flag: string): number {
-  const n = Number(value);
+  const n = DIGITS.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigError(`${flag} must be a whole number from 1 to 64 (got "${value}")`);
   return n;
 }

@@ -10,6 +10,8 @@ export interface ScanWorkerInit {
   clients: Omit<ClientFactoryOptions, 'inFlight'>;
   /** The scan's cap on requests in flight, shared with every thread (SharedSemaphore). */
   gate: SharedArrayBuffer;
+  /** This worker's number in the gate (from 1), under which its slots are counted; set per worker by the pool. */
+  holder?: number;
   concurrency: number;
   home: string;
   partition: 'aws' | 'aws-us-gov' | 'aws-cn';

@@ -12,7 +12,7 @@ import type { AccountScope } from './types.js';
 
 const init = workerData as ScanWorkerInit;
 const port = parentPort;
-const clients = new ScanClients({ ...init.clients, inFlight: new SharedSemaphore(init.concurrency, init.gate) });
+const clients = new ScanClients({ ...init.clients, inFlight: new SharedSemaphore(init.concurrency, init.gate, init.holder ?? 1) });
 const limits = new Limits(PER_ACCOUNT_SERVICE, SERVICE_INTERVALS);
 const asked = new Map<number, { resolve: (identity: AwsCredentialIdentity) => void; reject: (error: Error) => void }>();
 let nextAsk = 0;

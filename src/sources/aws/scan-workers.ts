@@ -15,6 +15,7 @@ import { PACKAGE_ROOT } from '../../paths.js';
 import { workerExecArgv } from '../../worker-argv.js';
 import type { MemberScan } from './account.js';
 import type { FromWorker, ScanWorkerInit, ToWorker } from './scan-worker-protocol.js';
+import { MAX_HOLDERS, SharedSemaphore } from './shared-semaphore.js';
 import { describeAwsError } from './types.js';
 
 const WORKER_FILE = path.join(PACKAGE_ROOT, 'dist', 'sources', 'aws', 'scan-worker.js');
@@ -26,7 +27,7 @@ const MAX_WORKERS = 4;
 export function scanWorkerCount(accounts: number, requested?: number): number {
   if (!existsSync(WORKER_FILE)) return 0;
   const threads = requested ?? (accounts >= MIN_ACCOUNTS_FOR_WORKERS ? Math.min(availableParallelism(), MAX_WORKERS) : 1);
-  return threads > 1 ? Math.min(threads, accounts) : 0;
+  return threads > 1 ? Math.min(threads, accounts, MAX_HOLDERS - 1) : 0;
 }
 
 export interface MemberResult {
@@ -45,6 +46,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** The worker's number in the shared gate. */
+  holder: number;
   accounts: Set<string>;
   alive: boolean;
 }
@@ -54,6 +57,8 @@ export class ScanWorkers {
   private readonly queue: string[] = [];
   private readonly pending = new Map<string, Pending>();
   private closing = false;
+  /** The main thread's handle on the shared gate, to take back the slots of a worker that died. */
+  private readonly gate: SharedSemaphore;
   /** Why workers stopped before the scan ended (their accounts were scanned on the main thread): notices. */
   readonly stopped: string[] = [];
 
@@ -63,7 +68,8 @@ export class ScanWorkers {
     /** How many accounts one worker scans at once. */
     private readonly perWorker: number,
   ) {
-    for (let i = 0; i < size; i++) this.spawn(init);
+    this.gate = new SharedSemaphore(init.concurrency, init.gate);
+    for (let i = 0; i < size; i++) this.spawn(init, i + 1);
   }
 
   /** The worker threads started (some may have stopped since). */
@@ -88,9 +94,9 @@ export class ScanWorkers {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private spawn(init: ScanWorkerInit): void {
-    const worker = new Worker(WORKER_FILE, { workerData: init, execArgv: workerExecArgv() });
-    const slot: Slot = { worker, accounts: new Set(), alive: true };
+  private spawn(init: ScanWorkerInit, holder: number): void {
+    const worker = new Worker(WORKER_FILE, { workerData: { ...init, holder }, execArgv: workerExecArgv() });
+    const slot: Slot = { worker, holder, accounts: new Set(), alive: true };
     worker.on('message', (message: FromWorker) => this.answer(slot, message));
     worker.on('error', (error) => this.died(slot, error.message));
     worker.on('exit', (code) => this.died(slot, `exited with code ${code}`));
@@ -140,6 +146,8 @@ export class ScanWorkers {
   private died(slot: Slot, reason: string): void {
     if (!slot.alive || this.closing) return;
     slot.alive = false;
+    // Its requests in flight ended with it: their slots are free again.
+    this.gate.reclaim(slot.holder);
     this.stopped.push(`a scan worker thread stopped (${reason}); its accounts were scanned on the main thread`);
     const orphans = [...slot.accounts];
     slot.accounts.clear();

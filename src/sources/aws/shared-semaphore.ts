@@ -22,6 +22,10 @@ const waitAsync = (Atomics as unknown as {
 const TAKEN = 0;
 const PRIORITY_WAITING = 1;
 const SLEEPERS = 2;
+/** From here, the slots each thread holds (index 0: the main thread, 1…: the workers), so a dead one's come back. */
+const HELD = 3;
+/** Threads that can share one semaphore: the main thread and up to 64 workers (`--threads` is at most 64). */
+export const MAX_HOLDERS = 65;
 /** A sleeping thread looks at the count again after this long, woken or not. */
 const RECHECK_MS = 100;
 
@@ -37,13 +41,18 @@ export class SharedSemaphore implements Gate {
   private readonly waiting: Waiter[] = [];
   private pumping = false;
 
-  /** A new semaphore of `size` slots, or (with `buffer`) this thread's handle on one made elsewhere. */
+  /**
+   * A new semaphore of `size` slots, or (with `buffer`) this thread's handle on one made elsewhere; `holder` numbers
+   * the thread (0 for the main thread, a worker its own from 1), under which the slots it takes are counted.
+   */
   constructor(
     readonly size: number,
     buffer?: SharedArrayBuffer,
+    private readonly holder = 0,
   ) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`concurrency must be a positive integer (got ${size})`);
-    this.buffer = buffer ?? new SharedArrayBuffer(12);
+    if (!Number.isInteger(holder) || holder < 0 || holder >= MAX_HOLDERS) throw new Error(`holder must be from 0 to ${MAX_HOLDERS - 1} (got ${holder})`);
+    this.buffer = buffer ?? new SharedArrayBuffer(4 * (HELD + MAX_HOLDERS));
     this.counts = new Int32Array(this.buffer);
   }
 
@@ -70,8 +79,20 @@ export class SharedSemaphore implements Gate {
       head.resolve();
       return;
     }
+    Atomics.sub(this.counts, HELD + this.holder, 1);
     Atomics.sub(this.counts, TAKEN, 1);
     this.wake();
+  }
+
+  /**
+   * Gives back the slots a thread that ended still held (a worker that died in the middle of calls): without this,
+   * they would stay taken for good, and the callers of every other thread could wait for them forever.
+   */
+  reclaim(holder: number): void {
+    const held = Atomics.exchange(this.counts, HELD + holder, 0);
+    if (held === 0) return;
+    Atomics.sub(this.counts, TAKEN, held);
+    Atomics.notify(this.counts, TAKEN, Infinity);
   }
 
   /** Slots taken right now, over every thread. */
@@ -95,7 +116,10 @@ export class SharedSemaphore implements Gate {
       const taken = Atomics.load(this.counts, TAKEN);
       const limit = priority ? this.size : this.size - Atomics.load(this.counts, PRIORITY_WAITING);
       if (taken >= limit) return false;
-      if (Atomics.compareExchange(this.counts, TAKEN, taken, taken + 1) === taken) return true;
+      if (Atomics.compareExchange(this.counts, TAKEN, taken, taken + 1) === taken) {
+        Atomics.add(this.counts, HELD + this.holder, 1);
+        return true;
+      }
     }
   }
 

@@ -135,6 +135,10 @@ describe('helpers', () => {
   it('formats messages from details, lists joined', () => {
     expect(formatMessage('{a} on {b.c} and {d}', { a: 'x', b: { c: [1, 2] } })).toBe('x on 1, 2 and {d}');
   });
+
+  it('names each item of a list once (two statements of one policy are one policy)', () => {
+    expect(formatMessage('through policy {p}', { p: ['open', 'legacy', 'open'] })).toBe('through policy open, legacy');
+  });
 });
 
 describe('suppressions', () => {

@@ -75,7 +75,8 @@ export function plain(value: unknown): unknown {
 
 function display(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.map(display).join(', ');
+  // A list in a message names things: each once ("policy open", not "open, open" for two of its statements).
+  if (Array.isArray(value)) return [...new Set(value.map(display))].join(', ');
   if (typeof value === 'object') {
     if (isUnknown(value)) return '(unknown)';
     return JSON.stringify(value);

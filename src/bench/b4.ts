@@ -6,7 +6,6 @@
 // benchmark fits a shared machine: set SESGUARD_B4_MB=1024 for the full size. Baseline and trail runs are
 // interleaved (SESGUARD_B4_RUNS times, default 3) and the ratio is taken of the medians, so a burst of load
 // from another process does not land on one side only.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { writeDay } from '../detections/generate.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { median, timed } from './measure.js';
+import { cliRun, median, timed } from './measure.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -45,15 +44,9 @@ function generate(dir: string, mb: number): number {
   return bytes;
 }
 
-/** One `sesguard trail` process as shipped (the bundled CLI), timed from spawn to exit, with its CPU time. */
+/** One `sesguard trail` process as shipped, timed from spawn to exit, with its CPU time. */
 function trailRun(dir: string): { ms: number; cpuMs: number; rssMiB: number } {
-  const script = `process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED='true';const {main}=await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'dist', 'bundle', 'main.js'))});await main(['trail',${JSON.stringify(dir)},'--quiet','--fail-on','none']);const u=process.resourceUsage();process.stdout.write(JSON.stringify({rss:u.maxRSS,cpu:(u.userCPUTime+u.systemCPUTime)/1000}));`;
-  const start = performance.now();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const ms = performance.now() - start;
-  if (r.status !== 0) throw new Error(`trail run failed: ${r.stderr.split('\n')[0]}`);
-  const out = JSON.parse(r.stdout) as { rss: number; cpu: number };
-  return { ms, cpuMs: out.cpu, rssMiB: Math.round(out.rss / 1024) };
+  return cliRun(['trail', dir, '--quiet', '--fail-on', 'none']);
 }
 
 export function benchB4(): Record<string, number | string> {

@@ -9,7 +9,6 @@
 // trail reads on worker threads, so besides the wall-clock ratio (SPEC's measure) the CPU-time ratio is printed:
 // CPU time of the whole trail process (every thread) over that of the baseline, the work done whatever the number
 // of free cores. Baseline and trail runs are interleaved and the ratios taken of the medians, as in B4.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { generateFlowDay } from '../detections/generate-flows.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { flowWorkerCount } from '../sources/flowlogs/pool.js';
-import { median, timed } from './measure.js';
+import { cliRun, median, timed } from './measure.js';
 
 const SHAPE = { webPerHour: 20_000, version: 1 };
 
@@ -60,19 +59,11 @@ interface TrailRun {
 /** One `sesguard trail` process as shipped (the bundled CLI), timed from spawn to exit, with its CPU time (all threads). */
 function trailRun(dir: string): TrailRun {
   const json = path.join(PACKAGE_ROOT, '.bench', 'b7-results.json');
-  const script =
-    `process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED='true';const {main}=await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'dist', 'bundle', 'main.js'))});` +
-    `await main(['trail',${JSON.stringify(dir)},'--quiet','--json',${JSON.stringify(json)},'--fail-on','none']);` +
-    `const u=process.resourceUsage();process.stdout.write(JSON.stringify({rss:u.maxRSS,cpu:(u.userCPUTime+u.systemCPUTime)/1000}));`;
-  const start = performance.now();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const ms = performance.now() - start;
-  if (r.status !== 0) throw new Error(`trail run failed: ${r.stderr.split('\n')[0]}`);
-  const out = JSON.parse(r.stdout) as { rss: number; cpu: number };
+  const run = cliRun(['trail', dir, '--quiet', '--json', json, '--fail-on', 'none']);
   const results = JSON.parse(readFileSync(json, 'utf8')) as { findings: unknown[]; errors: { file?: string; message: string }[]; trail: { coverage: { flows: { records: number } } } };
   // A run that lost files is not a measurement (the first B7 figures were taken while every worker failed to start).
   if (results.errors.length > 0) throw new Error(`trail run had errors: ${results.errors[0].file ?? ''} ${results.errors[0].message}`);
-  return { ms, cpuMs: out.cpu, rssMiB: Math.round(out.rss / 1024), findings: results.findings.length, records: results.trail.coverage.flows.records };
+  return { ...run, findings: results.findings.length, records: results.trail.coverage.flows.records };
 }
 
 /** The reader's gunzip output chunk (src/sources/flowlogs/read.ts): the baseline decompresses alike. */

@@ -95,7 +95,8 @@ function invalidLog(bytes: Uint8Array, name: string): string {
   return jsonProblemMessage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
 }
 
-async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+/** The chunks of a stream whose first chunk was already read (to sniff the content), that chunk first. */
+export async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   yield first;
   for (;;) {
     const next = await rest.next();

@@ -1,5 +1,5 @@
-// The messages between the flow log pool (pool.ts) and its workers (worker.ts), and the counters of one file in
-// a form that crosses threads (sets and maps as arrays), merged into the run's counters on the main thread.
+// The messages between the flow log pool (pool.ts) and its workers (worker.ts), and how the counters of one file
+// (posted as they are: structured cloning carries their sets and maps) merge into the run's on the main thread.
 import type { FlowRecord, FlowStats, SourceObject } from './types.js';
 
 export interface FlowJob {
@@ -12,47 +12,15 @@ export interface FlowJob {
   until?: number;
 }
 
-export interface SerializedStats {
-  records: number;
-  malformed: number;
-  firstMalformed?: { source: string; line: number };
-  nodata: number;
-  skipdata: number;
-  start: number | null;
-  end: number | null;
-  accounts: string[];
-  regions: string[];
-  interfaces: string[];
-  formats: string[];
-  unusable: [string, string[]][];
-}
-
 export type FlowReply =
-  | { id: number; ok: true; object: SourceObject; outside: number; records: FlowRecord[]; stats: SerializedStats }
-  | { id: number; ok: false; kind: 'not-flow' | 'source' | 'other'; message: string; stats: SerializedStats };
-
-export function serializeStats(stats: FlowStats): SerializedStats {
-  return {
-    records: stats.records,
-    malformed: stats.malformed,
-    ...(stats.firstMalformed ? { firstMalformed: stats.firstMalformed } : {}),
-    nodata: stats.nodata,
-    skipdata: stats.skipdata,
-    start: stats.start,
-    end: stats.end,
-    accounts: [...stats.accounts],
-    regions: [...stats.regions],
-    interfaces: [...stats.interfaces],
-    formats: [...stats.formats],
-    unusable: [...stats.unusable],
-  };
-}
+  | { id: number; ok: true; object: SourceObject; outside: number; records: FlowRecord[]; stats: FlowStats }
+  | { id: number; ok: false; kind: 'not-flow' | 'source' | 'other'; message: string; stats: FlowStats };
 
 /**
  * Adds one file's counters to the run's. Files finish in any order, so the first malformed line named is the
  * least by file name and line, whatever order they were read in.
  */
-export function mergeStats(into: FlowStats, from: SerializedStats): void {
+export function mergeStats(into: FlowStats, from: FlowStats): void {
   into.records += from.records;
   into.malformed += from.malformed;
   into.nodata += from.nodata;

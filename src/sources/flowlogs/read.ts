@@ -7,7 +7,7 @@ import { Readable, pipeline } from 'node:stream';
 import { promisify } from 'node:util';
 import { constants, createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { SourceError } from '../../errors.js';
-import { describeFailure } from '../cloudtrail/read.js';
+import { describeFailure, prepend } from '../cloudtrail/read.js';
 import { flowFormat, type FlowFormat } from './format.js';
 import { FlowLineScanner, NotFlowLog, UnusableFormat, type FlowScanOptions } from './scan.js';
 import type { FlowStats, SourceObject } from './types.js';
@@ -81,15 +81,6 @@ async function* hashing(input: AsyncIterable<Uint8Array>, hash: ReturnType<typeo
     hash.update(chunk);
     size.bytes += chunk.length;
     yield chunk;
-  }
-}
-
-async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  yield first;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) return;
-    yield next.value;
   }
 }
 

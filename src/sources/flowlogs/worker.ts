@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { SourceError } from '../../errors.js';
 import { NotFlowLogInput, readFlowObject } from './read.js';
 import { emptyFlowStats, type FlowRecord } from './types.js';
-import { serializeStats, type FlowJob, type FlowReply } from './pool-protocol.js';
+import type { FlowJob, FlowReply } from './pool-protocol.js';
 
 parentPort?.on('message', (job: FlowJob) => {
   void handle(job).then((reply) => parentPort?.postMessage(reply));
@@ -23,9 +23,9 @@ async function handle(job: FlowJob): Promise<FlowReply> {
       until: job.until,
       onRecord: (record) => records.push(record),
     });
-    return { id: job.id, ok: true, object, outside, records, stats: serializeStats(stats) };
+    return { id: job.id, ok: true, object, outside, records, stats };
   } catch (error) {
     const kind = error instanceof NotFlowLogInput ? 'not-flow' : error instanceof SourceError ? 'source' : 'other';
-    return { id: job.id, ok: false, kind, message: error instanceof Error ? error.message : String(error), stats: serializeStats(stats) };
+    return { id: job.id, ok: false, kind, message: error instanceof Error ? error.message : String(error), stats };
   }
 }

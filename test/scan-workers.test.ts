@@ -115,10 +115,11 @@ describe('scan on worker threads', () => {
     expect(snapshot.notices).toContain("the scan was interrupted before the Organization's accounts were listed: no account was scanned");
   });
 
-  it('uses no worker for one thread, a handful of accounts, or an unbuilt worker file', () => {
+  it('uses no worker for one thread or a handful of accounts, never more workers than accounts or than 64', () => {
     expect(scanWorkerCount(200, 1)).toBe(0);
     expect(scanWorkerCount(3)).toBe(0);
     expect(scanWorkerCount(2, 8)).toBe(2);
+    expect(scanWorkerCount(1000, 200)).toBe(64);
   });
 
   it('a worker that dies hands its accounts back to the main thread', async () => {

@@ -209,12 +209,11 @@ async function scanWith(options: ScanOptions, { clients, workers: early, workerI
   const report = (current: string) => options.onProgress?.({ done, total: accounts.length, current, errors: callErrors.length });
   report('starting');
 
-  const providers = new Map<string, AwsCredentialIdentityProvider>();
-  const memberScope = (accountId: string): AccountScope =>
-    accountId === caller.account ? callerScope : scopeFor(accountId, clients.account(providers.get(accountId) as AwsCredentialIdentityProvider, countCall));
+  const memberScope = (accountId: string, credentials: AwsCredentialIdentityProvider): AccountScope =>
+    accountId === caller.account ? callerScope : scopeFor(accountId, clients.account(credentials, countCall));
   // On the main thread calls are counted as they are made (countCall); a worker reports the calls it made.
-  const scanHere = async (accountId: string): Promise<MemberResult> => ({
-    scan: await scanMember(memberScope(accountId), home, options.regions, { credentialReport: options.credentialReport }),
+  const scanHere = async (accountId: string, credentials: AwsCredentialIdentityProvider): Promise<MemberResult> => ({
+    scan: await scanMember(memberScope(accountId, credentials), home, options.regions, { credentialReport: options.credentialReport }),
     apiCalls: 0,
   });
   const threads = scanWorkerCount(accounts.length, options.threads);
@@ -243,8 +242,7 @@ async function scanWith(options: ScanOptions, { clients, workers: early, workerI
       return;
     }
     if (options.signal?.aborted) return;
-    providers.set(account.id, credentials);
-    const member = workers ? await workers.scan(account.id, credentials, () => scanHere(account.id)) : await scanHere(account.id);
+    const member = workers ? await workers.scan(account.id, credentials, () => scanHere(account.id, credentials)) : await scanHere(account.id, credentials);
     // An account that finishes after the interruption is left as it was when the scan returned (skipped).
     if (options.signal?.aborted) return;
     apiCalls += member.apiCalls;

@@ -281,6 +281,7 @@ const CALL_ROLES: Record<string, 'scope' | 'listing' | 'link'> = {
   'iam:GetAccessKeyLastUsed': 'link',
   'sesv2:GetAccount': 'link',
   'sesv2:GetEmailIdentity': 'link',
+  'sesv2:GetEmailIdentityPolicies': 'link',
   'sesv2:GetConfigurationSet': 'link',
   'sesv2:GetConfigurationSetEventDestinations': 'link',
   'ses:GetIdentityNotificationAttributes': 'link',

@@ -69,9 +69,10 @@ describe('scan on worker threads', () => {
     const laggy = await startFakeAws(scenario, { pageSize: 2, latencyMs: 40 });
     try {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 1500);
+      // Once the accounts are listed and the first is done (a timer would race the listing on a busy machine).
+      const onProgress = (p: { done: number }) => p.done >= 1 && controller.abort();
       const options = { org: true, roleName: 'SesguardAudit', externalId: 'sesguard-ext-1', endpoint: laggy.endpoint, concurrency: 2, credentials, version: 'test' };
-      const snapshot = await scanLive({ ...options, threads: 2, signal: controller.signal });
+      const snapshot = await scanLive({ ...options, threads: 2, signal: controller.signal, onProgress });
       expect(snapshot.incomplete).toBe(true);
       expect(snapshot.scope.accounts.some((a) => a.status === 'skipped')).toBe(true);
       // What an interrupted account had collected is not kept: only finished accounts' resources are.

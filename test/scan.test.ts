@@ -152,6 +152,32 @@ describe('failures become not assessed, never a pass', () => {
     expect(r.stderr).not.toMatch(/not-a-secret/);
   });
 
+  it('identity policies come with GetEmailIdentity; an answer without them is completed by GetEmailIdentityPolicies, never read as none', async () => {
+    const options = { org: true, roleName: 'SesguardAudit', externalId: 'sesguard-ext-1', concurrency: 8, credentials, version: 'test' };
+    const before = fake.calls.length;
+    const clean = await scanLive({ ...options, endpoint: fake.endpoint });
+    expect(fake.calls.slice(before).some((c) => c.operation === 'GetEmailIdentityPolicies')).toBe(false);
+    const sparse = await startFakeAws(scenario, { pageSize: 2, omit: { GetEmailIdentity: ['Policies'] } });
+    const denied = await startFakeAws(scenario, { pageSize: 2, omit: { GetEmailIdentity: ['Policies'] }, faults: [{ service: 'sesv2', operation: 'GetEmailIdentityPolicies', error: 'AccessDenied' }] });
+    try {
+      const completed = await scanLive({ ...options, endpoint: sparse.endpoint });
+      expect(sparse.calls.some((c) => c.operation === 'GetEmailIdentityPolicies')).toBe(true);
+      const a = evaluateSnapshot(completed, { config: defaultConfig() });
+      const b = evaluateSnapshot(clean, { config: defaultConfig() });
+      expect(open(a, '333333333333', 'SESG-SES-001')).toEqual(['offers.example.net']);
+      expect(a.findings.map((f) => f.fingerprint).sort()).toEqual(b.findings.map((f) => f.fingerprint).sort());
+      // Neither answer holds the policies: the public-policy check is not assessed, naming the call, not passed.
+      const unknown = evaluateSnapshot(await scanLive({ ...options, endpoint: denied.endpoint }), { config: defaultConfig() });
+      expect(open(unknown, '333333333333', 'SESG-SES-001')).toEqual([]);
+      const reasons = unknown.notAssessed.filter((n) => n.checkId === 'SESG-SES-001').map((n) => n.reason);
+      expect(reasons.length).toBeGreaterThan(0);
+      expect(reasons.every((r) => /GetEmailIdentityPolicies failed/.test(r))).toBe(true);
+    } finally {
+      await sparse.close();
+      await denied.close();
+    }
+  });
+
   it('throttling is retried to the end: same findings as an unthrottled scan', async () => {
     const throttled = await startFakeAws(scenario, { pageSize: 2, throttleRate: 0.05, seed: 7 });
     try {
@@ -184,8 +210,10 @@ describe('failures become not assessed, never a pass', () => {
     const laggy = await startFakeAws(scenario, { pageSize: 2, latencyMs: 40 });
     try {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 150);
-      const snapshot = await scanLive({ org: true, roleName: 'SesguardAudit', externalId: 'sesguard-ext-1', endpoint: laggy.endpoint, concurrency: 4, credentials, version: 'test', signal: controller.signal });
+      // Interrupted once the accounts are listed and the first is done (a timer would race the listing on a busy
+      // machine; an interruption before it is its own test in scan-workers.test.ts).
+      const onProgress = (p: { done: number }) => p.done >= 1 && controller.abort();
+      const snapshot = await scanLive({ org: true, roleName: 'SesguardAudit', externalId: 'sesguard-ext-1', endpoint: laggy.endpoint, concurrency: 4, credentials, version: 'test', signal: controller.signal, onProgress });
       expect(snapshot.incomplete).toBe(true);
       const results = evaluateSnapshot(snapshot, { config: defaultConfig() });
       expect(results.incomplete).toBe(true);

@@ -42,6 +42,8 @@ export interface FakeOptions {
   pageSize?: number;
   /** Per operation, the largest page (replaces `pageSize`), e.g. `{ GetAccountAuthorizationDetails: 1000 }`. */
   pageSizes?: Record<string, number>;
+  /** Per operation, top-level fields its answers leave out, as an emulator or an older API might. */
+  omit?: Record<string, string[]>;
 }
 
 export interface CallRecord {
@@ -222,6 +224,7 @@ export async function startFakeAws(scenario: Scenario, options: FakeOptions = {}
           throw faultError(service, 'OptInRequired');
         }
         output = handler(req, world);
+        for (const field of options.omit?.[operation] ?? []) delete (output as Record<string, unknown>)[field];
       } catch (e) {
         const error = e instanceof ApiError ? e : new ApiError('InternalFailure', e instanceof Error ? e.message : String(e), 500);
         const wire = serializeError(service, error, requestId);

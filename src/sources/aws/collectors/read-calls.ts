@@ -51,6 +51,7 @@ export const READ_CALLS: readonly ReadCall[] = [
   { service: 'sesv2', operation: 'GetAccount', iamAction: 'ses:GetAccount' },
   { service: 'sesv2', operation: 'ListEmailIdentities', iamAction: 'ses:ListEmailIdentities' },
   { service: 'sesv2', operation: 'GetEmailIdentity', iamAction: 'ses:GetEmailIdentity' },
+  { service: 'sesv2', operation: 'GetEmailIdentityPolicies', iamAction: 'ses:GetEmailIdentityPolicies' },
   { service: 'sesv2', operation: 'ListConfigurationSets', iamAction: 'ses:ListConfigurationSets' },
   { service: 'sesv2', operation: 'GetConfigurationSet', iamAction: 'ses:GetConfigurationSet' },
   { service: 'sesv2', operation: 'GetConfigurationSetEventDestinations', iamAction: 'ses:GetConfigurationSetEventDestinations' },

@@ -7,6 +7,7 @@ import {
   GetConfigurationSetCommand,
   GetConfigurationSetEventDestinationsCommand,
   GetEmailIdentityCommand,
+  GetEmailIdentityPoliciesCommand,
   SESv2Client,
   paginateListConfigurationSets,
   paginateListEmailIdentities,
@@ -132,9 +133,14 @@ export async function collectSes(scope: AccountScope, options: SesRegionOptions)
   const detailsPromise = mapAll(infos, async (info) => {
     const name = info.IdentityName;
     // GetEmailIdentity answers with the identity's sending-authorization policies too (`Policies`): one call per
-    // identity, not two (GetEmailIdentityPolicies returns the same map).
+    // identity, not two. An answer without the field (an emulator, an older endpoint) is not read as "no policy":
+    // GetEmailIdentityPolicies is asked then.
     const detail = await attempt(scope, V2, 'ses:GetEmailIdentity', () => v2.send(new GetEmailIdentityCommand({ EmailIdentity: name })));
-    return { info, detail, policies: detail };
+    const policies =
+      detail.ok && detail.value.Policies === undefined
+        ? await attempt(scope, V2, 'ses:GetEmailIdentityPolicies', () => v2.send(new GetEmailIdentityPoliciesCommand({ EmailIdentity: name })))
+        : detail;
+    return { info, detail, policies };
   });
   const notificationsPromise = collectNotifications(scope, region, infos.map((i) => i.IdentityName), options.notificationIntervalMs ?? NOTIFICATION_INTERVAL_MS);
 

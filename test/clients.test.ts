@@ -122,6 +122,25 @@ describe('shared clients', () => {
     }
   });
 
+  it('once destroyed, send nothing more: a call still waiting for a socket is dropped, not sent on a new one', async () => {
+    const laggy = await startFakeAws(scenario, { latencyMs: 300 });
+    const clients = new ScanClients({ endpoint: laggy.endpoint, maxSockets: 1, maxAttempts: 1 });
+    try {
+      const a = clients.account(async () => keyOf(ids[2]));
+      const send = () => a.client(SESV2, 'us-east-1').send(new GetAccountCommand({}));
+      // The first call holds the only socket (as an AssumeRole does when a scan is interrupted); the second waits.
+      const calls = [send(), send()].map((p) => p.then(() => 'answered', () => 'failed'));
+      while (laggy.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      clients.destroy();
+      expect(await Promise.all(calls)).toEqual(['failed', 'failed']);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(laggy.calls.length).toBe(1);
+    } finally {
+      clients.destroy();
+      await laggy.close();
+    }
+  });
+
   it('refuse a call made outside any account', async () => {
     const clients = new ScanClients({ endpoint: fake.endpoint, maxAttempts: 1 });
     try {

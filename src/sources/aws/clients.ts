@@ -155,6 +155,7 @@ function retryPerAccount(key: object): RetryStrategyV2 & { mode: string } {
 /** The clients of one scan: one per (client class, region); destroy once at the end (that closes the sockets). */
 export class ScanClients {
   private readonly handler: NodeHttpHandler;
+  private readonly agents: HttpAgent[];
   private readonly settings = environmentSettings();
   private readonly shared = new Map<unknown, Map<string, SdkClient>>();
   readonly maxAttempts: number;
@@ -162,9 +163,10 @@ export class ScanClients {
   constructor(private readonly options: ClientFactoryOptions = {}) {
     this.maxAttempts = options.maxAttempts ?? 8;
     const agent = { keepAlive: true, maxSockets: options.maxSockets ?? 50, scheduling: 'lifo' as const };
+    this.agents = [new HttpAgent(agent), new HttpsAgent(agent)];
     this.handler = new NodeHttpHandler({
-      httpAgent: new HttpAgent(agent),
-      httpsAgent: new HttpsAgent(agent),
+      httpAgent: this.agents[0],
+      httpsAgent: this.agents[1],
       requestTimeout: options.requestTimeoutMs ?? 10_000,
       connectionTimeout: options.connectionTimeoutMs ?? 5_000,
       throwOnRequestTimeout: true,
@@ -221,8 +223,15 @@ export class ScanClients {
     return new AccountClients(this, credentials, onCall, options.gated ?? true);
   }
 
-  /** Closes every socket of the scan; its clients must not be used afterwards. */
+  /**
+   * Closes every socket of the scan; its clients must not be used afterwards. A request still waiting for a socket
+   * (an interrupted scan returns with calls queued behind the credential calls) is dropped first: an agent gives a
+   * closed socket's queue a new socket, and the call would reach AWS after the scan has returned.
+   */
   destroy(): void {
+    for (const agent of this.agents) {
+      for (const queue of Object.values(agent.requests)) for (const request of [...(queue ?? [])]) request.destroy();
+    }
     this.handler.destroy();
   }
 }

@@ -27,7 +27,7 @@ import {
   trailOf,
 } from '../src/reporters/html.js';
 import type { CheckSummary, Results } from '../src/results.js';
-import { CHROMIUM, launchChromium } from '../src/testing/chromium.js';
+import { CHROMIUM, chromiumForTests, launchChromium } from '../src/testing/chromium.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const load = (name: string) => JSON.parse(readFileSync(path.join(root, 'fixtures/results', name), 'utf8')) as Results;
@@ -447,8 +447,7 @@ describe('HTML report without a browser', () => {
 
 // ---------------------------------------------------------------------------------------------------------
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`reporters-html: browser tests skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH or install chromium)`);
+const hasChromium = chromiumForTests('reporters-html');
 
 describe.skipIf(!hasChromium)(`HTML report in Chromium (${CHROMIUM})`, { timeout: 30_000 }, () => {
   let context: BrowserContext;

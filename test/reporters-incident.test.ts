@@ -4,7 +4,7 @@
 // it): the one investigation of CloudTrail and VPC Flow Logs renders with nothing fetched, the SVG draws every
 // open finding, the actions carry their commands; printed, each check's guidance appears once, in the appendix,
 // and the bundled demo's Organization report prints to fewer pages than findings plus appendix checks.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,7 @@ import { renderMarkdown } from '../src/reporters/markdown.js';
 import { incidentPicture, MAX_LANES, timelineSvg } from '../src/reporters/html/incident.js';
 import { PRINT_EVIDENCE_LINES } from '../src/reporters/html/print.js';
 import type { Results } from '../src/results.js';
-import { CHROMIUM, launchChromium } from '../src/testing/chromium.js';
+import { CHROMIUM, chromiumForTests, launchChromium } from '../src/testing/chromium.js';
 import { cli, tempDir } from './helpers.js';
 
 let investigation: Results;
@@ -114,7 +114,7 @@ describe('the trail report opens on the incident', () => {
 
 // ---------------------------------------------------------------------------------------------------------
 
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = chromiumForTests('reporters-incident');
 
 describe.skipIf(!hasChromium)(`the incident and the printed report in Chromium (${CHROMIUM})`, { timeout: 60_000 }, () => {
   let context: BrowserContext;

@@ -132,8 +132,16 @@ function reuseSigners(client: SdkClient): void {
  */
 function inFlightGate(gate: Gate, priority: boolean, signal?: AbortSignal): Middleware {
   // A request waiting for its slot when the scan is interrupted is not sent: the scan has returned without it.
-  const send: Middleware = (next) => (args) => (signal?.aborted ? Promise.reject(new Error('the scan was interrupted')) : next(args));
+  const send = notAfterInterrupt(signal);
   return (next) => (args) => (runningAccount().gated ? gate.run(() => send(next)(args), priority) : next(args));
+}
+
+/**
+ * Once the scan is interrupted, a gated request is not sent: checked when it gets its slot, and again once it is
+ * signed (signing is asynchronous, and the scan may have returned meanwhile). The credential calls are not gated.
+ */
+function notAfterInterrupt(signal?: AbortSignal): Middleware {
+  return (next) => (args) => (signal?.aborted && runningAccount().gated ? Promise.reject(new Error('the scan was interrupted')) : next(args));
 }
 
 /** The SDK's own name of a client's service (`Organizations`, `SES`, …). */
@@ -208,6 +216,9 @@ export class ScanClients {
         client.middlewareStack.addRelativeTo(inFlightGate(this.options.inFlight, serviceIdOf(client) === 'Organizations', this.options.signal), { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'sesguardInFlight' });
       }
       client.middlewareStack.addRelativeTo(accountGuard, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'sesguardAccountGuard' });
+      if (this.options.signal) {
+        client.middlewareStack.addRelativeTo(notAfterInterrupt(this.options.signal), { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'sesguardNotAfterInterrupt' });
+      }
       client.middlewareStack.add(nonAwsResponseMiddleware, { step: 'deserialize', name: 'sesguardNonAwsResponse', priority: 'high' });
       reuseSigners(client);
       byRegion.set(region, client);

@@ -1,5 +1,6 @@
 // Monitoring semantics for SESG-MON-*: which SES metric an alarm watches, how an SES reputation
 // alarm is miswired, whether a region's alarms cover a metric, and whether a trail records the account.
+// An alarm whose own actions are off still alerts through a composite alarm that alerts whenever it fires.
 //
 // SES publishes the reputation rates as fractions (0.05 = 5 %), so a threshold of `5` never fires.
 // Unknown values are three-valued as in network.ts: NotAssessedError only when the answer depends on them.
@@ -93,6 +94,26 @@ function firesOnRise(operator: string): boolean {
 }
 
 /**
+ * Why nobody is told when the alarm fires ([] when someone is): its own actions are disabled or empty, and no
+ * composite alarm alerts whenever it is in ALARM (`notifiedThrough`, see inventory/composite-alarms.ts). `pending`
+ * names the Unknown the answer depends on.
+ */
+function actionGaps(alarm: CloudWatchAlarmProps, say: { disabled: string; none: string }): { reasons: string[]; pending: string | null } {
+  const reasons: string[] = [];
+  let pending: string | null = null;
+  if (isUnknown(alarm.actionsEnabled)) pending ??= `actionsEnabled: ${alarm.actionsEnabled.$unknown}`;
+  else if (alarm.actionsEnabled !== true) reasons.push(say.disabled);
+  if (isUnknown(alarm.alarmActions)) pending ??= `alarmActions: ${alarm.alarmActions.$unknown}`;
+  else if (!Array.isArray(alarm.alarmActions) || alarm.alarmActions.length === 0) reasons.push(say.none);
+  if (reasons.length === 0 && pending === null) return { reasons, pending };
+  const through = alarm.notifiedThrough;
+  if (Array.isArray(through) && through.length > 0) return { reasons: [], pending: null };
+  // Its own actions do not alert, but a composite alarm may: open until that composite can be read.
+  if (isUnknown(through)) return { reasons: [], pending: through.$unknown };
+  return { reasons, pending };
+}
+
+/**
  * What is wrong with an alarm on an SES reputation metric (SESG-MON-004), as sentences; [] when it is
  * wired right. The threshold test is skipped for metric-math alarms: their expression may scale the
  * rate (e.g. `m1 * 100`), so the threshold's unit is not known.
@@ -118,12 +139,9 @@ export function alarmProblems(alarm: CloudWatchAlarmProps): string[] {
   else if (typeof alarm.comparisonOperator === 'string' && !firesOnRise(alarm.comparisonOperator)) {
     problems.push(`comparison operator ${alarm.comparisonOperator} does not fire when the rate rises`);
   }
-  if (isUnknown(alarm.actionsEnabled)) undecided ??= `actionsEnabled: ${alarm.actionsEnabled.$unknown}`;
-  else if (alarm.actionsEnabled === false) problems.push('alarm actions are disabled');
-  if (isUnknown(alarm.alarmActions)) undecided ??= `alarmActions: ${alarm.alarmActions.$unknown}`;
-  else if (!Array.isArray(alarm.alarmActions) || alarm.alarmActions.length === 0) {
-    problems.push('the alarm has no alarm action');
-  }
+  const actions = actionGaps(alarm, { disabled: 'alarm actions are disabled', none: 'the alarm has no alarm action' });
+  problems.push(...actions.reasons);
+  if (actions.pending !== null) undecided ??= actions.pending;
   if (problems.length === 0 && undecided !== null) throw new NotAssessedError(`alarm ${alarmName(alarm)}: ${undecided}`);
   return problems;
 }
@@ -158,10 +176,9 @@ export function alarmCoverage(alarms: unknown, kind: SesMetricKind, max?: number
     const sure = certain.has(kind);
     const reasons: string[] = [];
     let pending: string | null = null;
-    if (isUnknown(alarm.actionsEnabled)) pending ??= `actionsEnabled: ${alarm.actionsEnabled.$unknown}`;
-    else if (alarm.actionsEnabled !== true) reasons.push('actions disabled');
-    if (isUnknown(alarm.alarmActions)) pending ??= `alarmActions: ${alarm.alarmActions.$unknown}`;
-    else if (!Array.isArray(alarm.alarmActions) || alarm.alarmActions.length === 0) reasons.push('no alarm action');
+    const actions = actionGaps(alarm, { disabled: 'actions disabled', none: 'no alarm action' });
+    reasons.push(...actions.reasons);
+    if (actions.pending !== null) pending ??= actions.pending;
     if (isUnknown(alarm.comparisonOperator)) pending ??= `comparisonOperator: ${alarm.comparisonOperator.$unknown}`;
     else if (typeof alarm.comparisonOperator === 'string' && !firesOnRise(alarm.comparisonOperator)) {
       reasons.push(`operator ${alarm.comparisonOperator}`);

@@ -282,6 +282,13 @@ export interface CloudWatchAlarmProps {
   comparisonOperator: Maybe<string>;
   actionsEnabled: Maybe<boolean>;
   alarmActions: Maybe<string>[];
+  /**
+   * The composite alarms that surely go to ALARM whenever this one does and alert (actions enabled, at least one
+   * action): its alerts when its own actions are off or empty, as AWS recommends for the alarms a composite
+   * combines. Absent when the source has no composite alarm; Unknown when one could alert and cannot be read.
+   * Set by linkComposites (inventory/composite-alarms.ts).
+   */
+  notifiedThrough?: Maybe<string[]>;
 }
 
 export interface CloudTrailTrailProps {

@@ -115,6 +115,25 @@ describe('linkComposites', () => {
     ]);
   });
 
+  it('reads a rule with unknown names (references resolved at deployment) as far as its known text decides', () => {
+    const hole = { $unknown: 'known after apply' };
+    const partial = (...parts: (string | typeof hole)[]) => ({ $unknown: 'known after apply', parts }) as never;
+    // Fires on `bounce` whatever the unknown name is.
+    expect(through([composite('c', partial('ALARM(bounce) OR ALARM("', hole, '")'))])).toEqual(['c']);
+    // Could fire on `bounce` if the unknown name were it: not known.
+    expect(through([composite('c', partial('ALARM("', hole, '") OR ALARM(latency)'))])).toEqual(
+      U('composite alarm c: AlarmRule names alarms not known before deployment (known after apply)'),
+    );
+    expect(through([composite('c', partial('ALARM("arn:aws:cloudwatch:us-east-1:111122223333:alarm:', hole, '")'))])).toEqual(
+      U('composite alarm c: AlarmRule names alarms not known before deployment (known after apply)'),
+    );
+    // Cannot fire on `bounce` alone whatever the unknown name is.
+    expect(through([composite('c', partial('ALARM("', hole, '") AND ALARM(latency)'))])).toEqual([]);
+    expect(through([composite('c', partial('ALARM("', hole, '") AND FALSE'))])).toEqual([]);
+    // Unknown text that breaks the syntax: the rule cannot be read.
+    expect(through([composite('c', partial('ALARM(bounce) ', hole, ' ALARM(latency)'))])).toEqual(U('composite alarm c: AlarmRule: known after apply'));
+  });
+
   it('is sound: what it calls sure holds in every state of the other alarms, and what it rules out holds in none', () => {
     const names = ['bounce', 'a', 'b'];
     const state = fc.constantFrom('ALARM', 'OK', 'INSUFFICIENT_DATA');

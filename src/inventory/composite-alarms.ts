@@ -186,15 +186,31 @@ interface Composite {
   input: CompositeAlarmInput;
   label: string;
   rule: AlarmRule | Unknown;
+  /** Names in the rule that are not known (a reference resolved only at deployment): why, when there are some. */
+  holes?: string;
 }
+
+/** Stands in for an unknown piece of a rule (`\u0000<n>\u0000`): a name holding one may be any alarm's. */
+const HOLE = /\u0000(\d+)\u0000/;
+/** More unknown names than this, and which alarms they name is not tried out (2^n cases). */
+const MAX_HOLES = 8;
 
 function prepare(input: CompositeAlarmInput): Composite {
   const label = isUnknown(input.name) ? `(a composite alarm whose name is not known: ${input.name.$unknown})` : input.name;
-  if (isUnknown(input.rule)) return { input, label, rule: unknown(`composite alarm ${label}: AlarmRule: ${input.rule.$unknown}`) };
+  const unreadable = (why: string): Composite => ({ input, label, rule: unknown(`composite alarm ${label}: AlarmRule${why}`) });
+  let text: string;
+  let holes: string | undefined;
+  if (typeof input.rule === 'string') text = input.rule;
+  else if (input.rule.parts && input.rule.parts.filter(isUnknown).length <= MAX_HOLES) {
+    // Known text around unknown names (`ALARM(${aws_cloudwatch_metric_alarm.x.arn})`): each hole may name any alarm.
+    let n = 0;
+    text = input.rule.parts.map((part) => (typeof part === 'string' ? part : `\u0000${n++}\u0000`)).join('');
+    holes = input.rule.$unknown;
+  } else return unreadable(`: ${input.rule.$unknown}`);
   try {
-    return { input, label, rule: parseAlarmRule(input.rule) };
+    return { input, label, rule: parseAlarmRule(text), holes };
   } catch (error) {
-    return { input, label, rule: unknown(`composite alarm ${label}: AlarmRule is not understood: ${(error as Error).message}`) };
+    return holes ? unreadable(`: ${holes}`) : unreadable(` is not understood: ${(error as Error).message}`);
   }
 }
 
@@ -227,7 +243,7 @@ export function linkComposites(metricAlarms: readonly MetricAlarmInput[], compos
       if (seen !== undefined) return seen;
       if (isUnknown(c.rule)) return 'maybe';
       memo.set(c, 'visiting');
-      const value = evaluate(c.rule, inAlarm);
+      const value = evaluate(c.rule, (name) => (HOLE.test(name) ? 'maybe' : inAlarm(name)));
       memo.set(c, value);
       return value;
     };
@@ -235,6 +251,18 @@ export function linkComposites(metricAlarms: readonly MetricAlarmInput[], compos
       if (own.has(name)) return true;
       const c = byKey.get(name);
       return c ? (fires(c) === true ? true : 'maybe') : 'maybe';
+    };
+    // With its unknown names as other alarms it does not surely fire: could it, were some of them this alarm?
+    const couldFire = (c: Composite & { rule: AlarmRule }): boolean => {
+      const count = (c.input.rule as Unknown).parts?.filter(isUnknown).length ?? 0;
+      for (let mine = 1; mine < 1 << count; mine++) {
+        const named = (name: string): K => {
+          const hole = HOLE.exec(name);
+          return hole ? ((mine >> Number(hole[1])) & 1 ? true : 'maybe') : inAlarm(name);
+        };
+        if (evaluate(c.rule, named) === true) return true;
+      }
+      return false;
     };
     const sure: string[] = [];
     let undecided: Unknown | undefined;
@@ -245,7 +273,10 @@ export function linkComposites(metricAlarms: readonly MetricAlarmInput[], compos
         undecided ??= c.rule;
         continue;
       }
-      if (fires(c) !== true) continue;
+      if (fires(c) !== true) {
+        if (c.holes && couldFire(c as Composite & { rule: AlarmRule })) undecided ??= unknown(`composite alarm ${c.label}: AlarmRule names alarms not known before deployment (${c.holes})`);
+        continue;
+      }
       if (through === true) sure.push(c.label);
       else undecided ??= through;
     }

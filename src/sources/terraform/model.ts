@@ -2,7 +2,7 @@
 // (`terraform show -json`) and the source reader (.tf files, evaluated statically) each give resource
 // instances with addresses, attribute values (Unknown where Terraform would only know them after apply),
 // the resources each attribute refers to, and positions — so a service is adapted once for both inputs.
-import type { InlineSuppression, Located, Provenance } from '../../inventory/types.js';
+import type { InlineSuppression, Located, Provenance, Unknown } from '../../inventory/types.js';
 import type { Values } from './values.js';
 
 export interface TfResource {
@@ -44,4 +44,9 @@ export interface TfModel {
   sets(resource: TfResource, attribute: string): boolean | undefined;
   /** Where a value (a policy statement object) is written, when the reader knows it. */
   locate?(value: unknown): (Located & { file: string }) | undefined;
+  /**
+   * The resource attribute a hole of a partly known string is exactly, when the reader knows it: the source reader
+   * for `${aws_cloudwatch_metric_alarm.bounce.arn}` written as it is in a template (a plan prints no such text).
+   */
+  standsFor?(hole: Unknown): { resource: TfResource; attribute: string } | undefined;
 }

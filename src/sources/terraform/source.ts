@@ -11,7 +11,7 @@ import { ModuleInstance, declarations, type Instance, type ModuleDecl } from './
 import { parseAll, parseWorkers } from './hcl/parse-pool.js';
 import { HclSyntaxError, loadHclParser, parseHcl, syntaxOf, type ParsedFile, type Pos } from './hcl/syntax.js';
 import { nodeTypes } from './hcl/table.js';
-import { JsonText, isLazy, isPlainObject } from './hcl/values.js';
+import { JsonText, exactHoles, isLazy, isPlainObject } from './hcl/values.js';
 import { adaptTerraform } from './adapt.js';
 import type { Placed, TfModel, TfResource } from './model.js';
 import { joinPath } from './plan.js';
@@ -369,6 +369,11 @@ function modelOf(root: string, instances: Instance[], sources: SourceFiles, erro
       if (typeof value !== 'object' || value === null) return undefined;
       const at = origins.get(value);
       return at?.file ? { file: at.file, line: at.line, column: at.column } : undefined;
+    },
+    standsFor: (hole) => {
+      const exact = exactHoles.get(hole);
+      const resource = exact && byAddress.get(exact.address);
+      return resource ? { resource, attribute: exact.attribute } : undefined;
     },
   };
 }

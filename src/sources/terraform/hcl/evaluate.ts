@@ -9,6 +9,7 @@ import {
   EvalError,
   JsonText,
   concatText,
+  exactHoles,
   isLazy,
   isPlainObject,
   sameValue,
@@ -207,9 +208,26 @@ export class Evaluator {
         if (isUnknown(entries)) pieces.push(entries);
         else for (const [k, v] of entries) this.templateInto(part.body, new Bound(part.keyVar ? { [part.keyVar]: k, [part.valVar]: v } : { [part.valVar]: v }, scope), pieces);
       } else {
-        pieces.push(toText(this.evaluate(part, scope), 'interpolated value'));
+        pieces.push(this.interpolated(part, scope));
       }
     }
+  }
+
+  /**
+   * An interpolated value as text. A resource attribute unknown before apply, interpolated as it is
+   * (`${aws_cloudwatch_metric_alarm.bounce.arn}`), becomes a hole marked as exactly that attribute (exactHoles).
+   */
+  private interpolated(part: Expr, scope: Scope): string | Unknown {
+    if (part.k !== 'attr') return toText(this.evaluate(part, scope), 'interpolated value');
+    if (++this.steps > MAX_STEPS) throw new BudgetError(`evaluation stopped after ${MAX_STEPS} steps`);
+    const obj = this.evaluate(part.obj, scope);
+    const value = this.getAttr(obj, part.name);
+    if (isLazy(obj) && obj.instance !== undefined && isUnknown(value) && !value.parts) {
+      const hole = unknown(value.$unknown);
+      exactHoles.set(hole, { address: obj.instance, attribute: part.name });
+      return hole;
+    }
+    return toText(value, 'interpolated value');
   }
 
   /** Key/value pairs of a collection: list indexes, or object keys in lexical order (as Terraform iterates). */

@@ -8,6 +8,7 @@ import type { Pos } from './syntax.js';
 import {
   EvalError,
   JsonText,
+  concatText,
   containsUnknown,
   findUnknown,
   isLazy,
@@ -132,7 +133,8 @@ export function terraformFunctions(files: () => FileAccess): Record<string, Func
         if (i > 0) pieces.push(s);
         pieces.push(text(item, 'join'));
       });
-      return partialString(pieces);
+      // A concatenation: holes that stand for exactly one resource attribute still do.
+      return concatText(pieces);
     },
     split: ([sep, value]) => {
       const s = text(sep, 'split');

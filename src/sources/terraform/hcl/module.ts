@@ -310,7 +310,13 @@ export class ModuleInstance implements Scope {
         () => unknown(`${address}.${attr} refers to itself`),
       );
     };
-    return { lazy: true, label: address, get, whole: () => unknown(`${address} as a whole is known only after apply`) };
+    return {
+      lazy: true,
+      label: address,
+      ...(data ? {} : { instance: address }),
+      get,
+      whole: () => unknown(`${address} as a whole is known only after apply`),
+    };
   }
 
   private resourceAttribute(address: string, attr: string, declared: Placed<Block>, scope: Scope): unknown {

@@ -15,6 +15,8 @@ export interface Lazy {
   readonly lazy: true;
   /** What it is, for reasons (`aws_iam_role.sender`, `module.mail`). */
   readonly label: string;
+  /** The address of the resource instance it is (resources only: a data source or a module is not one). */
+  readonly instance?: string;
   get(name: string): unknown;
   /** Every attribute, when the whole object is needed (a `for` over it, jsonencode of it). */
   whole(): unknown;
@@ -89,9 +91,32 @@ export function plainJson(value: unknown): unknown {
   return value;
 }
 
-/** Concatenation of template pieces, keeping the known text of partly known results. */
+/**
+ * Holes of partly known strings that stand for exactly one attribute of one resource instance: the value of
+ * `aws_cloudwatch_metric_alarm.bounce.arn`, known only after apply, interpolated as it is. A reader can then tell
+ * which resource a string names (a composite alarm's rule) though not its text. Set by templates, kept by
+ * concatenation (templates, `join`); whatever transforms text (`lower`, `format`, `replace`) makes unmarked holes.
+ */
+export const exactHoles = new WeakMap<Unknown, { address: string; attribute: string }>();
+
+function holesOf(piece: string | Unknown): Unknown[] {
+  if (typeof piece === 'string') return [];
+  return piece.parts ? piece.parts.flatMap(holesOf) : [piece];
+}
+
+/** Concatenation of template pieces, keeping the known text of partly known results (and which holes are exact). */
 export function concatText(pieces: (string | Unknown)[]): string | Unknown {
-  return partialString(pieces);
+  const out = partialString(pieces);
+  if (!isUnknown(out) || !out.parts) return out;
+  // partialString copies the holes, in order: carry the marks over.
+  const marks = pieces.flatMap(holesOf).map((hole) => exactHoles.get(hole));
+  if (marks.some((mark) => mark !== undefined)) {
+    out.parts.filter(isUnknown).forEach((hole, i) => {
+      const mark = marks[i];
+      if (mark) exactHoles.set(hole, mark);
+    });
+  }
+  return out;
 }
 
 export function truthy(value: unknown): boolean | Unknown {

@@ -1,11 +1,27 @@
 // CloudWatch alarms and CloudTrail trails from a Terraform plan, with the provider defaults
 // (`actions_enabled` true, `enable_logging` true, `is_multi_region_trail` false, management events on).
-import { isUnknown, unknown, type CloudTrailTrailProps, type CloudWatchAlarmProps, type Maybe, type Resource } from '../../inventory/types.js';
+// Composite alarms are read for the metric alarms they alert for (linkComposites), not judged themselves.
+import { linkComposites, type CompositeAlarmInput, type MetricAlarmInput } from '../../inventory/composite-alarms.js';
+import { isUnknown, partialString, unknown, type CloudTrailTrailProps, type CloudWatchAlarmProps, type Maybe, type Resource } from '../../inventory/types.js';
 import type { Context } from './context.js';
+import type { TfResource } from './model.js';
 import { KNOWN_AFTER_APPLY, block, blocks, bool, field, num, str, strList, strListFlat } from './values.js';
 
+const METRIC_ALARM = 'aws_cloudwatch_metric_alarm';
+const COMPOSITE_ALARM = 'aws_cloudwatch_composite_alarm';
+
 /** The Terraform resource types this adapter reads. */
-export const MONITORING_RESOURCE_TYPES = ['aws_cloudwatch_metric_alarm', 'aws_cloudtrail'];
+export const MONITORING_RESOURCE_TYPES = [METRIC_ALARM, 'aws_cloudtrail'];
+
+/**
+ * Types read only for what they say about other resources, never judged on their own: a composite alarm tells
+ * whether a metric alarm's ALARM state reaches anyone (its `notifiedThrough`). Without the metric alarms it combines,
+ * it carries nothing a check reads, so it has no nothing-dropped fixture.
+ */
+export const MONITORING_LINKING_TYPES = [COMPOSITE_ALARM];
+
+/** The attributes of an alarm resource whose value names it in an AlarmRule (`id` is the alarm name). */
+const NAMING_ATTRIBUTES = new Set(['alarm_name', 'arn', 'id']);
 
 function alarm(v: Record<string, unknown>): CloudWatchAlarmProps {
   const metrics: CloudWatchAlarmProps['metrics'] = [];
@@ -82,12 +98,66 @@ function trail(v: Record<string, unknown>): CloudTrailTrailProps {
   };
 }
 
-export function adaptMonitoring(ctx: Context): Resource[] {
-  const out: Resource[] = [];
-  for (const resource of ctx.ofType('aws_cloudwatch_metric_alarm')) {
-    const props = alarm(resource.values);
-    out.push(ctx.emit('aws.cloudwatch.alarm', resource, props.alarmName, props));
+/** Each alarm resource's reference key: a text no alarm name holds (names have no control characters). */
+type ReferenceKeys = Map<TfResource, string>;
+
+/** The texts an AlarmRule may name an alarm resource by: its reference key, and its name and ARN when known. */
+function alarmKeys(resource: TfResource, keys: ReferenceKeys): string[] {
+  const out = [keys.get(resource)!];
+  for (const attribute of ['alarm_name', 'arn']) {
+    const value = resource.values[attribute];
+    if (typeof value === 'string' && value !== '') out.push(value);
   }
+  return out;
+}
+
+/**
+ * A composite alarm's rule. A hole the reader knows to be exactly an alarm's name or ARN (`${aws_cloudwatch_metric_alarm
+ * .bounce.arn}` in .tf source) becomes that alarm's reference key; any other hole may be any alarm's name.
+ */
+function alarmRule(ctx: Context, resource: TfResource, keys: ReferenceKeys): Maybe<string> {
+  const raw = resource.values.alarm_rule;
+  if (!isUnknown(raw)) return str(raw) ?? unknown(`alarm_rule of ${resource.address} is not set`);
+  if (!raw.parts) return raw;
+  return partialString(
+    raw.parts.map((part) => {
+      if (typeof part === 'string') return part;
+      const exact = ctx.model.standsFor?.(part);
+      return (exact && NAMING_ATTRIBUTES.has(exact.attribute) && keys.get(exact.resource)) || part;
+    }),
+  );
+}
+
+function composite(ctx: Context, resource: TfResource, keys: ReferenceKeys): CompositeAlarmInput {
+  const v = resource.values;
+  const name = str(v.alarm_name) ?? unknown('not set');
+  return {
+    // When the name is unknown, the address says which composite a reason is about.
+    name: isUnknown(name) ? unknown(`alarm_name of ${resource.address}: ${name.$unknown}`) : name,
+    keys: alarmKeys(resource, keys),
+    rule: alarmRule(ctx, resource, keys),
+    actionsEnabled: bool(v.actions_enabled, true),
+    // As for metric alarms: a set known only after apply (a topic being created) is one unknown action.
+    alarmActions: strListFlat(v.alarm_actions),
+  };
+}
+
+/** With composite alarms in the model, sets each metric alarm's `notifiedThrough` (inventory/composite-alarms.ts). */
+function linkCompositeAlarms(ctx: Context, metricAlarms: { resource: TfResource; props: CloudWatchAlarmProps }[]): void {
+  const composites = ctx.ofType(COMPOSITE_ALARM);
+  if (composites.length === 0) return;
+  const keys: ReferenceKeys = new Map([...metricAlarms.map((m) => m.resource), ...composites].map((r, i) => [r, `\u0001${i}\u0001`]));
+  const inputs: MetricAlarmInput[] = metricAlarms.map(({ resource, props }) => ({ keys: alarmKeys(resource, keys), props }));
+  linkComposites(
+    inputs,
+    composites.map((resource) => composite(ctx, resource, keys)),
+  );
+}
+
+export function adaptMonitoring(ctx: Context): Resource[] {
+  const metricAlarms = ctx.ofType(METRIC_ALARM).map((resource) => ({ resource, props: alarm(resource.values) }));
+  linkCompositeAlarms(ctx, metricAlarms);
+  const out: Resource[] = metricAlarms.map(({ resource, props }) => ctx.emit('aws.cloudwatch.alarm', resource, props.alarmName, props));
   for (const resource of ctx.ofType('aws_cloudtrail')) {
     const props = trail(resource.values);
     out.push(ctx.emit('aws.cloudtrail.trail', resource, props.trailName, props));

@@ -1,7 +1,7 @@
 // CloudWatch alarms and CloudTrail trails from a Terraform plan, with the provider defaults
 // (`actions_enabled` true, `enable_logging` true, `is_multi_region_trail` false, management events on).
 // Composite alarms are read for the metric alarms they alert for (linkComposites), not judged themselves.
-import { linkComposites, type CompositeAlarmInput, type MetricAlarmInput } from '../../inventory/composite-alarms.js';
+import { linkComposites, parseAlarmRule, type AlarmRule, type CompositeAlarmInput, type MetricAlarmInput } from '../../inventory/composite-alarms.js';
 import { isUnknown, partialString, unknown, type CloudTrailTrailProps, type CloudWatchAlarmProps, type Maybe, type Resource } from '../../inventory/types.js';
 import type { Context } from './context.js';
 import type { TfResource } from './model.js';
@@ -118,6 +118,8 @@ function alarmKeys(resource: TfResource, keys: ReferenceKeys): string[] {
 function alarmRule(ctx: Context, resource: TfResource, keys: ReferenceKeys): Maybe<string> {
   const raw = resource.values.alarm_rule;
   if (!isUnknown(raw)) return str(raw) ?? unknown(`alarm_rule of ${resource.address} is not set`);
+  // A plan prints a rule built from values learnt while applying as wholly unknown: say what would make it known.
+  if (raw.$unknown === KNOWN_AFTER_APPLY) return unknown(`${KNOWN_AFTER_APPLY} (it refers to values such as an alarm's arn; alarm_name is known when planning)`);
   if (!raw.parts) return raw;
   return partialString(
     raw.parts.map((part) => {
@@ -142,16 +144,49 @@ function composite(ctx: Context, resource: TfResource, keys: ReferenceKeys): Com
   };
 }
 
+/** The names a rule writes out (its unknown parts left out); undefined when it cannot be read. */
+function namesIn(rule: Maybe<string>): string[] | undefined {
+  let text: string;
+  if (typeof rule === 'string') text = rule;
+  else if (rule.parts) text = rule.parts.map((part) => (typeof part === 'string' ? part : '\u0000')).join('');
+  else return undefined;
+  let parsed: AlarmRule;
+  try {
+    parsed = parseAlarmRule(text);
+  } catch {
+    return undefined;
+  }
+  const names: string[] = [];
+  const walk = (r: AlarmRule): void => {
+    if (r.kind === 'state') names.push(r.name);
+    else if (r.kind === 'atLeast') names.push(...r.names);
+    else if (r.kind === 'not') walk(r.rule);
+    else if (r.kind === 'and' || r.kind === 'or') r.rules.forEach(walk);
+  };
+  walk(parsed);
+  return names.filter((name) => !name.includes('\u0000'));
+}
+
 /** With composite alarms in the model, sets each metric alarm's `notifiedThrough` (inventory/composite-alarms.ts). */
 function linkCompositeAlarms(ctx: Context, metricAlarms: { resource: TfResource; props: CloudWatchAlarmProps }[]): void {
   const composites = ctx.ofType(COMPOSITE_ALARM);
   if (composites.length === 0) return;
   const keys: ReferenceKeys = new Map([...metricAlarms.map((m) => m.resource), ...composites].map((r, i) => [r, `\u0001${i}\u0001`]));
   const inputs: MetricAlarmInput[] = metricAlarms.map(({ resource, props }) => ({ keys: alarmKeys(resource, keys), props }));
-  linkComposites(
-    inputs,
-    composites.map((resource) => composite(ctx, resource, keys)),
+  const composed = composites.map((resource) => composite(ctx, resource, keys));
+  linkComposites(inputs, composed);
+  // An alarm whose own name is not known (a variable without value) may be what a rule names by a text that names no
+  // alarm of the configuration: then a composite that may alert leaves the answer open, never a "no".
+  const known = new Set([...inputs, ...composed].flatMap((alarm) => alarm.keys));
+  const naming = composed.filter(
+    (c) => c.actionsEnabled !== false && !(Array.isArray(c.alarmActions) && c.alarmActions.length === 0) && (namesIn(c.rule) ?? ['']).some((n) => !known.has(n)),
   );
+  for (const { resource, props } of metricAlarms) {
+    const through = props.notifiedThrough;
+    if (!isUnknown(props.alarmName) || !Array.isArray(through) || through.length > 0 || naming.length === 0) continue;
+    const label = typeof naming[0]!.name === 'string' ? naming[0]!.name : naming[0]!.name.$unknown;
+    props.notifiedThrough = unknown(`alarm_name of ${resource.address} is not known (${props.alarmName.$unknown}), and composite alarm ${label} names alarms not in ${ctx.model.scope}`);
+  }
 }
 
 export function adaptMonitoring(ctx: Context): Resource[] {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { celConfig, defaultConfig } from '../src/config/types.js';
 import { evaluateAll } from '../src/engine/evaluate.js';
 import { loadChecks } from '../src/engine/load.js';
+import type { CloudWatchAlarmProps } from '../src/inventory/types.js';
 import { collectCloudWatch, collectSes } from '../src/sources/aws/collectors/index.js';
 import { staticScope } from '../src/sources/aws/collectors/static-scope.js';
 import { startFakeAws, type FakeAws, type MetricAlarmScenario, type Scenario } from '../src/testing/fake-aws/index.js';
@@ -85,7 +86,7 @@ describe('composite alarms in the live scan', () => {
   it('are read from the same paginated DescribeAlarms call and linked to the SES alarms', () => {
     // 3 metric + 2 composite alarms in pages of two: three pages of one call.
     expect(both.describeCalls).toBe(3);
-    const byName = Object.fromEntries(both.cw.resources.map((r) => [r.name, r.props.notifiedThrough]));
+    const byName = Object.fromEntries(both.cw.resources.map((r) => [r.name, (r.props as CloudWatchAlarmProps).notifiedThrough]));
     expect(byName).toEqual({ 'ses-bounce': ['ses-health'], 'ses-complaint': ['ses-health'] });
   });
 
@@ -98,7 +99,7 @@ describe('composite alarms in the live scan', () => {
 
   it('do not count when the rule needs another alarm too', async () => {
     const held = await collect(scenario([{ AlarmName: 'ses-bounce-outside-deploys', AlarmRule: 'ALARM(ses-bounce) AND NOT ALARM(deploying)', AlarmActions: [TOPIC] }]));
-    expect(held.cw.resources.map((r) => [r.name, r.props.notifiedThrough])).toEqual([
+    expect(held.cw.resources.map((r) => [r.name, (r.props as CloudWatchAlarmProps).notifiedThrough])).toEqual([
       ['ses-bounce', []],
       ['ses-complaint', []],
     ]);

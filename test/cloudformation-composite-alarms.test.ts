@@ -98,7 +98,7 @@ describe('composite alarms in CloudFormation', () => {
   });
 
   it('an alarm behind an AND still has no action that alerts on it', () => {
-    expect(outcome('stack.yaml', 'HeldBounceAlarm')).toMatch(/^fail: SES bounce-rate alarm HeldBounceAlarm is miswired: alarm actions are disabled; the alarm has no alarm action/);
+    expect(outcome('stack.yaml', 'HeldBounceAlarm')).toMatch(/^fail: SES bounce-rate alarm HeldBounceAlarm is miswired: alarm actions are disabled; the alarm has no alarm action; no composite alarm with actions goes to ALARM whenever it does$/);
   });
 
   it('a rule from a parameter without default leaves the alarm not assessed, saying why', () => {

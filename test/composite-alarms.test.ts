@@ -189,11 +189,14 @@ describe('the monitoring functions read notifiedThrough', () => {
     expect(alarmCoverage([wired], 'bounce', 0.05)).toEqual({ covered: true, rejected: [] });
   });
 
-  it('with no composite alerting, its own actions are judged as before', () => {
-    for (const props of [quiet, { ...quiet, notifiedThrough: [] }]) {
-      expect(alarmProblems(props)).toEqual(['alarm actions are disabled', 'the alarm has no alarm action']);
-      expect(alarmCoverage([props], 'bounce', 0.05)).toEqual({ covered: false, rejected: [{ alarm: 'bounce', reasons: ['actions disabled', 'no alarm action'] }] });
-    }
+  it('with no composite alerting, its own actions are judged as before — saying so when there are composites', () => {
+    expect(alarmProblems(quiet)).toEqual(['alarm actions are disabled', 'the alarm has no alarm action']);
+    expect(alarmCoverage([quiet], 'bounce', 0.05)).toEqual({ covered: false, rejected: [{ alarm: 'bounce', reasons: ['actions disabled', 'no alarm action'] }] });
+    const none = { ...quiet, notifiedThrough: [] };
+    expect(alarmProblems(none)).toEqual(['alarm actions are disabled', 'the alarm has no alarm action', 'no composite alarm with actions goes to ALARM whenever it does']);
+    expect(alarmCoverage([none], 'bounce', 0.05).rejected).toEqual([{ alarm: 'bounce', reasons: ['actions disabled', 'no alarm action', 'no composite alarm alerts on it alone'] }]);
+    // Its own actions alert: composites do not matter.
+    expect(alarmProblems({ ...none, actionsEnabled: true, alarmActions: [TOPIC] })).toEqual([]);
   });
 
   it('is not assessed when the composite that may alert cannot be read — unless something else decides', () => {

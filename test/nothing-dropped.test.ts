@@ -58,6 +58,11 @@ interface DanglingFixture {
   subject: string;
   /** What it refers to that is not in the file. */
   missing: string;
+  /**
+   * For a type read only to complete other resources (a composite alarm, which tells whether a metric alarm with
+   * its actions off still alerts): the resource of the file it completes, evaluated with the subject's data.
+   */
+  completes?: { id: string; type: string };
 }
 
 interface IacRow {
@@ -108,6 +113,12 @@ const CLOUDFORMATION: IacRow = {
     'AWS::SES::ConfigurationSetEventDestination': { file: 'ses-event-destination.json', subject: 'FeedbackDestinationA81C3F2E', missing: 'the configuration set and the topic (CDK output)' },
     'AWS::SES::EmailIdentity': { file: 'ses-email-identity.yaml', subject: 'NoReplyAddress', missing: 'its configuration set and its parent domain identity' },
     'AWS::CloudWatch::Alarm': { file: 'cloudwatch-alarm.yaml', subject: 'SesBounceRateAlarm', missing: 'the alarm topic' },
+    'AWS::CloudWatch::CompositeAlarm': {
+      file: 'cloudwatch-composite-alarm.yaml',
+      subject: 'SesHealthAlarm',
+      missing: 'the alarm topic',
+      completes: { id: 'SesBounceRateAlarm', type: 'AWS::CloudWatch::Alarm' },
+    },
     'AWS::CloudTrail::Trail': { file: 'cloudtrail-trail.yaml', subject: 'OrganizationTrail', missing: 'the bucket and the key' },
     'AWS::EC2::SecurityGroup': { file: 'ec2-security-group.yaml', subject: 'MailWorkerSecurityGroup', missing: 'the VPC and the source group' },
     'AWS::EC2::SecurityGroupEgress': { file: 'ec2-security-group-egress.yaml', subject: 'RelaySmtpEgress', missing: 'the group (a literal sg-…)' },
@@ -211,14 +222,16 @@ describe.each(IAC_ROWS)('$source: every resource type it reads is evaluated when
   });
 
   const cases = Object.entries(row.fixtures).map(([type, fixture]) => ({ type, ...fixture }));
-  it.each(cases)('$type ($file, missing: $missing)', async ({ type, file, subject }) => {
-    // The subject is of the type under test, and nothing else in the file is of a type the source reads.
+  it.each(cases)('$type ($file, missing: $missing)', async ({ type, file, subject, completes }) => {
+    // The subject is of the type under test, and nothing else in the file is of a type the source reads (but the
+    // resource it completes, for a type read only to complete others).
     const declared = row.declared(readFileSync(path.join(row.dir, file), 'utf8'));
-    expect(declared.filter((d) => row.types.includes(d.type))).toEqual([{ id: subject, type }]);
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    expect(declared.filter((d) => row.types.includes(d.type)).sort(byId)).toEqual([{ id: subject, type }, ...(completes ? [completes] : [])].sort(byId));
 
     const collection = await collectIac([path.join(row.dir, file)], ROOT);
     expect(collection.errors).toEqual([]);
-    const own = collection.resources.filter((r) => r.provenance.logicalId === subject);
+    const own = collection.resources.filter((r) => r.provenance.logicalId === (completes?.id ?? subject));
     expect(own.length).toBeGreaterThan(0);
     const records = evaluate(collection.resources, row.code).filter((e) => own.some((r) => r.id === e.resourceId));
     expect(records.filter(says).map((e) => e.checkId)).not.toEqual([]);
@@ -245,6 +258,8 @@ describe('CloudFormation: what the missing references leave decided, and what no
     ['ec2-security-group.yaml', { 'SESG-NET-001': 'pass', 'SESG-NET-002': 'pass', 'SESG-NET-004': 'fail' }],
     ['ec2-network-acl.yaml', { 'SESG-NET-003': 'pass' }],
     ['cloudwatch-alarm.yaml', { 'SESG-MON-004': 'pass' }],
+    // The alarm's actions are off: it alerts through the composite alarm, whose own topic is imported.
+    ['cloudwatch-composite-alarm.yaml', { 'SESG-MON-004': 'pass' }],
     ['cloudtrail-trail.yaml', { 'SESG-MON-005': 'pass' }],
   ])('%s', async (file, expected) => {
     expect(await outcomes(file)).toEqual(expected);

@@ -3,6 +3,7 @@
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { evaluateSnapshot } from '../run.js';
+import { snapshotChunks } from '../inventory/snapshot.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_ROLE_NAME, scanLive, type ScanProgress } from '../live.js';
 import { ENDPOINT, REGIONS, homeRegion } from './aws-options.js';
 import { command } from './command.js';
@@ -90,10 +91,12 @@ export default command({
       onProgress,
     });
     if (onProgress) io.stderr('\n');
-    const snapshotText = `${JSON.stringify(snapshot)}\n`;
+    // Written as chunks, never one string: an Organization's snapshot can pass V8's limit on a string's length.
+    const chunks = snapshotChunks(snapshot);
+    const snapshotText = { chunks: { *[Symbol.iterator]() { yield* chunks; yield '\n'; } } };
     // A snapshot that cannot be written does not lose the scan: the results are still evaluated and written.
-    const unwritten = values.snapshot ? tryWrite(io, values.snapshot, { content: snapshotText }) : null;
+    const unwritten = values.snapshot ? tryWrite(io, values.snapshot, snapshotText) : null;
     const results = evaluateSnapshot(snapshot, { config, now: io.now });
-    return finish(results, values, io, config, [{ name: 'snapshot.json', content: snapshotText }], unwritten ? [unwritten] : []);
+    return finish(results, values, io, config, [{ name: 'snapshot.json', ...snapshotText }], unwritten ? [unwritten] : []);
   },
 });

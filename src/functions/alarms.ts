@@ -98,7 +98,7 @@ function firesOnRise(operator: string): boolean {
  * composite alarm alerts whenever it is in ALARM (`notifiedThrough`, see inventory/composite-alarms.ts). `pending`
  * names the Unknown the answer depends on.
  */
-function actionGaps(alarm: CloudWatchAlarmProps, say: { disabled: string; none: string }): { reasons: string[]; pending: string | null } {
+function actionGaps(alarm: CloudWatchAlarmProps, say: { disabled: string; none: string; noComposite: string }): { reasons: string[]; pending: string | null } {
   const reasons: string[] = [];
   let pending: string | null = null;
   if (isUnknown(alarm.actionsEnabled)) pending ??= `actionsEnabled: ${alarm.actionsEnabled.$unknown}`;
@@ -110,6 +110,8 @@ function actionGaps(alarm: CloudWatchAlarmProps, say: { disabled: string; none: 
   if (Array.isArray(through) && through.length > 0) return { reasons: [], pending: null };
   // Its own actions do not alert, but a composite alarm may: open until that composite can be read.
   if (isUnknown(through)) return { reasons: [], pending: through.$unknown };
+  // There are composite alarms, and none alerts on this one alone: say so, or the author looks for one.
+  if (Array.isArray(through) && reasons.length > 0) reasons.push(say.noComposite);
   return { reasons, pending };
 }
 
@@ -139,7 +141,11 @@ export function alarmProblems(alarm: CloudWatchAlarmProps): string[] {
   else if (typeof alarm.comparisonOperator === 'string' && !firesOnRise(alarm.comparisonOperator)) {
     problems.push(`comparison operator ${alarm.comparisonOperator} does not fire when the rate rises`);
   }
-  const actions = actionGaps(alarm, { disabled: 'alarm actions are disabled', none: 'the alarm has no alarm action' });
+  const actions = actionGaps(alarm, {
+    disabled: 'alarm actions are disabled',
+    none: 'the alarm has no alarm action',
+    noComposite: 'no composite alarm with actions goes to ALARM whenever it does',
+  });
   problems.push(...actions.reasons);
   if (actions.pending !== null) undecided ??= actions.pending;
   if (problems.length === 0 && undecided !== null) throw new NotAssessedError(`alarm ${alarmName(alarm)}: ${undecided}`);
@@ -176,7 +182,7 @@ export function alarmCoverage(alarms: unknown, kind: SesMetricKind, max?: number
     const sure = certain.has(kind);
     const reasons: string[] = [];
     let pending: string | null = null;
-    const actions = actionGaps(alarm, { disabled: 'actions disabled', none: 'no alarm action' });
+    const actions = actionGaps(alarm, { disabled: 'actions disabled', none: 'no alarm action', noComposite: 'no composite alarm alerts on it alone' });
     reasons.push(...actions.reasons);
     if (actions.pending !== null) pending ??= actions.pending;
     if (isUnknown(alarm.comparisonOperator)) pending ??= `comparisonOperator: ${alarm.comparisonOperator.$unknown}`;

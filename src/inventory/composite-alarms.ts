@@ -190,8 +190,8 @@ interface Composite {
   holes?: string;
 }
 
-/** Stands in for an unknown piece of a rule (`\u0000<n>\u0000`): a name holding one may be any alarm's. */
-const HOLE = /\u0000(\d+)\u0000/;
+/** Stands in for an unknown piece of a rule (`\uE000<n>\uE000`): a name holding one may be any alarm's. */
+const HOLE = /\uE000(\d+)\uE000/;
 /** More unknown names than this, and which alarms they name is not tried out (2^n cases). */
 const MAX_HOLES = 8;
 
@@ -204,7 +204,7 @@ function prepare(input: CompositeAlarmInput): Composite {
   else if (input.rule.parts && input.rule.parts.filter(isUnknown).length <= MAX_HOLES) {
     // Known text around unknown names (`ALARM(${aws_cloudwatch_metric_alarm.x.arn})`): each hole may name any alarm.
     let n = 0;
-    text = input.rule.parts.map((part) => (typeof part === 'string' ? part : `\u0000${n++}\u0000`)).join('');
+    text = input.rule.parts.map((part) => (typeof part === 'string' ? part : `\uE000${n++}\uE000`)).join('');
     holes = input.rule.$unknown;
   } else return unreadable(`: ${input.rule.$unknown}`);
   try {

@@ -152,7 +152,7 @@ export interface RegionScenario {
   ses?: SesScenario;
   sns?: { topics?: SnsTopicScenario[] };
   ec2?: Ec2Scenario;
-  cloudwatch?: { alarms?: MetricAlarmScenario[] };
+  cloudwatch?: { alarms?: MetricAlarmScenario[]; compositeAlarms?: CompositeAlarmScenario[] };
   cloudtrail?: { trails?: TrailScenario[]; events?: CloudTrailRecord[] };
   /** CloudWatch Logs: log groups with their streams and events (VPC Flow Logs delivered to CloudWatch Logs). */
   logs?: { groups?: LogGroupScenario[] };
@@ -339,6 +339,17 @@ export interface MetricAlarmScenario {
   TreatMissingData?: string;
   /** Metric-math alarms. */
   Metrics?: Record<string, unknown>[];
+}
+
+/** CloudWatch CompositeAlarm (DescribeAlarms with AlarmTypes CompositeAlarm), ARN built by the fake when absent. */
+export interface CompositeAlarmScenario {
+  AlarmName: string;
+  AlarmArn?: string;
+  AlarmRule: string;
+  ActionsEnabled?: boolean;
+  AlarmActions?: string[];
+  OKActions?: string[];
+  StateValue?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 }
 
 export interface TrailScenario {

@@ -1,7 +1,9 @@
 // CloudWatch collector (one account, one region): the metric alarms that read an AWS/SES metric, directly or
 // through metric math, as `aws.cloudwatch.alarm` resources (SESG-MON-004) and as the region's alarm list that
-// the SES collector links into `aws.ses.account` (SESG-MON-001..003).
-import { CloudWatchClient, paginateDescribeAlarms, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+// the SES collector links into `aws.ses.account` (SESG-MON-001..003). The same DescribeAlarms pages list the
+// composite alarms, which say whether an alarm with its actions off still alerts (notifiedThrough).
+import { CloudWatchClient, paginateDescribeAlarms, type CompositeAlarm, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { linkComposites, type CompositeAlarmInput } from '../../../inventory/composite-alarms.js';
 import type { CloudWatchAlarmProps, Maybe, Resource } from '../../../inventory/types.js';
 import { unknown } from '../../../inventory/types.js';
 import type { AccountScope, Collected } from '../types.js';
@@ -31,13 +33,23 @@ export function alarmProps(a: MetricAlarm): CloudWatchAlarmProps {
   };
 }
 
+function compositeInput(a: CompositeAlarm): CompositeAlarmInput {
+  return {
+    name: a.AlarmName ?? '',
+    keys: [a.AlarmName, a.AlarmArn].filter((k): k is string => typeof k === 'string'),
+    rule: a.AlarmRule ?? unknown(`composite alarm ${a.AlarmName} was listed without its AlarmRule`),
+    actionsEnabled: a.ActionsEnabled !== false,
+    alarmActions: a.AlarmActions ?? [],
+  };
+}
+
 function readsSes(props: CloudWatchAlarmProps): boolean {
   return props.namespace === SES_NAMESPACE || props.metrics.some((m) => m.namespace === SES_NAMESPACE);
 }
 
 export async function collectCloudWatch(scope: AccountScope, region: string): Promise<CloudWatchCollected> {
   const client = clientOf(scope, CloudWatchClient, region);
-  const listed = await attemptPages(scope, 'cloudwatch', 'cloudwatch:DescribeAlarms', paginateDescribeAlarms({ client }, { AlarmTypes: ['MetricAlarm'] }));
+  const listed = await attemptPages(scope, 'cloudwatch', 'cloudwatch:DescribeAlarms', paginateDescribeAlarms({ client }, { AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));
   if (!listed.ok) {
     return {
       resources: [],
@@ -52,5 +64,9 @@ export async function collectCloudWatch(scope: AccountScope, region: string): Pr
     const id = a.AlarmArn ?? arn(scope, 'cloudwatch', region, `alarm:${a.AlarmName}`);
     resources.push({ type: 'aws.cloudwatch.alarm', id, name: a.AlarmName ?? id, provenance: provenance(scope, id, region), props });
   }
+  linkComposites(
+    resources.map((r) => ({ keys: [r.id, r.name], props: r.props })),
+    listed.value.flatMap((p) => p.CompositeAlarms ?? []).map(compositeInput),
+  );
   return { resources, errors: [], alarms: resources.map((r) => r.props) };
 }

@@ -1,7 +1,7 @@
-// CloudWatch (awsJson1_0, query-compatible) DescribeAlarms and CloudTrail (awsJson1_1) trails,
+// CloudWatch (awsJson1_0, query-compatible) DescribeAlarms (metric and composite alarms) and CloudTrail (awsJson1_1) trails,
 // status, selectors and LookupEvents over the scenario's CloudTrail records.
 import { ApiError } from '../protocol.js';
-import type { CloudTrailRecord, TrailScenario } from '../scenario.js';
+import type { CloudTrailRecord, CompositeAlarmScenario, MetricAlarmScenario, TrailScenario } from '../scenario.js';
 import { DEFAULT_DATE, date, paginate, type FakeRequest, type World } from '../world.js';
 
 type Handler = (req: FakeRequest, world: World) => unknown;
@@ -11,29 +11,55 @@ export const cloudwatchHandlers: Record<string, Handler> = {
     const names = Array.isArray(req.json.AlarmNames) ? (req.json.AlarmNames as string[]) : undefined;
     const prefix = typeof req.json.AlarmNamePrefix === 'string' ? req.json.AlarmNamePrefix : undefined;
     const types = Array.isArray(req.json.AlarmTypes) ? (req.json.AlarmTypes as string[]) : ['MetricAlarm'];
-    const alarms = types.includes('MetricAlarm')
-      ? (world.region(req.account, req.region).cloudwatch?.alarms ?? []).filter(
-          (a) => (!names || names.includes(a.AlarmName)) && (!prefix || a.AlarmName.startsWith(prefix)),
-        )
-      : [];
+    const wanted = (a: { AlarmName: string }) => (!names || names.includes(a.AlarmName)) && (!prefix || a.AlarmName.startsWith(prefix));
+    const cloudwatch = world.region(req.account, req.region).cloudwatch;
+    // Metric alarms, then composite alarms, paginated as one list (a page may hold some of each).
+    const alarms: { metric?: MetricAlarmScenario; composite?: CompositeAlarmScenario }[] = [
+      ...(types.includes('MetricAlarm') ? (cloudwatch?.alarms ?? []).filter(wanted).map((a) => ({ metric: a })) : []),
+      ...(types.includes('CompositeAlarm') ? (cloudwatch?.compositeAlarms ?? []).filter(wanted).map((a) => ({ composite: a })) : []),
+    ];
     const p = paginate(alarms, req.json.NextToken, req.json.MaxRecords, world.pageSizeFor(req.operation), () =>
       new ApiError('InvalidNextToken', 'The service returned an invalid next token', 400, 'InvalidNextToken'),
     );
+    const arn = (name: string) => `arn:aws:cloudwatch:${req.region}:${req.account}:alarm:${name}`;
     return {
-      MetricAlarms: p.items.map((a) => ({
-        ActionsEnabled: true,
-        AlarmActions: [],
-        OKActions: [],
-        InsufficientDataActions: [],
-        StateValue: 'OK',
-        StateReason: 'fake',
-        Dimensions: [],
-        ...a,
-        AlarmArn: a.AlarmArn ?? `arn:aws:cloudwatch:${req.region}:${req.account}:alarm:${a.AlarmName}`,
-        AlarmConfigurationUpdatedTimestamp: date(DEFAULT_DATE),
-        StateUpdatedTimestamp: date(DEFAULT_DATE),
-      })),
-      CompositeAlarms: [],
+      MetricAlarms: p.items.flatMap(({ metric: a }) =>
+        a
+          ? [
+              {
+                ActionsEnabled: true,
+                AlarmActions: [],
+                OKActions: [],
+                InsufficientDataActions: [],
+                StateValue: 'OK',
+                StateReason: 'fake',
+                Dimensions: [],
+                ...a,
+                AlarmArn: a.AlarmArn ?? arn(a.AlarmName),
+                AlarmConfigurationUpdatedTimestamp: date(DEFAULT_DATE),
+                StateUpdatedTimestamp: date(DEFAULT_DATE),
+              },
+            ]
+          : [],
+      ),
+      CompositeAlarms: p.items.flatMap(({ composite: a }) =>
+        a
+          ? [
+              {
+                ActionsEnabled: true,
+                AlarmActions: [],
+                OKActions: [],
+                InsufficientDataActions: [],
+                StateValue: 'OK',
+                StateReason: 'fake',
+                ...a,
+                AlarmArn: a.AlarmArn ?? arn(a.AlarmName),
+                AlarmConfigurationUpdatedTimestamp: date(DEFAULT_DATE),
+                StateUpdatedTimestamp: date(DEFAULT_DATE),
+              },
+            ]
+          : [],
+      ),
       NextToken: p.next,
     };
   },

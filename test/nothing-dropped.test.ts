@@ -4,8 +4,6 @@
 // IaC: every source registers a row — the resource types it reads (exported by the source itself, so this test
 // cannot drift from the code) and, per type, a fixture in which everything that resource refers to is missing.
 // Each fixture must give its resource at least one evaluation record that is a pass, a fail or a not assessed.
-// Types a source reads only for what they say about others (a composite alarm: whose alerts it sends) are exported
-// apart, as linking types: no check judges them alone, so they have no fixture.
 //
 // Live: the same promise per AWS call. Every read call the collectors make (their own table, READ_CALLS) is either a
 // call that discovers the scope, a listing, or a link; with every link failing, and then with every listing
@@ -27,7 +25,7 @@ import { READ_CALLS } from '../src/sources/aws/collectors/index.js';
 import { scanLive } from '../src/sources/aws/scan.js';
 import { CLOUDFORMATION_RESOURCE_TYPES } from '../src/sources/cloudformation/index.js';
 import { collectIac } from '../src/sources/iac.js';
-import { TERRAFORM_LINKING_TYPES, TERRAFORM_RESOURCE_TYPES } from '../src/sources/terraform/index.js';
+import { TERRAFORM_RESOURCE_TYPES } from '../src/sources/terraform/index.js';
 import { startFakeAws, type Fault } from '../src/testing/fake-aws/index.js';
 
 const ROOT = path.join(__dirname, '..');
@@ -70,8 +68,6 @@ interface IacRow {
   code: SourceCode;
   /** Every resource type the source reads, as the source exports it. */
   types: readonly string[];
-  /** Types read only for what they say about other resources (composite alarms), never judged alone: no fixture. */
-  linking?: readonly string[];
   dir: string;
   fixtures: Record<string, DanglingFixture>;
   /** The resources a fixture file declares, by id and type (to check that the subject is the only one read). */
@@ -172,6 +168,12 @@ const TERRAFORM_FIXTURES = (file: (type: string) => string): Record<string, Dang
     aws_default_network_acl: { file: 'aws_default_network_acl', subject: 'aws_default_network_acl.default', missing: 'the VPC default ACL (known after apply)' },
     aws_network_acl_rule: { file: 'aws_network_acl_rule', subject: 'aws_network_acl_rule.smtp', missing: 'the network ACL (a literal acl-…)' },
     aws_cloudwatch_metric_alarm: { file: 'aws_cloudwatch_metric_alarm', subject: 'aws_cloudwatch_metric_alarm.bounce', missing: 'the alarm topic (known after apply)' },
+    aws_cloudwatch_composite_alarm: {
+      file: 'aws_cloudwatch_composite_alarm',
+      subject: 'aws_cloudwatch_composite_alarm.ses_health',
+      missing: 'the alarm topic and the complaint alarm',
+      completes: { id: 'aws_cloudwatch_metric_alarm.bounce', type: 'aws_cloudwatch_metric_alarm' },
+    },
     aws_cloudtrail: { file: 'aws_cloudtrail', subject: 'aws_cloudtrail.main', missing: 'the bucket (known after apply)' },
 
     }).map(([type, f]) => [type, { ...f, file: file(type) }]),
@@ -181,7 +183,6 @@ const TERRAFORM_PLAN: IacRow = {
   source: 'terraform-plan',
   code: 'T',
   types: TERRAFORM_RESOURCE_TYPES,
-  linking: TERRAFORM_LINKING_TYPES,
   dir: path.join(ROOT, 'fixtures', 'nothing-dropped', 'terraform-plan'),
   declared: (text) =>
     (JSON.parse(text) as { resource_changes: { address: string; type: string }[] }).resource_changes.map((r) => ({ id: r.address, type: r.type })),
@@ -193,7 +194,6 @@ const TERRAFORM_SOURCE: IacRow = {
   source: 'terraform-source',
   code: 'T',
   types: TERRAFORM_RESOURCE_TYPES,
-  linking: TERRAFORM_LINKING_TYPES,
   dir: path.join(ROOT, 'fixtures', 'nothing-dropped', 'terraform-source'),
   declared: (text) => [...text.matchAll(/^resource "([a-z0-9_]+)" "([A-Za-z0-9_-]+)"/gm)].map((m) => ({ id: `${m[1]}.${m[2]}`, type: m[1]! })),
   namedInCode: terraformTypesInCode,
@@ -212,9 +212,7 @@ describe.each(IAC_ROWS)('$source: every resource type it reads is evaluated when
   it('reads no resource type it does not export (the adapters name only listed types)', () => {
     const named = row.namedInCode();
     expect(named.length).toBeGreaterThan(0);
-    expect(named.filter((type) => !row.types.includes(type) && !row.linking?.includes(type))).toEqual([]);
-    // A type judged alone needs its fixture: it cannot be declared linking-only as well.
-    expect((row.linking ?? []).filter((type) => row.types.includes(type) || !named.includes(type))).toEqual([]);
+    expect(named.filter((type) => !row.types.includes(type))).toEqual([]);
   });
 
   it('every fixture file is registered', () => {

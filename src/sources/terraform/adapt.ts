@@ -4,15 +4,12 @@ import type { Resource, SourceNotice } from '../../inventory/types.js';
 import { Context } from './context.js';
 import { IAM_RESOURCE_TYPES, adaptIam } from './iam.js';
 import type { TfModel } from './model.js';
-import { MONITORING_LINKING_TYPES, MONITORING_RESOURCE_TYPES, adaptMonitoring } from './monitoring.js';
+import { MONITORING_RESOURCE_TYPES, adaptMonitoring } from './monitoring.js';
 import { NETWORK_RESOURCE_TYPES, adaptNetwork } from './network.js';
 import { SES_RESOURCE_TYPES, adaptSes } from './ses.js';
 
 /** Every Terraform resource type the adapters read (the nothing-dropped test has a fixture for each). */
 export const TERRAFORM_RESOURCE_TYPES: readonly string[] = [...IAM_RESOURCE_TYPES, ...SES_RESOURCE_TYPES, ...NETWORK_RESOURCE_TYPES, ...MONITORING_RESOURCE_TYPES];
-
-/** Types the adapters read only for what they say about other resources (composite alarms): never judged alone. */
-export const TERRAFORM_LINKING_TYPES: readonly string[] = [...MONITORING_LINKING_TYPES];
 
 /**
  * The normalized resources of a Terraform model, whichever reader produced it, and a notice for each inline

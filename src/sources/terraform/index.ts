@@ -3,7 +3,7 @@
 // when the caller lets us read them; otherwise resources point at their address in the plan text.
 import type { Provenance, InputError, SourceNotice, SourceResult } from '../../inventory/types.js';
 
-export { TERRAFORM_LINKING_TYPES, TERRAFORM_RESOURCE_TYPES } from './adapt.js';
+export { TERRAFORM_RESOURCE_TYPES } from './adapt.js';
 import { adaptTerraform } from './adapt.js';
 import { STRAY_SUPPRESSION, planAddressLines, scanTfFile, type TfBlock } from './block-positions.js';
 import type { Placed, TfModel } from './model.js';

@@ -10,15 +10,8 @@ import { KNOWN_AFTER_APPLY, block, blocks, bool, field, num, str, strList, strLi
 const METRIC_ALARM = 'aws_cloudwatch_metric_alarm';
 const COMPOSITE_ALARM = 'aws_cloudwatch_composite_alarm';
 
-/** The Terraform resource types this adapter reads. */
-export const MONITORING_RESOURCE_TYPES = [METRIC_ALARM, 'aws_cloudtrail'];
-
-/**
- * Types read only for what they say about other resources, never judged on their own: a composite alarm tells
- * whether a metric alarm's ALARM state reaches anyone (its `notifiedThrough`). Without the metric alarms it combines,
- * it carries nothing a check reads, so it has no nothing-dropped fixture.
- */
-export const MONITORING_LINKING_TYPES = [COMPOSITE_ALARM];
+/** The Terraform resource types this adapter reads (a composite alarm only to complete the metric alarms it combines). */
+export const MONITORING_RESOURCE_TYPES = [METRIC_ALARM, COMPOSITE_ALARM, 'aws_cloudtrail'];
 
 /** The attributes of an alarm resource whose value names it in an AlarmRule (`id` is the alarm name). */
 const NAMING_ATTRIBUTES = new Set(['alarm_name', 'arn', 'id']);
